@@ -1,0 +1,156 @@
+"""What every benchmark shares: result rows, the run context and a measured subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PROCESS_TIMEOUT_S = 300.0
+
+
+class BenchmarkError(Exception):
+    """A measure could not be taken (as opposed to a target being missed)."""
+
+
+@dataclass
+class Row:
+    """One measured figure. `target` is an upper limit in `unit`; None for information."""
+
+    name: str
+    value: float | str | None
+    unit: str = ""
+    target: float | None = None
+    ok: bool | None = None
+    note: str = ""
+
+    @classmethod
+    def limit(cls, name: str, value: float, unit: str, target: float, note: str = "") -> Row:
+        return cls(name, value, unit, target, value <= target, note)
+
+    @classmethod
+    def info(cls, name: str, value: float | str | None, unit: str = "", note: str = "") -> Row:
+        return cls(name, value, unit, None, None, note)
+
+
+@dataclass
+class Context:
+    """The generated input, shared by all benchmarks of one run."""
+
+    workdir: Path
+    input_json: Path
+    doc: dict[str, Any]
+    env: dict[str, str] = field(default_factory=dict)
+    imported: Path | None = None  # a .pdesk file built by import-json, once one exists
+
+    def procure_desk(self, *args: str | Path) -> list[str]:
+        return [sys.executable, "-m", "procure_desk", *(str(a) for a in args)]
+
+    def imported_file(self) -> Path:
+        """A .pdesk file of the input; runs import-json once if no benchmark has yet."""
+        if self.imported is None or not self.imported.exists():
+            out = self.workdir / "shared.pdesk"
+            remove_outputs(out)
+            run = run_measured(self.procure_desk("import-json", self.input_json, out), self)
+            run.check("import-json")
+            if not out.exists():
+                raise BenchmarkError(f"import-json exited 0 but did not write {out.name}")
+            self.imported = out
+        return self.imported
+
+
+Benchmark = Callable[[Context], Sequence[Row]]
+
+
+@dataclass
+class ProcessRun:
+    args: list[str]
+    seconds: float
+    max_rss_mb: float | None  # None where the platform cannot tell (no os.wait4)
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def check(self, what: str) -> None:
+        if self.returncode != 0:
+            tail = "\n".join(self.stderr.strip().splitlines()[-6:]) or "(no stderr)"
+            raise BenchmarkError(f"{what} exited with status {self.returncode}: {tail}")
+
+
+def run_measured(args: list[str], ctx: Context, timeout: float = PROCESS_TIMEOUT_S) -> ProcessRun:
+    """Run args to completion; wall time and the child's own peak RSS.
+
+    The child is reaped with os.wait4, whose rusage belongs to that child alone
+    (RUSAGE_CHILDREN would be the maximum over every child so far). Output goes to
+    temporary files so a chatty child cannot block on a full pipe.
+    """
+    env = {**os.environ, **ctx.env}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=REPO_ROOT, env=env
+        )
+        if hasattr(os, "wait4"):
+            returncode, rss = _reap(proc, timeout)
+        else:  # pragma: no cover - Windows: time only
+            returncode, rss = proc.wait(timeout), None
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    if returncode is None:
+        raise BenchmarkError(f"{' '.join(args[2:])} timed out after {timeout:g} s")
+    return ProcessRun(args, seconds, rss, returncode, stdout, stderr)
+
+
+def _reap(proc: subprocess.Popen, timeout: float) -> tuple[int | None, float]:
+    lock = threading.Lock()
+    state = {"reaped": False, "killed": False}
+
+    def kill() -> None:
+        with lock:
+            if not state["reaped"]:
+                state["killed"] = True
+                proc.kill()
+
+    timer = threading.Timer(timeout, kill)
+    timer.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        with lock:
+            state["reaped"] = True
+        timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)  # tell Popen it is reaped
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, else KiB
+    rss_mb = usage.ru_maxrss / scale
+    return (None if state["killed"] else proc.returncode), rss_mb
+
+
+def remove_outputs(path: Path) -> None:
+    """Remove path and its side files (journal, WAL) so a command may write it anew."""
+    for p in path.parent.glob(path.name + "*"):
+        if p.is_file():
+            p.unlink()
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def parse_json_object(text: str) -> dict[str, Any]:
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise ValueError(f"expected one JSON object, got {type(value).__name__}")
+    return value

@@ -1,0 +1,383 @@
+"""The scoring engine: section 3 of the evaluation format, vectorised.
+
+A `Snapshot` turns a normalised document into index arrays once; `compute`
+then works on whole arrays (no Python loop per score) and returns `Results`,
+whose `to_json()` is the section 4 object. Variants used by the analysis
+(another price formula, withdrawn bids, other weights) are parameters of
+`compute`, so every figure comes from the same rules.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+TIE = 1e-9
+
+
+def effective_weights(criteria: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """Percent of 100 for every weighted node (sections and leaves), by id."""
+    kids: dict[str | None, list[dict[str, Any]]] = {}
+    for c in criteria:
+        if c["kind"] != "pass_fail":
+            kids.setdefault(c.get("parent"), []).append(c)
+    out: dict[str, float] = {}
+
+    def walk(parent: str | None, factor: float) -> None:
+        siblings = kids.get(parent, [])
+        total = sum(float(c.get("weight") or 0) for c in siblings)
+        for c in siblings:
+            share = float(c.get("weight") or 0) / total if total > 0 else 0.0
+            out[c["id"]] = factor * share
+            if c["kind"] == "section":
+                walk(c["id"], factor * share)
+
+    walk(None, 100.0)
+    return out
+
+
+def year_costs(costs: Iterable[dict[str, Any]], years: int) -> np.ndarray:
+    """Cost in each year 0..years-1 of one bid's cost lines (lines past the horizon cut)."""
+    out = np.zeros(years)
+    for line in costs:
+        start = int(line["start_year"])
+        end = min(start + int(line["years"]), years)
+        if start < end:
+            out[start:end] += float(line["amount"])
+    return out
+
+
+def discount_factors(years: int, rate: float) -> np.ndarray:
+    return 1.0 / (1.0 + rate) ** np.arange(years)
+
+
+@dataclass
+class Snapshot:
+    """Everything the engine needs, as arrays indexed by bid, leaf and evaluator."""
+
+    settings: dict[str, Any]
+    criteria: list[dict[str, Any]]
+    bids: list[dict[str, Any]]
+    evaluators: list[dict[str, Any]]
+    bid_ids: list[str]
+    scored_ids: list[str]
+    price_ids: list[str]
+    gate_ids: list[str]
+    section_ids: list[str]
+    eff: dict[str, float]
+    scored_w: np.ndarray
+    price_w: np.ndarray
+    min_score: np.ndarray
+    formulas: list[str]
+    s_eval: np.ndarray
+    s_bid: np.ndarray
+    s_crit: np.ndarray
+    s_val: np.ndarray
+    conflict: np.ndarray
+    consensus: np.ndarray
+    gateway: np.ndarray
+    costs: np.ndarray
+    wlc: np.ndarray
+    npv: np.ndarray
+    scored_sections: np.ndarray
+    price_sections: np.ndarray
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def cost_basis(self) -> np.ndarray:
+        return self.npv if self.settings["appraisal"]["cost_basis"] == "npv" else self.wlc
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Snapshot:
+        ev = doc["evaluation"]
+        criteria = doc["criteria"]
+        bids = doc["bids"]
+        evaluators = doc["evaluators"]
+        bid_ids = [b["id"] for b in bids]
+        bix = {b: i for i, b in enumerate(bid_ids)}
+        scored = [c for c in criteria if c["kind"] == "scored"]
+        price = [c for c in criteria if c["kind"] == "price"]
+        gates = [c for c in criteria if c["kind"] == "pass_fail"]
+        cix = {c["id"]: i for i, c in enumerate(scored)}
+        gix = {c["id"]: i for i, c in enumerate(gates)}
+        eix = {e["id"]: i for i, e in enumerate(evaluators)}
+        eff = effective_weights(criteria)
+        parent = {c["id"]: c.get("parent") for c in criteria}
+        section_ids = [c["id"] for c in criteria
+                       if c["kind"] == "section" or (c["kind"] in ("scored", "price")
+                                                     and c.get("parent") is None)]
+        six = {s: i for i, s in enumerate(section_ids)}
+
+        def section_matrix(leaves: list[dict[str, Any]]) -> np.ndarray:
+            m = np.zeros((len(leaves), len(section_ids)))
+            for i, leaf in enumerate(leaves):
+                node: str | None = leaf["id"]
+                while node is not None:
+                    if node in six:
+                        m[i, six[node]] = 1.0
+                    node = parent.get(node)
+            return m
+
+        nb, ns, ne = len(bids), len(scored), len(evaluators)
+        scores = doc["scores"]
+        n = len(scores)
+        s_eval = np.fromiter((eix[s["evaluator"]] for s in scores), dtype=np.int64, count=n)
+        s_bid = np.fromiter((bix[s["bid"]] for s in scores), dtype=np.int64, count=n)
+        s_crit = np.fromiter((cix[s["criterion"]] for s in scores), dtype=np.int64, count=n)
+        s_val = np.fromiter((s["score"] for s in scores), dtype=np.float64, count=n)
+        conflict = np.zeros((ne, nb), dtype=bool)
+        for e in evaluators:
+            for b in e.get("conflicts", []):
+                conflict[eix[e["id"]], bix[b]] = True
+        consensus = np.full((nb, ns), np.nan)
+        for c in doc.get("consensus", []):
+            consensus[bix[c["bid"]], cix[c["criterion"]]] = float(c["score"])
+        gateway = np.full((nb, len(gates)), np.nan)
+        for g in doc.get("gateways", []):
+            gateway[bix[g["bid"]], gix[g["criterion"]]] = 1.0 if g["passed"] else 0.0
+        years = int(ev["appraisal"]["years"])
+        costs = np.zeros((nb, years))
+        for i, b in enumerate(bids):
+            costs[i] = year_costs(b.get("costs", []), years)
+        disc = discount_factors(years, float(ev["appraisal"]["discount_rate"]))
+        return cls(
+            settings=ev, criteria=criteria, bids=bids, evaluators=evaluators, bid_ids=bid_ids,
+            scored_ids=[c["id"] for c in scored], price_ids=[c["id"] for c in price],
+            gate_ids=[c["id"] for c in gates], section_ids=section_ids, eff=eff,
+            scored_w=np.array([eff.get(c["id"], 0.0) for c in scored], dtype=float),
+            price_w=np.array([eff.get(c["id"], 0.0) for c in price], dtype=float),
+            min_score=np.array([np.nan if c.get("min_score") is None else c["min_score"]
+                                for c in scored], dtype=float),
+            formulas=[c.get("formula") or "lowest_relative" for c in price],
+            s_eval=s_eval, s_bid=s_bid, s_crit=s_crit, s_val=s_val, conflict=conflict,
+            consensus=consensus, gateway=gateway, costs=costs,
+            wlc=costs.sum(axis=1), npv=costs @ disc,
+            scored_sections=section_matrix(scored), price_sections=section_matrix(price),
+            names={c["id"]: c["name"] for c in criteria},
+        )
+
+
+@dataclass
+class Evaluated:
+    """Final scores and their spread per (bid, scored leaf)."""
+
+    final: np.ndarray  # (bids, scored) nan where missing
+    mean: np.ndarray
+    count: np.ndarray
+    spread: np.ndarray  # max - min over non-conflicted scores, nan where none
+    flagged: np.ndarray  # bool
+
+
+def evaluate_scores(snap: Snapshot) -> Evaluated:
+    nb, ns = len(snap.bid_ids), len(snap.scored_ids)
+    size = nb * ns
+    keep = ~snap.conflict[snap.s_eval, snap.s_bid] if snap.s_eval.size else snap.s_eval > 0
+    flat = (snap.s_bid * ns + snap.s_crit)[keep]
+    vals = snap.s_val[keep]
+    count = np.bincount(flat, minlength=size).astype(float)
+    sums = np.bincount(flat, weights=vals, minlength=size)
+    hi = np.full(size, -np.inf)
+    lo = np.full(size, np.inf)
+    np.maximum.at(hi, flat, vals)
+    np.minimum.at(lo, flat, vals)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, sums / np.where(count > 0, count, 1), np.nan)
+    spread = np.where(count > 0, hi - lo, np.nan)
+    shape = (nb, ns)
+    mean, count, spread = mean.reshape(shape), count.reshape(shape), spread.reshape(shape)
+    has_consensus = ~np.isnan(snap.consensus)
+    final = np.where(has_consensus, snap.consensus, mean)
+    flag_at = float(snap.settings["moderation"]["spread_flag"])
+    with np.errstate(invalid="ignore"):
+        flagged = (spread >= flag_at - TIE) & ~has_consensus & (count > 0)
+    return Evaluated(final=final, mean=mean, count=count, spread=spread, flagged=flagged)
+
+
+def price_fractions(c: np.ndarray, eligible: np.ndarray, formula: str) -> np.ndarray:
+    """Price fraction of each bid (nan where not eligible) under one formula."""
+    out = np.full(c.shape, np.nan)
+    if not eligible.any():
+        return out
+    cmin = float(c[eligible].min())
+    ce = c[eligible]
+    if formula == "linear_deviation":
+        if cmin == 0:
+            frac = np.where(ce == 0, 1.0, 0.0)
+        else:
+            frac = np.maximum(0.0, 1.0 - (ce - cmin) / cmin)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac = np.where(ce == 0, 1.0, cmin / np.where(ce == 0, 1.0, ce))
+    out[eligible] = frac
+    return out
+
+
+def rank_order(ids: Sequence[str], total: np.ndarray, quality: np.ndarray,
+               cost: np.ndarray, candidates: Iterable[int]) -> list[int]:
+    """Indices of candidates, best first: total, then quality, then lower cost, then id."""
+
+    def cmp(i: int, j: int) -> int:
+        if abs(total[i] - total[j]) > TIE:
+            return -1 if total[i] > total[j] else 1
+        if abs(quality[i] - quality[j]) > TIE:
+            return -1 if quality[i] > quality[j] else 1
+        if abs(cost[i] - cost[j]) > TIE:
+            return -1 if cost[i] < cost[j] else 1
+        return (ids[i] > ids[j]) - (ids[i] < ids[j])
+
+    return sorted(candidates, key=functools.cmp_to_key(cmp))
+
+
+def _num(x: Any) -> float | None:
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+@dataclass
+class Results:
+    snap: Snapshot
+    scores: Evaluated
+    status: list[str]
+    reasons: list[list[str]]
+    scored_contrib: np.ndarray  # (bids, scored)
+    price_frac: np.ndarray  # (bids, price leaves)
+    price_contrib: np.ndarray
+    quality: np.ndarray  # nan unless ranked
+    price: np.ndarray
+    total: np.ndarray
+    sections: np.ndarray  # (bids, section_ids) nan where a contribution below is missing
+    ranking: list[int]  # bid indices, rank 1 first
+    rank: list[int | None]
+
+    @property
+    def winner(self) -> str | None:
+        return self.snap.bid_ids[self.ranking[0]] if self.ranking else None
+
+    def flags(self) -> list[dict[str, Any]]:
+        b, c = np.nonzero(self.scores.flagged)
+        return [{"bid": self.snap.bid_ids[i], "criterion": self.snap.scored_ids[j],
+                 "spread": float(self.scores.spread[i, j])} for i, j in zip(b, c)]
+
+    def bid_json(self, i: int) -> dict[str, Any]:
+        s = self.snap
+        bid = s.bids[i]
+        crit: dict[str, Any] = {}
+        leaf_values: dict[str, tuple[float | None, float | None]] = {}
+        for j, cid in enumerate(s.scored_ids):
+            leaf_values[cid] = (_num(self.scores.final[i, j]), _num(self.scored_contrib[i, j]))
+        for j, cid in enumerate(s.price_ids):
+            leaf_values[cid] = (_num(self.price_frac[i, j]), _num(self.price_contrib[i, j]))
+        for c in s.criteria:
+            if c["id"] in leaf_values:
+                score, contrib = leaf_values[c["id"]]
+                crit[c["id"]] = {"score": score, "contribution": contrib}
+        return {
+            "id": bid["id"], "supplier": bid["supplier"], "option_type": bid["option_type"],
+            "status": self.status[i], "reasons": list(self.reasons[i]), "rank": self.rank[i],
+            "total": _num(self.total[i]), "quality": _num(self.quality[i]),
+            "price": _num(self.price[i]),
+            "wlc": float(s.wlc[i]), "npv": float(s.npv[i]),
+            "sections": {sid: _num(self.sections[i, k]) for k, sid in enumerate(s.section_ids)},
+            "criteria": crit,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        ids = self.snap.bid_ids
+        return {
+            "winner": self.winner,
+            "ranking": [ids[i] for i in self.ranking],
+            "bids": [self.bid_json(i) for i in range(len(ids))],
+            "flags": self.flags(),
+        }
+
+
+def _label(snap: Snapshot, cid: str) -> str:
+    return f"{cid} ({snap.names.get(cid, cid)})"
+
+
+def compute(snap: Snapshot, *, formula: str | None = None,
+            withdrawn: Iterable[str] = (), scored_w: np.ndarray | None = None,
+            price_w: np.ndarray | None = None, final: np.ndarray | None = None) -> Results:
+    """Results under the section 3 rules.
+
+    `formula` forces every price leaf to one formula; `withdrawn` bids take no
+    part (no rank, and prices re-scored without them); `scored_w`/`price_w`
+    replace the effective weights; `final` replaces the final scores. The
+    analysis uses these; the defaults give the evaluation's own results.
+    """
+    ev = evaluate_scores(snap)
+    fin = ev.final if final is None else final
+    sw = snap.scored_w if scored_w is None else scored_w
+    pw = snap.price_w if price_w is None else price_w
+    nb = len(snap.bid_ids)
+    smax = float(snap.settings["scale"]["max"])
+
+    gate_failed = snap.gateway == 0.0
+    gate_missing = np.isnan(snap.gateway)
+    with np.errstate(invalid="ignore"):
+        below_min = fin < snap.min_score - TIE  # nan compares False
+    score_missing = np.isnan(fin)
+    excluded = gate_failed.any(axis=1) | below_min.any(axis=1)
+    incomplete = ~excluded & (gate_missing.any(axis=1) | score_missing.any(axis=1))
+    out = np.zeros(nb, dtype=bool)
+    gone = set(withdrawn)
+    if gone:
+        out = np.array([b in gone for b in snap.bid_ids], dtype=bool)
+
+    status: list[str] = []
+    reasons: list[list[str]] = []
+    for i in range(nb):
+        if out[i]:
+            status.append("withdrawn")
+            reasons.append(["withdrawn"])
+        elif excluded[i]:
+            status.append("excluded")
+            r = [f"failed the gateway {_label(snap, snap.gate_ids[j])}"
+                 for j in np.nonzero(gate_failed[i])[0]]
+            r += [f"{_label(snap, snap.scored_ids[j])}: final score {fin[i, j]:g} is below "
+                  f"the minimum {snap.min_score[j]:g}" for j in np.nonzero(below_min[i])[0]]
+            reasons.append(r)
+        elif incomplete[i]:
+            status.append("incomplete")
+            r = [f"no gateway result for {_label(snap, snap.gate_ids[j])}"
+                 for j in np.nonzero(gate_missing[i])[0]]
+            r += [f"no final score for {_label(snap, snap.scored_ids[j])}"
+                  for j in np.nonzero(score_missing[i])[0]]
+            reasons.append(r)
+        else:
+            status.append("ranked")
+            reasons.append([])
+
+    scored_contrib = fin / smax * sw
+    eligible = ~excluded & ~out
+    c = snap.cost_basis
+    price_frac = np.full((nb, len(snap.price_ids)), np.nan)
+    for j, f in enumerate(snap.formulas):
+        price_frac[:, j] = price_fractions(c, eligible, formula or f)
+    price_contrib = price_frac * pw
+    ranked = np.array([s == "ranked" for s in status], dtype=bool)
+    quality_all = scored_contrib.sum(axis=1)
+    price_all = price_contrib.sum(axis=1)
+    quality = np.where(ranked, quality_all, np.nan)
+    price = np.where(ranked, price_all, np.nan)
+    total = quality + price
+
+    sections = (np.nan_to_num(scored_contrib) @ snap.scored_sections
+                + np.nan_to_num(price_contrib) @ snap.price_sections)
+    missing = (np.isnan(scored_contrib).astype(float) @ snap.scored_sections
+               + np.isnan(price_contrib).astype(float) @ snap.price_sections)
+    sections = np.where(missing > 0, np.nan, sections)
+
+    order = rank_order(snap.bid_ids, total, quality, c, np.nonzero(ranked)[0].tolist())
+    rank: list[int | None] = [None] * nb
+    for r, i in enumerate(order, start=1):
+        rank[i] = r
+    return Results(snap=snap, scores=ev, status=status, reasons=reasons,
+                   scored_contrib=scored_contrib, price_frac=price_frac,
+                   price_contrib=price_contrib, quality=quality, price=price, total=total,
+                   sections=sections, ranking=order, rank=rank)

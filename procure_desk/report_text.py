@@ -1,0 +1,66 @@
+"""The results as a plain-text table for the terminal."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .engine import Results
+from .interchange import OPTION_TYPE_LABELS
+
+
+def money(x: float, currency: str = "GBP") -> str:
+    sign = "£" if currency == "GBP" else f"{currency} "
+    return f"{sign}{x:,.0f}"
+
+
+def _fmt(x: float | None, digits: int = 2) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def results_table(doc: dict[str, Any], results: Results) -> str:
+    ev = doc["evaluation"]
+    data = results.to_json()
+    basis = ev["appraisal"]["cost_basis"].upper()
+    lines = [f"{ev['title']}" + (f" ({ev['reference']})" if ev["reference"] else "")]
+    if ev["authority"]:
+        lines.append(ev["authority"])
+    by_id = {b["id"]: b for b in data["bids"]}
+    if data["winner"]:
+        w = by_id[data["winner"]]
+        lines.append(f"Winner: {w['id']} {w['supplier']} with {_fmt(w['total'])} points")
+    else:
+        lines.append("No winner: no bid is ranked yet")
+    lines.append("")
+    header = (f"{'Rank':>4}  {'Bid':<6} {'Supplier':<30} {'Option type':<16} "
+              f"{'Status':<10} {'Total':>7} {'Quality':>7} {'Price':>7} {basis:>14}")
+    lines += [header, "-" * len(header)]
+    order = data["ranking"] + [b["id"] for b in data["bids"] if b["rank"] is None]
+    for bid_id in order:
+        b = by_id[bid_id]
+        lines.append(
+            f"{b['rank'] if b['rank'] is not None else '-':>4}  {_clip(b['id'], 6):<6} "
+            f"{_clip(b['supplier'], 30):<30} "
+            f"{OPTION_TYPE_LABELS.get(b['option_type'], b['option_type']):<16} "
+            f"{b['status']:<10} {_fmt(b['total']):>7} {_fmt(b['quality']):>7} "
+            f"{_fmt(b['price']):>7} "
+            f"{money(b['npv'] if basis == 'NPV' else b['wlc'], ev['currency']):>14}")
+    unranked = [by_id[i] for i in order if by_id[i]["reasons"]]
+    if unranked:
+        lines += ["", "Not ranked:"]
+        for b in unranked:
+            lines.append(f"  {b['id']} {b['supplier']} ({b['status']}):")
+            lines += [f"    - {r}" for r in b["reasons"]]
+    if data["flags"]:
+        lines += ["", f"Moderation: {len(data['flags'])} item(s) with a spread of "
+                      f"{ev['moderation']['spread_flag']:g} or more and no consensus yet:"]
+        for f in data["flags"][:20]:
+            lines.append(f"  {f['bid']} / {f['criterion']}: spread {f['spread']:g}")
+        if len(data["flags"]) > 20:
+            lines.append(f"  ... and {len(data['flags']) - 20} more")
+    return "\n".join(lines) + "\n"

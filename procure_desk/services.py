@@ -1,0 +1,1076 @@
+"""Use cases over one evaluation file: the only door to its data.
+
+The command line and the desktop app call these and nothing below them. Each
+edit is one unit of work: it is checked by the same rules as an import, then
+written together with its audit event (who, when, what, before, after) in one
+transaction, or not at all. Edits that remove records return what they
+removed so that undo can put it back with `restore`.
+"""
+
+from __future__ import annotations
+
+import copy
+import getpass
+import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from . import db, interchange
+from .engine import Results, Snapshot, compute
+from .errors import BadInput, Problem
+from .interchange import plain, q, score_problem
+from .models import (
+    Apportionment,
+    ApportionmentShare,
+    AuditEvent,
+    Bid,
+    Conflict,
+    Consensus,
+    CostLine,
+    Criterion,
+    Evaluation,
+    Evaluator,
+    Gateway,
+    Meta,
+    Partner,
+    Score,
+)
+
+Record = dict[str, Any]
+
+
+def default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some service accounts)
+        return "unknown"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _j(v: Any) -> str | None:
+    return None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=False)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    before: Any
+    after: Any
+
+
+def _light(doc: Record) -> Record:
+    """The document without its many scores: enough to check structure fast."""
+    out = dict(doc)
+    out["scores"] = []
+    out["consensus"] = []
+    out["gateways"] = []
+    return out
+
+
+class EvaluationFile:
+    """An open .pdesk file. Reads are cached until the next edit."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        db.check_and_migrate(self.path)
+        self.engine: Engine = db.make_engine(self.path)
+        self.revision = 0
+        self._doc: Record | None = None
+        self._snap: Snapshot | None = None
+        self._results: Results | None = None
+
+    # ---- lifecycle -----------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path) -> EvaluationFile:
+        return cls(path)
+
+    @classmethod
+    def create(cls, path: str | Path, doc: Any, *, actor: str | None = None,
+               force: bool = False, action: str = "evaluation.create",
+               detail: Record | None = None) -> EvaluationFile:
+        """A new file from a document, checked whole first; all or nothing on disk."""
+        target = Path(path)
+        if target.exists() and not force:
+            raise BadInput.one(str(target), "already exists (use --force to overwrite)")
+        if target.is_dir():
+            raise BadInput.one(str(target), "is a folder")
+        if not target.parent.exists():
+            raise BadInput.one(str(target), "its folder does not exist")
+        norm = interchange.validate(doc)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+        tmp.unlink(missing_ok=True)
+        try:
+            engine = db.make_engine(tmp)
+            db.create_schema(engine)
+            with Session(engine) as s:
+                _write_document(s, norm)
+                s.add(Meta(key="created_at", value=now_iso()))
+                _audit(s, actor or default_actor(), action, "evaluation", "",
+                       None, detail or {"title": norm["evaluation"]["title"],
+                                        "bids": len(norm["bids"]),
+                                        "scores": len(norm["scores"])})
+                s.commit()
+            engine.dispose()
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            Path(f"{tmp}-journal").unlink(missing_ok=True)
+            raise
+        return cls(target)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> EvaluationFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def save_copy(self, dest: str | Path, *, force: bool = False) -> None:
+        d = Path(dest)
+        if d.exists() and not force:
+            raise BadInput.one(str(d), "already exists")
+        if d.resolve() == self.path.resolve():
+            raise BadInput.one(str(d), "is the open file itself")
+        db.backup(self.path, d)
+
+    # ---- unit of work --------------------------------------------------------------
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        with Session(self.engine) as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+        self.revision += 1
+        self._doc = None
+        self._snap = None
+        self._results = None
+
+    # ---- reading -------------------------------------------------------------------
+    def document(self) -> Record:
+        """The whole evaluation as a normalised interchange document (cached)."""
+        if self._doc is None:
+            with Session(self.engine) as s:
+                self._doc = _read_document(s)
+        return self._doc
+
+    def snapshot(self) -> Snapshot:
+        if self._snap is None:
+            self._snap = Snapshot.from_doc(self.document())
+        return self._snap
+
+    def results(self) -> Results:
+        if self._results is None:
+            self._results = compute(self.snapshot())
+        return self._results
+
+    def audit(self, *, text: str = "", actor: str | None = None, entity: str | None = None,
+              limit: int | None = None) -> list[AuditEntry]:
+        stmt = select(AuditEvent).order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
+        if actor:
+            stmt = stmt.where(AuditEvent.actor == actor)
+        if entity:
+            stmt = stmt.where(AuditEvent.entity == entity)
+        if text:
+            like = f"%{text}%"
+            stmt = stmt.where(
+                AuditEvent.action.like(like) | AuditEvent.entity_id.like(like)  # type: ignore[attr-defined]
+                | AuditEvent.before.like(like) | AuditEvent.after.like(like)  # type: ignore[union-attr]
+                | AuditEvent.actor.like(like))  # type: ignore[attr-defined]
+        if limit:
+            stmt = stmt.limit(limit)
+        with Session(self.engine) as s:
+            rows = s.exec(stmt).all()  # type: ignore[call-overload]
+            return [AuditEntry(r.id, r.at, r.actor, r.action, r.entity, r.entity_id,
+                               json.loads(r.before) if r.before else None,
+                               json.loads(r.after) if r.after else None) for r in rows]
+
+    def conflict_dates(self) -> dict[tuple[str, str], str]:
+        with Session(self.engine) as s:
+            rows = s.exec(select(Conflict.evaluator_id, Conflict.bid_id,  # type: ignore[call-overload]
+                                 Conflict.declared_on)).all()
+        return {(e, b): d for e, b, d in rows}
+
+    # ---- helpers for edits ---------------------------------------------------------
+    def _check_light(self, change: Any) -> Record:
+        """Apply `change` to a copy of the structure and check it by the import rules."""
+        light = copy.deepcopy(_light(self.document()))
+        change(light)
+        return interchange.validate(light, strict=False)
+
+    # ---- evaluation settings -------------------------------------------------------
+    def update_evaluation(self, actor: str, changes: Record) -> Record:
+        """Change title, reference, authority, currency, scale, appraisal or moderation.
+
+        Returns the previous values of the changed keys (for undo).
+        """
+        doc = self.document()
+        old = doc["evaluation"]
+        before = {k: copy.deepcopy(old[k]) for k in changes if k in old}
+        for k in changes:
+            if k not in old:
+                raise BadInput.one(f"evaluation.{k}", "is not a setting")
+
+        def change(d: Record) -> None:
+            for k, v in changes.items():
+                d["evaluation"][k] = v
+
+        new = self._check_light(change)["evaluation"]
+        smax, step = new["scale"]["max"], new["scale"]["step"]
+        bad = [f"{kind} {'/'.join(key)}: {why}" for kind, key, v in self._all_scores()
+               if (why := score_problem(v, smax, step))]
+        if bad:
+            raise BadInput.one("evaluation.scale",
+                               f"{len(bad)} recorded scores would not fit the new scale, "
+                               f"e.g. {bad[0]}")
+        with self.unit_of_work() as s:
+            s.exec(update(Evaluation).where(Evaluation.id == 1)  # type: ignore[call-overload]
+                   .values(**_evaluation_row(new)))
+            _audit(s, actor, "evaluation.update", "evaluation", "", before,
+                   {k: new[k] for k in changes})
+        return before
+
+    def _all_scores(self) -> Iterator[tuple[str, tuple[str, ...], float]]:
+        doc = self.document()
+        for r in doc["scores"]:
+            yield "score", (r["evaluator"], r["bid"], r["criterion"]), r["score"]
+        for r in doc["consensus"]:
+            yield "consensus", (r["bid"], r["criterion"]), r["score"]
+        for c in doc["criteria"]:
+            if c.get("min_score") is not None:
+                yield "minimum score", (c["id"],), c["min_score"]
+
+    # ---- criteria ------------------------------------------------------------------
+    def new_id(self, prefix: str, existing: Iterable[str]) -> str:
+        taken = set(existing)
+        n = 1
+        while f"{prefix}{n}" in taken:
+            n += 1
+        return f"{prefix}{n}"
+
+    def add_criterion(self, actor: str, record: Record, *, index: int | None = None) -> str:
+        """Add a criterion among its siblings at `index` (end if None); returns its id."""
+        doc = self.document()
+        rec = dict(record)
+        if not rec.get("id"):
+            prefix = {"section": "S", "scored": "Q", "price": "P", "pass_fail": "G"}.get(
+                rec.get("kind", ""), "C")
+            rec["id"] = self.new_id(prefix, (c["id"] for c in doc["criteria"]))
+        order = _insert_order(doc["criteria"], rec, index)
+        new = self._check_light(lambda d: d.__setitem__("criteria", order))
+        norm = next(c for c in new["criteria"] if c["id"] == rec["id"])
+        with self.unit_of_work() as s:
+            s.add(Criterion(**_criterion_row(norm, 0)))
+            s.flush()
+            _renumber(s, Criterion, [c["id"] for c in order])
+            _audit(s, actor, "criterion.add", "criterion", rec["id"], None, norm)
+        return str(rec["id"])
+
+    def update_criterion(self, actor: str, cid: str, changes: Record) -> Record:
+        """Change fields of a criterion (not its id or place); returns the old values."""
+        doc = self.document()
+        old = _find(doc["criteria"], cid, "criterion")
+        if "id" in changes or "parent" in changes:
+            raise BadInput.one(f"criterion {cid}", "use move_criterion to change its place")
+        before = {k: old.get(k) for k in changes}
+
+        def change(d: Record) -> None:
+            rec = next(c for c in d["criteria"] if c["id"] == cid)
+            for k, v in changes.items():
+                if v is None:
+                    rec.pop(k, None)
+                else:
+                    rec[k] = v
+
+        new = self._check_light(change)
+        norm = next(c for c in new["criteria"] if c["id"] == cid)
+        if norm["kind"] != old["kind"]:
+            used = _uses(doc, cid)
+            if used:
+                raise BadInput.one(f"criterion {cid}.kind",
+                                   f"it already has {used}; remove them before changing kind")
+        if norm.get("min_score") is not None and norm["kind"] == "scored":
+            pass  # a minimum score may exclude bids: that is the point of it
+        with self.unit_of_work() as s:
+            s.exec(update(Criterion).where(Criterion.id == cid)  # type: ignore[call-overload]
+                   .values(**{k: v for k, v in _criterion_row(norm, 0).items()
+                              if k not in ("id", "position")}))
+            _audit(s, actor, "criterion.update", "criterion", cid, before,
+                   {k: norm.get(k) for k in changes})
+        return before
+
+    def move_criterion(self, actor: str, cid: str, parent: str | None, index: int) -> Record:
+        """Put a criterion under `parent` at sibling `index`; returns where it was."""
+        doc = self.document()
+        old = _find(doc["criteria"], cid, "criterion")
+        siblings = [c["id"] for c in doc["criteria"] if c.get("parent") == old.get("parent")]
+        before = {"parent": old.get("parent"), "index": siblings.index(cid)}
+        moved = dict(old, parent=parent)
+        subtree = _subtree_ids(doc["criteria"], cid)
+        if parent in subtree:
+            raise BadInput.one(f"criterion {cid}.parent", "cannot move a section under itself")
+        rest = [c for c in doc["criteria"] if c["id"] != cid]
+        order = _insert_order(rest, moved, index)
+        # keep the subtree's descendants after their ancestor for a readable order
+        new = self._check_light(lambda d: d.__setitem__("criteria", order))
+        del new
+        with self.unit_of_work() as s:
+            s.exec(update(Criterion).where(Criterion.id == cid)  # type: ignore[call-overload]
+                   .values(parent_id=parent))
+            _renumber(s, Criterion, [c["id"] for c in order])
+            _audit(s, actor, "criterion.move", "criterion", cid, before,
+                   {"parent": parent, "index": index})
+        return before
+
+    def delete_criterion(self, actor: str, cid: str) -> Record:
+        """Remove a criterion, everything under it, and their scores; returns all of it."""
+        doc = self.document()
+        _find(doc["criteria"], cid, "criterion")
+        ids = _subtree_ids(doc["criteria"], cid)
+        bundle = _bundle(doc, criteria=ids)
+        remaining = [c for c in doc["criteria"] if c["id"] not in ids]
+        self._check_light(lambda d: d.__setitem__("criteria", remaining))
+        with self.unit_of_work() as s:
+            s.exec(delete(Criterion).where(Criterion.id.in_(ids)))  # type: ignore[call-overload, attr-defined]
+            _audit(s, actor, "criterion.delete", "criterion", cid, bundle, None)
+        return bundle
+
+    # ---- bids ----------------------------------------------------------------------
+    def add_bid(self, actor: str, record: Record) -> str:
+        doc = self.document()
+        rec = dict(record)
+        rec.setdefault("costs", [])
+        if not rec.get("id"):
+            rec["id"] = self.new_id("B", (b["id"] for b in doc["bids"]))
+        new = self._check_light(lambda d: d["bids"].append(rec))
+        norm = new["bids"][-1]
+        with self.unit_of_work() as s:
+            _insert_bids(s, [norm], start=_next_position(s, Bid))
+            _audit(s, actor, "bid.add", "bid", rec["id"], None, norm)
+        return str(rec["id"])
+
+    def update_bid(self, actor: str, bid: str, changes: Record) -> Record:
+        """Change a bid's fields (costs and apportionment included); returns old values."""
+        doc = self.document()
+        old = _find(doc["bids"], bid, "bid")
+        if "id" in changes:
+            raise BadInput.one(f"bid {bid}.id", "a bid's id cannot change")
+        before = {k: copy.deepcopy(old.get(k)) for k in changes}
+
+        def change(d: Record) -> None:
+            rec = next(b for b in d["bids"] if b["id"] == bid)
+            for k, v in changes.items():
+                if v is None:
+                    rec.pop(k, None)
+                else:
+                    rec[k] = v
+
+        new = self._check_light(change)
+        norm = next(b for b in new["bids"] if b["id"] == bid)
+        with self.unit_of_work() as s:
+            row = _bid_row(norm, 0)
+            row.pop("position")
+            row.pop("id")
+            s.exec(update(Bid).where(Bid.id == bid).values(**row))  # type: ignore[call-overload]
+            if "costs" in changes:
+                s.exec(delete(CostLine).where(CostLine.bid_id == bid))  # type: ignore[call-overload]
+                _insert_costs(s, norm)
+            if "apportionment" in changes:
+                s.exec(delete(Apportionment).where(Apportionment.bid_id == bid))  # type: ignore[call-overload]
+                _insert_apportionment(s, norm)
+            _audit(s, actor, "bid.update", "bid", bid, before,
+                   {k: norm.get(k) for k in changes})
+        return before
+
+    def delete_bid(self, actor: str, bid: str) -> Record:
+        doc = self.document()
+        _find(doc["bids"], bid, "bid")
+        bundle = _bundle(doc, bids=[bid])
+        with self.unit_of_work() as s:
+            s.exec(delete(Bid).where(Bid.id == bid))  # type: ignore[call-overload]
+            _audit(s, actor, "bid.delete", "bid", bid, bundle, None)
+        return bundle
+
+    # ---- evaluators and conflicts --------------------------------------------------
+    def add_evaluator(self, actor: str, record: Record) -> str:
+        doc = self.document()
+        rec = dict(record)
+        rec.setdefault("conflicts", [])
+        if not rec.get("id"):
+            rec["id"] = self.new_id("E", (e["id"] for e in doc["evaluators"]))
+        new = self._check_light(lambda d: d["evaluators"].append(rec))
+        norm = new["evaluators"][-1]
+        with self.unit_of_work() as s:
+            _insert_evaluators(s, [norm], start=_next_position(s, Evaluator))
+            _audit(s, actor, "evaluator.add", "evaluator", rec["id"], None, norm)
+        return str(rec["id"])
+
+    def update_evaluator(self, actor: str, eid: str, changes: Record) -> Record:
+        doc = self.document()
+        old = _find(doc["evaluators"], eid, "evaluator")
+        bad = set(changes) - {"name", "role"}
+        if bad:
+            raise BadInput.one(f"evaluator {eid}", f"cannot change {', '.join(sorted(bad))} "
+                                                   "here")
+        before = {k: old.get(k) for k in changes}
+
+        def change(d: Record) -> None:
+            next(e for e in d["evaluators"] if e["id"] == eid).update(changes)
+
+        new = self._check_light(change)
+        norm = next(e for e in new["evaluators"] if e["id"] == eid)
+        with self.unit_of_work() as s:
+            s.exec(update(Evaluator).where(Evaluator.id == eid)  # type: ignore[call-overload]
+                   .values(name=norm["name"], role=norm["role"]))
+            _audit(s, actor, "evaluator.update", "evaluator", eid, before,
+                   {k: norm[k] for k in changes})
+        return before
+
+    def delete_evaluator(self, actor: str, eid: str) -> Record:
+        doc = self.document()
+        _find(doc["evaluators"], eid, "evaluator")
+        bundle = _bundle(doc, evaluators=[eid])
+        with self.unit_of_work() as s:
+            s.exec(delete(Evaluator).where(Evaluator.id == eid))  # type: ignore[call-overload]
+            _audit(s, actor, "evaluator.delete", "evaluator", eid, bundle, None)
+        return bundle
+
+    def set_conflict(self, actor: str, eid: str, bid: str, conflicted: bool,
+                     declared_on: str | None = None) -> Record:
+        """Declare (or withdraw) a conflict of interest.
+
+        Declaring one sets aside that evaluator's scores on that bid: a conflicted
+        person does not evaluate it. They are returned (and kept in the audit log)
+        so undo can restore them.
+        """
+        doc = self.document()
+        ev = _find(doc["evaluators"], eid, "evaluator")
+        _find(doc["bids"], bid, "bid")
+        was = bid in ev["conflicts"]
+        dates = self.conflict_dates()
+        removed = [r for r in doc["scores"] if r["evaluator"] == eid and r["bid"] == bid]
+        before = {"conflicted": was, "declared_on": dates.get((eid, bid)),
+                  "scores": removed if conflicted else []}
+        if was == conflicted:
+            return before
+        when = declared_on or date.today().isoformat()
+        with self.unit_of_work() as s:
+            if conflicted:
+                s.exec(delete(Score).where(Score.evaluator_id == eid,  # type: ignore[call-overload]
+                                           Score.bid_id == bid))
+                s.add(Conflict(evaluator_id=eid, bid_id=bid,
+                               position=_next_position(s, Conflict), declared_on=when))
+            else:
+                s.exec(delete(Conflict).where(Conflict.evaluator_id == eid,  # type: ignore[call-overload]
+                                              Conflict.bid_id == bid))
+            _audit(s, actor, "conflict.declare" if conflicted else "conflict.withdraw",
+                   "conflict", f"{eid}/{bid}", before,
+                   {"conflicted": conflicted, "declared_on": when if conflicted else None})
+        return before
+
+    # ---- scores, consensus, gateways -----------------------------------------------
+    def _check_score_target(self, where: str, bid: str, cid: str, kind: str) -> None:
+        doc = self.document()
+        _find(doc["bids"], bid, "bid")
+        crit = _find(doc["criteria"], cid, "criterion")
+        if crit["kind"] != kind:
+            what = "scored criterion" if kind == "scored" else "pass_fail gateway"
+            raise BadInput.one(where, f"{q(cid)} is not a {what}")
+
+    def set_score(self, actor: str, eid: str, bid: str, cid: str, score: float | None,
+                  comment: str | None = None) -> Record | None:
+        """Record, change or clear (None) one evaluator's score; returns the old record."""
+        return self.set_scores(actor, [{"evaluator": eid, "bid": bid, "criterion": cid,
+                                        "score": score, "comment": comment}])[0]
+
+    def set_scores(self, actor: str, items: list[Record]) -> list[Record | None]:
+        """Several score changes in one transaction (all checked first)."""
+        doc = self.document()
+        ev_by_id = {e["id"]: e for e in doc["evaluators"]}
+        smax = doc["evaluation"]["scale"]["max"]
+        step = doc["evaluation"]["scale"]["step"]
+        current = {(r["evaluator"], r["bid"], r["criterion"]): r for r in doc["scores"]}
+        problems: list[Problem] = []
+        befores: list[Record | None] = []
+        for it in items:
+            where = f"score {it['evaluator']}/{it['bid']}/{it['criterion']}"
+            try:
+                ev = _find(doc["evaluators"], it["evaluator"], "evaluator")
+                self._check_score_target(where, it["bid"], it["criterion"], "scored")
+            except BadInput as exc:
+                problems += exc.problems
+                continue
+            if it["bid"] in ev_by_id[it["evaluator"]]["conflicts"] and it["score"] is not None:
+                problems.append(Problem(
+                    where, f"{ev['name']} declared a conflict of interest with this bid"))
+            if it["score"] is not None and (why := score_problem(it["score"], smax, step)):
+                problems.append(Problem(where, why))
+            comment = it.get("comment")
+            if comment is not None and len(comment) > interchange.MAX_TEXT:
+                problems.append(Problem(where, "the comment is too long"))
+            befores.append(copy.deepcopy(current.get((it["evaluator"], it["bid"],
+                                                      it["criterion"]))))
+        if problems:
+            raise BadInput(problems)
+        changed: dict[tuple[str, str, str], Record | None] = {}
+        with self.unit_of_work() as s:
+            pos = _next_position(s, Score)
+            for it, before in zip(items, befores):
+                key = {"evaluator_id": it["evaluator"], "bid_id": it["bid"],
+                           "criterion_id": it["criterion"]}
+                entity_id = f"{it['evaluator']}/{it['bid']}/{it['criterion']}"
+                if it["score"] is None:
+                    if before is None:
+                        continue
+                    s.exec(delete(Score).filter_by(**key))  # type: ignore[call-overload]
+                    _audit(s, actor, "score.clear", "score", entity_id, before, None)
+                    changed[(it["evaluator"], it["bid"], it["criterion"])] = None
+                    continue
+                comment = it.get("comment")
+                if comment is None:
+                    comment = before["comment"] if before else ""
+                after = {"evaluator": it["evaluator"], "bid": it["bid"],
+                         "criterion": it["criterion"], "score": plain(it["score"]),
+                         "comment": comment}
+                if before == after:
+                    continue
+                if before is None:
+                    s.add(Score(**key, position=pos, score=float(it["score"]), comment=comment))
+                    pos += 1
+                else:
+                    s.exec(update(Score).filter_by(**key)  # type: ignore[call-overload]
+                           .values(score=float(it["score"]), comment=comment))
+                _audit(s, actor, "score.set", "score", entity_id, before, after)
+                changed[(it["evaluator"], it["bid"], it["criterion"])] = after
+        # The file now holds exactly the cached document with these changes: patch it
+        # rather than read 48,000 scores back after every keystroke.
+        self._doc = _patched_scores(doc, changed)
+        return befores
+
+    def set_consensus(self, actor: str, bid: str, cid: str, score: float | None,
+                      rationale: str = "") -> Record | None:
+        """Record the moderated score with its rationale, or clear it (None)."""
+        doc = self.document()
+        where = f"consensus {bid}/{cid}"
+        self._check_score_target(where, bid, cid, "scored")
+        current = next((r for r in doc["consensus"]
+                        if r["bid"] == bid and r["criterion"] == cid), None)
+        before = copy.deepcopy(current)
+        if score is not None:
+            ev = doc["evaluation"]["scale"]
+            if why := score_problem(score, ev["max"], ev["step"]):
+                raise BadInput.one(where, why)
+            if not rationale or not rationale.strip():
+                raise BadInput.one(where, "a consensus score needs a rationale")
+        with self.unit_of_work() as s:
+            s.exec(delete(Consensus).where(Consensus.bid_id == bid,  # type: ignore[call-overload]
+                                           Consensus.criterion_id == cid))
+            after = None
+            if score is not None:
+                pos = _next_position(s, Consensus)
+                s.add(Consensus(bid_id=bid, criterion_id=cid, position=pos, score=float(score),
+                                rationale=rationale))
+                after = {"bid": bid, "criterion": cid, "score": plain(score),
+                         "rationale": rationale}
+            _audit(s, actor, "consensus.set" if after else "consensus.clear", "consensus",
+                   f"{bid}/{cid}", before, after)
+        return before
+
+    def set_gateway(self, actor: str, bid: str, cid: str, passed: bool | None,
+                    note: str = "") -> Record | None:
+        """Record a gateway result (passed true/false) or clear it (None)."""
+        doc = self.document()
+        self._check_score_target(f"gateway {bid}/{cid}", bid, cid, "pass_fail")
+        current = next((r for r in doc["gateways"]
+                        if r["bid"] == bid and r["criterion"] == cid), None)
+        before = copy.deepcopy(current)
+        with self.unit_of_work() as s:
+            s.exec(delete(Gateway).where(Gateway.bid_id == bid,  # type: ignore[call-overload]
+                                         Gateway.criterion_id == cid))
+            after = None
+            if passed is not None:
+                s.add(Gateway(bid_id=bid, criterion_id=cid, position=_next_position(s, Gateway),
+                              passed=bool(passed), note=note or ""))
+                after = {"bid": bid, "criterion": cid, "passed": bool(passed),
+                         "note": note or ""}
+            _audit(s, actor, "gateway.set" if after else "gateway.clear", "gateway",
+                   f"{bid}/{cid}", before, after)
+        return before
+
+    # ---- partners and apportionment ------------------------------------------------
+    def add_partner(self, actor: str, record: Record) -> str:
+        doc = self.document()
+        rec = dict(record)
+        if not rec.get("id"):
+            rec["id"] = self.new_id("C", (p["id"] for p in doc["partners"]))
+        new = self._check_light(lambda d: d["partners"].append(rec))
+        norm = new["partners"][-1]
+        with self.unit_of_work() as s:
+            s.add(Partner(**_partner_row(norm, _next_position(s, Partner))))
+            _audit(s, actor, "partner.add", "partner", rec["id"], None, norm)
+        return str(rec["id"])
+
+    def update_partner(self, actor: str, pid: str, changes: Record) -> Record:
+        doc = self.document()
+        old = _find(doc["partners"], pid, "partner")
+        if "id" in changes:
+            raise BadInput.one(f"partner {pid}.id", "a partner's id cannot change")
+        before = {k: old.get(k) for k in changes}
+
+        def change(d: Record) -> None:
+            next(p for p in d["partners"] if p["id"] == pid).update(changes)
+
+        new = self._check_light(change)
+        norm = next(p for p in new["partners"] if p["id"] == pid)
+        with self.unit_of_work() as s:
+            row = _partner_row(norm, 0)
+            row.pop("position")
+            row.pop("id")
+            s.exec(update(Partner).where(Partner.id == pid).values(**row))  # type: ignore[call-overload]
+            _audit(s, actor, "partner.update", "partner", pid, before,
+                   {k: norm[k] for k in changes})
+        return before
+
+    def delete_partner(self, actor: str, pid: str) -> Record:
+        doc = self.document()
+        _find(doc["partners"], pid, "partner")
+
+        def change(d: Record) -> None:
+            d["partners"] = [p for p in d["partners"] if p["id"] != pid]
+
+        self._check_light(change)  # refuses when a bid names this partner explicitly
+        bundle = _bundle(doc, partners=[pid])
+        with self.unit_of_work() as s:
+            s.exec(delete(Partner).where(Partner.id == pid))  # type: ignore[call-overload]
+            _audit(s, actor, "partner.delete", "partner", pid, bundle, None)
+        return bundle
+
+    def set_apportionment(self, actor: str, bid: str, apportionment: Record | None
+                          ) -> Record | None:
+        before = copy.deepcopy(_find(self.document()["bids"], bid, "bid").get("apportionment"))
+        self.update_bid(actor, bid, {"apportionment": apportionment})
+        return before
+
+    # ---- undo of deletes -----------------------------------------------------------
+    def restore(self, actor: str, bundle: Record) -> None:
+        """Put back what a delete returned, in its old places."""
+        bundle = copy.deepcopy(bundle)
+        doc = copy.deepcopy(self.document())
+        for key in ("criteria", "bids", "evaluators", "partners"):
+            for rec in bundle.get(key, []):
+                idx = rec.pop("_index", None)
+                lst = doc[key]
+                lst.insert(len(lst) if idx is None else min(idx, len(lst)), rec)
+        for key in ("scores", "consensus", "gateways"):
+            doc[key] = doc[key] + bundle.get(key, [])
+        for eid, bids in bundle.get("conflicts", {}).items():
+            ev = next(e for e in doc["evaluators"] if e["id"] == eid)
+            ev["conflicts"] = [*ev["conflicts"], *[b for b in bids if b not in ev["conflicts"]]]
+        for bid, app in bundle.get("apportionments", {}).items():
+            next(b for b in doc["bids"] if b["id"] == bid)["apportionment"] = app
+        norm = interchange.validate(doc)
+        dates = self.conflict_dates()
+        dates.update({tuple(k.split("/", 1)): v  # type: ignore[misc]
+                      for k, v in bundle.get("conflict_dates", {}).items()})
+        with self.unit_of_work() as s:
+            _clear_all(s)
+            _write_document(s, norm, conflict_dates=dates)
+            _audit(s, actor, "restore", "evaluation", "", None, _summary(bundle))
+
+    def replace_document(self, actor: str, doc: Any, action: str, detail: Record) -> None:
+        """Replace everything with a checked document in one transaction (imports)."""
+        norm = interchange.validate(doc)
+        dates = self.conflict_dates()
+        with self.unit_of_work() as s:
+            _clear_all(s)
+            _write_document(s, norm, conflict_dates=dates)
+            _audit(s, actor, action, "evaluation", "", None, detail)
+
+
+# ---- plain functions for the command line ----------------------------------------------
+
+def import_json(src: str | Path, dest: str | Path, *, force: bool = False,
+                actor: str | None = None) -> EvaluationFile:
+    doc = interchange.load_json(src)
+    return EvaluationFile.create(dest, doc, actor=actor, force=force, action="import.json",
+                                 detail={"source": Path(src).name, "bids": len(doc["bids"]),
+                                         "scores": len(doc["scores"])})
+
+
+def export_json(src: str | Path, dest: str | Path, *, force: bool = False) -> None:
+    target = Path(dest)
+    if target.exists() and not force:
+        raise BadInput.one(str(target), "already exists (use --force to overwrite)")
+    with EvaluationFile.open(src) as ef:
+        text = interchange.dumps(ef.document())
+    write_text_atomic(target, text)
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    if not target.parent.exists():
+        raise BadInput.one(str(target), "its folder does not exist")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# ---- rows <-> records -----------------------------------------------------------------
+
+def _patched_scores(doc: Record, changed: dict[tuple[str, str, str], Record | None]
+                    ) -> Record:
+    if not changed:
+        return doc
+    kept = []
+    for r in doc["scores"]:
+        key = (r["evaluator"], r["bid"], r["criterion"])
+        if key in changed:
+            new = changed.pop(key)
+            if new is not None:
+                kept.append(new)
+        else:
+            kept.append(r)
+    kept.extend(v for v in changed.values() if v is not None)
+    return dict(doc, scores=kept)
+
+
+def _find(records: list[Record], rid: str, what: str) -> Record:
+    for r in records:
+        if r["id"] == rid:
+            return r
+    raise BadInput.one(f"{what} {rid}", f"{q(rid)} is not a {what}")
+
+
+def _uses(doc: Record, cid: str) -> str:
+    n_scores = sum(1 for r in doc["scores"] if r["criterion"] == cid)
+    n_cons = sum(1 for r in doc["consensus"] if r["criterion"] == cid)
+    n_gates = sum(1 for r in doc["gateways"] if r["criterion"] == cid)
+    parts = [f"{n} {w}" for n, w in ((n_scores, "scores"), (n_cons, "consensus scores"),
+                                     (n_gates, "gateway results")) if n]
+    return ", ".join(parts)
+
+
+def _subtree_ids(criteria: list[Record], cid: str) -> list[str]:
+    ids = [cid]
+    changed = True
+    while changed:
+        changed = False
+        for c in criteria:
+            if c.get("parent") in ids and c["id"] not in ids:
+                ids.append(c["id"])
+                changed = True
+    return ids
+
+
+def _insert_order(criteria: list[Record], rec: Record, index: int | None) -> list[Record]:
+    """The criteria list with `rec` placed as the index-th child of its parent."""
+    parent = rec.get("parent")
+    siblings = [i for i, c in enumerate(criteria) if c.get("parent") == parent]
+    out = list(criteria)
+    if index is None or index >= len(siblings):
+        if siblings:
+            last = siblings[-1]
+            # after the last sibling's whole subtree
+            sub = set(_subtree_ids(criteria, criteria[last]["id"]))
+            pos = max(i for i, c in enumerate(criteria) if c["id"] in sub) + 1
+        elif parent is not None:
+            pos = next(i for i, c in enumerate(criteria) if c["id"] == parent) + 1
+        else:
+            pos = len(criteria)
+    else:
+        pos = siblings[max(index, 0)]
+    out.insert(pos, rec)
+    return out
+
+
+def _bundle(doc: Record, *, criteria: Iterable[str] = (), bids: Iterable[str] = (),
+            evaluators: Iterable[str] = (), partners: Iterable[str] = ()) -> Record:
+    """Everything a delete removes, with the places it held."""
+    crit, bid_set, evs, parts = set(criteria), set(bids), set(evaluators), set(partners)
+
+    def pick(key: str, ids: set[str]) -> list[Record]:
+        return [dict(copy.deepcopy(r), _index=i) for i, r in enumerate(doc[key])
+                if r["id"] in ids]
+
+    def touches(r: Record) -> bool:
+        return (r.get("criterion") in crit or r.get("bid") in bid_set
+                or r.get("evaluator") in evs)
+
+    out: Record = {
+        "criteria": pick("criteria", crit), "bids": pick("bids", bid_set),
+        "evaluators": pick("evaluators", evs), "partners": pick("partners", parts),
+        "scores": [copy.deepcopy(r) for r in doc["scores"] if touches(r)],
+        "consensus": [copy.deepcopy(r) for r in doc["consensus"] if touches(r)],
+        "gateways": [copy.deepcopy(r) for r in doc["gateways"] if touches(r)],
+        "conflicts": {e["id"]: [b for b in e["conflicts"] if b in bid_set]
+                      for e in doc["evaluators"] if e["id"] not in evs
+                      and any(b in bid_set for b in e["conflicts"])},
+        "apportionments": {b["id"]: copy.deepcopy(b["apportionment"]) for b in doc["bids"]
+                           if b["id"] not in bid_set and b.get("apportionment")
+                           and "partners" in b["apportionment"]
+                           and any(p in parts for p in b["apportionment"]["partners"])},
+    }
+    return out
+
+
+def _summary(bundle: Record) -> Record:
+    return {k: len(v) for k, v in bundle.items() if isinstance(v, list | dict) and v}
+
+
+def _audit(s: Session, actor: str, action: str, entity: str, entity_id: str,
+           before: Any, after: Any) -> None:
+    s.add(AuditEvent(at=now_iso(), actor=actor or default_actor(), action=action,
+                     entity=entity, entity_id=entity_id, before=_j(before), after=_j(after)))
+
+
+def _next_position(s: Session, table: Any) -> int:
+    n = s.exec(select(func.max(table.position))).one()  # type: ignore[call-overload]
+    value = n[0] if isinstance(n, tuple) else n
+    return 0 if value is None else int(value) + 1
+
+
+def _renumber(s: Session, table: Any, ids: list[str]) -> None:
+    for i, rid in enumerate(ids):
+        s.exec(update(table).where(table.id == rid).values(position=i))  # type: ignore[call-overload]
+
+
+def _evaluation_row(ev: Record) -> Record:
+    return {
+        "title": ev["title"], "reference": ev["reference"], "authority": ev["authority"],
+        "currency": ev["currency"], "scale_max": ev["scale"]["max"],
+        "scale_step": ev["scale"]["step"],
+        "descriptors": json.dumps(ev["scale"]["descriptors"], ensure_ascii=False),
+        "years": ev["appraisal"]["years"], "discount_rate": ev["appraisal"]["discount_rate"],
+        "cost_basis": ev["appraisal"]["cost_basis"],
+        "spread_flag": ev["moderation"]["spread_flag"],
+    }
+
+
+def _criterion_row(c: Record, position: int) -> Record:
+    return {
+        "id": c["id"], "position": position, "name": c["name"], "kind": c["kind"],
+        "weight": c.get("weight"), "parent_id": c.get("parent"),
+        "min_score": c.get("min_score"), "guidance": c.get("guidance"),
+        "formula": c.get("formula"),
+        "descriptors": None if c.get("descriptors") is None
+        else json.dumps(c["descriptors"], ensure_ascii=False),
+    }
+
+
+def _bid_row(b: Record, position: int) -> Record:
+    return {"id": b["id"], "position": position, "supplier": b["supplier"],
+            "option_type": b["option_type"], "sme": bool(b["sme"]),
+            "term_years": b.get("term_years"), "notes": b["notes"]}
+
+
+def _partner_row(p: Record, position: int) -> Record:
+    return {"id": p["id"], "position": position, "name": p["name"],
+            "population": p["population"], "baseline_annual_cost": p["baseline_annual_cost"]}
+
+
+def _insert_costs(s: Session, b: Record) -> None:
+    rows = [{"bid_id": b["id"], "position": j, **line} for j, line in enumerate(b["costs"])]
+    if rows:
+        s.exec(insert(CostLine), params=rows)  # type: ignore[call-overload]
+
+
+def _insert_apportionment(s: Session, b: Record) -> None:
+    app = b.get("apportionment")
+    if not app:
+        return
+    s.add(Apportionment(bid_id=b["id"], method=app["method"],
+                        all_partners="partners" not in app))
+    s.flush()
+    shares = app.get("shares", {})
+    for j, p in enumerate(app.get("partners", [])):
+        s.add(ApportionmentShare(bid_id=b["id"], partner_id=p, position=j, share=shares.get(p)))
+    if "partners" not in app and shares:
+        for j, (p, v) in enumerate(shares.items()):
+            s.add(ApportionmentShare(bid_id=b["id"], partner_id=p, position=j, share=v))
+
+
+def _insert_bids(s: Session, bids: list[Record], start: int = 0) -> None:
+    if not bids:
+        return
+    s.exec(insert(Bid), params=[_bid_row(b, start + i) for i, b in enumerate(bids)])  # type: ignore[call-overload]
+    for b in bids:
+        _insert_costs(s, b)
+        _insert_apportionment(s, b)
+
+
+def _insert_evaluators(s: Session, evaluators: list[Record], start: int = 0,
+                       conflict_dates: dict[tuple[str, str], str] | None = None) -> None:
+    if not evaluators:
+        return
+    s.exec(insert(Evaluator), params=[  # type: ignore[call-overload]
+        {"id": e["id"], "position": start + i, "name": e["name"], "role": e["role"]}
+        for i, e in enumerate(evaluators)])
+    today = date.today().isoformat()
+    dates = conflict_dates or {}
+    rows = [{"evaluator_id": e["id"], "bid_id": b, "position": 0,
+             "declared_on": dates.get((e["id"], b), today)}
+            for e in evaluators for b in e["conflicts"]]
+    for i, r in enumerate(rows):
+        r["position"] = i
+    if rows:
+        s.exec(insert(Conflict), params=rows)  # type: ignore[call-overload]
+
+
+def _clear_all(s: Session) -> None:
+    for table in (Score, Consensus, Gateway, Conflict, ApportionmentShare, Apportionment,
+                  CostLine, Bid, Evaluator, Partner):
+        s.exec(delete(table))  # type: ignore[call-overload]
+    # children before parents so the self-reference never dangles
+    s.exec(update(Criterion).values(parent_id=None))  # type: ignore[call-overload]
+    s.exec(delete(Criterion))  # type: ignore[call-overload]
+    s.exec(delete(Evaluation))  # type: ignore[call-overload]
+
+
+def _write_document(s: Session, doc: Record,
+                    conflict_dates: dict[tuple[str, str], str] | None = None) -> None:
+    s.add(Evaluation(id=1, **_evaluation_row(doc["evaluation"])))
+    if doc["criteria"]:
+        rows = [_criterion_row(c, i) for i, c in enumerate(doc["criteria"])]
+        # parents first is not guaranteed by the file: insert, then link
+        parents = {r["id"]: r["parent_id"] for r in rows}
+        s.exec(insert(Criterion), params=[dict(r, parent_id=None) for r in rows])  # type: ignore[call-overload]
+        for cid, p in parents.items():
+            if p is not None:
+                s.exec(update(Criterion).where(Criterion.id == cid).values(parent_id=p))  # type: ignore[call-overload]
+    if doc["partners"]:
+        s.exec(insert(Partner), params=[_partner_row(p, i)  # type: ignore[call-overload]
+                                        for i, p in enumerate(doc["partners"])])
+    _insert_bids(s, doc["bids"])
+    _insert_evaluators(s, doc["evaluators"], conflict_dates=conflict_dates)
+    if doc["scores"]:
+        s.exec(insert(Score), params=[  # type: ignore[call-overload]
+            {"evaluator_id": r["evaluator"], "bid_id": r["bid"], "criterion_id": r["criterion"],
+             "position": i, "score": r["score"], "comment": r["comment"]}
+            for i, r in enumerate(doc["scores"])])
+    if doc["consensus"]:
+        s.exec(insert(Consensus), params=[  # type: ignore[call-overload]
+            {"bid_id": r["bid"], "criterion_id": r["criterion"], "position": i,
+             "score": r["score"], "rationale": r["rationale"]}
+            for i, r in enumerate(doc["consensus"])])
+    if doc["gateways"]:
+        s.exec(insert(Gateway), params=[  # type: ignore[call-overload]
+            {"bid_id": r["bid"], "criterion_id": r["criterion"], "position": i,
+             "passed": r["passed"], "note": r["note"]}
+            for i, r in enumerate(doc["gateways"])])
+
+
+def _read_document(s: Session) -> Record:
+    conn = s.connection()
+
+    def rows(sql: str) -> list[Any]:
+        return list(conn.exec_driver_sql(sql).fetchall())
+
+    ev_rows = rows("SELECT title, reference, authority, currency, scale_max, scale_step, "
+                   "descriptors, years, discount_rate, cost_basis, spread_flag FROM evaluation")
+    if not ev_rows:
+        raise BadInput.one("evaluation", "the file holds no evaluation")
+    (title, reference, authority, currency, smax, step, descriptors, years, rate, basis,
+     spread) = ev_rows[0]
+    evaluation = {
+        "title": title, "reference": reference, "authority": authority, "currency": currency,
+        "scale": {"max": plain(smax), "step": plain(step), "descriptors": json.loads(descriptors)},
+        "appraisal": {"years": int(years), "discount_rate": plain(rate), "cost_basis": basis},
+        "moderation": {"spread_flag": plain(spread)},
+    }
+    criteria = []
+    for (cid, name, kind, weight, parent, min_score, guidance, formula,
+         desc) in rows("SELECT id, name, kind, weight, parent_id, min_score, guidance, formula,"
+                       " descriptors FROM criterion ORDER BY position"):
+        c: Record = {"id": cid, "name": name, "kind": kind, "parent": parent}
+        if kind != "pass_fail":
+            c["weight"] = plain(weight)
+        if min_score is not None:
+            c["min_score"] = plain(min_score)
+        if formula is not None:
+            c["formula"] = formula
+        if desc is not None:
+            c["descriptors"] = json.loads(desc)
+        if guidance is not None:
+            c["guidance"] = guidance
+        criteria.append(c)
+    costs: dict[str, list[Record]] = {}
+    for bid, item, cat, amount, start, years_ in rows(
+            "SELECT bid_id, item, category, amount, start_year, years FROM costline "
+            "ORDER BY bid_id, position"):
+        costs.setdefault(bid, []).append({"item": item, "category": cat,
+                                          "amount": plain(amount), "start_year": start,
+                                          "years": years_})
+    apps: dict[str, Record] = {}
+    for bid, method, all_p in rows("SELECT bid_id, method, all_partners FROM apportionment"):
+        apps[bid] = {"method": method, "_all": bool(all_p), "partners": [], "shares": {}}
+    for bid, pid, share in rows("SELECT bid_id, partner_id, share FROM apportionmentshare "
+                                "ORDER BY bid_id, position"):
+        apps[bid]["partners"].append(pid)
+        if share is not None:
+            apps[bid]["shares"][pid] = plain(share)
+    bids = []
+    for bid, supplier, otype, sme, term, notes in rows(
+            "SELECT id, supplier, option_type, sme, term_years, notes FROM bid ORDER BY position"):
+        b: Record = {"id": bid, "supplier": supplier, "option_type": otype, "sme": bool(sme)}
+        if term is not None:
+            b["term_years"] = term
+        b["notes"] = notes
+        b["costs"] = costs.get(bid, [])
+        if bid in apps:
+            a = apps[bid]
+            app: Record = {"method": a["method"]}
+            if not a["_all"]:
+                app["partners"] = a["partners"]
+            if a["method"] == "custom":
+                app["shares"] = a["shares"]
+            b["apportionment"] = app
+        bids.append(b)
+    conflicts: dict[str, list[str]] = {}
+    for eid, bid in rows("SELECT evaluator_id, bid_id FROM conflict ORDER BY position"):
+        conflicts.setdefault(eid, []).append(bid)
+    evaluators = [{"id": eid, "name": name, "role": role, "conflicts": conflicts.get(eid, [])}
+                  for eid, name, role in rows("SELECT id, name, role FROM evaluator "
+                                              "ORDER BY position")]
+    scores = [{"evaluator": e, "bid": b, "criterion": c, "score": plain(v), "comment": m}
+              for e, b, c, v, m in rows("SELECT evaluator_id, bid_id, criterion_id, score, "
+                                        "comment FROM score ORDER BY position")]
+    consensus = [{"bid": b, "criterion": c, "score": plain(v), "rationale": r}
+                 for b, c, v, r in rows("SELECT bid_id, criterion_id, score, rationale "
+                                        "FROM consensus ORDER BY position")]
+    gateways = [{"bid": b, "criterion": c, "passed": bool(p), "note": n}
+                for b, c, p, n in rows("SELECT bid_id, criterion_id, passed, note FROM gateway "
+                                       "ORDER BY position")]
+    partners = [{"id": pid, "name": name, "population": int(pop),
+                 "baseline_annual_cost": plain(cost)}
+                for pid, name, pop, cost in rows("SELECT id, name, population, "
+                                                 "baseline_annual_cost FROM partner "
+                                                 "ORDER BY position")]
+    return {"format": interchange.FORMAT, "version": interchange.VERSION,
+            "evaluation": evaluation, "criteria": criteria, "bids": bids,
+            "evaluators": evaluators, "scores": scores, "consensus": consensus,
+            "gateways": gateways, "partners": partners}

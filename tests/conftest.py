@@ -1,0 +1,46 @@
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PROCURE_DESK_USER", "tester")
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = Path(__file__).resolve().parent / "data" / "example.json"
+
+
+@pytest.fixture
+def example_doc() -> dict:
+    """The small worked example used across the tests (see tests/data/example.json)."""
+    return json.loads(EXAMPLE.read_text())
+
+
+@pytest.fixture
+def write_json(tmp_path):
+    def write(doc, name="in.json"):
+        p = tmp_path / name
+        p.write_text(json.dumps(doc))
+        return p
+
+    return write
+
+
+@pytest.fixture
+def example_file(tmp_path, example_doc):
+    from procure_desk.services import EvaluationFile
+
+    path = tmp_path / "example.pdesk"
+    ef = EvaluationFile.create(path, example_doc, actor="tester")
+    yield ef
+    ef.close()
+
+
+@pytest.fixture
+def soffice():
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if not exe:
+        pytest.skip("LibreOffice (Debian package libreoffice-calc-nogui) is not installed")
+    return exe
