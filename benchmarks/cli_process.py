@@ -84,7 +84,7 @@ def _memory_row(name: str, runs: list) -> Row:
     peaks = [r.max_rss_mb for r in runs if r.max_rss_mb is not None]
     if not peaks:
         return Row(name, None, "MB", MEMORY_TARGET_MB, None, "not measurable here (no os.wait4)")
-    return Row.limit(name, max(peaks), "MB", MEMORY_TARGET_MB, note="highest of the runs")
+    return Row.limit(name, max(peaks), "MB", MEMORY_TARGET_MB)
 
 
 def _list(values) -> str:

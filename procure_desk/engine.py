@@ -10,6 +10,7 @@ whose `to_json()` is the section 4 object. Variants used by the analysis
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -87,6 +88,27 @@ class Snapshot:
     scored_sections: np.ndarray
     price_sections: np.ndarray
     names: dict[str, str] = field(default_factory=dict)
+    # The scores of evaluators with no conflict on the bid as a dense cube
+    # (evaluator, bid, leaf): per-pair means and spreads are then reductions over
+    # the first axis, a few element-wise passes over contiguous slabs. Missing
+    # scores hold 0 in `cube_val`, -inf/inf in the max/min cubes, False in `cube_has`.
+    cube_val: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+    cube_has: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=bool))
+    cube_hi: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+    cube_lo: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+
+    def __post_init__(self) -> None:
+        shape = (max(len(self.evaluators), 1), len(self.bid_ids), len(self.scored_ids))
+        self.cube_val = np.zeros(shape)
+        self.cube_has = np.zeros(shape, dtype=bool)
+        if self.s_eval.size:
+            keep = ~self.conflict[self.s_eval, self.s_bid]
+            at = (self.s_eval[keep], self.s_bid[keep], self.s_crit[keep])
+            self.cube_val[at] = self.s_val[keep]
+            self.cube_has[at] = True
+        self.cube_hi = np.where(self.cube_has, self.cube_val, -np.inf)
+        self.cube_lo = np.where(self.cube_has, self.cube_val, np.inf)
+
 
     @property
     def cost_basis(self) -> np.ndarray:
@@ -174,22 +196,12 @@ class Evaluated:
 
 
 def evaluate_scores(snap: Snapshot) -> Evaluated:
-    nb, ns = len(snap.bid_ids), len(snap.scored_ids)
-    size = nb * ns
-    keep = ~snap.conflict[snap.s_eval, snap.s_bid] if snap.s_eval.size else snap.s_eval > 0
-    flat = (snap.s_bid * ns + snap.s_crit)[keep]
-    vals = snap.s_val[keep]
-    count = np.bincount(flat, minlength=size).astype(float)
-    sums = np.bincount(flat, weights=vals, minlength=size)
-    hi = np.full(size, -np.inf)
-    lo = np.full(size, np.inf)
-    np.maximum.at(hi, flat, vals)
-    np.minimum.at(lo, flat, vals)
+    count = snap.cube_has.sum(axis=0, dtype=np.float64)
+    present = count > 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(count > 0, sums / np.where(count > 0, count, 1), np.nan)
-    spread = np.where(count > 0, hi - lo, np.nan)
-    shape = (nb, ns)
-    mean, count, spread = mean.reshape(shape), count.reshape(shape), spread.reshape(shape)
+        mean = np.where(present, snap.cube_val.sum(axis=0) / count, np.nan)
+        spread = np.where(present, snap.cube_hi.max(axis=0) - snap.cube_lo.min(axis=0),
+                          np.nan)
     has_consensus = ~np.isnan(snap.consensus)
     final = np.where(has_consensus, snap.consensus, mean)
     flag_at = float(snap.settings["moderation"]["spread_flag"])
@@ -230,7 +242,13 @@ def rank_order(ids: Sequence[str], total: np.ndarray, quality: np.ndarray,
             return -1 if cost[i] < cost[j] else 1
         return (ids[i] > ids[j]) - (ids[i] < ids[j])
 
-    return sorted(candidates, key=functools.cmp_to_key(cmp))
+    cands = list(candidates)
+    # Exact keys first; the tolerant comparison is needed only when two totals,
+    # qualities or costs sit within TIE of each other.
+    order = sorted(cands, key=lambda i: (-total[i], -quality[i], cost[i], ids[i]))
+    near = any(abs(total[a] - total[b]) <= TIE or abs(quality[a] - quality[b]) <= TIE
+               for a, b in itertools.pairwise(order))
+    return sorted(cands, key=functools.cmp_to_key(cmp)) if near else order
 
 
 def _num(x: Any) -> float | None:
@@ -329,29 +347,26 @@ def compute(snap: Snapshot, *, formula: str | None = None,
     if gone:
         out = np.array([b in gone for b in snap.bid_ids], dtype=bool)
 
-    status: list[str] = []
-    reasons: list[list[str]] = []
-    for i in range(nb):
+    status = ["ranked"] * nb
+    reasons: list[list[str]] = [[] for _ in range(nb)]
+    for i in np.flatnonzero(out | excluded | incomplete).tolist():
         if out[i]:
-            status.append("withdrawn")
-            reasons.append(["withdrawn"])
+            status[i] = "withdrawn"
+            reasons[i] = ["withdrawn"]
         elif excluded[i]:
-            status.append("excluded")
+            status[i] = "excluded"
             r = [f"failed the gateway {_label(snap, snap.gate_ids[j])}"
-                 for j in np.nonzero(gate_failed[i])[0]]
+                 for j in np.flatnonzero(gate_failed[i])]
             r += [f"{_label(snap, snap.scored_ids[j])}: final score {fin[i, j]:g} is below "
-                  f"the minimum {snap.min_score[j]:g}" for j in np.nonzero(below_min[i])[0]]
-            reasons.append(r)
-        elif incomplete[i]:
-            status.append("incomplete")
-            r = [f"no gateway result for {_label(snap, snap.gate_ids[j])}"
-                 for j in np.nonzero(gate_missing[i])[0]]
-            r += [f"no final score for {_label(snap, snap.scored_ids[j])}"
-                  for j in np.nonzero(score_missing[i])[0]]
-            reasons.append(r)
+                  f"the minimum {snap.min_score[j]:g}" for j in np.flatnonzero(below_min[i])]
+            reasons[i] = r
         else:
-            status.append("ranked")
-            reasons.append([])
+            status[i] = "incomplete"
+            r = [f"no gateway result for {_label(snap, snap.gate_ids[j])}"
+                 for j in np.flatnonzero(gate_missing[i])]
+            r += [f"no final score for {_label(snap, snap.scored_ids[j])}"
+                  for j in np.flatnonzero(score_missing[i])]
+            reasons[i] = r
 
     scored_contrib = fin / smax * sw
     eligible = ~excluded & ~out
@@ -360,7 +375,7 @@ def compute(snap: Snapshot, *, formula: str | None = None,
     for j, f in enumerate(snap.formulas):
         price_frac[:, j] = price_fractions(c, eligible, formula or f)
     price_contrib = price_frac * pw
-    ranked = np.array([s == "ranked" for s in status], dtype=bool)
+    ranked = ~(out | excluded | incomplete)
     quality_all = scored_contrib.sum(axis=1)
     price_all = price_contrib.sum(axis=1)
     quality = np.where(ranked, quality_all, np.nan)
