@@ -13,6 +13,7 @@ import copy
 import getpass
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -202,7 +203,7 @@ class EvaluationFile:
         if limit:
             stmt = stmt.limit(limit)
         with Session(self.engine) as s:
-            rows = s.exec(stmt).all()  # type: ignore[call-overload]
+            rows = s.scalars(stmt).all()
             return [AuditEntry(r.id, r.at, r.actor, r.action, r.entity, r.entity_id,
                                json.loads(r.before) if r.before else None,
                                json.loads(r.after) if r.after else None) for r in rows]
@@ -218,7 +219,10 @@ class EvaluationFile:
         """Apply `change` to a copy of the structure and check it by the import rules."""
         light = copy.deepcopy(_light(self.document()))
         change(light)
-        return interchange.validate(light, strict=False)
+        try:
+            return interchange.validate(light, strict=False)
+        except BadInput as exc:
+            raise BadInput([_name_records(p, light) for p in exc.problems]) from None
 
     # ---- evaluation settings -------------------------------------------------------
     def update_evaluation(self, actor: str, changes: Record) -> Record:
@@ -678,13 +682,14 @@ class EvaluationFile:
         """Put back what a delete returned, in its old places."""
         bundle = copy.deepcopy(bundle)
         doc = copy.deepcopy(self.document())
-        for key in ("criteria", "bids", "evaluators", "partners"):
-            for rec in bundle.get(key, []):
+        # Removed records go back at their old indices, lowest first, which
+        # rebuilds each list exactly as it was.
+        for key in ("criteria", "bids", "evaluators", "partners", "scores", "consensus",
+                    "gateways"):
+            lst = doc[key]
+            for rec in sorted(bundle.get(key, []), key=lambda r: r.get("_index", 1 << 60)):
                 idx = rec.pop("_index", None)
-                lst = doc[key]
                 lst.insert(len(lst) if idx is None else min(idx, len(lst)), rec)
-        for key in ("scores", "consensus", "gateways"):
-            doc[key] = doc[key] + bundle.get(key, [])
         for eid, bids in bundle.get("conflicts", {}).items():
             ev = next(e for e in doc["evaluators"] if e["id"] == eid)
             ev["conflicts"] = [*ev["conflicts"], *[b for b in bids if b not in ev["conflicts"]]]
@@ -741,6 +746,24 @@ def write_text_atomic(target: Path, text: str) -> None:
 
 
 # ---- rows <-> records -----------------------------------------------------------------
+
+_INDEXED = re.compile(r"^(criteria|bids|evaluators|partners)\[(\d+)\]")
+_SINGULAR = {"criteria": "criterion", "bids": "bid", "evaluators": "evaluator",
+             "partners": "partner"}
+
+
+def _name_records(p: Problem, doc: Record) -> Problem:
+    """`criteria[3].weight` means little in an editor: say `criterion Q1.weight`."""
+    m = _INDEXED.match(p.where)
+    if not m:
+        return p
+    key, i = m.group(1), int(m.group(2))
+    try:
+        rid = doc[key][i]["id"]
+    except (IndexError, KeyError, TypeError):
+        return p
+    return Problem(f"{_SINGULAR[key]} {rid}{p.where[m.end():]}", p.message)
+
 
 def _patched_scores(doc: Record, changed: dict[tuple[str, str, str], Record | None]
                     ) -> Record:
@@ -821,12 +844,14 @@ def _bundle(doc: Record, *, criteria: Iterable[str] = (), bids: Iterable[str] = 
         return (r.get("criterion") in crit or r.get("bid") in bid_set
                 or r.get("evaluator") in evs)
 
+    def linked(key: str) -> list[Record]:
+        return [dict(copy.deepcopy(r), _index=i) for i, r in enumerate(doc[key]) if touches(r)]
+
     out: Record = {
         "criteria": pick("criteria", crit), "bids": pick("bids", bid_set),
         "evaluators": pick("evaluators", evs), "partners": pick("partners", parts),
-        "scores": [copy.deepcopy(r) for r in doc["scores"] if touches(r)],
-        "consensus": [copy.deepcopy(r) for r in doc["consensus"] if touches(r)],
-        "gateways": [copy.deepcopy(r) for r in doc["gateways"] if touches(r)],
+        "scores": linked("scores"), "consensus": linked("consensus"),
+        "gateways": linked("gateways"),
         "conflicts": {e["id"]: [b for b in e["conflicts"] if b in bid_set]
                       for e in doc["evaluators"] if e["id"] not in evs
                       and any(b in bid_set for b in e["conflicts"])},
@@ -849,8 +874,7 @@ def _audit(s: Session, actor: str, action: str, entity: str, entity_id: str,
 
 
 def _next_position(s: Session, table: Any) -> int:
-    n = s.exec(select(func.max(table.position))).one()  # type: ignore[call-overload]
-    value = n[0] if isinstance(n, tuple) else n
+    value = s.scalar(select(func.max(table.position)))
     return 0 if value is None else int(value) + 1
 
 
