@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -510,68 +510,103 @@ class EvaluationFile:
                                         "score": score, "comment": comment}])[0]
 
     def set_scores(self, actor: str, items: list[Record]) -> list[Record | None]:
-        """Several score changes in one transaction (all checked first)."""
+        """Several score changes in one transaction, all checked first.
+
+        Returns each item's previous record (None where there was none), for undo.
+        Written with one statement per kind of change, so that a batch of tens of
+        thousands (an evaluator's scoring sheet) stays quick.
+        """
         doc = self.document()
-        ev_by_id = {e["id"]: e for e in doc["evaluators"]}
+        evaluators = {e["id"]: e for e in doc["evaluators"]}
+        bids = {b["id"] for b in doc["bids"]}
+        kinds = {c["id"]: c["kind"] for c in doc["criteria"]}
         smax = doc["evaluation"]["scale"]["max"]
         step = doc["evaluation"]["scale"]["step"]
         current = {(r["evaluator"], r["bid"], r["criterion"]): r for r in doc["scores"]}
         problems: list[Problem] = []
         befores: list[Record | None] = []
         for it in items:
-            where = f"score {it['evaluator']}/{it['bid']}/{it['criterion']}"
-            try:
-                ev = _find(doc["evaluators"], it["evaluator"], "evaluator")
-                self._check_score_target(where, it["bid"], it["criterion"], "scored")
-            except BadInput as exc:
-                problems += exc.problems
-                continue
-            if it["bid"] in ev_by_id[it["evaluator"]]["conflicts"] and it["score"] is not None:
-                problems.append(Problem(
-                    where, f"{ev['name']} declared a conflict of interest with this bid"))
-            if it["score"] is not None and (why := score_problem(it["score"], smax, step)):
+            e, b, c = it["evaluator"], it["bid"], it["criterion"]
+            where = f"score {e}/{b}/{c}"
+            if e not in evaluators:
+                problems.append(Problem(where, f"{q(e)} is not an evaluator"))
+            if b not in bids:
+                problems.append(Problem(where, f"{q(b)} is not a bid"))
+            if c not in kinds:
+                problems.append(Problem(where, f"{q(c)} is not a criterion"))
+            elif kinds[c] != "scored":
+                problems.append(Problem(where, f"{q(c)} is not a scored criterion"))
+            score = it.get("score")
+            if e in evaluators and b in evaluators[e]["conflicts"] and score is not None:
+                problems.append(Problem(where, f"{evaluators[e]['name']} declared a conflict "
+                                               "of interest with this bid"))
+            if score is not None and (why := score_problem(score, smax, step)):
                 problems.append(Problem(where, why))
             comment = it.get("comment")
-            if comment is not None and len(comment) > interchange.MAX_TEXT:
-                problems.append(Problem(where, "the comment is too long"))
-            befores.append(copy.deepcopy(current.get((it["evaluator"], it["bid"],
-                                                      it["criterion"]))))
+            if comment is not None and (not isinstance(comment, str)
+                                        or len(comment) > interchange.MAX_TEXT):
+                problems.append(Problem(where, "the comment is not text of at most "
+                                               f"{interchange.MAX_TEXT} characters"))
+            befores.append(current.get((e, b, c)))
         if problems:
             raise BadInput(problems)
         changed: dict[tuple[str, str, str], Record | None] = {}
+        for it, before in zip(items, befores):
+            key = (it["evaluator"], it["bid"], it["criterion"])
+            if it.get("score") is None:
+                if before is not None or key in changed:
+                    changed[key] = None
+                continue
+            comment = it.get("comment")
+            if comment is None:
+                prior = changed.get(key) or before
+                comment = prior["comment"] if prior else ""
+            changed[key] = {"evaluator": key[0], "bid": key[1], "criterion": key[2],
+                            "score": plain(it["score"]), "comment": comment}
+        inserts, updates, deletes, events = [], [], [], []
+        at = now_iso()
+        for key, after in changed.items():
+            before = current.get(key)
+            if before == after:
+                continue
+            row = {"evaluator_id": key[0], "bid_id": key[1], "criterion_id": key[2]}
+            if after is None:
+                deletes.append(row)
+            elif before is None:
+                inserts.append({**row, "score": float(after["score"]),
+                                "comment": after["comment"]})
+            else:
+                updates.append({**{f"k_{k}": v for k, v in row.items()},
+                                "score": float(after["score"]), "comment": after["comment"]})
+            events.append({"at": at, "actor": actor or default_actor(),
+                           "action": "score.clear" if after is None else "score.set",
+                           "entity": "score", "entity_id": "/".join(key),
+                           "before": _j(before), "after": _j(after)})
+        if not events:
+            return [copy.deepcopy(b) for b in befores]
         with self.unit_of_work() as s:
-            pos = _next_position(s, Score)
-            for it, before in zip(items, befores):
-                key = {"evaluator_id": it["evaluator"], "bid_id": it["bid"],
-                           "criterion_id": it["criterion"]}
-                entity_id = f"{it['evaluator']}/{it['bid']}/{it['criterion']}"
-                if it["score"] is None:
-                    if before is None:
-                        continue
-                    s.exec(delete(Score).filter_by(**key))  # type: ignore[call-overload]
-                    _audit(s, actor, "score.clear", "score", entity_id, before, None)
-                    changed[(it["evaluator"], it["bid"], it["criterion"])] = None
-                    continue
-                comment = it.get("comment")
-                if comment is None:
-                    comment = before["comment"] if before else ""
-                after = {"evaluator": it["evaluator"], "bid": it["bid"],
-                         "criterion": it["criterion"], "score": plain(it["score"]),
-                         "comment": comment}
-                if before == after:
-                    continue
-                if before is None:
-                    s.add(Score(**key, position=pos, score=float(it["score"]), comment=comment))
-                    pos += 1
-                else:
-                    s.exec(update(Score).filter_by(**key)  # type: ignore[call-overload]
-                           .values(score=float(it["score"]), comment=comment))
-                _audit(s, actor, "score.set", "score", entity_id, before, after)
-                changed[(it["evaluator"], it["bid"], it["criterion"])] = after
+            conn = s.connection()
+            if deletes:
+                conn.execute(delete(Score).where(
+                    Score.evaluator_id == bindparam("evaluator_id"),
+                    Score.bid_id == bindparam("bid_id"),
+                    Score.criterion_id == bindparam("criterion_id")), deletes)
+            if updates:
+                conn.execute(update(Score).where(
+                    Score.evaluator_id == bindparam("k_evaluator_id"),
+                    Score.bid_id == bindparam("k_bid_id"),
+                    Score.criterion_id == bindparam("k_criterion_id")), updates)
+            if inserts:
+                pos = _next_position(s, Score)
+                for i, r in enumerate(inserts):
+                    r["position"] = pos + i
+                conn.execute(insert(Score), inserts)
+            conn.execute(insert(AuditEvent), events)
         # The file now holds exactly the cached document with these changes: patch it
-        # rather than read 48,000 scores back after every keystroke.
-        self._doc = _patched_scores(doc, changed)
-        return befores
+        # rather than read every score back after each keystroke.
+        self._doc = _patched_scores(doc, {k: v for k, v in changed.items()
+                                          if current.get(k) != v})
+        return [copy.deepcopy(b) for b in befores]
 
     def set_consensus(self, actor: str, bid: str, cid: str, score: float | None,
                       rationale: str = "") -> Record | None:
