@@ -1,0 +1,132 @@
+"""The main window as a user drives it: new, open, recent, copy, close, preferences."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+from procure_desk.services import EvaluationFile
+from ui import ask
+
+
+def test_start_page_new_from_template_then_reopen(window, tmp_path, monkeypatch, no_dialogs):
+    assert window.document is None
+    assert window.pages.currentWidget() is window.start_page
+    target = tmp_path / "new-eval"
+    monkeypatch.setattr(ask, "choose", lambda parent, title, label, items: next(
+        i for i, s in enumerate(items) if s.startswith("buy-small")))
+    monkeypatch.setattr(ask, "save_path", lambda *a, **k: str(target))
+    window.start_page.new_button.click()
+    assert window.document is not None, no_dialogs
+    assert window.document.path == tmp_path / "new-eval.pdesk"
+    assert window.document.doc()["bids"] == []
+    assert window.document.audit()[-1].actor == "tester"
+    assert "new-eval.pdesk" in window.windowTitle()
+    window.close_file()
+    assert window.document is None
+    assert window.start_page.recent.item(0).text().endswith("new-eval.pdesk")
+    window.start_page.recent.itemActivated.emit(window.start_page.recent.item(0))
+    assert window.document is not None
+    assert window.document.path.name == "new-eval.pdesk"
+
+
+def test_open_shows_the_registered_views_and_ctrl_numbers(open_window):
+    from ui.views import VIEWS
+
+    keys = open_window.view_keys()
+    registered = [k for k, _t, _m in VIEWS]
+    assert keys == [k for k in registered if k in keys]  # registry order, none invented
+    assert "overview" in keys
+    assert open_window.current_view_key() == "overview"
+    shortcuts = {a.data(): a.shortcut().toString() for a in open_window.view_menu.actions()}
+    assert [shortcuts[k] for k in keys[:9]] == [f"Ctrl+{n}" for n in range(1, len(keys[:9]) + 1)]
+    open_window.view_menu.actions()[-1].trigger()
+    assert open_window.stack.currentWidget() is open_window.views[keys[-1]]
+    assert open_window.sidebar.currentRow() == len(keys) - 1
+
+
+def test_a_missing_view_module_is_skipped(monkeypatch, caplog):
+    from ui import main_window
+
+    registry = [("overview", "Overview", "ui.views.overview:OverviewView"),
+                ("nothing", "Nothing", "ui.views.not_written_yet:NothingView")]
+    loaded = main_window.load_view_classes(registry)
+    assert [k for k, _t, _c in loaded] == ["overview"]
+    assert "not_written_yet" in caplog.text
+
+
+def test_open_refuses_a_file_that_is_not_an_evaluation(window, tmp_path, no_dialogs):
+    bad = tmp_path / "notes.pdesk"
+    bad.write_text("hello")
+    assert not window.open_file(bad)
+    assert window.document is None
+    assert no_dialogs
+    assert no_dialogs[0][0] == "Cannot open"
+    assert "notes.pdesk" in no_dialogs[0][1]
+
+
+def test_save_a_copy_and_undo_actions(open_window, tmp_path, monkeypatch, no_dialogs):
+    doc = open_window.document
+    assert not open_window.undo_action.isEnabled()
+    doc.set_score("E1", "B1", "Q1", 1)
+    assert open_window.undo_action.isEnabled()
+    assert "Score" in open_window.undo_action.text()
+    copy = tmp_path / "copy.pdesk"
+    monkeypatch.setattr(ask, "save_path", lambda *a, **k: str(copy))
+    open_window.save_copy_action.trigger()
+    with EvaluationFile.open(copy) as ef:
+        assert any(r["score"] == 1 for r in ef.document()["scores"])
+    open_window.undo_action.trigger()
+    assert not any(r["score"] == 1 for r in doc.doc()["scores"])
+    open_window.redo_action.trigger()
+    assert any(r["score"] == 1 for r in doc.doc()["scores"])
+
+
+def test_preferences_name_goes_to_the_audit_log(open_window, monkeypatch):
+    monkeypatch.setattr(ask, "text", lambda *a, **k: "Priya Shah")
+    open_window.preferences_action.trigger()
+    assert open_window.settings.user_name == "Priya Shah"
+    open_window.document.update_evaluation({"reference": "HDC-2026-015"})
+    assert open_window.document.audit(limit=1)[0].actor == "Priya Shah"
+    assert "Priya Shah" in open_window.user_label.text()
+
+
+def test_user_guide_shows_the_readme_guide(window, qtbot):
+    dialog = window.user_guide()
+    qtbot.addWidget(dialog)
+    from PySide6.QtWidgets import QTextBrowser
+
+    text = dialog.findChild(QTextBrowser).toPlainText()
+    assert "User guide" in text
+    assert "Files" in text
+    assert "benchmarks/" not in text  # the Development section is not the guide
+
+
+def test_extensions_are_installed_after_the_menus(monkeypatch, qtbot, settings):
+    from ui import main_window
+
+    calls = []
+    mod = types.ModuleType("fake_export_extension")
+
+    def install(window):
+        calls.append(window)
+        window.export_menu.addAction("Evidence pack…")
+
+    mod.install = install
+    broken = types.ModuleType("broken_extension")
+    broken.install = lambda window: 1 / 0
+    monkeypatch.setitem(sys.modules, "fake_export_extension", mod)
+    monkeypatch.setitem(sys.modules, "broken_extension", broken)
+    monkeypatch.setattr(main_window, "EXTENSIONS", ("broken_extension", "fake_export_extension"))
+    w = main_window.MainWindow(settings=settings)
+    qtbot.addWidget(w)
+    assert calls == [w]
+    assert [a.text() for a in w.export_menu.actions()] == ["Evidence pack…"]
+
+
+def test_document_opened_signal_and_geometry_saved(window, example_path, qtbot):
+    with qtbot.waitSignal(window.documentOpened) as sig:
+        window.open_file(example_path)
+    assert sig.args[0] is window.document
+    window.close()
+    assert window.settings.geometry() is not None

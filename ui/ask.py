@@ -1,0 +1,72 @@
+"""Every question the UI asks the user, behind one seam.
+
+Views and the window call these functions through the module (`ask.confirm(...)`),
+never QMessageBox or QFileDialog directly, so tests replace them with
+`monkeypatch.setattr(ui.ask, "confirm", ...)` and no dialog ever blocks a test.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from procure_desk.errors import BadInput
+
+log = logging.getLogger(__name__)
+
+PDESK_FILTER = "ProcureDesk evaluations (*.pdesk)"
+
+
+def problem_text(exc: BaseException) -> str:
+    """What to tell the user about a refused edit: one line per problem, no traceback."""
+    if isinstance(exc, BadInput):
+        return "\n".join(str(p) for p in exc.problems)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def show_problem(parent: QWidget | None, title: str, exc: BaseException | str) -> None:
+    """Tell the user why something was refused (BadInput) or failed."""
+    text = exc if isinstance(exc, str) else problem_text(exc)
+    QMessageBox.warning(parent, title, text)
+
+
+def info(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """Yes/No, defaulting to No: for deletes that take scores with them."""
+    answer = QMessageBox.question(parent, title, text,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def open_path(parent: QWidget | None, title: str = "Open evaluation",
+              filter: str = PDESK_FILTER) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", filter)
+    return path or None
+
+
+def save_path(parent: QWidget | None, title: str, filter: str = PDESK_FILTER,
+              suggested: str = "") -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter)
+    return path or None
+
+
+def folder_path(parent: QWidget | None, title: str) -> str | None:
+    return QFileDialog.getExistingDirectory(parent, title) or None
+
+
+def choose(parent: QWidget | None, title: str, label: str, items: list[str]) -> int | None:
+    """Index of the chosen item, or None when cancelled."""
+    if not items:
+        return None
+    text, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+    return items.index(text) if ok and text in items else None
+
+
+def text(parent: QWidget | None, title: str, label: str, value: str = "") -> str | None:
+    got, ok = QInputDialog.getText(parent, title, label, text=value)
+    return got if ok else None

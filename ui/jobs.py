@@ -1,0 +1,139 @@
+"""Long work off the GUI thread, with progress and Cancel (Anki's CollectionOp style).
+
+    run_job(window, "Exporting evidence", work, on_success=done)
+
+`work(progress)` runs on a worker thread; it calls `progress(done, total, text)` now
+and then, which raises `procure_desk.errors.Cancelled` once the user pressed Cancel.
+Its return value is handed to `on_success(result)` on the GUI thread. A `BadInput`
+is shown as a message naming the problem; `Cancelled` just closes the dialog; any
+other exception is shown as an internal error (and logged with its traceback).
+The window stays responsive throughout.
+
+`work` must not touch widgets, and should open its own `EvaluationFile` (or read a
+copy of `document.doc()` taken before starting) rather than share the GUI's.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from procure_desk.errors import BadInput, Cancelled
+
+from . import ask
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+_running: set[Job] = set()  # keeps jobs alive until they finish
+# Callbacks are plain functions: queue them explicitly so they run on the GUI thread.
+_QUEUED = Qt.ConnectionType.QueuedConnection
+
+
+class Job(QObject):
+    """One piece of background work. Signals arrive on the GUI thread."""
+
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)  # the exception
+    cancelled = Signal()
+    finished = Signal()  # after any of the three above
+
+    def __init__(self, func: Callable[[Progress], Any], parent: QObject | None = None):
+        super().__init__(parent)
+        self.func = func
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _progress(self, done: int, total: int, text: str = "") -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+        self.progressed.emit(done, total, text)
+
+    def _run(self) -> None:  # on the worker thread
+        try:
+            result = self.func(self._progress)
+            if self._cancel.is_set():
+                raise Cancelled()
+        except Cancelled:
+            self.cancelled.emit()
+        except Exception as exc:  # shown to the user by run_job
+            if not isinstance(exc, BadInput):
+                log.exception("background job failed")
+            self.failed.emit(exc)
+        else:
+            self.succeeded.emit(result)
+        self.finished.emit()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: Job):
+        super().__init__()
+        self.job = job
+
+    def run(self) -> None:
+        self.job._run()
+
+
+def run_job(parent: QWidget | None, title: str, func: Callable[[Progress], Any],
+            on_success: Callable[[Any], None] | None = None, *, cancellable: bool = True,
+            on_failure: Callable[[BaseException], None] | None = None,
+            show_dialog: bool = True) -> Job:
+    """Start `func` in the background; returns the Job (tests wait on `job.finished`)."""
+    job = Job(func)
+    dialog: QProgressDialog | None = None
+    if show_dialog:
+        dialog = QProgressDialog(title, "Cancel" if cancellable else "", 0, 0, parent)
+        dialog.setWindowTitle(title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setAccessibleName(title)
+        if not cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(job.cancel)
+
+        def show_progress(done: int, total: int, text: str) -> None:
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(min(done, total) if total > 0 else 0)
+            if text:
+                dialog.setLabelText(text)
+
+        job.progressed.connect(show_progress, _QUEUED)
+
+    def succeeded(result: Any) -> None:
+        if on_success is not None:
+            on_success(result)
+
+    def failed(exc: BaseException) -> None:
+        if on_failure is not None:
+            on_failure(exc)
+        elif isinstance(exc, BadInput):
+            ask.show_problem(parent, title, exc)
+        else:
+            ask.show_problem(parent, title, f"Internal error: {ask.problem_text(exc)}")
+
+    def done() -> None:
+        if dialog is not None:
+            dialog.close()
+            dialog.deleteLater()
+        _running.discard(job)
+
+    job.succeeded.connect(succeeded, _QUEUED)
+    job.failed.connect(failed, _QUEUED)
+    job.finished.connect(done, _QUEUED)
+    _running.add(job)
+    QThreadPool.globalInstance().start(_Runnable(job))
+    return job

@@ -1,0 +1,435 @@
+"""The main window: menus, a sidebar of views over one open evaluation, a status bar.
+
+Views come from the registry in `ui.views` and are imported when the first file
+opens and built when first shown. Extensions (`ui.extensions`) are installed after
+the menus exist and may add to `file_menu`, `import_menu` and `export_menu`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from procure_desk import templates
+from procure_desk.errors import BadInput
+from procure_desk.paths import ROOT
+from procure_desk.services import EvaluationFile
+
+from . import ask
+from .document import Document, concerns
+from .extensions import EXTENSIONS
+from .settings import Settings
+from .views import VIEWS
+
+log = logging.getLogger(__name__)
+APP_NAME = "ProcureDesk"
+
+
+def load_view_classes(registry: list[tuple[str, str, str]] | None = None
+                      ) -> list[tuple[str, str, type]]:
+    """The registered views that can be imported now, in sidebar order."""
+    out = []
+    for key, title, target in VIEWS if registry is None else registry:
+        module_name, _, cls_name = target.partition(":")
+        try:
+            cls = getattr(importlib.import_module(module_name), cls_name)
+        except Exception as exc:  # a view still being written must not stop the app
+            log.warning("view %s (%s) is not available: %s", key, target, exc)
+            continue
+        out.append((key, title, cls))
+    return out
+
+
+class StartPage(QWidget):
+    """What the window shows with no file open: New from template, Open, recent files."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window_ = window
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 40, 48, 40)
+        heading = QLabel(f"<h1>{APP_NAME}</h1><p>Evaluate supplier tenders and keep the "
+                         "record that defends the decision.</p>")
+        heading.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(heading)
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton("New from template…")
+        self.new_button.setAccessibleName("New evaluation from a template")
+        self.new_button.clicked.connect(window.new_from_template)
+        self.open_button = QPushButton("Open…")
+        self.open_button.setAccessibleName("Open an evaluation file")
+        self.open_button.clicked.connect(window.open_dialog)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addSpacing(16)
+        layout.addWidget(QLabel("<b>Recent files</b>"))
+        self.recent = QListWidget()
+        self.recent.setAccessibleName("Recent files")
+        self.recent.setUniformItemSizes(True)
+        self.recent.itemActivated.connect(lambda item: window.open_file(item.text()))
+        layout.addWidget(self.recent, 1)
+
+    def refresh(self) -> None:
+        self.recent.clear()
+        for path in self.window_.settings.recent_files:
+            self.recent.addItem(path)
+
+
+class MainWindow(QMainWindow):
+    """One window, one open evaluation at a time."""
+
+    documentOpened = Signal(object)  # the new Document, or None when closed
+
+    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings or Settings()
+        self.document: Document | None = None
+        self.views: dict[str, QWidget] = {}
+        self.view_classes: list[tuple[str, str, type]] | None = None
+        self.undo_group = QUndoGroup(self)
+        self.setWindowTitle(APP_NAME)
+        self.resize(1280, 820)
+
+        self.pages = QStackedWidget()
+        self.start_page = StartPage(self)
+        self.pages.addWidget(self.start_page)
+        self.sidebar = QListWidget()
+        self.sidebar.setAccessibleName("Views")
+        self.sidebar.setUniformItemSizes(True)
+        self.sidebar.setMaximumWidth(200)
+        self.sidebar.currentRowChanged.connect(self._show_row)
+        self.stack = QStackedWidget()
+        self.stack.setAccessibleName("Current view")
+        workspace = QSplitter()
+        workspace.addWidget(self.sidebar)
+        workspace.addWidget(self.stack)
+        workspace.setStretchFactor(1, 1)
+        workspace.setSizes([180, 1100])
+        self.pages.addWidget(workspace)
+        self.setCentralWidget(self.pages)
+
+        self.file_label = QLabel()
+        self.user_label = QLabel()
+        self.statusBar().addPermanentWidget(self.file_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+        self._build_menus()
+        self._install_extensions()
+        geometry = self.settings.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self._update_state()
+
+    # ---- menus -----------------------------------------------------------------------
+    def _action(self, menu: QMenu, text: str, slot: object,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        fm = self.file_menu
+        self.new_action = self._action(fm, "&New from template…", self.new_from_template,
+                                       QKeySequence.StandardKey.New,
+                                       "Start a new evaluation from a template")
+        self.open_action = self._action(fm, "&Open…", self.open_dialog,
+                                        QKeySequence.StandardKey.Open)
+        self.recent_menu = fm.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        fm.addSeparator()
+        self.import_menu = fm.addMenu("&Import")
+        self.export_menu = fm.addMenu("&Export")
+        fm.addSeparator()
+        self.save_copy_action = self._action(
+            fm, "Save a &Copy…", self.save_copy, QKeySequence.StandardKey.SaveAs,
+            "Write a copy of the evaluation file (edits are saved as you make them)")
+        self.close_action = self._action(fm, "&Close", self.close_file,
+                                         QKeySequence.StandardKey.Close)
+        fm.addSeparator()
+        self.quit_action = self._action(fm, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        self.edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.redo_action)
+        self.edit_menu.addSeparator()
+        self.preferences_action = self._action(self.edit_menu, "&Preferences: your name…",
+                                               self.preferences,
+                                               QKeySequence.StandardKey.Preferences)
+        if self.preferences_action.shortcut().isEmpty():
+            self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
+
+        self.view_menu = bar.addMenu("&View")
+
+        self.help_menu = bar.addMenu("&Help")
+        self.guide_action = self._action(self.help_menu, "User &guide", self.user_guide,
+                                         QKeySequence.StandardKey.HelpContents)
+        self.about_action = self._action(self.help_menu, "&About ProcureDesk", self.about)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_files:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_file(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def _install_extensions(self) -> None:
+        for name in EXTENSIONS:
+            try:
+                importlib.import_module(name).install(self)
+            except Exception:
+                log.exception("extension %s could not be installed", name)
+
+    # ---- views -----------------------------------------------------------------------
+    def _ensure_view_classes(self) -> list[tuple[str, str, type]]:
+        if self.view_classes is None:
+            self.view_classes = load_view_classes()
+            self.sidebar.clear()
+            for n, (key, title, _cls) in enumerate(self.view_classes, start=1):
+                item = QListWidgetItem(title)
+                item.setData(Qt.ItemDataRole.UserRole, key)
+                if n <= 9:
+                    item.setToolTip(f"{title} (Ctrl+{n})")
+                self.sidebar.addItem(item)
+                action = self._action(self.view_menu, title,
+                                      lambda _=False, k=key: self.show_view(k),
+                                      f"Ctrl+{n}" if n <= 9 else None)
+                action.setData(key)
+        return self.view_classes
+
+    def view_keys(self) -> list[str]:
+        return [k for k, _t, _c in self._ensure_view_classes()]
+
+    def view(self, key: str) -> QWidget:
+        """The view for `key`, built on first use (a file must be open)."""
+        if self.document is None:
+            raise RuntimeError("no file is open")
+        if key not in self.views:
+            cls = next(c for k, _t, c in self._ensure_view_classes() if k == key)
+            widget = cls(self.document, self.stack)
+            widget.setAccessibleName(next(t for k, t, _c in self.view_classes or [] if k == key))
+            self.views[key] = widget
+            self.stack.addWidget(widget)
+        return self.views[key]
+
+    def show_view(self, key: str) -> QWidget:
+        keys = self.view_keys()
+        if key not in keys or self.document is None:
+            raise KeyError(key)
+        row = keys.index(key)
+        if self.sidebar.currentRow() != row:
+            self.sidebar.setCurrentRow(row)  # calls _show_row
+        else:
+            self._show_row(row)
+        return self.views[key]
+
+    def current_view_key(self) -> str | None:
+        item = self.sidebar.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _show_row(self, row: int) -> None:
+        if self.document is None or row < 0:
+            return
+        key = self.view_keys()[row]
+        self.stack.setCurrentWidget(self.view(key))
+
+    # ---- files -----------------------------------------------------------------------
+    def open_file(self, path: str | Path) -> bool:
+        """Open an evaluation file in this window (closing the current one)."""
+        p = Path(path)
+        if not p.is_file():
+            ask.show_problem(self, "Cannot open", f"{p}: no such file")
+            self.settings.remove_recent(p)
+            self.start_page.refresh()
+            return False
+        try:
+            doc = Document.open(p, self.settings.user_name, self)
+            doc.doc()  # read it now: a broken file is refused here, not in a view
+        except BadInput as exc:
+            ask.show_problem(self, "Cannot open", exc)
+            return False
+        except Exception as exc:  # not a .pdesk file at all
+            log.exception("could not open %s", p)
+            ask.show_problem(self, "Cannot open", f"{p}: not a ProcureDesk evaluation "
+                                                  f"({exc})")
+            return False
+        self._set_document(doc)
+        self.settings.add_recent(p)
+        return True
+
+    def _set_document(self, doc: Document | None) -> None:
+        old = self.document
+        for widget in self.views.values():
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.views.clear()
+        if old is not None:
+            self.undo_group.removeStack(old.undo_stack)
+            old.close()
+            old.deleteLater()
+        self.document = doc
+        if doc is not None:
+            self.undo_group.addStack(doc.undo_stack)
+            self.undo_group.setActiveStack(doc.undo_stack)
+            doc.changed.connect(self._on_changed)
+            doc.failed.connect(lambda title, exc: ask.show_problem(self, title, exc))
+            self._ensure_view_classes()
+            if self.sidebar.count():
+                self.sidebar.setCurrentRow(-1)
+                self.sidebar.setCurrentRow(0)
+        self._update_state()
+        self.documentOpened.emit(doc)
+
+    def open_dialog(self) -> None:
+        path = ask.open_path(self)
+        if path:
+            self.open_file(path)
+
+    def new_from_template(self) -> bool:
+        names = templates.names()
+        labels = [f"{n}: {templates.describe(n)}" for n in names]
+        choice = ask.choose(self, "New evaluation", "Template:", labels)
+        if choice is None:
+            return False
+        path = ask.save_path(self, "Save the new evaluation as", suggested="evaluation.pdesk")
+        if not path:
+            return False
+        if not path.endswith(".pdesk"):
+            path += ".pdesk"
+        try:
+            ef = EvaluationFile.create(path, templates.load(names[choice]),
+                                       actor=self.settings.user_name, force=True,
+                                       action="evaluation.new",
+                                       detail={"template": names[choice]})
+            ef.close()
+        except BadInput as exc:
+            ask.show_problem(self, "New evaluation", exc)
+            return False
+        return self.open_file(path)
+
+    def save_copy(self) -> None:
+        if self.document is None:
+            return
+        suggested = str(self.document.path.with_name(self.document.path.stem + " copy.pdesk"))
+        path = ask.save_path(self, "Save a copy as", suggested=suggested)
+        if not path:
+            return
+        try:
+            self.document.file.save_copy(path, force=True)
+        except BadInput as exc:
+            ask.show_problem(self, "Save a copy", exc)
+            return
+        self.statusBar().showMessage(f"Copy saved to {path}", 5000)
+
+    def close_file(self) -> None:
+        self._set_document(None)
+
+    # ---- edit and help ---------------------------------------------------------------
+    def preferences(self) -> None:
+        name = ask.text(self, "Preferences", "Your name (used as evaluator identity and in the "
+                                             "audit log):", self.settings.user_name)
+        if name is None or not name.strip():
+            return
+        self.settings.user_name = name.strip()
+        if self.document is not None:
+            self.document.actor = self.settings.user_name
+        self._update_state()
+
+    def about(self) -> None:
+        ask.info(self, f"About {APP_NAME}",
+                 f"{APP_NAME}: offline evaluation of supplier tenders for councils.\n\n"
+                 "Every edit is saved as you make it, with who, when, what, before and "
+                 "after in the audit log.")
+
+    def user_guide(self) -> QDialog:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"{APP_NAME} user guide")
+        dialog.resize(760, 640)
+        browser = QTextBrowser(dialog)
+        browser.setAccessibleName("User guide")
+        browser.setOpenExternalLinks(True)
+        browser.setMarkdown(user_guide_markdown())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.close)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(browser)
+        layout.addWidget(buttons)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    # ---- state -----------------------------------------------------------------------
+    def _on_changed(self, kind: str) -> None:
+        if concerns(kind, "evaluation"):
+            self._update_state()
+        self.statusBar().showMessage("Saved", 2000)
+
+    def _update_state(self) -> None:
+        has = self.document is not None
+        for action in (self.save_copy_action, self.close_action):
+            action.setEnabled(has)
+        self.view_menu.setEnabled(has)
+        self.user_label.setText(f"You: {self.settings.user_name}")
+        if self.document is None:
+            self.setWindowTitle(APP_NAME)
+            self.file_label.setText("")
+            self.start_page.refresh()
+            self.pages.setCurrentIndex(0)
+        else:
+            title = self.document.doc()["evaluation"]["title"]
+            self.setWindowTitle(f"{title} — {self.document.path.name} — {APP_NAME}")
+            self.file_label.setText(str(self.document.path))
+            self.pages.setCurrentIndex(1)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.set_geometry(self.saveGeometry())
+        self._set_document(None)
+        super().closeEvent(event)
+
+
+def user_guide_markdown() -> str:
+    """The README's "User guide" section (the same text users read online)."""
+    readme = ROOT / "README.md"
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except OSError:
+        return "# User guide\n\nThe user guide is in README.md, which is not installed here."
+    m = re.search(r"^## User guide\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
+    body = m.group(1) if m else text
+    return "# User guide\n" + body
