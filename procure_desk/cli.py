@@ -22,7 +22,8 @@ from typing import Any
 from . import __version__
 from .errors import BadInput, Cancelled
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("procure_desk.cli_analysis", "procure_desk.cli_exports",
+                                   "procure_desk.cli_workbooks")
 
 
 class _Parser(argparse.ArgumentParser):
