@@ -624,13 +624,19 @@ class EvaluationFile:
             if not rationale or not rationale.strip():
                 raise BadInput.one(where, "a consensus score needs a rationale")
         with self.unit_of_work() as s:
-            s.exec(delete(Consensus).where(Consensus.bid_id == bid,  # type: ignore[call-overload]
-                                           Consensus.criterion_id == cid))
             after = None
-            if score is not None:
+            if score is None:
+                s.exec(delete(Consensus).where(Consensus.bid_id == bid,  # type: ignore[call-overload]
+                                               Consensus.criterion_id == cid))
+            elif current is not None:  # changed in place: the record keeps its order
+                s.exec(update(Consensus).where(Consensus.bid_id == bid,  # type: ignore[call-overload]
+                                               Consensus.criterion_id == cid)
+                       .values(score=float(score), rationale=rationale))
+            else:
                 pos = _next_position(s, Consensus)
                 s.add(Consensus(bid_id=bid, criterion_id=cid, position=pos, score=float(score),
                                 rationale=rationale))
+            if score is not None:
                 after = {"bid": bid, "criterion": cid, "score": plain(score),
                          "rationale": rationale}
             _audit(s, actor, "consensus.set" if after else "consensus.clear", "consensus",
@@ -646,12 +652,18 @@ class EvaluationFile:
                         if r["bid"] == bid and r["criterion"] == cid), None)
         before = copy.deepcopy(current)
         with self.unit_of_work() as s:
-            s.exec(delete(Gateway).where(Gateway.bid_id == bid,  # type: ignore[call-overload]
-                                         Gateway.criterion_id == cid))
             after = None
-            if passed is not None:
+            if passed is None:
+                s.exec(delete(Gateway).where(Gateway.bid_id == bid,  # type: ignore[call-overload]
+                                             Gateway.criterion_id == cid))
+            elif current is not None:  # changed in place: the record keeps its order
+                s.exec(update(Gateway).where(Gateway.bid_id == bid,  # type: ignore[call-overload]
+                                             Gateway.criterion_id == cid)
+                       .values(passed=bool(passed), note=note or ""))
+            else:
                 s.add(Gateway(bid_id=bid, criterion_id=cid, position=_next_position(s, Gateway),
                               passed=bool(passed), note=note or ""))
+            if passed is not None:
                 after = {"bid": bid, "criterion": cid, "passed": bool(passed),
                          "note": note or ""}
             _audit(s, actor, "gateway.set" if after else "gateway.clear", "gateway",
