@@ -1,0 +1,101 @@
+"""Commands for workbooks: the bid template, bid imports and offline scoring sheets."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def cmd_bid_template(args: argparse.Namespace) -> int:
+    from .workbooks.bid_template import write_bid_template
+
+    doc = None
+    if args.for_file:
+        from .services import EvaluationFile
+
+        with EvaluationFile.open(args.for_file) as ef:
+            doc = ef.document()
+    out = write_bid_template(Path(args.output), doc=doc, force=args.force)
+    print(f"Wrote {out}")
+    return 0
+
+
+def cmd_import_bids(args: argparse.Namespace) -> int:
+    from .cli import actor
+    from .services import EvaluationFile
+    from .workbooks.bid_import import import_bids
+
+    with EvaluationFile.open(args.file) as ef:
+        plan, _ = import_bids(ef, actor(args), args.workbooks, replace=args.replace)
+        names = {b["id"]: b["supplier"] for b in ef.document()["bids"]}
+    for pb in plan.added:
+        print(f"Added {pb.record['supplier']} from {pb.source}")
+    for bid, pb in plan.replaced:
+        print(f"Replaced {bid} {names.get(bid, '')} from {pb.source} (scores kept)")
+    print(f"Imported {len(plan.added) + len(plan.replaced)} workbooks into {args.file}: "
+          f"{plan.summary()}")
+    return 0
+
+
+def cmd_scoring_sheets(args: argparse.Namespace) -> int:
+    from .services import EvaluationFile
+    from .workbooks.scoring_sheets import write_scoring_sheets
+
+    with EvaluationFile.open(args.file) as ef:
+        written = write_scoring_sheets(ef, Path(args.dir), force=args.force)
+    for path, ev in written:
+        print(f"Wrote {path} for {ev['name']}")
+    return 0
+
+
+def cmd_import_scores(args: argparse.Namespace) -> int:
+    from .cli import actor
+    from .services import EvaluationFile
+    from .workbooks.scoring_sheets import apply_score_changes, describe_changes, plan_scores
+
+    with EvaluationFile.open(args.file) as ef:
+        changes = plan_scores(ef, args.workbooks)
+        for line in describe_changes(ef.document(), changes):
+            print(line)
+        items = [c.item for c in changes]
+        if not items:
+            print("Nothing to change.")
+            return 0
+        if not args.yes:
+            print(f"Dry run: nothing was written. Run again with --yes to apply "
+                  f"{len(items)} changes.")
+            return 0
+        apply_score_changes(ef, actor(args), changes)
+    print(f"Applied {len(items)} score changes to {args.file}")
+    return 0
+
+
+def register(sub: Any) -> None:
+    s = sub.add_parser("bid-template", help="write the bid response workbook for suppliers")
+    s.add_argument("output", help="the .xlsx file to write")
+    s.add_argument("--for", dest="for_file", metavar="FILE",
+                   help="tailor the declarations to this evaluation's gateways")
+    s.add_argument("--force", action="store_true", help="overwrite an existing file")
+    s.set_defaults(run=cmd_bid_template)
+
+    s = sub.add_parser("import-bids", help="add supplier bid workbooks to an evaluation")
+    s.add_argument("file")
+    s.add_argument("workbooks", nargs="+", metavar="WORKBOOK")
+    s.add_argument("--replace", action="store_true",
+                   help="replace the details and costs of suppliers already in the "
+                        "evaluation (their scores are kept)")
+    s.set_defaults(run=cmd_import_bids)
+
+    s = sub.add_parser("scoring-sheets", help="one offline scoring workbook per evaluator")
+    s.add_argument("file")
+    s.add_argument("dir")
+    s.add_argument("--force", action="store_true", help="overwrite files already in DIR")
+    s.set_defaults(run=cmd_scoring_sheets)
+
+    s = sub.add_parser("import-scores", help="read evaluators' scoring workbooks back")
+    s.add_argument("file")
+    s.add_argument("workbooks", nargs="+", metavar="WORKBOOK")
+    s.add_argument("--yes", action="store_true",
+                   help="apply the changes (without it: show them and write nothing)")
+    s.set_defaults(run=cmd_import_scores)

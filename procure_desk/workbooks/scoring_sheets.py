@@ -1,0 +1,443 @@
+"""Evaluators' offline scoring sheets: export one workbook each, read them back.
+
+Blind scoring: a sheet holds the bids (by id and supplier name) and the
+criteria the evaluator may score, with guidance and descriptors; it holds no
+price, no cost line and no notes (a bid's notes may quote prices). Bids the
+evaluator declared a conflict with are left out.
+
+A hidden sheet names the evaluation (a key made from the file's creation
+stamp), the evaluator and which bid and criterion each row is, with a
+checksum over all of it: a sheet from another evaluation, for another
+evaluator, or whose rows were sorted, inserted or deleted, is refused.
+
+Reading back never writes by itself: `plan_scores` lists what would change
+(new and changed scores per evaluator), and `apply_score_changes` writes them
+in one transaction through `EvaluationFile.set_scores` (an audit event each).
+A blank score cell means "no change": withdrawing a score is done in the app.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import BadInput, Problem
+from ..interchange import MAX_TEXT, plain, q, score_problem
+from .safety import Grid, Limits, open_workbook
+
+FORMAT = "procure-desk/scoring-sheet"
+VERSION = 1
+SCORES = "Scores"
+GUIDANCE = "Guidance"
+INSTRUCTIONS = "Instructions"
+IDS = "Identifiers"
+HEADER_ROW = 4
+FIRST_ROW = HEADER_ROW + 1
+IDS_FIRST = 12  # first row of the row map in the hidden sheet
+HEADERS = ["Bid", "Supplier", "Ref", "Criterion", "Score", "Justification (comment)"]
+SCORE_COL, COMMENT_COL = 5, 6
+SCORE_LIMITS = Limits(max_rows=25_000, max_cols=12)
+
+Progress = Callable[[int, int, str], None]
+
+
+# ---- identity ------------------------------------------------------------------------
+
+def evaluation_key(ef: Any) -> str:
+    """A stable key for this evaluation: its file's creation stamp (kept by copies)."""
+    from sqlmodel import Session, select
+
+    from ..models import Meta
+
+    with Session(ef.engine) as s:
+        row = s.exec(select(Meta).where(Meta.key == "created_at")).first()
+    ev = ef.document()["evaluation"]
+    seed = row.value if row else f"{ev['reference']}|{ev['title']}"
+    return hashlib.sha256(f"procure-desk|{seed}".encode()).hexdigest()[:20]
+
+
+def _checksum(key: str, eid: str, smax: float, step: float,
+              rows: list[tuple[int, str, str]]) -> str:
+    text = json.dumps([FORMAT, VERSION, key, eid, plain(smax), plain(step), rows],
+                      ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def safe_file_name(eid: str, name: str) -> str:
+    """A file name safe on Windows and elsewhere, whatever the evaluator is called."""
+    def slug(text: str, limit: int) -> str:
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")[:limit].strip("-")
+
+    return f"scoring-{slug(eid, 20) or 'evaluator'}-{slug(name, 40) or 'evaluator'}.xlsx"
+
+
+def _rows_for(doc: dict[str, Any], ev: dict[str, Any]) -> list[tuple[dict, dict]]:
+    scored = [c for c in doc["criteria"] if c["kind"] == "scored"]
+    conflicts = set(ev["conflicts"])
+    return [(b, c) for b in doc["bids"] if b["id"] not in conflicts for c in scored]
+
+
+# ---- export --------------------------------------------------------------------------
+
+def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None) -> Any:
+    """The workbook for one evaluator, pre-filled with the scores already recorded."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .style import BOX, INPUT_FILL, NOTE_FONT, UNLOCKED, WRAP, header, protect, put, title
+
+    doc = ef.document()
+    key = key or evaluation_key(ef)
+    ev = next((e for e in doc["evaluators"] if e["id"] == eid), None)
+    if ev is None:
+        raise BadInput.one(f"evaluator {eid}", "is not in this evaluation")
+    evaluation = doc["evaluation"]
+    smax, step = evaluation["scale"]["max"], evaluation["scale"]["step"]
+    current = {(r["bid"], r["criterion"]): r for r in doc["scores"] if r["evaluator"] == eid}
+    rows = _rows_for(doc, ev)
+    names = {c["id"]: c["name"] for c in doc["criteria"]}
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = INSTRUCTIONS
+    title(ws, f"Scoring sheet: {ev['name']}", f"{evaluation['authority']}: "
+          f"{evaluation['title']} {evaluation['reference']}".strip())
+    lines = [
+        "Score each bid against each criterion on the Scores sheet: choose a score from the "
+        f"list (0 to {plain(smax)}, in steps of {plain(step)}) and justify it by reference to "
+        "the tender in the comment cell. The Guidance sheet gives each criterion's guidance "
+        "and what each score means.",
+        "Score independently and do not discuss scores before moderation. Prices are not "
+        "shown: quality is scored blind.",
+        "A blank score means 'not scored yet': it changes nothing when the sheet is read "
+        "back. To withdraw a score already recorded, do it in ProcureDesk.",
+        "Do not sort, insert or delete rows, and do not rename sheets: the sheet is checked "
+        "when it is read back and a changed structure is refused.",
+        "Bids you declared a conflict of interest with are not in this sheet.",
+    ]
+    for i, text in enumerate(lines, start=4):
+        put(ws.cell(row=i, column=1), text).alignment = WRAP
+        ws.row_dimensions[i].height = 32
+    ws.cell(row=10, column=1).value = "Scale"
+    ws.cell(row=10, column=1).font = Font(bold=True)
+    for j, (score, words) in enumerate(evaluation["scale"]["descriptors"].items(), start=11):
+        put(ws.cell(row=j, column=1), f"{score}: {words}")
+    ws.column_dimensions["A"].width = 110
+    ws.sheet_view.showGridLines = False
+
+    sc = wb.create_sheet(SCORES)
+    title(sc, "Scores", f"{ev['name']}: {len(rows)} scores to give "
+                        f"({len({b['id'] for b, _ in rows})} bids)")
+    header(sc, HEADER_ROW, HEADERS, [8, 36, 8, 44, 9, 70])
+    values = [plain(round(step * k, 10)) for k in range(round(smax / step) + 1)]
+    listed = ",".join(str(v) for v in values)
+    if len(listed) <= 250:
+        dv = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="Score",
+                            error=f"Choose a score from 0 to {plain(smax)}.")
+    else:
+        dv = DataValidation(type="decimal", operator="between", formula1="0",
+                            formula2=str(plain(smax)), allow_blank=True,
+                            showErrorMessage=True, error=f"A score from 0 to {plain(smax)}")
+    sc.add_data_validation(dv)
+    shade = PatternFill("solid", fgColor="F2F2F2")
+    prev = None
+    band = False
+    for i, (b, c) in enumerate(rows):
+        r = FIRST_ROW + i
+        if b["id"] != prev:
+            band = not band
+            prev = b["id"]
+        cur = current.get((b["id"], c["id"]))
+        for col, value in enumerate((b["id"], b["supplier"], c["id"], names[c["id"]]), start=1):
+            cell = put(sc.cell(row=r, column=col), value)
+            if band:
+                cell.fill = shade
+        s_cell = put(sc.cell(row=r, column=SCORE_COL), cur["score"] if cur else None)
+        c_cell = put(sc.cell(row=r, column=COMMENT_COL), cur["comment"] if cur else None)
+        for cell in (s_cell, c_cell):
+            cell.protection = UNLOCKED
+            cell.fill = INPUT_FILL
+            cell.border = BOX
+        c_cell.alignment = WRAP
+    if rows:
+        dv.add(f"E{FIRST_ROW}:E{FIRST_ROW + len(rows) - 1}")
+    sc.freeze_panes = f"E{FIRST_ROW}"
+    sc.auto_filter.ref = None
+    protect(sc)
+
+    gd = wb.create_sheet(GUIDANCE)
+    title(gd, "Guidance", "What each criterion asks and what each score means")
+    header(gd, HEADER_ROW, ["Ref", "Criterion", "Minimum score", "Guidance", "Descriptors"],
+           [8, 36, 10, 70, 60])
+    scale_desc = evaluation["scale"]["descriptors"]
+    for i, c in enumerate([c for c in doc["criteria"] if c["kind"] == "scored"]):
+        r = FIRST_ROW + i
+        desc = c.get("descriptors") or scale_desc
+        cells = (c["id"], c["name"], c.get("min_score"), c.get("guidance") or "",
+                 "\n".join(f"{k}: {v}" for k, v in desc.items()))
+        for col, value in enumerate(cells, start=1):
+            put(gd.cell(row=r, column=col), value).alignment = WRAP
+    gd.freeze_panes = f"C{FIRST_ROW}"
+    protect(gd)
+    for sheet in (ws, sc, gd):
+        sheet.cell(row=2, column=1).font = NOTE_FONT
+
+    ids = wb.create_sheet(IDS)
+    row_map = [(FIRST_ROW + i, b["id"], c["id"]) for i, (b, c) in enumerate(rows)]
+    meta = [("format", FORMAT), ("version", VERSION), ("evaluation", key),
+            ("title", evaluation["title"]), ("evaluator", eid), ("evaluator name", ev["name"]),
+            ("scale max", plain(smax)), ("scale step", plain(step)), ("rows", len(rows)),
+            ("checksum", _checksum(key, eid, smax, step, [list(x) for x in row_map]))]
+    for r, (k, v) in enumerate(meta, start=1):
+        put(ids.cell(row=r, column=1), k)
+        put(ids.cell(row=r, column=2), v)
+    for i, (r, bid, cid) in enumerate(row_map):
+        ids.cell(row=IDS_FIRST + i, column=1, value=r)
+        put(ids.cell(row=IDS_FIRST + i, column=2), bid)
+        put(ids.cell(row=IDS_FIRST + i, column=3), cid)
+    ids.sheet_state = "veryHidden"
+    protect(ids)
+    wb.active = 1
+    return wb
+
+
+def write_scoring_sheets(ef: Any, folder: Path, *, force: bool = False,
+                         evaluators: Sequence[str] | None = None,
+                         progress: Progress | None = None) -> list[tuple[Path, dict]]:
+    """One workbook per evaluator in `folder`; returns (path, evaluator) pairs."""
+    from .bid_template import save_workbook
+
+    doc = ef.document()
+    if folder.exists() and not folder.is_dir():
+        raise BadInput.one(str(folder), "is a file, not a folder")
+    chosen = [e for e in doc["evaluators"] if evaluators is None or e["id"] in evaluators]
+    if not chosen:
+        raise BadInput.one("evaluators", "this evaluation has no evaluators to write sheets for")
+    targets = [(folder / safe_file_name(e["id"], e["name"]), e) for e in chosen]
+    if not force:
+        clash = [str(p) for p, _ in targets if p.exists()]
+        if clash:
+            raise BadInput([Problem(p, "already exists (use --force to overwrite)")
+                            for p in clash])
+    folder.mkdir(parents=True, exist_ok=True)
+    key = evaluation_key(ef)
+    for i, (path, e) in enumerate(targets):
+        if progress:
+            progress(i, len(targets), e["name"])
+        save_workbook(build_scoring_sheet(ef, e["id"], key=key), path, force=True)
+    if progress:
+        progress(len(targets), len(targets), "")
+    return targets
+
+
+# ---- import --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """One new or changed score read from a sheet."""
+
+    evaluator: str
+    bid: str
+    criterion: str
+    score: float | int
+    comment: str
+    old: dict[str, Any] | None
+    where: str
+    source: str
+
+    @property
+    def item(self) -> dict[str, Any]:
+        return {"evaluator": self.evaluator, "bid": self.bid, "criterion": self.criterion,
+                "score": self.score, "comment": self.comment}
+
+
+@dataclass
+class SheetRead:
+    source: str
+    evaluator: str
+    changes: list[ScoreChange]
+    unchanged: int
+    blank: int
+
+
+def _meta(grid: Grid) -> dict[str, Any]:
+    out = {}
+    for r in range(1, IDS_FIRST):
+        k = grid.value(r, 1)
+        if isinstance(k, str):
+            out[k] = grid.value(r, 2)
+    return out
+
+
+def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str, *,
+                       label: str | None = None) -> SheetRead:
+    """Check one returned sheet against this evaluation; BadInput names every problem."""
+    p = Path(path)
+    name = label or p.name
+    with open_workbook(p, label=name, limits=SCORE_LIMITS) as wb:
+        if IDS not in wb.sheet_names or SCORES not in wb.sheet_names:
+            raise BadInput.one(name, "is not a ProcureDesk scoring sheet (no "
+                                     f"{SCORES!r} sheet or its hidden identifiers are gone); "
+                                     "export a new one with `procure-desk scoring-sheets`")
+        ids = wb.read(IDS, max_cols=4)
+        meta = _meta(ids)
+        if meta.get("format") != FORMAT or meta.get("version") != VERSION:
+            raise BadInput.one(f"{name}, {IDS}", "is not a scoring sheet this version of "
+                                                 "ProcureDesk can read")
+        if meta.get("evaluation") != key:
+            raise BadInput.one(name, f"is a scoring sheet for another evaluation "
+                                     f"({q(str(meta.get('title'))[:80])}), not this one")
+        eid = str(meta.get("evaluator"))
+        ev = next((e for e in doc["evaluators"] if e["id"] == eid), None)
+        if ev is None:
+            raise BadInput.one(name, f"is the sheet of evaluator {q(eid)}, who is not in this "
+                                     "evaluation")
+        n = meta.get("rows")
+        if not isinstance(n, int) or n < 0 or n > SCORE_LIMITS.max_rows:
+            raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed; "
+                                                 "export a new sheet")
+        row_map = [[ids.value(IDS_FIRST + i, 1), ids.value(IDS_FIRST + i, 2),
+                    ids.value(IDS_FIRST + i, 3)] for i in range(n)]
+        smax, step = meta.get("scale max"), meta.get("scale step")
+        if meta.get("checksum") != _checksum(key, eid, smax, step, row_map):  # type: ignore[arg-type]
+            raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed (the "
+                                                 "checksum does not match); export a new "
+                                                 "sheet")
+        last = FIRST_ROW + n - 1
+        grid = wb.read(SCORES, max_rows=last + 200, max_cols=len(HEADERS) + 2)
+    problems: list[Problem] = []
+    scale = doc["evaluation"]["scale"]
+    bids = {b["id"] for b in doc["bids"]}
+    scored = {c["id"] for c in doc["criteria"] if c["kind"] == "scored"}
+    current = {(r["bid"], r["criterion"]): r for r in doc["scores"] if r["evaluator"] == eid}
+    changes: list[ScoreChange] = []
+    unchanged = blank = 0
+    for r, bid, cid in row_map:
+        if grid.value(r, 1) != bid or grid.value(r, 3) != cid:
+            problems.append(Problem(grid.where(r, 1), f"this row was exported as {bid}/{cid} "
+                                    f"but now reads {grid.value(r, 1)}/{grid.value(r, 3)}: rows "
+                                    "were sorted, inserted or deleted; export a new sheet"))
+            if len(problems) > 20:
+                break
+            continue
+        raw = grid.value(r, SCORE_COL)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            blank += 1
+            continue
+        where = grid.where(r, SCORE_COL)
+        value: Any = raw
+        if isinstance(raw, str):
+            try:
+                value = float(raw.strip())
+            except ValueError:
+                problems.append(Problem(where, f"score {q(raw[:40])} is not a number"))
+                continue
+        if why := score_problem(value, scale["max"], scale["step"]):
+            problems.append(Problem(where, f"score {why}"))
+            continue
+        if bid not in bids or cid not in scored:
+            problems.append(Problem(where, f"{bid}/{cid} is no longer a bid and scored "
+                                           "criterion of this evaluation"))
+            continue
+        if bid in ev["conflicts"]:
+            problems.append(Problem(where, f"{ev['name']} has declared a conflict of interest "
+                                           f"with {bid} since this sheet was exported"))
+            continue
+        comment_raw = grid.value(r, COMMENT_COL)
+        comment = "" if comment_raw is None else str(comment_raw).strip()
+        if len(comment) > MAX_TEXT:
+            problems.append(Problem(grid.where(r, COMMENT_COL),
+                                    f"the comment is longer than {MAX_TEXT:,} characters"))
+            continue
+        old = current.get((bid, cid))
+        score = plain(value)
+        if old and old["score"] == score and old["comment"] == comment:
+            unchanged += 1
+            continue
+        changes.append(ScoreChange(eid, bid, cid, score, comment, old, where, name))
+    for r in range(last + 1, grid.n_rows + 1):
+        if any(grid.value(r, c) is not None for c in (SCORE_COL, COMMENT_COL)):
+            problems.append(Problem(grid.where(r, SCORE_COL), "a score or comment below the "
+                                    "last exported row: rows must not be added"))
+            break
+    if problems:
+        raise BadInput(problems)
+    return SheetRead(name, eid, changes, unchanged, blank)
+
+
+def plan_scores(ef: Any, paths: Sequence[str | Path], *,
+                progress: Progress | None = None) -> list[ScoreChange]:
+    """Read and check every sheet; the new and changed scores, or BadInput for all files."""
+    reads = read_sheets(ef, paths, progress=progress)
+    return [c for r in reads for c in r.changes]
+
+
+def read_sheets(ef: Any, paths: Sequence[str | Path], *,
+                progress: Progress | None = None) -> list[SheetRead]:
+    doc = ef.document()
+    key = evaluation_key(ef)
+    problems: list[Problem] = []
+    reads: list[SheetRead] = []
+    names = [Path(p).name for p in paths]
+    for i, path in enumerate(paths):
+        label = str(path) if names.count(names[i]) > 1 else names[i]
+        if progress:
+            progress(i, len(paths), label)
+        try:
+            reads.append(read_scoring_sheet(path, doc, key, label=label))
+        except BadInput as exc:
+            problems += exc.problems
+    if progress:
+        progress(len(paths), len(paths), "")
+    seen: dict[str, str] = {}
+    for r in reads:
+        if r.evaluator in seen:
+            problems.append(Problem(r.source, f"is another sheet of evaluator {r.evaluator} "
+                                              f"(as {seen[r.evaluator]}): import one of them"))
+        seen[r.evaluator] = r.source
+    if problems:
+        raise BadInput(problems)
+    return reads
+
+
+def describe_changes(doc: dict[str, Any], changes: Sequence[ScoreChange], *,
+                     detail: int = 25) -> list[str]:
+    """What will change, per evaluator: counts, then the changes themselves."""
+    names = {e["id"]: e["name"] for e in doc["evaluators"]}
+    lines: list[str] = []
+    by_ev: dict[str, list[ScoreChange]] = {}
+    for c in changes:
+        by_ev.setdefault(c.evaluator, []).append(c)
+    for eid, items in by_ev.items():
+        new = [c for c in items if c.old is None]
+        changed = [c for c in items if c.old is not None]
+        lines.append(f"{eid} {names.get(eid, '')} ({items[0].source}): {len(new)} new, "
+                     f"{len(changed)} changed")
+        for c in (changed + new)[:detail]:
+            if c.old is None:
+                lines.append(f"  new      {c.bid} {c.criterion}: {c.score}")
+            elif c.old["score"] != c.score:
+                lines.append(f"  changed  {c.bid} {c.criterion}: {plain(c.old['score'])} -> "
+                             f"{c.score}")
+            else:
+                lines.append(f"  changed  {c.bid} {c.criterion}: comment only")
+        if len(items) > detail:
+            lines.append(f"  ... and {len(items) - detail} more")
+    return lines
+
+
+def apply_score_changes(ef: Any, actor: str, changes: Sequence[ScoreChange]) -> int:
+    """Write the changes in one transaction (an audit event per score)."""
+    items = [c.item for c in changes]
+    if items:
+        ef.set_scores(actor, items)
+    return len(items)
