@@ -412,6 +412,9 @@ class EvaluationFile:
         doc = self.document()
         _find(doc["bids"], bid, "bid")
         bundle = _bundle(doc, bids=[bid])
+        # the declaration dates are evidence too: keep them for restore
+        bundle["conflict_dates"] = {f"{e}/{b}": d for (e, b), d
+                                    in self.conflict_dates().items() if b == bid}
         with self.unit_of_work() as s:
             s.exec(delete(Bid).where(Bid.id == bid))  # type: ignore[call-overload]
             _audit(s, actor, "bid.delete", "bid", bid, bundle, None)
@@ -456,6 +459,9 @@ class EvaluationFile:
         doc = self.document()
         _find(doc["evaluators"], eid, "evaluator")
         bundle = _bundle(doc, evaluators=[eid])
+        # the declaration dates are evidence too: keep them for restore
+        bundle["conflict_dates"] = {f"{e}/{b}": d for (e, b), d
+                                    in self.conflict_dates().items() if e == eid}
         with self.unit_of_work() as s:
             s.exec(delete(Evaluator).where(Evaluator.id == eid))  # type: ignore[call-overload]
             _audit(s, actor, "evaluator.delete", "evaluator", eid, bundle, None)

@@ -420,3 +420,14 @@ def test_replace_document_is_one_audited_transaction(example_file, example_doc):
         ef.replace_document(ACTOR, bad, "import.json", {})
     assert fresh(ef) == before
     assert audit_count(ef) == n + 1
+
+
+@pytest.mark.parametrize(("delete", "rid"), [("delete_bid", "B2"), ("delete_evaluator", "E1")])
+def test_restore_keeps_the_date_a_conflict_was_declared(example_file, delete, rid):
+    ef = example_file
+    ef.set_conflict(ACTOR, "E1", "B2", True, declared_on="2020-01-02")
+    dates = ef.conflict_dates()
+    assert dates[("E1", "B2")] == "2020-01-02"
+    bundle = getattr(ef, delete)(ACTOR, rid)
+    ef.restore(ACTOR, bundle)
+    assert ef.conflict_dates() == dates
