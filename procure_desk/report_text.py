@@ -33,7 +33,7 @@ def results_table(doc: dict[str, Any], results: Results) -> str:
     by_id = {b["id"]: b for b in data["bids"]}
     if data["winner"]:
         w = by_id[data["winner"]]
-        lines.append(f"Winner: {w['id']} {w['supplier']} with {_fmt(w['total'])} points")
+        lines.append(f"Winner: {w['id']} {_clip(w['supplier'], 80)} with {_fmt(w['total'])} points")
     else:
         lines.append("No winner: no bid is ranked yet")
     lines.append("")
@@ -54,7 +54,7 @@ def results_table(doc: dict[str, Any], results: Results) -> str:
     if unranked:
         lines += ["", "Not ranked:"]
         for b in unranked:
-            lines.append(f"  {b['id']} {b['supplier']} ({b['status']}):")
+            lines.append(f"  {b['id']} {_clip(b['supplier'], 80)} ({b['status']}):")
             lines += [f"    - {r}" for r in b["reasons"]]
     if data["flags"]:
         lines += ["", f"Moderation: {len(data['flags'])} item(s) with a spread of "

@@ -317,3 +317,28 @@ def test_bad_input_names_the_record_on_stderr_only(capsys, tmp_path, write_json)
     assert out == ""
     assert err == 'procure-desk: scores[0].criterion: "Q9" is not a criterion\n'
     assert not out_file.exists()
+
+
+def test_results_table_keeps_hostile_supplier_names_on_one_line(capsys, tmp_path, write_json):
+    d = example()
+    d["bids"][0]["supplier"] = "=cmd|' /C calc'!A0\nSecond line <b>&"
+    d["bids"][1]["supplier"] = "Small\r\nCo"
+    d["gateways"][1]["passed"] = False  # B2 appears again under "Not ranked"
+    pd = tmp_path / "h.pdesk"
+    assert run(capsys, "import-json", write_json(d), pd)[0] == 0
+    code, out, _ = run(capsys, "results", pd)
+    assert code == 0
+    assert "Second line" in out
+    assert "\nSecond line" not in out
+    assert "\nCo" not in out
+    assert "\r" not in out
+
+
+@pytest.mark.parametrize("command", ["import-json", "export-json"])
+def test_output_into_a_missing_folder(capsys, tmp_path, write_json, pdesk, command):
+    src = write_json(example()) if command == "import-json" else pdesk
+    target = tmp_path / "no" / "such" / "out.file"
+    code, _, err = run(capsys, command, src, target)
+    assert code == 2
+    assert "folder does not exist" in err
+    assert not target.parent.exists()
