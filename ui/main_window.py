@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setAccessibleName("Views")
         self.sidebar.setUniformItemSizes(True)
         self.sidebar.setMaximumWidth(200)
+        self.sidebar.setSpacing(3)
         self.sidebar.currentRowChanged.connect(self._show_row)
         self.stack = QStackedWidget()
         self.stack.setAccessibleName("Current view")

@@ -12,13 +12,39 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette, QShowEvent
+from PySide6.QtWidgets import QLabel, QWidget
 
 from procure_desk.errors import BadInput
 
 from .. import ask
 from ..document import Document, concerns
+
+
+class Banner(QLabel):
+    """A one-line notice inside a view: why an edit was refused, or what needs attention.
+
+    Uses the palette's tooltip colours so it reads in light and dark themes alike.
+    """
+
+    def __init__(self, parent: QWidget | None = None, name: str = "Problem"):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
+        self.setForegroundRole(QPalette.ColorRole.ToolTipText)
+        self.setMargin(6)
+        self.setAccessibleName(name)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_text(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+    def clear_text(self) -> None:
+        self.show_text("")
 
 
 class View(QWidget):
@@ -30,6 +56,7 @@ class View(QWidget):
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
+        self.banner: Banner | None = None  # create one to show refusals inline
         self._stale = True
         document.changed.connect(self._on_changed)
 
@@ -63,6 +90,15 @@ class View(QWidget):
         try:
             fn(*args, **kwargs)
         except BadInput as exc:
-            ask.show_problem(self, title, exc)
+            self.show_problem(title, ask.problem_text(exc))
             return False
+        if self.banner is not None:
+            self.banner.clear_text()
         return True
+
+    def show_problem(self, title: str, text: str) -> None:
+        """In the view's banner if it has one, else in a message box."""
+        if self.banner is not None:
+            self.banner.show_text(f"{title}: {text}")
+        else:
+            ask.show_problem(self, title, text)

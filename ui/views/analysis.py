@@ -1,0 +1,383 @@
+"""Analysis: how robust is the winner?
+
+Switching values as a table and a tornado chart (for each top-level weight, the
+range in which today's winner holds), what-if sliders that re-run the scoring live
+with other weights, the price-formula and leave-one-out findings in plain words,
+and the Monte Carlo win probabilities, simulated in the background.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QHorizontalStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from procure_desk import analysis
+from procure_desk.engine import compute
+
+from ..document import Document
+from ..jobs import Job, run_job
+from ..table_model import RIGHT, Column, RecordTableModel
+from .base import Banner, View
+
+STEPS = 10  # slider steps per percentage point
+HOLDS = QColor("#2f6f9f")
+HOLDS_UP = QColor("#5b9bd5")
+OTHER = QColor("#d9d9d9")
+
+
+def one_line(text: Any, width: int = 40) -> str:
+    """Supplier text on one line and not too long (it may hold anything)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def pct(x: float | None) -> str:
+    return "" if x is None else f"{x:.1f}%"
+
+
+class AnalysisView(View):
+    title = "Analysis"
+    interests = ("evaluation", "criteria", "bids", "evaluators", "scores", "consensus",
+                 "gateways")
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(document, parent)
+        self.data: dict[str, Any] = {}
+        self.names: dict[str, str] = {}
+        self.shares: dict[str, float] = {}
+        self.mc_job: Job | None = None
+        self.mc_result: dict[str, Any] | None = None
+
+        self.headline = QLabel()
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline.setAccessibleName("Winner today")
+        font = self.headline.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.findings = QLabel()
+        self.findings.setTextFormat(Qt.TextFormat.PlainText)  # supplier names are not markup
+        self.findings.setWordWrap(True)
+        self.findings.setAccessibleName("Robustness findings")
+        self.banner = Banner(self)
+
+        # switching: table and tornado chart
+        self.switching_model = RecordTableModel([
+            Column("Criterion", lambda e: f"{e['node']} {one_line(e['name'], 30)}"),
+            Column("Weight today", lambda e: pct(e["weight"]), align=RIGHT),
+            Column("Winner holds from", lambda e: pct(e["holds_from"]), align=RIGHT,
+                   header_tip="The lowest weight at which today's winner still wins"),
+            Column("to", lambda e: pct(e["holds_to"]), align=RIGHT,
+                   header_tip="The highest weight at which today's winner still wins"),
+            Column("Winner below", lambda e: self.who(e["winner_below"])),
+            Column("Winner above", lambda e: self.who(e["winner_above"])),
+        ], self)
+        self.switching_table = QTableView()
+        self.switching_table.setModel(self.switching_model)
+        self.switching_table.setAccessibleName("Switching values")
+        self.switching_table.verticalHeader().hide()
+        self.switching_table.setAlternatingRowColors(True)
+        self.switching_table.horizontalHeader().setStretchLastSection(True)
+        self.tornado = QChartView()
+        self.tornado.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.tornado.setAccessibleName("Switching values chart")
+        self.tornado.setMinimumHeight(200)
+
+        # what-if sliders
+        self.sliders: dict[str, QSlider] = {}
+        self.slider_labels: dict[str, QLabel] = {}
+        self.slider_box = QGroupBox("What if the weights were different?")
+        self.slider_grid = QGridLayout(self.slider_box)
+        self.what_if_label = QLabel()
+        self.what_if_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.what_if_label.setWordWrap(True)
+        self.what_if_label.setAccessibleName("What-if result")
+        self.reset_button = QPushButton("Back to the evaluation's weights")
+        self.reset_button.clicked.connect(self.reset_weights)
+
+        # Monte Carlo
+        self.mc_label = QLabel()
+        self.mc_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.mc_label.setWordWrap(True)
+        self.mc_label.setAccessibleName("Monte Carlo")
+        self.mc_chart = QChartView()
+        self.mc_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.mc_chart.setAccessibleName("Win probability chart")
+        self.mc_chart.setMinimumHeight(200)
+
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(QLabel("<b>Switching values</b>: each top-level weight moved on its own, "
+                            "the others keeping their proportions"))
+        lv.addWidget(self.switching_table, 1)
+        lv.addWidget(self.tornado, 2)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(self.slider_box)
+        rv.addWidget(self.what_if_label)
+        row = QHBoxLayout()
+        row.addWidget(self.reset_button)
+        row.addStretch(1)
+        rv.addLayout(row)
+        rv.addWidget(QLabel("<b>Monte Carlo</b>: how often each bid wins when weights and "
+                            "scores are uncertain"))
+        rv.addWidget(self.mc_label)
+        rv.addWidget(self.mc_chart, 1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.findings)
+        layout.addWidget(self.banner)
+        layout.addWidget(split, 1)
+
+    # ---- helpers ---------------------------------------------------------------------
+    def who(self, bid: str | None) -> str:
+        if bid is None:
+            return ""
+        return f"{bid} {one_line(self.names.get(bid, ''), 30)}".strip()
+
+    # ---- refresh ---------------------------------------------------------------------
+    def refresh(self) -> None:
+        ef = self.document.file
+        snap = self.document.snapshot()
+        res = self.document.results()
+        self.names = {b["id"]: b["supplier"] for b in snap.bids}
+        self.data = {
+            "winner": res.winner,
+            "switching": analysis.switching(snap, res),
+            "formulas": analysis.formulas(snap),
+            "leave_one_out": analysis.leave_one_out(snap, res),
+        }
+        if res.winner is None:
+            self.headline.setText("No bid is ranked yet: there is no winner to test.")
+        else:
+            self.headline.setText(f"Winner today: {self.who(res.winner)} with "
+                                  f"{res.total[res.ranking[0]]:.2f} points")
+        self.show_findings()
+        self.switching_model.set_rows(self.data["switching"])
+        self.switching_table.resizeColumnsToContents()
+        self.draw_tornado()
+        self.build_sliders()
+        self.start_monte_carlo(snap, res, ef.revision)
+
+    def show_findings(self) -> None:
+        names = {k: one_line(v, 40) for k, v in self.names.items()}
+        warnings = analysis.plain_warnings(self.data, names)
+        if self.data["winner"] is None:
+            self.findings.setText("")
+            return
+        lines = [f"• {w}" for w in warnings]
+        n = len(self.data["leave_one_out"])
+        if not warnings:
+            lines.append("• The winner holds under both price formulas, under any weight "
+                         "change of up to 5 points, and if any one other bid withdrew.")
+        else:
+            fw = self.data["formulas"]
+            if len(set(fw.values())) == 1:
+                lines.append("• Both price formulas give the same winner.")
+            if not any(r["reversal"] for r in self.data["leave_one_out"]) and n:
+                lines.append(f"• Withdrawing any one of the other {n} ranked bid(s) "
+                             "leaves the winner unchanged.")
+        self.findings.setText("\n".join(lines))
+
+    def draw_tornado(self) -> None:
+        chart = QChart()
+        chart.setTitle("Weight range in which today's winner stays the winner")
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        entries = [e for e in self.data["switching"] if e["holds_from"] is not None]
+        # the narrowest range first, so the most sensitive weight sits on top
+        entries.sort(key=lambda e: e["holds_to"] - e["holds_from"], reverse=True)
+        sets = [QBarSet("Another bid wins"), QBarSet("Winner holds (weight lower)"),
+                QBarSet("Winner holds (weight higher)"), QBarSet("Another bid wins ")]
+        for s, colour in zip(sets, (OTHER, HOLDS, HOLDS_UP, OTHER)):
+            s.setColor(colour)
+            s.setBorderColor(colour)
+        for e in entries:
+            lo, w, hi = e["holds_from"], e["weight"], e["holds_to"]
+            for s, v in zip(sets, (lo, w - lo, hi - w, 100 - hi)):
+                s.append(max(0.0, v))
+        series = QHorizontalStackedBarSeries()
+        for s in sets:
+            series.append(s)
+        chart.addSeries(series)
+        axis_y = QBarCategoryAxis()
+        axis_y.append([f"{e['node']} {one_line(e['name'], 22)} ({e['weight']:.0f}%)"
+                       for e in entries])
+        axis_x = QValueAxis()
+        axis_x.setRange(0, 100)
+        axis_x.setLabelFormat("%d%%")
+        axis_x.setTickCount(11)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_y)
+        series.attachAxis(axis_x)
+        markers = chart.legend().markers(series)
+        if len(markers) == 4:
+            markers[3].setVisible(False)  # one legend entry for "another bid wins"
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.tornado.setChart(chart)
+
+    # ---- what-if sliders -------------------------------------------------------------
+    def build_sliders(self) -> None:
+        snap = self.document.snapshot()
+        today = analysis.top_shares(snap)
+        if set(today) != set(self.sliders):
+            while self.slider_grid.count():
+                item = self.slider_grid.takeAt(0)
+                if item.widget() is not None:
+                    item.widget().deleteLater()
+            self.sliders.clear()
+            self.slider_labels.clear()
+            for row, node in enumerate(today):
+                name = QLabel(f"{node} {one_line(snap.names.get(node, node), 28)}")
+                slider = QSlider(Qt.Orientation.Horizontal)
+                slider.setRange(0, 100 * STEPS)
+                slider.setPageStep(5 * STEPS)
+                slider.setAccessibleName(f"Weight of {node}")
+                value = QLabel()
+                value.setMinimumWidth(48)
+                value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                slider.valueChanged.connect(lambda v, n=node: self.slider_moved(n, v / STEPS))
+                self.slider_grid.addWidget(name, row, 0)
+                self.slider_grid.addWidget(slider, row, 1)
+                self.slider_grid.addWidget(value, row, 2)
+                self.sliders[node] = slider
+                self.slider_labels[node] = value
+        self.shares = dict(today)
+        self.show_shares()
+        self.update_what_if()
+
+    def show_shares(self) -> None:
+        for node, slider in self.sliders.items():
+            slider.blockSignals(True)
+            slider.setValue(round(self.shares[node] * STEPS))
+            slider.blockSignals(False)
+            self.slider_labels[node].setText(pct(self.shares[node]))
+
+    def slider_moved(self, node: str, share: float) -> None:
+        self.shares = analysis.rebalance(self.shares, node, share)
+        self.show_shares()
+        self.update_what_if()
+
+    def set_share(self, node: str, share: float) -> None:
+        """Move one slider as a user would (tests and keyboard users)."""
+        self.sliders[node].setValue(round(share * STEPS))
+
+    def reset_weights(self) -> None:
+        self.shares = analysis.top_shares(self.document.snapshot())
+        self.show_shares()
+        self.update_what_if()
+
+    def update_what_if(self) -> None:
+        snap = self.document.snapshot()
+        today = self.document.results().winner
+        sw, pw = analysis.leaf_weights(snap, self.shares)
+        res = compute(snap, scored_w=sw, price_w=pw)
+        self.what_if_winner = res.winner
+        if res.winner is None:
+            self.what_if_label.setText("No bid is ranked.")
+            return
+        top = ", ".join(f"{self.who(snap.bid_ids[i])} {res.total[i]:.2f}"
+                        for i in res.ranking[:3])
+        moved = any(abs(self.shares[n] - v) > 0.05
+                    for n, v in analysis.top_shares(snap).items())
+        if res.winner != today:
+            self.what_if_label.setText(f"⚠ With these weights the winner changes to "
+                                       f"{self.who(res.winner)}.\nTop: {top}")
+            self.what_if_label.setStyleSheet("color: #9c2a00; font-weight: bold;")
+        else:
+            lead = "" if not moved else "With these weights "
+            self.what_if_label.setText(f"{lead or 'Today: '}{self.who(res.winner)} still wins."
+                                       f"\nTop: {top}")
+            self.what_if_label.setStyleSheet("")
+        self.reset_button.setEnabled(moved)
+
+    # ---- Monte Carlo in the background -------------------------------------------------
+    def start_monte_carlo(self, snap: Any, res: Any, revision: int) -> None:
+        if self.mc_job is not None:
+            self.mc_job.cancel()
+        self.mc_result = None
+        draws = analysis.DEFAULT_DRAWS
+        self.mc_label.setText(f"Simulating {draws:,} draws…")
+
+        def work(progress: Any) -> dict[str, Any]:
+            # the snapshot and results are not changed by later edits (new ones are made)
+            return analysis.monte_carlo(snap, res, draws=draws, seed=analysis.DEFAULT_SEED)
+
+        def done(result: dict[str, Any]) -> None:
+            if revision != self.document.revision:
+                return  # an edit arrived meanwhile; a newer run is on its way
+            self.show_monte_carlo(result)
+
+        def failed(exc: BaseException) -> None:
+            self.mc_label.setText(f"The simulation failed: {exc}")
+
+        self.mc_job = run_job(self, "Monte Carlo", work, done, show_dialog=False,
+                              on_failure=failed)
+
+    def show_monte_carlo(self, result: dict[str, Any]) -> None:
+        self.mc_result = result
+        probs = sorted(result["win_probability"].items(), key=lambda kv: -kv[1])
+        shown = [(b, p) for b, p in probs if p > 0][:10]
+        winner = self.data.get("winner")
+        pw = result["win_probability"].get(winner, 0.0) if winner else 0.0
+        rest = len(probs) - len(shown)
+        self.mc_label.setText(
+            f"{result['draws']:,} draws (seed {result['seed']}): today's winner wins "
+            f"{100 * pw:.1f}% of them. Weights vary by about ±20%, scores by their "
+            f"standard error; consensus scores stay fixed."
+            + (f" {rest} other ranked bid(s) never won." if rest and all(
+                p == 0 for _, p in probs[len(shown):]) else ""))
+        chart = QChart()
+        chart.setTitle("Share of draws won")
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        bars = QBarSet("Win probability")
+        bars.setColor(HOLDS)
+        for _, p in reversed(shown):
+            bars.append(100 * p)
+        series = QHorizontalBarSeries()
+        series.append(bars)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value%")
+        series.setLabelsPrecision(3)
+        chart.addSeries(series)
+        axis_y = QBarCategoryAxis()
+        axis_y.append([self.who(b) for b, _ in reversed(shown)])
+        axis_x = QValueAxis()
+        axis_x.setRange(0, 100)
+        axis_x.setLabelFormat("%d%%")
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_y)
+        series.attachAxis(axis_x)
+        chart.legend().hide()
+        self.mc_chart.setChart(chart)

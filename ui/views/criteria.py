@@ -1,0 +1,461 @@
+"""Criteria: the weighted tree, edited in place.
+
+Each row shows its weight among its siblings and its live effective percentage of
+the whole (the product of sibling shares down the tree, as `engine.effective_weights`
+computes it). Sections also show the sum of their children's weights. Sections that
+would weigh nothing are warned of above the tree. Every edit is one undoable step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from procure_desk import interchange
+from procure_desk.engine import effective_weights
+from procure_desk.errors import BadInput
+
+from .. import ask
+from ..delegates import ChoiceDelegate
+from ..document import Document
+from ..table_model import RIGHT, parse_number
+from .base import Banner, View
+
+Index = QModelIndex | QPersistentModelIndex
+KIND_LABELS = {"section": "Section", "scored": "Scored question", "price": "Price",
+               "pass_fail": "Pass/fail gateway"}
+FORMULA_LABELS = {"lowest_relative": "Relative to lowest", "linear_deviation": "Linear deviation"}
+COLUMNS = ("Criterion", "Kind", "Weight", "Effective %", "Children sum", "Minimum score",
+           "Price formula")
+NAME, KIND, WEIGHT, EFFECTIVE, SUM, MIN, FORMULA = range(len(COLUMNS))
+
+
+def fmt(x: float | None, digits: int = 2) -> str:
+    if x is None:
+        return ""
+    return f"{x:.{digits}f}".rstrip("0").rstrip(".")
+
+
+class CriteriaModel(QAbstractItemModel):
+    """The criteria tree. internalId of an index is the criterion's place in the list + 1."""
+
+    refused = Signal(str)
+
+    def __init__(self, document: Document, parent: QObject | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.items: list[dict[str, Any]] = []
+        self.kids: dict[str | None, list[int]] = {}
+        self.pos: dict[str, int] = {}
+        self.eff: dict[str, float] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.items = list(self.document.doc()["criteria"])
+        self.pos = {c["id"]: i for i, c in enumerate(self.items)}
+        self.kids = {}
+        for i, c in enumerate(self.items):
+            self.kids.setdefault(c.get("parent"), []).append(i)
+        self.eff = effective_weights(self.items)
+        self.endResetModel()
+
+    # ---- structure -------------------------------------------------------------------
+    def record(self, index: Index) -> dict[str, Any] | None:
+        if not index.isValid():
+            return None
+        return self.items[index.internalId() - 1]
+
+    def index_of(self, cid: str, column: int = 0) -> QModelIndex:
+        if cid not in self.pos:
+            return QModelIndex()
+        i = self.pos[cid]
+        siblings = self.kids[self.items[i].get("parent")]
+        return self.createIndex(siblings.index(i), column, i + 1)
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        pid = self.record(parent)["id"] if parent.isValid() else None  # type: ignore[index]
+        siblings = self.kids.get(pid, [])
+        if not (0 <= row < len(siblings) and 0 <= column < len(COLUMNS)):
+            return QModelIndex()
+        return self.createIndex(row, column, siblings[row] + 1)
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        rec = self.record(index)
+        if rec is None or rec.get("parent") is None:
+            return QModelIndex()
+        return self.index_of(rec["parent"])
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid():
+            if parent.column() != 0:
+                return 0
+            return len(self.kids.get(self.record(parent)["id"], []))  # type: ignore[index]
+        return len(self.kids.get(None, []))
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    # ---- data ------------------------------------------------------------------------
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        rec = self.record(index)
+        if rec is None:
+            return Qt.ItemFlag.NoItemFlags
+        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        col = index.column()
+        editable = (col in (NAME, KIND)
+                    or (col == WEIGHT and rec["kind"] != "pass_fail")
+                    or (col == MIN and rec["kind"] == "scored")
+                    or (col == FORMULA and rec["kind"] == "price"))
+        return f | Qt.ItemFlag.ItemIsEditable if editable else f
+
+    def children_sum(self, rec: dict[str, Any]) -> float:
+        return sum(float(self.items[i].get("weight") or 0) for i in self.kids.get(rec["id"], [])
+                   if self.items[i]["kind"] != "pass_fail")
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        rec = self.record(index)
+        if rec is None:
+            return None
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            edit = role == Qt.ItemDataRole.EditRole
+            if col == NAME:
+                return rec["name"] if edit else f"{rec['id']}  {rec['name']}"
+            if col == KIND:
+                return rec["kind"] if edit else KIND_LABELS[rec["kind"]]
+            if col == WEIGHT:
+                return fmt(rec.get("weight"), 4)
+            if col == EFFECTIVE:
+                return "" if rec["kind"] == "pass_fail" else fmt(self.eff.get(rec["id"], 0.0))
+            if col == SUM:
+                return fmt(self.children_sum(rec), 4) if rec["kind"] == "section" else ""
+            if col == MIN:
+                return fmt(rec.get("min_score"), 4)
+            if col == FORMULA:
+                if rec["kind"] != "price":
+                    return ""
+                f = rec.get("formula") or "lowest_relative"
+                return f if edit else FORMULA_LABELS[f]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (WEIGHT, EFFECTIVE, SUM, MIN):
+            return RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole and col == NAME:
+            return rec.get("guidance") or None
+        if role == Qt.ItemDataRole.ToolTipRole and col == EFFECTIVE:
+            return "Share of the total score: the product of the sibling shares down the tree"
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        rec = self.record(index)
+        if rec is None or role != Qt.ItemDataRole.EditRole:
+            return False
+        col = index.column()
+        cid = rec["id"]
+        try:
+            if col == NAME:
+                change: dict[str, Any] = {"name": str(value).strip()}
+            elif col == KIND:
+                change = {"kind": value}
+                if value == "pass_fail":
+                    change.update(weight=None, min_score=None, formula=None)
+                elif rec.get("weight") is None:
+                    change["weight"] = 0
+                if value != "scored":
+                    change["min_score"] = None
+                if value != "price":
+                    change["formula"] = None
+            elif col == WEIGHT:
+                change = {"weight": parse_number(value, f"criterion {cid}.weight")}
+            elif col == MIN:
+                text = str(value).strip()
+                change = {"min_score": parse_number(text, f"criterion {cid}.min_score")
+                          if text else None}
+            elif col == FORMULA:
+                change = {"formula": value}
+            else:
+                return False
+            self.document.update_criterion(cid, change)
+        except BadInput as exc:
+            self.refused.emit(ask.problem_text(exc))
+            return False
+        return True
+
+
+class CriteriaView(View):
+    title = "Criteria"
+    interests = ("criteria", "evaluation")
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(document, parent)
+        self.model = CriteriaModel(document, self)
+        self.model.refused.connect(lambda text: self.show_problem("Not changed", text))
+        self.banner = Banner(self)
+        self.warnings = Banner(self, "Weight warnings")
+
+        self.tree = QTreeView()
+        self.tree.setAccessibleName("Criteria tree")
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setEditTriggers(QTreeView.EditTrigger.DoubleClicked
+                                  | QTreeView.EditTrigger.EditKeyPressed
+                                  | QTreeView.EditTrigger.AnyKeyPressed)
+        self.tree.setItemDelegateForColumn(KIND, ChoiceDelegate(
+            list(KIND_LABELS.items()), self.tree))
+        self.tree.setItemDelegateForColumn(FORMULA, ChoiceDelegate(
+            list(FORMULA_LABELS.items()), self.tree))
+        self.tree.header().setStretchLastSection(False)
+        self.tree.setColumnWidth(NAME, 360)
+        for col, width in ((KIND, 140), (WEIGHT, 80), (EFFECTIVE, 95), (SUM, 100), (MIN, 110),
+                           (FORMULA, 150)):
+            self.tree.setColumnWidth(col, width)
+        self.tree.selectionModel().currentChanged.connect(lambda *_: self._show_detail())
+
+        self.toolbar = QToolBar("Criteria")
+        self.toolbar.setAccessibleName("Criteria actions")
+        self.add_action = self._tool("Add question", self.add_question, "Ctrl+Shift+Q")
+        self.add_section_action = self._tool("Add section", self.add_section, "Ctrl+Shift+S")
+        self.add_gateway_action = self._tool("Add gateway", self.add_gateway, "Ctrl+Shift+G")
+        self.remove_action = self._tool("Remove", self.remove, QKeySequence.StandardKey.Delete)
+        self.toolbar.addSeparator()
+        self.up_action = self._tool("Move up", lambda: self.move(-1), "Ctrl+Up")
+        self.down_action = self._tool("Move down", lambda: self.move(1), "Ctrl+Down")
+        self.indent_action = self._tool("Indent", self.indent, "Ctrl+Right")
+        self.outdent_action = self._tool("Outdent", self.outdent, "Ctrl+Left")
+
+        # detail: guidance and scale descriptors of the current criterion
+        self.detail_title = QLabel()
+        self.guidance = QPlainTextEdit()
+        self.guidance.setAccessibleName("Guidance for evaluators")
+        self.guidance.setPlaceholderText("What evaluators should look for when scoring this.")
+        self.descriptors = QPlainTextEdit()
+        self.descriptors.setAccessibleName("Scale descriptors")
+        self.descriptors.setToolTip("One per line, e.g. '3: Meets the requirement'. Leave "
+                                    "empty to use the evaluation's scale descriptors.")
+        self.apply_button = QPushButton("Apply text")
+        self.apply_button.setAccessibleName("Apply guidance and descriptors")
+        self.apply_button.clicked.connect(self.apply_text)
+        detail = QWidget()
+        form = QFormLayout(detail)
+        form.addRow(self.detail_title)
+        form.addRow("Guidance", self.guidance)
+        form.addRow("Descriptors", self.descriptors)
+        form.addRow("", self.apply_button)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(detail)
+        splitter.setSizes([520, 260])
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        heading = QLabel("<h2>Criteria and weights</h2>")
+        top.addWidget(heading)
+        top.addStretch(1)
+        layout.addLayout(top)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    def _tool(self, text: str, slot: Any, shortcut: Any) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(f"{text} ({QKeySequence(shortcut).toString()})")
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        self.addAction(action)
+        return action
+
+    # ---- refresh ---------------------------------------------------------------------
+    def refresh(self) -> None:
+        current = self.current_id()
+        self.model.reload()
+        self.tree.expandAll()
+        if current and current in self.model.pos:
+            self.select(current)
+        elif self.model.items:
+            self.tree.setCurrentIndex(self.model.index(0, 0))
+        problems = interchange.section_weight_problems(self.model.items)
+        self.warnings.show_text("\n".join(
+            "⚠ " + p.message[0].upper() + p.message[1:] + ": give it weighted criteria, or "
+            "weights above 0" for p in problems))
+        self._show_detail()
+
+    def current_id(self) -> str | None:
+        rec = self.model.record(self.tree.currentIndex())
+        return rec["id"] if rec else None
+
+    def select(self, cid: str) -> None:
+        idx = self.model.index_of(cid)
+        if idx.isValid():
+            self.tree.setCurrentIndex(idx)
+
+    def _show_detail(self) -> None:
+        rec = self.model.record(self.tree.currentIndex())
+        enabled = rec is not None
+        for w in (self.guidance, self.descriptors, self.apply_button):
+            w.setEnabled(enabled)
+        if rec is None:
+            self.detail_title.setText("Select a criterion to see its guidance.")
+            self.guidance.setPlainText("")
+            self.descriptors.setPlainText("")
+            return
+        self.detail_title.setTextFormat(Qt.TextFormat.RichText)
+        self.detail_title.setText(f"<b>{_esc(rec['id'])} {_esc(rec['name'])}</b> · "
+                                  f"{KIND_LABELS[rec['kind']]}")
+        self.guidance.setPlainText(rec.get("guidance") or "")
+        desc = rec.get("descriptors") or {}
+        self.descriptors.setPlainText("\n".join(f"{k}: {v}" for k, v in desc.items()))
+        scale = self.document.doc()["evaluation"]["scale"].get("descriptors") or {}
+        self.descriptors.setPlaceholderText("Evaluation scale:\n" + "\n".join(
+            f"{k}: {v}" for k, v in scale.items()))
+
+    # ---- edits -----------------------------------------------------------------------
+    def apply_text(self) -> None:
+        cid = self.current_id()
+        if cid is None:
+            return
+        desc: dict[str, str] = {}
+        for n, line in enumerate(self.descriptors.toPlainText().splitlines(), start=1):
+            if not line.strip():
+                continue
+            key, sep, text = line.partition(":")
+            if not sep:
+                self.show_problem("Not changed", f"descriptors line {n}: write it as "
+                                                 "'score: description'")
+                return
+            desc[key.strip()] = text.strip()
+        guidance = self.guidance.toPlainText().strip()
+        self.edit(self.document.update_criterion, cid,
+                  {"guidance": guidance or None, "descriptors": desc or None})
+
+    def _place_for_new(self) -> tuple[str | None, int | None]:
+        rec = self.model.record(self.tree.currentIndex())
+        if rec is None:
+            return None, None
+        if rec["kind"] == "section":
+            return rec["id"], None
+        parent = rec.get("parent")
+        siblings = [self.model.items[i]["id"] for i in self.model.kids.get(parent, [])]
+        return parent, siblings.index(rec["id"]) + 1
+
+    def _add(self, record: dict[str, Any]) -> None:
+        parent, index = self._place_for_new()
+        if record["kind"] != "pass_fail":
+            record["weight"] = 10
+        record["parent"] = parent if record["kind"] != "pass_fail" else None
+        try:
+            new = self.document.add_criterion(record, None if record["parent"] != parent
+                                              else index)
+        except BadInput as exc:
+            self.show_problem("Not added", ask.problem_text(exc))
+            return
+        self.select(new)
+        self.tree.edit(self.model.index_of(new, NAME))
+
+    def add_question(self) -> None:
+        self._add({"name": "New question", "kind": "scored"})
+
+    def add_section(self) -> None:
+        self._add({"name": "New section", "kind": "section"})
+
+    def add_gateway(self) -> None:
+        self._add({"name": "New gateway", "kind": "pass_fail"})
+
+    def remove(self) -> None:
+        rec = self.model.record(self.tree.currentIndex())
+        if rec is None:
+            return
+        n = self.document.has_scores(criterion=rec["id"])
+        below = len(self._subtree(rec["id"])) - 1
+        if n or below:
+            what = []
+            if below:
+                what.append(f"{below} criteria under it")
+            if n:
+                what.append(f"{n} scores and results recorded against it")
+            if not ask.confirm(self, "Remove criterion",
+                               f"Remove {rec['id']} {rec['name']} with {' and '.join(what)}? "
+                               "You can undo this (Ctrl+Z)."):
+                return
+        self.edit(self.document.delete_criterion, rec["id"], title="Not removed")
+
+    def _subtree(self, cid: str) -> list[str]:
+        out = [cid]
+        for i in self.model.kids.get(cid, []):
+            out += self._subtree(self.model.items[i]["id"])
+        return out
+
+    def _siblings(self, rec: dict[str, Any]) -> list[str]:
+        return [self.model.items[i]["id"] for i in self.model.kids.get(rec.get("parent"), [])]
+
+    def move(self, step: int) -> None:
+        rec = self.model.record(self.tree.currentIndex())
+        if rec is None:
+            return
+        sibs = self._siblings(rec)
+        i = sibs.index(rec["id"]) + step
+        if 0 <= i < len(sibs) and self.edit(self.document.move_criterion, rec["id"],
+                                            rec.get("parent"), i, title="Not moved"):
+            self.select(rec["id"])
+
+    def indent(self) -> None:
+        """Make the criterion the last child of the section just above it."""
+        rec = self.model.record(self.tree.currentIndex())
+        if rec is None:
+            return
+        sibs = self._siblings(rec)
+        i = sibs.index(rec["id"])
+        above = self.model.items[self.model.pos[sibs[i - 1]]] if i > 0 else None
+        if above is None or above["kind"] != "section":
+            self.show_problem("Not moved", "indent puts a criterion into the section just "
+                                           "above it, and there is none")
+            return
+        n = len(self.model.kids.get(above["id"], []))
+        if self.edit(self.document.move_criterion, rec["id"], above["id"], n, title="Not moved"):
+            self.select(rec["id"])
+
+    def outdent(self) -> None:
+        """Move the criterion out of its section, just after it."""
+        rec = self.model.record(self.tree.currentIndex())
+        if rec is None or rec.get("parent") is None:
+            return
+        parent = self.model.items[self.model.pos[rec["parent"]]]
+        grand = parent.get("parent")
+        sibs = [self.model.items[i]["id"] for i in self.model.kids.get(grand, [])]
+        if self.edit(self.document.move_criterion, rec["id"], grand,
+                     sibs.index(parent["id"]) + 1, title="Not moved"):
+            self.select(rec["id"])
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,216 @@
+"""Evaluators: the roster, and who declared a conflict of interest with which bid, when.
+
+Declaring a conflict sets aside that evaluator's scores on the bid (a conflicted
+person does not evaluate it), so the view asks first when there are any; undo puts
+them back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QToolBar, QVBoxLayout, QWidget
+
+from procure_desk.errors import BadInput
+
+from .. import ask
+from ..document import Document
+from ..table_model import Column, RecordTableModel
+from .base import Banner, View
+from .bids import make_table
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ConflictModel(QAbstractTableModel):
+    """Evaluators (rows) x bids (columns); a checked cell is a declared conflict."""
+
+    refused = Signal(str)
+
+    def __init__(self, document: Document, parent: QObject | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.evaluators: list[dict[str, Any]] = []
+        self.bids: list[dict[str, Any]] = []
+        self.dates: dict[tuple[str, str], str] = {}
+        self.confirm = lambda eid, bid, n: True  # the view asks the user
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        doc = self.document.doc()
+        self.evaluators = doc["evaluators"]
+        self.bids = doc["bids"]
+        self.dates = self.document.conflict_dates()
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.evaluators)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.bids)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and section < len(self.bids):
+            b = self.bids[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return b["id"]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return b["supplier"]
+        if (orientation == Qt.Orientation.Vertical and section < len(self.evaluators)
+                and role == Qt.ItemDataRole.DisplayRole):
+            e = self.evaluators[section]
+            return f"{e['id']} {e['name']}"
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsUserCheckable)
+
+    def _key(self, index: Index) -> tuple[str, str]:
+        return self.evaluators[index.row()]["id"], self.bids[index.column()]["id"]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.evaluators) \
+                or index.column() >= len(self.bids):
+            return None
+        e = self.evaluators[index.row()]
+        b = self.bids[index.column()]
+        conflicted = b["id"] in e["conflicts"]
+        when = self.dates.get((e["id"], b["id"]))
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if conflicted else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (when or "declared") if conflicted else ""
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            if conflicted:
+                return (f"{e['name']} declared a conflict of interest with {b['id']} "
+                        f"{b['supplier'][:80]} on {when or 'an unknown date'}")
+            return f"{e['name']}: no conflict with {b['id']} {b['supplier'][:80]}"
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        eid, bid = self._key(index)
+        conflicted = Qt.CheckState(value) == Qt.CheckState.Checked
+        if conflicted:
+            n = sum(1 for r in self.document.doc()["scores"]
+                    if r["evaluator"] == eid and r["bid"] == bid)
+            if n and not self.confirm(eid, bid, n):
+                return False
+        try:
+            self.document.set_conflict(eid, bid, conflicted)
+        except BadInput as exc:
+            self.refused.emit(ask.problem_text(exc))
+            return False
+        return True
+
+
+class EvaluatorsView(View):
+    title = "Evaluators"
+    interests = ("evaluators", "bids")
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(document, parent)
+        self.banner = Banner(self)
+        self.roster_model = RecordTableModel([
+            Column("ID", lambda r: r["id"]),
+            Column("Name", lambda r: r["name"], self._edit("name")),
+            Column("Role", lambda r: r["role"], self._edit("role")),
+            Column("Conflicts", lambda r: ", ".join(r["conflicts"]) or "none"),
+        ], self)
+        self.roster_model.refused.connect(lambda t: self.show_problem("Not changed", t))
+        self.roster = make_table(self.roster_model, "Evaluators")
+        for col, width in enumerate((50, 220, 260)):
+            self.roster.setColumnWidth(col, width)
+        self.conflicts_model = ConflictModel(document, self)
+        self.conflicts_model.confirm = self._confirm_conflict
+        self.conflicts_model.refused.connect(lambda t: self.show_problem("Not changed", t))
+        self.matrix = QTableView()
+        self.matrix.setModel(self.conflicts_model)
+        self.matrix.setAccessibleName("Conflicts of interest")
+        self.matrix.verticalHeader().setSectionResizeMode(
+            self.matrix.verticalHeader().ResizeMode.Fixed)
+        self.matrix.horizontalHeader().setDefaultSectionSize(120)
+        self.matrix.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.matrix.setWordWrap(False)
+
+        bar = QToolBar("Evaluators")
+        bar.setAccessibleName("Evaluator actions")
+        for text, slot, key, owner in (
+                ("Add evaluator", self.add_evaluator, "Ctrl+Shift+E", self),
+                ("Remove evaluator", self.remove_evaluator, QKeySequence.StandardKey.Delete,
+                 self.roster)):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setToolTip(f"{text} ({QKeySequence(key).toString()})")
+            action.triggered.connect(slot)
+            bar.addAction(action)
+            owner.addAction(action)
+
+        lower = QWidget()
+        ll = QVBoxLayout(lower)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(QLabel("<b>Conflicts of interest</b>: tick a cell (Space) when an "
+                            "evaluator declares an interest in a bid. The date of the "
+                            "declaration is kept; their scores on that bid are set aside."))
+        ll.addWidget(self.matrix)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.roster)
+        splitter.addWidget(lower)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Evaluators</h2>"))
+        layout.addWidget(bar)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        row = self.roster.currentIndex().row()
+        self.roster_model.set_rows(self.document.doc()["evaluators"])
+        self.conflicts_model.reload()
+        if self.roster_model.rows:
+            self.roster.selectRow(min(max(row, 0), len(self.roster_model.rows) - 1))
+
+    def _edit(self, field: str) -> Any:
+        def edit(row: dict[str, Any], value: Any) -> None:
+            self.document.update_evaluator(row["id"], {field: str(value).strip()})
+        return edit
+
+    def _confirm_conflict(self, eid: str, bid: str, n: int) -> bool:
+        return ask.confirm(self, "Declare conflict",
+                           f"{eid} has {n} scores on {bid}. Declaring the conflict sets them "
+                           "aside (you can undo this). Go on?")
+
+    def add_evaluator(self) -> None:
+        if self.edit(self.document.add_evaluator, {"name": "New evaluator", "role": ""},
+                     title="Not added"):
+            last = len(self.roster_model.rows) - 1
+            self.roster.selectRow(last)
+            self.roster.edit(self.roster_model.index(last, 1))
+
+    def remove_evaluator(self) -> None:
+        row = self.roster.currentIndex().row()
+        if not 0 <= row < len(self.roster_model.rows):
+            return
+        e = self.roster_model.rows[row]
+        n = sum(1 for r in self.document.doc()["scores"] if r["evaluator"] == e["id"])
+        if n and not ask.confirm(self, "Remove evaluator",
+                                 f"Remove {e['id']} {e['name']} and their {n} scores? "
+                                 "You can undo this (Ctrl+Z)."):
+            return
+        self.edit(self.document.delete_evaluator, e["id"], title="Not removed")
