@@ -342,3 +342,25 @@ def test_output_into_a_missing_folder(capsys, tmp_path, write_json, pdesk, comma
     assert code == 2
     assert "folder does not exist" in err
     assert not target.parent.exists()
+
+
+def test_open_checks_the_file_before_starting_the_application(capsys, tmp_path, pdesk,
+                                                              monkeypatch):
+    from procure_desk import cli
+
+    monkeypatch.setattr(cli, "_gui_launcher", None)  # restored after the test
+    started = []
+
+    def launcher(file):
+        started.append(file)
+        return 0
+
+    bad = tmp_path / "bad.pdesk"
+    bad.write_text("not an evaluation")
+    code = main(["open", str(bad)], gui=launcher)
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert "not a ProcureDesk evaluation" in err
+    assert started == []
+    assert main(["open", str(pdesk)], gui=launcher) == 0
+    assert started == [str(pdesk)]
