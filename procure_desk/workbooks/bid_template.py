@@ -76,7 +76,7 @@ def write_bid_template(path: str | Path, *, doc: dict[str, Any] | None = None,
 # ---- sheets --------------------------------------------------------------------------
 
 def _instructions(ws: Any, doc: dict[str, Any] | None) -> None:
-    from .style import WRAP, put, title
+    from .style import WRAP, printable, put, title
 
     ws.title = L.INSTRUCTIONS
     if doc:
@@ -115,9 +115,11 @@ def _instructions(ws: Any, doc: dict[str, Any] | None) -> None:
             ws.row_dimensions[i].height = 15 * max(1, len(text) // 95 + 1)
     ws.column_dimensions["A"].width = 110
     ws.sheet_view.showGridLines = False
+    printable(ws)
 
 
 def _supplier(ws: Any, bid: dict[str, Any] | None, extras: dict[str, Any]) -> None:
+    from openpyxl.styles import Alignment
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .style import (
@@ -162,11 +164,12 @@ def _supplier(ws: Any, bid: dict[str, Any] | None, extras: dict[str, Any]) -> No
         a = put(ws.cell(row=r, column=1), label + (" (required)" if required else ""))
         a.fill = LABEL_FILL
         a.border = BOX
+        a.alignment = WRAP
         b = put(ws.cell(row=r, column=2), values.get(key))
         b.fill = INPUT_FILL
         b.border = BOX
         b.protection = UNLOCKED
-        b.alignment = WRAP
+        b.alignment = Alignment(wrap_text=True, vertical="center", horizontal="left")
         g = put(ws.cell(row=r, column=3), guidance)
         g.font = NOTE_FONT
         g.alignment = WRAP

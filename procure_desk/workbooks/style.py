@@ -21,7 +21,7 @@ LABEL_FILL = PatternFill("solid", fgColor="D9E1F2")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="top")
+WRAP = Alignment(wrap_text=True, vertical="center")
 UNLOCKED = Protection(locked=False)
 
 # characters openpyxl cannot store (XML 1.0 forbids them)
@@ -56,6 +56,20 @@ def header(ws: Worksheet, row: int, labels: list[str], widths: list[float]) -> N
         c.border = BOX
         ws.column_dimensions[c.column_letter].width = width
     ws.row_dimensions[row].height = 30
+    printable(ws, row)
+
+
+def printable(ws: Worksheet, header_row: int | None = None) -> None:
+    """Landscape, one page wide, headers repeated: a sheet an officer can print."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
 
 
 def protect(ws: Worksheet) -> None:
