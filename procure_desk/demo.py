@@ -24,5 +24,6 @@ def build_demo(folder: Path, *, force: bool = False, actor: str | None = None
     with import_json(SAMPLE_TENDER, target, force=force, actor=actor or "demo") as ef:
         doc = ef.document()
     yield f"Built {target}: {len(doc['bids'])} bids, {len(doc['scores'])} scores"
+    from . import cli_exports  # noqa: F401  (adds the evidence step, after the others)
     for step in DEMO_STEPS:
         yield from step(folder, target, force)

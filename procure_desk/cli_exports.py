@@ -1,0 +1,82 @@
+"""`procure-desk export FILE [--xlsx OUT] [--pdf OUT] [--summaries DIR] [--ocds OUT]`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import BadInput
+
+
+def register(sub: Any) -> None:
+    s = sub.add_parser("export", help="write the evidence: Excel pack, PDF report, "
+                                      "assessment summaries, OCDS release")
+    s.add_argument("file")
+    s.add_argument("--xlsx", metavar="OUT", help="the Excel evidence pack (live formulas)")
+    s.add_argument("--pdf", metavar="OUT", help="the PDF evaluation report")
+    s.add_argument("--summaries", metavar="DIR",
+                   help="one assessment summary PDF per assessed bidder, into DIR")
+    s.add_argument("--ocds", metavar="OUT", help="an OCDS 1.1 release (JSON) for the award")
+    s.add_argument("--force", action="store_true", help="overwrite existing files")
+    s.set_defaults(run=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if not (args.xlsx or args.pdf or args.summaries or args.ocds):
+        raise BadInput.one("usage", "say what to export: --xlsx OUT, --pdf OUT, "
+                                    "--summaries DIR and/or --ocds OUT")
+    for line in export_all(Path(args.file), xlsx=args.xlsx, pdf=args.pdf,
+                           summaries=args.summaries, ocds=args.ocds, force=args.force):
+        print(line)
+    return 0
+
+
+def export_all(file: Path, *, xlsx: str | Path | None = None, pdf: str | Path | None = None,
+               summaries: str | Path | None = None, ocds: str | Path | None = None,
+               force: bool = False) -> Iterator[str]:
+    """Every export asked for, each checked before any is written."""
+    from .exports import Source, check_target
+
+    outs = [Path(p) for p in (xlsx, pdf, ocds) if p]
+    for p in outs:
+        check_target(p, force)
+    if summaries:
+        check_target(Path(summaries), force, folder=True)
+    src = Source.load(file)
+    if xlsx:
+        from .exports.xlsx_pack import write_xlsx
+
+        yield f"Wrote {write_xlsx(src, xlsx, force=force)}"
+    if pdf:
+        from .exports.pdf_report import write_pdf
+
+        yield f"Wrote {write_pdf(src, pdf, force=force)}"
+    if summaries:
+        from .exports.summaries import write_summaries
+
+        written = write_summaries(src, summaries, force=force)
+        yield f"Wrote {len(written)} assessment summaries into {summaries}"
+    if ocds:
+        from .exports.ocds import write_ocds
+
+        yield f"Wrote {write_ocds(src, ocds, force=force)}"
+
+
+def demo_step(folder: Path, pdesk: Path, force: bool) -> Iterator[str]:
+    """The demo's evidence: all four exports beside the demo file."""
+    yield from export_all(pdesk, xlsx=folder / "evidence-pack.xlsx",
+                          pdf=folder / "evaluation-report.pdf",
+                          summaries=folder / "assessment-summaries",
+                          ocds=folder / "ocds-release.json", force=force)
+
+
+def _register_demo() -> None:
+    from .demo import DEMO_STEPS
+
+    if demo_step not in DEMO_STEPS:
+        DEMO_STEPS.append(demo_step)
+
+
+_register_demo()

@@ -1,0 +1,129 @@
+"""The evidence: an Excel pack with live formulas, a PDF report, one assessment
+summary per bidder and an OCDS release, all from one reading of the file.
+
+Each export writes to a temporary name beside its target and renames it into
+place when complete, so a crash or a cancel never leaves half a file; none
+overwrites an existing file unless asked to (`force`). Long exports call
+`report(fraction, message)` now and then; the caller may raise `Cancelled`
+from it to stop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import BadInput
+
+Report = Callable[[float, str], None]
+
+
+def no_report(fraction: float, message: str) -> None:
+    """The default `report`: nobody is watching."""
+
+
+@dataclass
+class Source:
+    """What every export reads: the document, the engine's results and the record."""
+
+    path: Path
+    doc: dict[str, Any]
+    results: Any  # engine.Results
+    audit: list[Any]  # services.AuditEntry, oldest first
+    conflict_dates: dict[tuple[str, str], str]
+    sha256: str
+    exported_at: str
+    version: str
+    revision: int = 0
+    _json: dict[str, Any] | None = field(default=None, repr=False)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Source:
+        from .. import __version__
+        from ..services import EvaluationFile
+
+        p = Path(path)
+        if not p.exists():
+            raise BadInput.one(str(p), "no such file")
+        with EvaluationFile.open(p) as ef:
+            return cls.from_file(ef, version=__version__)
+
+    @classmethod
+    def from_file(cls, ef: Any, *, version: str | None = None) -> Source:
+        """From an open `EvaluationFile` (the desktop application holds one)."""
+        from .. import __version__
+
+        return cls(path=Path(ef.path), doc=ef.document(), results=ef.results(),
+                   audit=list(reversed(ef.audit())), conflict_dates=ef.conflict_dates(),
+                   sha256=file_sha256(Path(ef.path)),
+                   exported_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                   version=version or __version__, revision=ef.revision)
+
+    def results_json(self) -> dict[str, Any]:
+        if self._json is None:
+            self._json = self.results.to_json()
+        return self._json
+
+    @property
+    def ev(self) -> dict[str, Any]:
+        return self.doc["evaluation"]
+
+    def supplier(self, bid_id: str) -> str:
+        return next(b["supplier"] for b in self.doc["bids"] if b["id"] == bid_id)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def check_target(target: Path, force: bool, *, folder: bool = False) -> None:
+    """Refuse, before any work, a target that exists (without force) or has no folder."""
+    parent = target if folder else target.parent
+    if folder:
+        if target.exists() and not target.is_dir():
+            raise BadInput.one(str(target), "is a file, not a folder")
+        return
+    if not parent.exists():
+        raise BadInput.one(str(target), "its folder does not exist")
+    if target.is_dir():
+        raise BadInput.one(str(target), "is a folder, not a file")
+    if target.exists() and not force:
+        raise BadInput.one(str(target), "already exists (use --force to overwrite)")
+
+
+@contextlib.contextmanager
+def atomic_target(target: Path, force: bool) -> Iterator[Path]:
+    """A temporary path beside `target`; renamed onto it only when the body succeeds."""
+    check_target(target, force)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        yield tmp
+        if target.exists() and not force:  # appeared meanwhile
+            raise BadInput.one(str(target), "already exists (use --force to overwrite)")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def money(value: float | None, currency: str) -> str:
+    if value is None:
+        return "—"
+    sym = CURRENCY_SYMBOLS.get(currency)
+    return f"{sym}{value:,.0f}" if sym else f"{value:,.0f} {currency}"
+
+
+def num(value: float | None, places: int = 2) -> str:
+    return "—" if value is None else f"{value:.{places}f}"

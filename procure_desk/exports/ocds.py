@@ -1,0 +1,128 @@
+"""An OCDS 1.1 release (tag `award`) with the bids extension, for publication.
+
+Bid values are each bid's whole-life cost over the appraisal period (the
+undiscounted total a buyer would pay); a bid is `valid` unless excluded
+(`disqualified`), and `pending` while its assessment is incomplete. The ocid
+prefix defaults to a placeholder: a council publishing for real uses the one
+registered for it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from . import Report, Source, atomic_target, no_report
+
+OCID_PREFIX = "ocds-000000"
+BID_STATUS = {"ranked": "valid", "excluded": "disqualified", "incomplete": "pending",
+              "withdrawn": "withdrawn"}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "evaluation"
+
+
+def build_release(src: Source, *, ocid_prefix: str = OCID_PREFIX) -> dict[str, Any]:
+    doc, res, rj = src.doc, src.results, src.results_json()
+    ev = doc["evaluation"]
+    cur = ev.get("currency") or "GBP"
+    ref = str(ev.get("reference") or src.path.stem)
+    ocid = f"{ocid_prefix}-{_slug(ref)}"
+    snap = res.snap
+    buyer = {"id": "buyer", "name": str(ev.get("authority") or "Contracting authority")}
+
+    def party_id(bid_id: str) -> str:
+        return f"tenderer-{bid_id}"
+
+    parties = [{**buyer, "roles": ["buyer", "procuringEntity"]}]
+    for b in doc["bids"]:
+        roles = ["tenderer"] + (["supplier"] if b["id"] == res.winner else [])
+        party: dict[str, Any] = {"id": party_id(b["id"]), "name": str(b["supplier"]),
+                                 "roles": roles}
+        if b.get("sme"):
+            party["details"] = {"scale": "sme"}
+        parties.append(party)
+
+    lines = []
+    for c in doc["criteria"]:
+        if c["kind"] in ("scored", "price", "section"):
+            lines.append(f"{c['id']} {c['name']}: {snap.eff.get(c['id'], 0):.2f}%"
+                         + (" (price)" if c["kind"] == "price" else ""))
+        elif c["kind"] == "pass_fail":
+            lines.append(f"{c['id']} {c['name']}: pass/fail")
+    details = ("Most advantageous tender by weighted criteria (effective weights): "
+               + "; ".join(lines))
+
+    wlc = {b["id"]: float(snap.wlc[i]) for i, b in enumerate(doc["bids"])}
+    status = {b["id"]: res.status[i] for i, b in enumerate(doc["bids"])}
+    valid = [bid for bid, s in status.items() if s != "excluded"]
+    stats: list[dict[str, Any]] = [
+        {"id": "1", "measure": "bids", "value": len(doc["bids"])},
+        {"id": "2", "measure": "validBids", "value": len(valid)},
+        {"id": "3", "measure": "smeBids", "value": sum(bool(b.get("sme")) for b in doc["bids"])},
+    ]
+    if valid:
+        stats += [
+            {"id": "4", "measure": "lowestValidBidValue",
+             "value": min(wlc[b] for b in valid), "currency": cur},
+            {"id": "5", "measure": "highestValidBidValue",
+             "value": max(wlc[b] for b in valid), "currency": cur},
+        ]
+    bid_details = [{"id": str(b["id"]), "status": BID_STATUS.get(status[b["id"]], "pending"),
+                    "tenderers": [{"id": party_id(b["id"]), "name": str(b["supplier"])}],
+                    "value": {"amount": wlc[b["id"]], "currency": cur}}
+                   for b in doc["bids"]]
+    release: dict[str, Any] = {
+        "ocid": ocid,
+        "id": f"{_slug(ref)}-award-{src.sha256[:12]}",
+        "date": src.exported_at,
+        "tag": ["award"],
+        "initiationType": "tender",
+        "language": "en",
+        "parties": parties,
+        "buyer": buyer,
+        "tender": {
+            "id": ref,
+            "title": str(ev.get("title") or ""),
+            "status": "complete",
+            "procuringEntity": buyer,
+            "awardCriteria": "ratedCriteria",
+            "awardCriteriaDetails": details,
+            "numberOfTenderers": len(doc["bids"]),
+            "tenderers": [{"id": party_id(b["id"]), "name": str(b["supplier"])}
+                          for b in doc["bids"]],
+        },
+        "bids": {"statistics": stats, "details": bid_details},
+        "awards": [],
+    }
+    if res.winner:
+        w = next(b for b in rj["bids"] if b["id"] == res.winner)
+        release["awards"].append({
+            "id": f"{_slug(ref)}-award-1",
+            "title": f"Award to {w['supplier']}",
+            "description": (f"Most advantageous tender: {w['total']:.2f} points of 100 "
+                            f"(quality {w['quality']:.2f}, price {w['price']:.2f})."),
+            "status": "pending",
+            "date": src.exported_at,
+            "value": {"amount": wlc[res.winner], "currency": cur},
+            "suppliers": [{"id": party_id(res.winner), "name": str(w["supplier"])}],
+            "relatedBids": [str(res.winner)],
+        })
+    else:
+        del release["awards"]
+    return release
+
+
+def write_ocds(source: Source, target: str | Path, *, force: bool = False,
+               report: Report = no_report, ocid_prefix: str = OCID_PREFIX) -> Path:
+    """Write the release as JSON to `target` (atomically); returns the path."""
+    target = Path(target)
+    text = json.dumps(build_release(source, ocid_prefix=ocid_prefix), ensure_ascii=False,
+                      indent=2) + "\n"
+    with atomic_target(target, force) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    report(1.0, f"Wrote {target.name}")
+    return target

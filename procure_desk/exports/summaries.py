@@ -1,0 +1,204 @@
+"""Assessment summaries: one PDF per assessed bidder (Procurement Act 2023 s.50,
+Procurement Regulations 2024 reg. 31).
+
+Each summary holds what the law asks about that bidder's own tender: the
+criteria and their weights, the points available, its score and points per
+criterion and sub-criterion, the explanation of each score (the moderation
+rationale, else its evaluators' comments, unattributed), its totals, and for
+an unsuccessful bidder the reasons. It is built from that bid's figures only:
+no other supplier's name, id, price, score or comment is ever put in the
+story, and the price explanation gives the formula without the lowest price
+(which belongs to another bidder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import BadInput, Problem
+from . import Report, Source, money, no_report, num
+from .pdf_report import Kit, build_doc, numbered_canvas
+from .safe_text import para, safe_filename
+
+PRICE_WORDS = {
+    "lowest_relative": "the lowest cost among the tenders not excluded divided by your "
+                       "cost",
+    "linear_deviation": "1 minus the amount by which your cost exceeds the lowest cost "
+                        "among the tenders not excluded, as a fraction of that lowest cost "
+                        "(never below 0)",
+}
+
+
+def summary_names(src: Source) -> dict[str, str]:
+    """File name per bid id: safe on Windows, unique even when suppliers' names clash."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for b in src.doc["bids"]:
+        stem = safe_filename(f"{b['id']} {b['supplier']}", limit=70)
+        name = f"Assessment summary {stem}"
+        k = 2
+        while name.lower() in used:
+            name = f"Assessment summary {stem} ({k})"
+            k += 1
+        used.add(name.lower())
+        out[b["id"]] = name + ".pdf"
+    return out
+
+
+def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
+                    report: Report = no_report) -> list[Path]:
+    """One PDF per bid into `folder` (created if absent); refuses to overwrite without force."""
+    from . import atomic_target, check_target
+
+    folder = Path(folder)
+    check_target(folder, force, folder=True)
+    if not folder.parent.exists():
+        raise BadInput.one(str(folder), "its folder does not exist")
+    names = summary_names(source)
+    targets = {bid: folder / n for bid, n in names.items()}
+    if not force:
+        clash = [str(p) for p in targets.values() if p.exists()]
+        if clash:
+            raise BadInput([Problem(p, "already exists (use --force to overwrite)")
+                            for p in clash])
+    folder.mkdir(exist_ok=True)
+    out = []
+    bids = source.doc["bids"]
+    for n, b in enumerate(bids):
+        report(n / max(1, len(bids)), f"Writing the summary for {b['id']}")
+        target = targets[b["id"]]
+        with atomic_target(target, force) as tmp:
+            story = build_summary_story(source, b["id"])
+            ev = source.ev
+            doc = build_doc(tmp, f"Assessment summary: {ev.get('title', '')}",
+                            ev.get("authority", ""))
+            doc.build(story, canvasmaker=numbered_canvas(
+                f"{ev.get('reference', '')} · assessment summary for {b['supplier']}"))
+        out.append(target)
+    report(1.0, f"Wrote {len(out)} assessment summaries")
+    return out
+
+
+def build_summary_story(src: Source, bid_id: str) -> list[Any]:
+    """The flowables of one bidder's summary: that bid's own figures and nothing else."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    kit = Kit()
+    doc, res = src.doc, src.results
+    ev = doc["evaluation"]
+    cur = ev.get("currency") or "GBP"
+    snap = res.snap
+    i = snap.bid_ids.index(bid_id)
+    bid = doc["bids"][i]
+    mine = res.bid_json(i)  # this bid's figures only
+    smax = float(ev["scale"]["max"])
+    story: list[Any] = [
+        kit.p(ev.get("authority", ""), kit.h2),
+        kit.m("Assessment summary", kit.title),
+        kit.p(f"{ev.get('title', '')} (reference {ev.get('reference', '')})"),
+        kit.m(f"<b>For:</b> {para(bid['supplier'])}, tender {para(bid['id'])}"),
+        kit.p(f"Issued under section 50 of the Procurement Act 2023 and regulation 31 of "
+              f"the Procurement Regulations 2024. Prepared on {src.exported_at[:10]}."),
+        Spacer(1, 4 * mm),
+        kit.m("Outcome", kit.h1),
+    ]
+    status = res.status[i]
+    n_ranked = len(res.ranking)
+    if status == "ranked" and res.rank[i] == 1:
+        story.append(kit.p(f"Your tender is the most advantageous tender and is the "
+                           f"successful tender, with {mine['total']:.2f} points of 100."))
+    elif status == "ranked":
+        story.append(kit.p(f"Your tender was not successful. It scored {mine['total']:.2f} "
+                           f"points of 100 and was ranked {res.rank[i]} of {n_ranked} "
+                           f"tenders assessed in full: another tender scored higher and is "
+                           f"the most advantageous tender."))
+    elif status == "excluded":
+        story.append(kit.p("Your tender was not successful: it was excluded from the "
+                           "award for the following reasons, as the tender documents "
+                           "said a tender would be."))
+        story += [kit.p("• " + r) for r in mine["reasons"]]
+    else:
+        story.append(kit.p("The assessment of your tender is not complete; the following "
+                           "items are outstanding."))
+        story += [kit.p("• " + r) for r in mine["reasons"]]
+
+    story.append(kit.m("Your scores", kit.h1))
+    story.append(kit.p(f"Scores run from 0 to {smax:g}. The points available for a "
+                       f"criterion are its effective weight; a scored criterion earns "
+                       f"score / {smax:g} x its weight. Section rows add up the "
+                       f"criteria beneath them."))
+    rows = []
+    depth: dict[str, int] = {}
+    sec_index = {sid: k for k, sid in enumerate(snap.section_ids)}
+    for c in doc["criteria"]:
+        p = c.get("parent")
+        depth[c["id"]] = 0 if p is None else depth.get(p, 0) + 1
+        name = kit.p(("\u00a0\u00a0\u00a0" * depth[c["id"]]) + c["name"], kit.small)
+        if c["kind"] == "pass_fail":
+            g = next((x for x in doc.get("gateways", []) if x["bid"] == bid_id
+                      and x["criterion"] == c["id"]), None)
+            rows.append([c["id"], name, "pass/fail", "",
+                         "no result" if g is None else ("pass" if g["passed"] else "fail"),
+                         ""])
+            continue
+        eff = snap.eff.get(c["id"], 0.0)
+        if c["kind"] == "section":
+            sub = res.sections[i, sec_index[c["id"]]]
+            rows.append([c["id"], name, f"{eff:.2f}", f"{eff:.2f}", "",
+                         "—" if sub != sub else f"{sub:.2f}"])
+            continue
+        v = mine["criteria"][c["id"]]
+        if c["kind"] == "scored":
+            score = "—" if v["score"] is None else f"{v['score']:.2f} / {smax:g}"
+        else:
+            score = "—" if v["score"] is None else f"price {v['score']:.4f}"
+        rows.append([c["id"], name, f"{eff:.2f}", f"{eff:.2f}", score,
+                     num(v["contribution"])])
+    story.append(kit.table(["ID", "Criterion", "Weight (%)", "Points available",
+                            "Your score", "Your points"], rows,
+                           [14 * mm, 78 * mm, 18 * mm, 20 * mm, 24 * mm, 20 * mm],
+                           align_right=(2, 3, 4, 5)))
+    if mine["total"] is not None:
+        story.append(kit.p(f"Totals: quality {mine['quality']:.2f} + price "
+                           f"{mine['price']:.2f} = {mine['total']:.2f} points of 100."))
+
+    story.append(kit.m("Price", kit.h2))
+    appr = ev["appraisal"]
+    basis = "net present value" if appr["cost_basis"] == "npv" else "whole-life cost"
+    story.append(kit.p(f"Your tender's whole-life cost over {appr['years']} years is "
+                       f"{money(float(snap.wlc[i]), cur)}, and its net present value at "
+                       f"{appr['discount_rate']:.1%} a year is "
+                       f"{money(float(snap.npv[i]), cur)}."))
+    for c in doc["criteria"]:
+        if c["kind"] == "price":
+            f = c.get("formula") or "lowest_relative"
+            story.append(kit.p(f"{c['id']} {c['name']} is scored on {basis}: the price score "
+                               f"is {PRICE_WORDS.get(f, f)}, times the weight. An excluded "
+                               f"tender earns no price points."))
+
+    story.append(kit.m("Why each score was given", kit.h1))
+    cons = {c["criterion"]: c for c in doc.get("consensus", []) if c["bid"] == bid_id}
+    conflicted = {e["id"] for e in doc["evaluators"] if bid_id in e.get("conflicts", [])}
+    order = {e["id"]: k for k, e in enumerate(doc["evaluators"])}
+    comments: dict[str, list[tuple[int, float, str]]] = {}
+    for s in doc["scores"]:
+        if s["bid"] == bid_id and s["evaluator"] not in conflicted:
+            comments.setdefault(s["criterion"], []).append(
+                (order[s["evaluator"]], s["score"], s.get("comment") or ""))
+    for c in doc["criteria"]:
+        if c["kind"] != "scored":
+            continue
+        story.append(kit.p(f"{c['id']} {c['name']}", kit.h2))
+        if c["id"] in cons:
+            k = cons[c["id"]]
+            story.append(kit.m(f"<b>Agreed at moderation ({k['score']:g}):</b> "
+                               f"{para(k['rationale'])}"))
+        elif comments.get(c["id"]):
+            for n, (_, score, text) in enumerate(sorted(comments[c["id"]]), start=1):
+                story.append(kit.m(f"<b>Evaluator {n} ({score:g}):</b> "
+                                   f"{para(text) if text else '<i>no comment recorded</i>'}"))
+        else:
+            story.append(kit.m("<i>No score has been recorded for this criterion.</i>"))
+    return story

@@ -1,0 +1,665 @@
+"""The Excel evidence pack: every figure a live formula over the inputs.
+
+A reviewer (or a court's expert) can change a weight, a score or a cost line
+and watch the totals move, and recalculation by Excel or LibreOffice gives
+the engine's own figures. Effective weights, per-year costs, WLC and NPV,
+final scores (consensus else the mean of the non-conflicted evaluators'),
+price fractions, contributions and totals are formulas; the status and rank
+of each bid are the engine's values (the About sheet says so), because the
+exclusion and tie-break rules read better as the engine's reasons than as a
+wall of nested IFs.
+
+The workbook is written in openpyxl's write-only mode, row by row, so the
+large evaluation (48,000 scores) fits in memory and time. `styled=False`
+writes the same cells with no styling at all: the benchmark's floor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import CURRENCY_SYMBOLS, Report, Source, atomic_target, no_report
+from .safe_text import cell_text
+
+SHEETS = ("Summary", "Criteria", "Bids", "Costs", "Scores", "Evaluators", "Moderation",
+          "Results", "Audit", "About")
+
+# Where the Summary sheet keeps the parameters that the formulas use.
+P_SCALE = "Summary!$B$10"
+P_DISCOUNT = "Summary!$B$12"
+P_YEARS = "Summary!$B$13"
+P_BASIS = "Summary!$B$14"
+P_SPREAD = "Summary!$B$15"
+TIE = "0.000000001"
+
+
+def col(n: int) -> str:
+    """Column letter of a 1-based column number."""
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _ranges(cols: list[int]) -> list[str]:
+    """Contiguous runs of column numbers, as A1-style pieces for one row (row added later)."""
+    out: list[tuple[int, int]] = []
+    for c in sorted(cols):
+        if out and c == out[-1][1] + 1:
+            out[-1] = (out[-1][0], c)
+        else:
+            out.append((c, c))
+    return [f"{col(a)}{{r}}" if a == b else f"{col(a)}{{r}}:{col(b)}{{r}}" for a, b in out]
+
+
+class _Styles:
+    """The few styles the pack uses, built once (openpyxl imported lazily)."""
+
+    def __init__(self, currency: str) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        self.Alignment = Alignment
+        sym = CURRENCY_SYMBOLS.get(currency)
+        self.money = f'"{sym}"#,##0' if sym else f'#,##0 "{currency}"'
+        self.header_font = Font(bold=True, color="FFFFFF")
+        self.header_fill = PatternFill("solid", fgColor="1F4E79")
+        self.header_align = Alignment(wrap_text=True, vertical="top")
+        self.title_font = Font(bold=True, size=14, color="1F4E79")
+        self.bold = Font(bold=True)
+        self.italic = Font(italic=True, color="555555")
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.input_fill = PatternFill("solid", fgColor="FFF2CC")
+        self.red_fill = PatternFill("solid", fgColor="F8CBAD")
+        self.amber_fill = PatternFill("solid", fgColor="FFE699")
+        self.green_fill = PatternFill("solid", fgColor="C6EFCE")
+        self.grey_fill = PatternFill("solid", fgColor="EDEDED")
+        self.border = Border(bottom=Side(style="thin", color="1F4E79"))
+
+
+class _Sheet:
+    """A write-only worksheet with a row counter and optional styling."""
+
+    def __init__(self, wb: Any, title: str, st: _Styles | None, widths: Iterable[float] = (),
+                 freeze: str | None = None, title_rows: str | None = None) -> None:
+        self.ws = wb.create_sheet(title)
+        self.st = st
+        self.row = 0
+        if st is not None:
+            for i, w in enumerate(widths, start=1):
+                self.ws.column_dimensions[col(i)].width = w
+            if freeze:
+                self.ws.freeze_panes = freeze
+            ps = self.ws.page_setup
+            ps.orientation = "landscape"
+            ps.paperSize = 9  # A4
+            ps.fitToWidth = 1
+            ps.fitToHeight = 0
+            self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+            self.ws.print_options.gridLines = False
+            if title_rows:
+                self.ws.print_title_rows = title_rows
+
+    def cell(self, value: Any, *, fmt: str | None = None, font: Any = None, fill: Any = None,
+             align: Any = None) -> Any:
+        if self.st is None:
+            return value
+        from openpyxl.cell import WriteOnlyCell
+
+        c = WriteOnlyCell(self.ws, value=value)
+        if isinstance(value, str) and not value.startswith("="):
+            c.data_type = "s"
+        if fmt:
+            c.number_format = fmt
+        if font is not None:
+            c.font = font
+        if fill is not None:
+            c.fill = fill
+        if align is not None:
+            c.alignment = align
+        return c
+
+    def append(self, values: list[Any]) -> int:
+        self.ws.append(values)
+        self.row += 1
+        return self.row
+
+    def header(self, names: Iterable[Any], fmt: str | None = None) -> int:
+        st = self.st
+        if st is None:
+            return self.append(list(names))
+        return self.append([self.cell(n, font=st.header_font, fill=st.header_fill,
+                                      align=st.header_align, fmt=fmt if not isinstance(n, str)
+                                      else None) for n in names])
+
+    def title(self, text: str) -> int:
+        st = self.st
+        return self.append([self.cell(text, font=st.title_font if st else None)])
+
+    def blank(self) -> int:
+        return self.append([])
+
+
+def t(value: Any) -> str:
+    """User text for a cell: never a formula."""
+    return cell_text(value)
+
+
+def write_xlsx(source: Source, target: str | Path, *, force: bool = False,
+               report: Report = no_report, styled: bool = True) -> Path:
+    """Write the evidence pack to `target` (atomically); returns the path."""
+    target = Path(target)
+    with atomic_target(target, force) as tmp:
+        build_workbook(source, report=report, styled=styled).save(tmp)
+    report(1.0, f"Wrote {target.name}")
+    return target
+
+
+def build_workbook(source: Source, *, report: Report = no_report, styled: bool = True) -> Any:
+    from openpyxl import Workbook
+
+    doc, res = source.doc, source.results
+    snap = res.snap
+    ev = doc["evaluation"]
+    st = _Styles(ev.get("currency") or "GBP") if styled else None
+    wb = Workbook(write_only=True)
+
+    crit = doc["criteria"]
+    crow = {c["id"]: 2 + k for k, c in enumerate(crit)}  # Criteria sheet rows
+    bids = doc["bids"]
+    nb, ns = len(bids), len(snap.scored_ids)
+    brow = {b["id"]: 2 + i for i, b in enumerate(bids)}  # Results rows
+    mod_row0 = 2  # Moderation: pair (i, j) at mod_row0 + i * ns + j
+
+    # Results columns: fixed, then price fractions, sections, contributions.
+    fixed = ["Bid ID", "Supplier", "Status", "Rank", "Total", "Quality", "Price",
+             "Cost basis", "Eligible cost"]
+    c_frac0 = len(fixed) + 1
+    np_ = len(snap.price_ids)
+    c_sec0 = c_frac0 + np_
+    c_con0 = c_sec0 + len(snap.section_ids)
+    con_col = {cid: c_con0 + k for k, cid in enumerate(snap.scored_ids + snap.price_ids)}
+    layout = _Layout(crow=crow, brow=brow, mod_row0=mod_row0, ns=ns, nb=nb,
+                     c_frac0=c_frac0, c_sec0=c_sec0, c_con0=c_con0, con_col=con_col)
+
+    steps = [("Summary", _summary), ("Criteria", _criteria), ("Bids", _bids),
+             ("Costs", _costs), ("Scores", _scores), ("Evaluators", _evaluators),
+             ("Moderation", _moderation), ("Results", _results), ("Audit", _audit),
+             ("About", _about)]
+    try:
+        for k, (name, fn) in enumerate(steps):
+            report(k / len(steps), f"Writing the {name} sheet")
+            fn(wb, source, st, layout, report)
+    except BaseException:
+        _discard(wb)
+        raise
+    return wb
+
+
+def _discard(wb: Any) -> None:
+    """Close an abandoned write-only workbook's sheets and remove their temporary files."""
+    import os
+
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):
+            ws.close()
+        out = getattr(getattr(ws, "_writer", None), "out", None)
+        if isinstance(out, str):
+            with contextlib.suppress(OSError):
+                os.remove(out)
+
+
+class _Layout:
+    def __init__(self, **kw: Any) -> None:
+        self.__dict__.update(kw)
+        self.cost_row0 = 5  # Costs sheet: first bid row of the per-year table
+        self.cmin_row = kw["nb"] + 3  # Results: the lowest eligible cost, below the table
+
+
+def _summary(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
+    doc, res = src.doc, src.results
+    ev = doc["evaluation"]
+    sh = _Sheet(wb, "Summary", st, widths=(30, 14, 40, 12, 12, 12, 14))
+    sh.title(t(f"Evidence pack: {ev.get('title', '')}"))
+    sh.append([t(f"{ev.get('authority', '')}, reference {ev.get('reference', '')}")])
+    sh.blank()
+    winner = res.winner
+    ranking = res.ranking
+    bold = st.bold if st else None
+    if winner:
+        rec = f"Award to {winner}: {src.supplier(winner)}"
+    else:
+        rec = "No bid can be ranked yet: see the Results and Bids sheets"
+    sh.append([sh.cell("Recommendation", font=bold), sh.cell(t(rec), font=bold)])  # row 4
+    r_total = f"=Results!$E${lay.brow[winner]}" if winner else "n/a"
+    sh.append(["Winning total (points of 100)", sh.cell(r_total, fmt="0.00")])  # 5
+    second = res.snap.bid_ids[ranking[1]] if len(ranking) > 1 else None
+    sh.append(["Runner-up total", sh.cell(f"=Results!$E${lay.brow[second]}" if second
+                                          else "n/a", fmt="0.00")])  # 6
+    sh.append(["Margin (points)", sh.cell("=B5-B6" if winner and second else "n/a",
+                                          fmt="0.00")])  # 7
+    sh.blank()  # 8
+    sh.append([sh.cell("Parameters (inputs: the formulas read these cells)", font=bold)])  # 9
+    fill = st.input_fill if st else None
+    scale, appr = ev["scale"], ev["appraisal"]
+    sh.append(["Scale maximum", sh.cell(scale["max"], fill=fill)])  # 10
+    sh.append(["Scale step", sh.cell(scale["step"], fill=fill)])  # 11
+    sh.append(["Discount rate", sh.cell(appr["discount_rate"], fmt="0.0%", fill=fill)])  # 12
+    sh.append(["Appraisal years", sh.cell(appr["years"], fill=fill)])  # 13
+    sh.append(["Cost basis (npv or wlc)", sh.cell(appr["cost_basis"], fill=fill)])  # 14
+    sh.append(["Score spread that flags", sh.cell(ev["moderation"]["spread_flag"],
+                                                  fill=fill)])  # 15
+    sh.append(["Currency", t(ev.get("currency") or "GBP")])  # 16
+    sh.blank()
+    first = sh.header(["Ranking", "Bid ID", "Supplier", "Total", "Quality", "Price",
+                       "Status"])
+    order = list(ranking) + [i for i in range(lay.nb) if i not in set(ranking)]
+    for i in order:
+        b = doc["bids"][i]
+        r = lay.brow[b["id"]]
+        sh.append([res.rank[i] if res.rank[i] is not None else "—", t(b["id"]),
+                   t(b["supplier"]), sh.cell(f"=Results!$E${r}", fmt="0.00"),
+                   sh.cell(f"=Results!$F${r}", fmt="0.00"),
+                   sh.cell(f"=Results!$G${r}", fmt="0.00"), res.status[i]])
+    if st is not None and lay.nb:
+        _chart(sh, src, lay, first)
+
+
+def _chart(sh: _Sheet, src: Source, lay: _Layout, at_row: int) -> None:
+    """Stacked bars: each bid's points by top-level section."""
+    from openpyxl.chart import BarChart, Reference
+
+    snap = src.results.snap
+    parent = {c["id"]: c.get("parent") for c in src.doc["criteria"]}
+    tops = [k for k, sid in enumerate(snap.section_ids) if parent.get(sid) is None]
+    if not tops:
+        return
+    ch = BarChart()
+    ch.type = "col"
+    ch.grouping = "stacked"
+    ch.overlap = 100
+    ch.title = "Points by section (ranked and unranked bids)"
+    ch.y_axis.title = "Points of 100"
+    ch.x_axis.title = "Bid"
+    ch.y_axis.delete = False
+    ch.x_axis.delete = False
+    ch.height = 9
+    ch.width = 18 + 0.3 * max(0, lay.nb - 10)
+    last = lay.nb + 1
+    for k in tops:
+        c = lay.c_sec0 + k
+        data = Reference(range_string=f"Results!${col(c)}$1:${col(c)}${last}")
+        ch.add_data(data, titles_from_data=True)
+    cats = Reference(range_string=f"Results!$A$2:$A${last}")
+    ch.set_categories(cats)
+    sh.ws.add_chart(ch, "I3")
+
+
+def _criteria(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
+    crit = src.doc["criteria"]
+    sh = _Sheet(wb, "Criteria", st, widths=(9, 46, 11, 9, 9, 11, 9, 13, 9, 18, 50),
+                freeze="C2", title_rows="1:1")
+    sh.header(["ID", "Name", "Kind", "Parent", "Weight", "Sibling weights", "Share",
+               "Effective weight (%)", "Min score", "Price formula", "Guidance"])
+    depth: dict[str, int] = {}
+    siblings: dict[Any, list[str]] = {}
+    for c in crit:
+        if c["kind"] != "pass_fail":
+            siblings.setdefault(c.get("parent"), []).append(c["id"])
+    fill = st.input_fill if st else None
+    for c in crit:
+        p = c.get("parent")
+        depth[c["id"]] = 0 if p is None else depth.get(p, 0) + 1
+        r = lay.crow[c["id"]]
+        align = st.Alignment(indent=depth[c["id"]] * 2) if st else None
+        font = st.bold if st and c["kind"] == "section" else None
+        row: list[Any] = [t(c["id"]), sh.cell(t(c["name"]), align=align, font=font),
+                          c["kind"], t(p or "")]
+        if c["kind"] == "pass_fail":
+            row += ["", "", "", "gateway"]
+        else:
+            sib = siblings[p]
+            refs = ",".join(f"E{lay.crow[s]}" for s in sib)
+            eff = f"=100*G{r}" if p is None else f"=H{lay.crow[p]}*G{r}"
+            row += [sh.cell(float(c.get("weight") or 0), fill=fill),
+                    sh.cell(f"=SUM({refs})", fmt="0.##"),
+                    sh.cell(f"=IF(F{r}=0,0,E{r}/F{r})", fmt="0.0000"),
+                    sh.cell(eff, fmt="0.0000")]
+        row += [c.get("min_score") if c.get("min_score") is not None else "",
+                c.get("formula") or ("lowest_relative" if c["kind"] == "price" else ""),
+                sh.cell(t(c.get("guidance") or ""), align=st.wrap if st else None)]
+        sh.append(row)
+    leaves = [f"H{lay.crow[c['id']]}" for c in crit if c["kind"] in ("scored", "price")]
+    sh.blank()
+    sh.append(["", sh.cell("Effective weights of all scored and price criteria add up to",
+                           font=st.italic if st else None), "", "", "", "", "",
+               sh.cell(f"=SUM({','.join(leaves)})" if leaves else 0, fmt="0.0000")])
+    sh.blank()
+    desc = (src.doc["evaluation"]["scale"].get("descriptors") or {})
+    if desc:
+        sh.append([sh.cell("Score", font=st.bold if st else None),
+                   sh.cell("Descriptor", font=st.bold if st else None)])
+        for k in sorted(desc, key=lambda x: float(x)):
+            sh.append([t(k), t(desc[k])])
+
+
+def _bids(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
+    doc, res = src.doc, src.results
+    gates = [c for c in doc["criteria"] if c["kind"] == "pass_fail"]
+    result = {(g["bid"], g["criterion"]): g for g in doc.get("gateways", [])}
+    sh = _Sheet(wb, "Bids", st, widths=(9, 40, 18, 7, 8, 40, *([14] * len(gates)), 40, 12, 60),
+                freeze="C2", title_rows="1:1")
+    sh.header(["Bid ID", "Supplier", "Option type", "SME", "Term (years)", "Notes",
+               *[t(f"{g['id']} {g['name']}") for g in gates], "Gateway notes", "Status",
+               "Reasons"])
+    wrap = st.wrap if st else None
+    for i, b in enumerate(doc["bids"]):
+        cells = []
+        notes = []
+        for g in gates:
+            r = result.get((b["id"], g["id"]))
+            cells.append("No result" if r is None else ("Pass" if r["passed"] else "Fail"))
+            if r is not None and r.get("note"):
+                notes.append(f"{g['id']}: {r['note']}")
+        sh.append([t(b["id"]), t(b["supplier"]), b.get("option_type", ""),
+                   "Yes" if b.get("sme") else "No",
+                   b.get("term_years") if b.get("term_years") is not None else "",
+                   sh.cell(t(b.get("notes") or ""), align=wrap), *cells,
+                   sh.cell(t("; ".join(notes)), align=wrap), res.status[i],
+                   sh.cell(t("; ".join(res.reasons[i])), align=wrap)])
+    if st is not None and doc["bids"]:
+        from openpyxl.formatting.rule import CellIsRule
+
+        last = lay.nb + 1
+        if gates:
+            rng = f"G2:{col(6 + len(gates))}{last}"
+            sh.ws.conditional_formatting.add(
+                rng, CellIsRule(operator="equal", formula=['"Fail"'], fill=st.red_fill))
+            sh.ws.conditional_formatting.add(
+                rng, CellIsRule(operator="equal", formula=['"No result"'], fill=st.amber_fill))
+        _status_rules(sh, st, f"{col(8 + len(gates))}2:{col(8 + len(gates))}{last}")
+
+
+def _status_rules(sh: _Sheet, st: _Styles, rng: str) -> None:
+    from openpyxl.formatting.rule import CellIsRule
+
+    sh.ws.conditional_formatting.add(
+        rng, CellIsRule(operator="equal", formula=['"excluded"'], fill=st.red_fill))
+    sh.ws.conditional_formatting.add(
+        rng, CellIsRule(operator="equal", formula=['"incomplete"'], fill=st.amber_fill))
+    sh.ws.conditional_formatting.add(
+        rng, CellIsRule(operator="equal", formula=['"ranked"'], fill=st.green_fill))
+
+
+def _costs(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
+    doc = src.doc
+    years = int(doc["evaluation"]["appraisal"]["years"])
+    money = st.money if st else None
+    sh = _Sheet(wb, "Costs", st, widths=(12, 40, *([13] * years), 14, 14, 16, 10, 8),
+                freeze="C5", title_rows="3:3")
+    lines = [(b["id"], line) for b in doc["bids"] for line in b.get("costs", [])]
+    l0 = lay.cost_row0 + lay.nb + 3  # header row of the cost lines
+    first, last = l0 + 1, max(l0 + len(lines), l0 + 1)
+    amt, bidc = f"$D${first}:$D${last}", f"$A${first}:$A${last}"
+    start, end = f"$E${first}:$E${last}", f"$G${first}:$G${last}"
+    ycols = [col(3 + y) for y in range(years)]
+    c_wlc, c_npv, _c_basis = col(3 + years), col(4 + years), col(5 + years)
+    sh.title("Cost per year, whole-life cost and net present value (formulas over the "
+             "cost lines below)")
+    sh.append([sh.cell("Each year sums the lines running that year; NPV discounts year y "
+                       "by 1/(1 + rate)^y, year 0 undiscounted.",
+                       font=st.italic if st else None)])
+    sh.header(["Bid ID", "Supplier", *range(years), "Whole-life cost", "NPV",
+               "Cost basis"], fmt='"Year "0')  # row 3
+    sh.append(["Discount factor", "", *[sh.cell(f"=1/(1+{P_DISCOUNT})^{c}$3", fmt="0.0000")
+                                        for c in ycols]])  # row 4
+    for b in doc["bids"]:
+        r = sh.row + 1
+        yc = [sh.cell(f'=SUMIFS({amt},{bidc},$A{r},{start},"<="&{c}$3,{end},">"&{c}$3)',
+                      fmt=money) for c in ycols]
+        span = f"{ycols[0]}{r}:{ycols[-1]}{r}"
+        sh.append([t(b["id"]), t(b["supplier"]), *yc,
+                   sh.cell(f"=SUM({span})", fmt=money),
+                   sh.cell(f"=SUMPRODUCT({span},{ycols[0]}$4:{ycols[-1]}$4)", fmt=money),
+                   sh.cell(f'=IF({P_BASIS}="wlc",{c_wlc}{r},{c_npv}{r})', fmt=money)])
+    sh.blank()
+    sh.blank()
+    sh.append([sh.cell("Cost lines (inputs; amounts are per year)",
+                       font=st.bold if st else None)])
+    assert sh.row + 1 == l0
+    sh.header(["Bid ID", "Item", "Category", "Amount per year", "Start year", "Years",
+               "Ends before year"])
+    fill = st.input_fill if st else None
+    for bid, line in lines:
+        r = sh.row + 1
+        sh.append([t(bid), t(line.get("item", "")), line.get("category", ""),
+                   sh.cell(float(line["amount"]), fmt=money, fill=fill),
+                   int(line["start_year"]), int(line["years"]), f"=E{r}+F{r}"])
+
+
+def _scores(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
+    doc = src.doc
+    names = {e["id"]: e["name"] for e in doc["evaluators"]}
+    supplier = {b["id"]: b["supplier"] for b in doc["bids"]}
+    cname = {c["id"]: c["name"] for c in doc["criteria"]}
+    conflicts = {(e["id"], b) for e in doc["evaluators"] for b in e.get("conflicts", [])}
+    sh = _Sheet(wb, "Scores", st, widths=(11, 22, 9, 30, 11, 34, 8, 11, 9, 70),
+                freeze="A2", title_rows="1:1")
+    sh.header(["Evaluator ID", "Evaluator", "Bid ID", "Supplier", "Criterion ID", "Criterion",
+               "Score", "Conflict declared", "Counts (1 = yes)", "Comment"])
+    en = {k: t(v) for k, v in names.items()}
+    sn = {k: t(v) for k, v in supplier.items()}
+    cn = {k: t(v) for k, v in cname.items()}
+    scores = doc["scores"]
+    n = len(scores)
+    for k, s in enumerate(scores):
+        if k % 4000 == 0 and k:
+            report(0.4 + 0.15 * k / n, f"Writing scores ({k:,} of {n:,})")
+        r = k + 2
+        e, b, c = s["evaluator"], s["bid"], s["criterion"]
+        comment = s.get("comment") or ""
+        sh.append([t(e), en[e], t(b), sn[b], t(c), cn[c], s["score"],
+                   "yes" if (e, b) in conflicts else "no", f'=IF(H{r}="yes",0,1)',
+                   t(comment) if comment else ""])
+    if st is not None and n:
+        from openpyxl.formatting.rule import CellIsRule
+
+        sh.ws.conditional_formatting.add(
+            f"H2:H{n + 1}", CellIsRule(operator="equal", formula=['"yes"'], fill=st.red_fill))
+    lay.scores_last = max(n + 1, 2)
+
+
+def _evaluators(wb: Any, src: Source, st: _Styles | None, lay: _Layout,
+                report: Report) -> None:
+    doc = src.doc
+    supplier = {b["id"]: b["supplier"] for b in doc["bids"]}
+    sh = _Sheet(wb, "Evaluators", st, widths=(11, 24, 30, 16, 34, 14), freeze="A2",
+                title_rows="1:1")
+    sh.header(["Evaluator ID", "Name", "Role", "Conflict declared with", "Supplier",
+               "Declared on"])
+    for e in doc["evaluators"]:
+        cs = e.get("conflicts", [])
+        if not cs:
+            sh.append([t(e["id"]), t(e["name"]), t(e.get("role") or ""), "none", "", ""])
+        for b in cs:
+            sh.append([t(e["id"]), t(e["name"]), t(e.get("role") or ""), t(b),
+                       t(supplier.get(b, "")), t(src.conflict_dates.get((e["id"], b)) or "")])
+
+
+def _moderation(wb: Any, src: Source, st: _Styles | None, lay: _Layout,
+                report: Report) -> None:
+    doc, res = src.doc, src.results
+    snap = res.snap
+    cons = {(c["bid"], c["criterion"]): c for c in doc.get("consensus", [])}
+    cname = {c["id"]: t(c["name"]) for c in doc["criteria"]}
+    sh = _Sheet(wb, "Moderation", st, widths=(9, 30, 11, 34, 9, 9, 9, 9, 9, 11, 50, 10, 9),
+                freeze="E2", title_rows="1:1")
+    sh.header(["Bid ID", "Supplier", "Criterion ID", "Criterion", "Scores counted", "Mean",
+               "Lowest", "Highest", "Spread", "Consensus", "Consensus rationale",
+               "Final score", "Flag"])
+    last = lay.scores_last
+    sc, sb, scr, use = (f"Scores!$G$2:$G${last}", f"Scores!$C$2:$C${last}",
+                        f"Scores!$E$2:$E${last}", f"Scores!$I$2:$I${last}")
+    fill = st.input_fill if st else None
+    wrap = st.wrap if st else None
+    total = lay.nb * lay.ns
+    k = 0
+    for b in doc["bids"]:
+        bid = b["id"]
+        sup = t(b["supplier"])
+        for cid in snap.scored_ids:
+            if k % 2000 == 0 and k:
+                report(0.6 + 0.15 * k / total, f"Writing moderation ({k:,} of {total:,})")
+            k += 1
+            r = sh.row + 1
+            cr = f"{sb},$A{r},{scr},$C{r},{use},1"
+            c = cons.get((bid, cid))
+            sh.append([
+                t(bid), sup, t(cid), cname[cid],
+                f"=COUNTIFS({cr})",
+                sh.cell(f'=IF(E{r}>0,AVERAGEIFS({sc},{cr}),"")', fmt="0.00"),
+                f'=IF(E{r}>0,_xlfn.MINIFS({sc},{cr}),"")',
+                f'=IF(E{r}>0,_xlfn.MAXIFS({sc},{cr}),"")',
+                f'=IF(E{r}>0,H{r}-G{r},"")',
+                sh.cell(c["score"] if c else None, fill=fill),
+                sh.cell(t(c["rationale"]) if c else "", align=wrap),
+                sh.cell(f'=IF(J{r}<>"",J{r},IF(E{r}>0,F{r},""))', fmt="0.00"),
+                f'=IF(AND(E{r}>0,J{r}=""),IF(I{r}>={P_SPREAD}-{TIE},"FLAG",""),"")',
+            ])
+    if st is not None and total:
+        from openpyxl.formatting.rule import CellIsRule
+
+        sh.ws.conditional_formatting.add(
+            f"M2:M{total + 1}", CellIsRule(operator="equal", formula=['"FLAG"'],
+                                           fill=st.red_fill))
+        sh.ws.conditional_formatting.add(
+            f"L2:L{total + 1}", CellIsRule(operator="equal", formula=['""'],
+                                           fill=st.amber_fill))
+
+
+def _results(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
+    doc, res = src.doc, src.results
+    snap = res.snap
+    crow = lay.crow
+    price = [c for c in doc["criteria"] if c["kind"] == "price"]
+    parent = {c["id"]: c.get("parent") for c in doc["criteria"]}
+    below: dict[str, list[int]] = {sid: [] for sid in snap.section_ids}
+    for cid, c in lay.con_col.items():
+        node: Any = cid
+        while node is not None:
+            if node in below:
+                below[node].append(c)
+            node = parent.get(node)
+    money = st.money if st else None
+    ncon = len(lay.con_col)
+    widths = (9, 34, 11, 6, 9, 9, 9, 14, 14, *([11] * (len(price) + len(snap.section_ids)
+                                                       + ncon)))
+    sh = _Sheet(wb, "Results", st, widths=widths, freeze="C2", title_rows="1:1")
+    sh.header(["Bid ID", "Supplier", "Status", "Rank", "Total", "Quality", "Price",
+               "Cost basis", "Eligible cost",
+               *[t(f"{c['id']} price fraction") for c in price],
+               *[t(f"{sid} {snap.names.get(sid, '')}") for sid in snap.section_ids],
+               *[t(f"{cid} points") for cid in lay.con_col]])
+    cmin = f"$I${lay.cmin_row}"
+    nb = lay.nb
+    c_q = [lay.con_col[c] for c in snap.scored_ids]
+    c_p = [lay.con_col[c] for c in snap.price_ids]
+    for i, b in enumerate(doc["bids"]):
+        r = lay.brow[b["id"]]
+        cost_r = lay.cost_row0 + i
+        basis = f"Costs!${col(5 + int(doc['evaluation']['appraisal']['years']))}${cost_r}"
+        q = f"SUM({col(c_q[0])}{r}:{col(c_q[-1])}{r})" if c_q else "0"
+        p = f"SUM({col(c_p[0])}{r}:{col(c_p[-1])}{r})" if c_p else "0"
+        row: list[Any] = [
+            t(b["id"]), t(b["supplier"]), res.status[i],
+            res.rank[i] if res.rank[i] is not None else "",
+            sh.cell(f'=IF($C{r}="ranked",F{r}+G{r},"")', fmt="0.00",
+                    font=st.bold if st else None),
+            sh.cell(f'=IF($C{r}="ranked",{q},"")', fmt="0.00"),
+            sh.cell(f'=IF($C{r}="ranked",{p},"")', fmt="0.00"),
+            sh.cell(f"={basis}", fmt=money),
+            sh.cell(f'=IF($C{r}<>"excluded",H{r},"")', fmt=money),
+        ]
+        for c in price:
+            if (c.get("formula") or "lowest_relative") == "linear_deviation":
+                f = (f'=IF(I{r}="","",IF({cmin}=0,IF(H{r}=0,1,0),'
+                     f'MAX(0,1-(H{r}-{cmin})/{cmin})))')
+            else:
+                f = f'=IF(I{r}="","",IF(H{r}=0,1,{cmin}/H{r}))'
+            row.append(sh.cell(f, fmt="0.0000"))
+        for sid in snap.section_ids:
+            pieces = [x.format(r=r) for x in _ranges(below[sid])]
+            n = len(below[sid])
+            refs = ",".join(pieces)
+            row.append(sh.cell(f'=IF(COUNT({refs})<{n},"",SUM({refs}))' if n else "",
+                               fmt="0.00"))
+        for j, cid in enumerate(snap.scored_ids):
+            m = lay.mod_row0 + i * lay.ns + j
+            fin = f"Moderation!$L${m}"
+            row.append(sh.cell(f'=IF({fin}="","",{fin}/{P_SCALE}*Criteria!$H${crow[cid]})',
+                               fmt="0.00"))
+        for j, c in enumerate(price):
+            fr = f"{col(lay.c_frac0 + j)}{r}"
+            row.append(sh.cell(f'=IF({fr}="","",{fr}*Criteria!$H${crow[c["id"]]})',
+                               fmt="0.00"))
+        sh.append(row)
+    sh.blank()
+    sh.append(["", sh.cell("Lowest cost basis among bids not excluded",
+                           font=st.italic if st else None), "", "", "", "", "", "",
+               sh.cell(f"=MIN(I2:I{nb + 1})" if nb else 0, fmt=money)])
+    if st is not None and nb:
+        _status_rules(sh, st, f"C2:C{nb + 1}")
+        from openpyxl.formatting.rule import CellIsRule
+
+        sh.ws.conditional_formatting.add(
+            f"D2:D{nb + 1}", CellIsRule(operator="equal", formula=["1"], fill=st.green_fill))
+
+
+def _audit(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
+    import json
+
+    sh = _Sheet(wb, "Audit", st, widths=(7, 24, 16, 24, 12, 14, 50, 50), freeze="A2",
+                title_rows="1:1")
+    sh.header(["#", "When", "Who", "Action", "Entity", "Record", "Before", "After"])
+
+    def js(v: Any) -> str:
+        return "" if v is None else t(json.dumps(v, ensure_ascii=False))
+
+    for a in src.audit:
+        sh.append([a.id, t(a.at), t(a.actor), t(a.action), t(a.entity), t(a.entity_id),
+                   js(a.before), js(a.after)])
+
+
+def _about(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
+    sh = _Sheet(wb, "About", st, widths=(30, 100))
+    bold = st.bold if st else None
+    sh.title("About this evidence pack")
+    wrap = st.wrap if st else None
+    rows = [
+        ("Produced by", f"ProcureDesk {src.version}"),
+        ("Evaluation file", t(src.path.name)),
+        ("Exported at", src.exported_at),
+        ("SHA-256 of the evaluation file", src.sha256),
+        ("Audit events", str(len(src.audit))),
+        ("What is a formula",
+         "Effective weights (Criteria), per-year costs, whole-life cost, NPV and the cost "
+         "basis (Costs), the scores counted, mean, spread, flag and final score of each bid "
+         "and criterion (Moderation: the consensus score if recorded, else the mean of the "
+         "scores of evaluators with no declared conflict), price fractions, points, section "
+         "subtotals and totals (Results), and the Summary's totals and margin."),
+        ("What is a value",
+         "The inputs (weights, scores, consensus, cost lines and the parameters on the "
+         "Summary sheet, shaded yellow), and each bid's Status, Reasons and Rank, which "
+         "are the engine's: gateway failures and minimum scores exclude, a missing score "
+         "or gateway result leaves a bid incomplete, and ties go to the higher quality, "
+         "then the lower cost, then the smaller bid id. If you change an input, recheck "
+         "the status and rank."),
+        ("Text from suppliers and evaluators",
+         "Shown as typed; text that begins with = + - @ is prefixed with an apostrophe so "
+         "that no spreadsheet reads it as a formula."),
+    ]
+    for k, v in rows:
+        sh.append([sh.cell(k, font=bold, align=wrap), sh.cell(v, align=wrap)])

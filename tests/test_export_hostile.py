@@ -1,0 +1,86 @@
+"""Supplier and evaluator text is hostile: no formula in the workbook, no markup in PDFs."""
+
+import copy
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+from test_export_xlsx import make_file
+
+from procure_desk.exports import Source
+from procure_desk.exports.pdf_report import write_pdf
+from procure_desk.exports.safe_text import cell_text, para, safe_filename
+from procure_desk.exports.xlsx_pack import write_xlsx
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+MARKUP = "<b>Bold</b> & <font size=40>Big</font> Ltd"
+
+
+def hostile_doc(example_doc):
+    doc = copy.deepcopy(example_doc)
+    doc["bids"][0]["supplier"] = HOSTILE[0]
+    doc["bids"][1]["supplier"] = MARKUP
+    doc["bids"][0]["notes"] = HOSTILE[1] + "\nsecond line"
+    doc["bids"][0]["costs"][0]["item"] = HOSTILE[2]
+    doc["evaluators"][0]["name"] = HOSTILE[3]
+    doc["evaluators"][0]["role"] = "=1+2"
+    doc["scores"][0]["comment"] = HOSTILE[4]
+    doc["scores"][2]["comment"] = MARKUP
+    doc["consensus"][0]["rationale"] = HOSTILE[5]
+    doc["criteria"][1]["name"] = "=Fit" + "\x07"
+    doc["gateways"][0]["note"] = "@note"
+    return doc
+
+
+def test_no_user_text_becomes_a_formula(tmp_path, example_doc):
+    src = Source.load(make_file(tmp_path, hostile_doc(example_doc)))
+    out = write_xlsx(src, tmp_path / "pack.xlsx")
+    wb = openpyxl.load_workbook(out)
+    texts = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    # our formulas only: none carries a payload
+                    for payload in ("cmd", "HYPERLINK", "SUM(1+1)", "=1+1", "=Fit"):
+                        assert payload not in c.value, c.coordinate
+                elif isinstance(c.value, str):
+                    texts.append(c.value)
+    joined = "\n".join(texts)
+    for h in HOSTILE:
+        # shown as typed, behind the apostrophe escape (XML reads a CR back as LF)
+        assert "'" + h in joined or "'" + h.replace("\r", "\n") in joined, h
+    assert MARKUP in joined
+    assert "'=Fit" in joined  # the control character is dropped, the text kept
+
+
+def test_pdf_prints_markup_as_typed(tmp_path, example_doc):
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    src = Source.load(make_file(tmp_path, hostile_doc(example_doc)))
+    out = write_pdf(src, tmp_path / "report.pdf")
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = " ".join(text.split())
+    assert "<b>Bold</b> & <font size=40>Big</font> Ltd" in flat
+    assert 'HYPERLINK("http://evil.example","click")' in flat
+
+
+def test_escaping_helpers():
+    assert cell_text("=1+1") == "'=1+1"
+    assert cell_text("plain") == "plain"
+    assert cell_text("x" * 40000).endswith("…")
+    assert len(cell_text("x" * 40000)) == 32767
+    assert para("<b>&</b>\nx") == "&lt;b&gt;&amp;&lt;/b&gt;<br/>x"
+    assert safe_filename("NUL") == "_NUL"
+    assert safe_filename("com1.txt") == "_com1.txt"
+    assert safe_filename(' a/b ..') == "a_b"
+    assert safe_filename("...") == "bidder"

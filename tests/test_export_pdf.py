@@ -1,0 +1,52 @@
+"""The PDF evaluation report: A4, numbered pages, headers that repeat, every section."""
+
+import copy
+import shutil
+import subprocess
+
+import pytest
+from test_export_xlsx import make_file, rich_doc
+
+from procure_desk.exports import Source
+from procure_desk.exports.pdf_report import write_pdf
+
+
+def pdftext(path):
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def test_report_sections_and_pages(tmp_path, example_doc):
+    src = Source.load(make_file(tmp_path, rich_doc(example_doc)))
+    out = write_pdf(src, tmp_path / "report.pdf")
+    text = pdftext(out)
+    pages = text.split("\f")[:-1]
+    for heading in ("Executive summary", "Methodology", "Results", "Bid by bid",
+                    "Moderation record", "Declared conflicts of interest", "Audit summary"):
+        assert heading in text
+    w = src.results.winner
+    rb = {b["id"]: b for b in src.results_json()["bids"]}
+    assert f"tender is {w} from {src.supplier(w)}" in " ".join(text.split())
+    assert f"{rb[w]['total']:.2f} points of 100" in " ".join(text.split())
+    assert all(f"Page {k} of {len(pages)}" in p for k, p in enumerate(pages, start=1))
+    assert "C. Evans" in text
+    assert "B5" in text
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert "595.276 x 841.89" in info  # A4 in points
+
+
+def test_long_tables_repeat_their_header(tmp_path, example_doc):
+    doc = copy.deepcopy(example_doc)
+    base = doc["bids"][1]
+    for k in range(3, 90):
+        b = copy.deepcopy(base)
+        b["id"] = f"B{k}"
+        b["supplier"] = f"Supplier number {k} Ltd"
+        doc["bids"].append(b)
+    src = Source.load(make_file(tmp_path, doc))
+    text = pdftext(write_pdf(src, tmp_path / "r.pdf"))
+    results_pages = [p for p in text.split("\f") if "Supplier number" in p
+                     and "Bid by bid" not in p and "Rank" in p]
+    assert len(results_pages) >= 2  # the results table ran onto a second page, header too

@@ -1,0 +1,118 @@
+"""Assessment summaries: each bidder's own figures and reasons, nobody else's."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from test_export_xlsx import make_file, rich_doc
+
+from procure_desk.exports import Source
+from procure_desk.exports.summaries import build_summary_story, write_summaries
+
+
+def pdf_text(path):
+    if shutil.which("pdftotext"):
+        return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                              capture_output=True, text=True).stdout
+    pytest.skip("pdftotext (poppler-utils) is not installed")
+
+
+def story_text(story):
+    out = []
+    for f in story:
+        if hasattr(f, "getPlainText"):
+            out.append(f.getPlainText())
+        elif hasattr(f, "_cellvalues"):
+            for row in f._cellvalues:
+                out += [c.getPlainText() if hasattr(c, "getPlainText") else str(c) for c in row]
+    return "\n".join(out)
+
+
+def secrets_of_others(doc, res, bid_id):
+    """Everything about the other bids that a summary must not show."""
+    out = []
+    for i, b in enumerate(doc["bids"]):
+        if b["id"] == bid_id:
+            continue
+        out += [b["supplier"], f"tender {b['id']}", f"{res.snap.wlc[i]:,.0f}",
+                f"{res.snap.npv[i]:,.0f}"]
+        if res.total[i] == res.total[i]:
+            out.append(f"{res.total[i]:.2f}")
+    out += [s["comment"] for s in doc["scores"] if s["bid"] != bid_id and s.get("comment")]
+    out += [c["rationale"] for c in doc["consensus"] if c["bid"] != bid_id]
+    return out
+
+
+def shown(secret, text):
+    """Whether secret appears as a whole: 50,000 is not shown by 650,000."""
+    return re.search(rf"(?<![\w,.]){re.escape(secret)}(?![\w,]|\.\d)", text) is not None
+
+
+def test_each_summary_names_no_other_supplier(tmp_path, example_doc):
+    doc = rich_doc(example_doc)
+    src = Source.load(make_file(tmp_path, doc))
+    files = write_summaries(src, tmp_path / "summaries")
+    assert len(files) == len(doc["bids"])
+    res = src.results
+    for b, path in zip(doc["bids"], files):
+        text = pdf_text(path)
+        flat = " ".join(text.split())
+        assert b["supplier"] in flat
+        # the own explanation is there: consensus rationale or the evaluators' comments
+        agreed = {c["criterion"]: c["rationale"] for c in doc["consensus"]
+                  if c["bid"] == b["id"]}
+        own = [agreed.get(s["criterion"], s.get("comment")) for s in doc["scores"]
+               if s["bid"] == b["id"] and s.get("comment")]
+        assert own
+        assert all(c in flat for c in own)
+        for secret in secrets_of_others(doc, res, b["id"]):
+            assert not shown(secret, flat), (b["id"], secret)
+        # the same holds for what is built, whatever a PDF text extractor might miss
+        built = story_text(build_summary_story(src, b["id"]))
+        for secret in secrets_of_others(doc, res, b["id"]):
+            assert not shown(secret, built), (b["id"], secret)
+
+
+def test_outcome_and_reasons(tmp_path, example_doc):
+    doc = rich_doc(example_doc)
+    src = Source.load(make_file(tmp_path, doc))
+    res = src.results
+    texts = {b["id"]: " ".join(story_text(build_summary_story(src, b["id"])).split())
+             for b in doc["bids"]}
+    winner = res.winner
+    assert "is the successful tender" in texts[winner]
+    loser = src.results.snap.bid_ids[res.ranking[1]]
+    assert f"ranked 2 of {len(res.ranking)}" in texts[loser]
+    assert "another tender scored higher" in texts[loser]
+    assert "excluded" in texts["B3"]
+    assert "failed the gateway G1" in texts["B3"]
+    assert "moderated" in texts["B5"]  # its consensus rationale explains SV
+
+
+def test_file_names_are_safe_on_windows(tmp_path, example_doc):
+    doc = rich_doc(example_doc)
+    doc["bids"][0]["supplier"] = 'CON'
+    doc["bids"][1]["supplier"] = 'a<b>:"c"/d\\e|f?g*h. '
+    doc["bids"][2]["supplier"] = "x" * 400
+    doc["bids"][3]["supplier"] = "a<b>:\"c\"/d\\e|f?g*h. "  # clashes once made safe
+    src = Source.load(make_file(tmp_path, doc))
+    files = write_summaries(src, tmp_path / "out")
+    names = [p.name for p in files]
+    assert len({n.lower() for n in names}) == len(names)
+    for n in names:
+        stem = n[:-4]
+        assert not set('<>:"/\\|?*') & set(n)
+        assert not stem.endswith((" ", "."))
+        assert len(n) < 120
+        assert stem.split(".")[0].upper() not in {"CON", "NUL", "PRN", "AUX"}
+
+
+def test_refuses_to_overwrite(tmp_path, example_file):
+    from procure_desk.errors import BadInput
+
+    src = Source.from_file(example_file)
+    write_summaries(src, tmp_path / "s")
+    with pytest.raises(BadInput, match="already exists"):
+        write_summaries(src, tmp_path / "s")
+    assert len(write_summaries(src, tmp_path / "s", force=True)) == 2

@@ -1,0 +1,232 @@
+"""The Excel evidence pack: live formulas that LibreOffice recalculates to the engine's
+figures, and what an officer expects of a workbook."""
+
+import copy
+import subprocess
+import zipfile
+
+import openpyxl
+import pytest
+
+from procure_desk.exports import Source
+from procure_desk.exports.xlsx_pack import SHEETS, write_xlsx
+from procure_desk.services import EvaluationFile
+
+
+def rich_doc(example_doc, *, basis="npv"):
+    """The example grown to exercise every rule: nested sections, two price formulas,
+    an excluded bid (failed gateway), an incomplete one, a conflict and a consensus."""
+    doc = copy.deepcopy(example_doc)
+    doc["evaluation"]["appraisal"]["cost_basis"] = basis
+    doc["criteria"] = [
+        {"id": "Q", "name": "Quality", "kind": "section", "weight": 50, "parent": None},
+        {"id": "Q1", "name": "Fit", "kind": "scored", "weight": 25, "parent": "Q",
+         "min_score": 2},
+        {"id": "QS", "name": "Exit and data", "kind": "section", "weight": 75, "parent": "Q"},
+        {"id": "Q2", "name": "Exit", "kind": "scored", "weight": 1, "parent": "QS"},
+        {"id": "Q3", "name": "Data export", "kind": "scored", "weight": 3, "parent": "QS"},
+        {"id": "SV", "name": "Social value", "kind": "scored", "weight": 10, "parent": None},
+        {"id": "P", "name": "Cost", "kind": "section", "weight": 40, "parent": None},
+        {"id": "P1", "name": "Relative", "kind": "price", "weight": 1, "parent": "P",
+         "formula": "lowest_relative"},
+        {"id": "P2", "name": "Linear", "kind": "price", "weight": 1, "parent": "P",
+         "formula": "linear_deviation"},
+        {"id": "G1", "name": "Cyber Essentials Plus", "kind": "pass_fail", "parent": None},
+    ]
+    doc["bids"] += [
+        {"id": "B3", "supplier": "Failing Gate Ltd", "option_type": "build", "costs": [
+            {"item": "Build", "category": "staff", "amount": 10000, "start_year": 0,
+             "years": 5}]},
+        {"id": "B4", "supplier": "Unfinished plc", "option_type": "shared_service", "costs": [
+            {"item": "Share", "category": "other", "amount": 95000, "start_year": 1,
+             "years": 3}]},
+        {"id": "B5", "supplier": "Third Way Ltd", "option_type": "best_of_breed", "costs": [
+            {"item": "Licence", "category": "licence", "amount": 70000, "start_year": 0,
+             "years": 2},
+            {"item": "Hosting", "category": "hosting", "amount": 30000, "start_year": 2,
+             "years": 6}]},
+    ]
+    doc["evaluators"].append({"id": "E3", "name": "C. Evans", "conflicts": ["B5"]})
+    scores = []
+    vals = {"B1": [3, 4, 2, 5], "B2": [4, 2, 3, 3], "B3": [5, 5, 5, 5], "B4": [3, 3, 3, None],
+            "B5": [2, 4, 5, 1]}
+    for bid, vs in vals.items():
+        for cid, v in zip(["Q1", "Q2", "Q3", "SV"], vs):
+            if v is None:
+                continue
+            scores.append({"evaluator": "E1", "bid": bid, "criterion": cid, "score": v,
+                           "comment": f"E1 on {bid} {cid}"})
+            if bid != "B2":
+                scores.append({"evaluator": "E2", "bid": bid, "criterion": cid,
+                               "score": min(5, v + 1)})
+            if bid != "B5":
+                scores.append({"evaluator": "E3", "bid": bid, "criterion": cid,
+                               "score": max(0, v - 2)})
+    doc["scores"] = scores
+    doc["consensus"] = [{"bid": "B1", "criterion": "Q3", "score": 4, "rationale": "agreed"},
+                        {"bid": "B5", "criterion": "SV", "score": 2, "rationale": "moderated"}]
+    doc["gateways"] = [{"bid": b, "criterion": "G1", "passed": b != "B3"}
+                       for b in ("B1", "B2", "B3", "B5")]
+    return doc
+
+
+def make_file(tmp_path, doc, name="e.pdesk"):
+    path = tmp_path / name
+    EvaluationFile.create(path, doc, actor="tester").close()
+    return path
+
+
+def recalc(soffice, tmp_path, files):
+    """Recalculate with LibreOffice headless (its own profile, so parallel runs never clash)."""
+    out = tmp_path / "recalc"
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(out), *map(str, files)],
+                   check=True, capture_output=True, timeout=240)
+    return [openpyxl.load_workbook(out / f.name, data_only=True) for f in files]
+
+
+def results_rows(wb):
+    ws = wb["Results"]
+    rows = ws.iter_rows(values_only=True)
+    head = list(next(rows))
+    out = {}
+    for r in rows:
+        if not r[0]:
+            break
+        out[r[0]] = dict(zip(head, r))
+    return out
+
+
+def close(a, b, tol=1e-6):
+    if b is None:
+        return a in (None, "")
+    return a not in (None, "") and abs(float(a) - b) <= tol
+
+
+def test_libreoffice_recalculation_gives_the_engines_figures(soffice, tmp_path, example_doc):
+    files, engines = [], []
+    for basis in ("npv", "wlc"):
+        src = Source.load(make_file(tmp_path, rich_doc(example_doc, basis=basis),
+                                    f"{basis}.pdesk"))
+        files.append(write_xlsx(src, tmp_path / f"{basis}.xlsx"))
+        engines.append(src)
+    # the example itself too: its totals are worked by hand in the format's docs
+    src = Source.load(make_file(tmp_path, example_doc, "example.pdesk"))
+    files.append(write_xlsx(src, tmp_path / "example.xlsx"))
+    engines.append(src)
+
+    for wb, src in zip(recalc(soffice, tmp_path, files), engines):
+        rj = src.results_json()
+        statuses = {b["status"] for b in rj["bids"]}
+        rows = results_rows(wb)
+        assert list(rows) == [b["id"] for b in rj["bids"]]
+        for b in rj["bids"]:
+            row = rows[b["id"]]
+            assert close(row["Total"], b["total"]), (b["id"], row["Total"], b["total"])
+            assert close(row["Quality"], b["quality"])
+            assert close(row["Price"], b["price"])
+            assert row["Status"] == b["status"]
+            assert (row["Rank"] or None) == b["rank"]
+            for cid, v in b["criteria"].items():
+                assert close(row[f"{cid} points"], v["contribution"]), (b["id"], cid)
+            for sid, v in b["sections"].items():
+                name = src.results.snap.names[sid]
+                assert close(row[f"{sid} {name}"], v), (b["id"], sid)
+        # costs and effective weights, formulas too
+        costs = {r[0]: r for r in wb["Costs"].iter_rows(min_row=5, max_row=4 + len(rows),
+                                                         values_only=True)}
+        years = src.ev["appraisal"]["years"]
+        for b in rj["bids"]:
+            assert close(costs[b["id"]][2 + years], b["wlc"])
+            assert close(costs[b["id"]][3 + years], b["npv"])
+        crit = {r[0]: r for r in wb["Criteria"].iter_rows(min_row=2, values_only=True) if r[0]}
+        for cid, w in src.results.snap.eff.items():
+            assert close(crit[cid][7], w)
+        # the winner and margin on the Summary sheet
+        s = wb["Summary"]
+        totals = sorted((b["total"] for b in rj["bids"] if b["total"] is not None),
+                        reverse=True)
+        assert close(s["B5"].value, totals[0])
+        assert close(s["B7"].value, totals[0] - totals[1])
+        if src.path.name != "example.pdesk":
+            assert statuses == {"ranked", "excluded", "incomplete"}
+    # the engine's worked example (docs: B1 72.30 on NPV; see tests/data/example.json)
+    assert engines[2].results.winner == "B1"
+
+
+def test_totals_are_formulas_and_inputs_are_values(tmp_path, example_doc):
+    src = Source.load(make_file(tmp_path, rich_doc(example_doc)))
+    out = write_xlsx(src, tmp_path / "pack.xlsx")
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == list(SHEETS)
+    ws = wb["Results"]
+    head = [c.value for c in ws[1]]
+    for name in ("Bid ID", "Status", "Rank", "Total"):
+        assert name in head
+    for col_name in ("Total", "Quality", "Price"):
+        k = head.index(col_name)
+        for r in range(2, 2 + len(src.doc["bids"])):
+            assert ws.cell(r, k + 1).data_type == "f"
+    # effective weights are formulas over the weights; final scores use the Scores sheet
+    crit = wb["Criteria"]
+    assert crit["H2"].data_type == "f"
+    assert crit["E2"].data_type == "n"
+    mod = wb["Moderation"]
+    assert "AVERAGEIFS(Scores!" in mod["F2"].value
+    assert mod["L2"].value.startswith("=IF(J2<>\"\",J2")
+    costs = wb["Costs"]
+    assert "SUMPRODUCT" in costs.cell(5, 3 + 5 + 1).value  # NPV column of the first bid
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True) if r[0]}
+    assert about["SHA-256 of the evaluation file"] == src.sha256
+    assert about["Evaluation file"] == "e.pdesk"
+
+
+def test_what_an_officer_expects(tmp_path, example_doc):
+    src = Source.load(make_file(tmp_path, rich_doc(example_doc)))
+    out = write_xlsx(src, tmp_path / "pack.xlsx")
+    wb = openpyxl.load_workbook(out)
+    for name in ("Criteria", "Bids", "Scores", "Moderation", "Results", "Audit"):
+        ws = wb[name]
+        assert ws.freeze_panes, name
+        assert ws.page_setup.orientation == "landscape", name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert ws.page_setup.fitToWidth == 1, name
+        assert ws.print_title_rows == "$1:$1", name
+        assert ws.column_dimensions["B"].width > 15, name
+    flags = [r for rng in wb["Moderation"].conditional_formatting for r in rng.rules]
+    assert any('"FLAG"' in r.formula[0] for r in flags)
+    costs = wb["Costs"]
+    assert "£" in costs.cell(5, 3).number_format
+    with zipfile.ZipFile(out) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert charts
+        xml = z.read(charts[0]).decode()
+    assert 'grouping val="stacked"' in xml
+    assert "'Results'!$A$2" in xml
+
+
+def test_refuses_to_overwrite_and_leaves_no_partial_file(tmp_path, example_file):
+    src = Source.from_file(example_file)
+    target = tmp_path / "pack.xlsx"
+    target.write_text("keep me")
+    from procure_desk.errors import BadInput
+
+    with pytest.raises(BadInput, match="already exists"):
+        write_xlsx(src, target)
+    assert target.read_text() == "keep me"
+    write_xlsx(src, target, force=True)
+    assert zipfile.is_zipfile(target)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_cancel_leaves_nothing(tmp_path, example_file):
+    from procure_desk.errors import Cancelled
+
+    def stop(fraction, message):
+        if fraction > 0.3:
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        write_xlsx(Source.from_file(example_file), tmp_path / "pack.xlsx", report=stop)
+    assert list(tmp_path.glob("*pack.xlsx*")) == []
