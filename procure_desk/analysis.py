@@ -244,6 +244,36 @@ def what_if(snap: Snapshot, res: Results, node: str, share: float) -> dict[str, 
             "totals": {snap.bid_ids[i]: float(total[i]) for i in order}}
 
 
+def top_shares(snap: Snapshot) -> dict[str, float]:
+    """Today's share (percent) of each top-level weighted node."""
+    return {n: float(snap.eff.get(n, 0.0)) for n in top_level_nodes(snap)}
+
+
+def rebalance(shares: Mapping[str, float], node: str, share: float) -> dict[str, float]:
+    """`node` set to `share` percent; the others keep their proportions in what is left.
+
+    Where the others weigh nothing between them, what is left is split equally.
+    """
+    share = min(100.0, max(0.0, float(share)))
+    others = {k: float(v) for k, v in shares.items() if k != node}
+    total = sum(others.values())
+    out = {k: ((v / total) if total > 0 else 1.0 / len(others)) * (100.0 - share)
+           for k, v in others.items()}
+    out[node] = share
+    return {k: out[k] for k in shares}
+
+
+def leaf_weights(snap: Snapshot, shares: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Effective weights (scored, price) with the top-level nodes at `shares` percent.
+
+    Pass the result to `engine.compute(snap, scored_w=..., price_w=...)`: the
+    what-if sliders use this, so a slider's totals follow section 3 exactly.
+    """
+    eff = _leaf_weights(snap.criteria, {k: max(0.0, float(v)) for k, v in shares.items()})
+    return (np.array([eff.get(c, 0.0) for c in snap.scored_ids]),
+            np.array([eff.get(c, 0.0) for c in snap.price_ids]))
+
+
 # ---- price formulas and withdrawn bids ----------------------------------------------
 
 def formulas(snap: Snapshot) -> dict[str, str | None]:

@@ -386,3 +386,26 @@ def test_analyse_reads_an_evaluation_file(example_file):
     data = analysis.analyse(example_file, draws=100)
     assert data["winner"] == example_file.results().winner
     assert {"switching", "formulas", "leave_one_out", "monte_carlo", "shared"} <= set(data)
+
+
+def test_rebalanced_weights_feed_the_engine():
+    # Three top-level nodes 50/15/35: setting S to 30 leaves 70 for Q and P in the
+    # proportion 50:35, i.e. 41.18 and 28.82.
+    snap = Snapshot.from_doc(random_doc(1))
+    shares = analysis.top_shares(snap)
+    assert shares == pytest.approx({"Q": 50, "S": 15, "P": 35})
+    moved = analysis.rebalance(shares, "S", 30)
+    assert moved == pytest.approx({"Q": 70 * 50 / 85, "S": 30, "P": 70 * 35 / 85})
+    sw, pw = analysis.leaf_weights(snap, moved)
+    assert sw.sum() + pw.sum() == pytest.approx(100)
+    assert pw.sum() == pytest.approx(70 * 35 / 85)
+    # the same totals as the straight lines of the switching analysis
+    res = compute(snap)
+    lines = analysis.what_if(snap, res, "S", 30)
+    via_engine = compute(snap, scored_w=sw, price_w=pw)
+    assert via_engine.winner == lines["winner"]
+    for bid, total in lines["totals"].items():
+        assert via_engine.total[snap.bid_ids.index(bid)] == pytest.approx(total)
+    # with everything else at 0, what is left is split equally
+    assert analysis.rebalance({"A": 100, "B": 0, "C": 0}, "A", 40) == {
+        "A": 40, "B": 30, "C": 30}

@@ -18,5 +18,6 @@ VIEWS: list[tuple[str, str, str]] = [
     ("scoring", "Scoring", "ui.views.scoring:ScoringView"),
     ("moderation", "Moderation", "ui.views.moderation:ModerationView"),
     ("results", "Results", "ui.views.results:ResultsView"),
+    ("analysis", "Analysis", "ui.views.analysis:AnalysisView"),
     ("audit", "Audit log", "ui.views.audit:AuditView"),
 ]

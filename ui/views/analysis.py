@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCharts import (
+    QAbstractBarSeries,
     QBarCategoryAxis,
     QBarSet,
     QChart,
@@ -115,6 +116,10 @@ class AnalysisView(View):
         self.what_if_label.setTextFormat(Qt.TextFormat.PlainText)
         self.what_if_label.setWordWrap(True)
         self.what_if_label.setAccessibleName("What-if result")
+        self.what_if_top = QLabel()
+        self.what_if_top.setTextFormat(Qt.TextFormat.PlainText)
+        self.what_if_top.setWordWrap(True)
+        self.what_if_top.setAccessibleName("What-if totals")
         self.reset_button = QPushButton("Back to the evaluation's weights")
         self.reset_button.clicked.connect(self.reset_weights)
 
@@ -133,13 +138,14 @@ class AnalysisView(View):
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(QLabel("<b>Switching values</b>: each top-level weight moved on its own, "
                             "the others keeping their proportions"))
-        lv.addWidget(self.switching_table, 1)
-        lv.addWidget(self.tornado, 2)
+        lv.addWidget(self.switching_table)
+        lv.addWidget(self.tornado, 1)
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
         rv.addWidget(self.slider_box)
         rv.addWidget(self.what_if_label)
+        rv.addWidget(self.what_if_top)
         row = QHBoxLayout()
         row.addWidget(self.reset_button)
         row.addStretch(1)
@@ -185,6 +191,10 @@ class AnalysisView(View):
         self.show_findings()
         self.switching_model.set_rows(self.data["switching"])
         self.switching_table.resizeColumnsToContents()
+        rows = max(1, len(self.data["switching"]))
+        self.switching_table.setMaximumHeight(
+            self.switching_table.horizontalHeader().height()
+            + rows * self.switching_table.verticalHeader().defaultSectionSize() + 6)
         self.draw_tornado()
         self.build_sliders()
         self.start_monte_carlo(snap, res, ef.revision)
@@ -216,8 +226,8 @@ class AnalysisView(View):
         entries = [e for e in self.data["switching"] if e["holds_from"] is not None]
         # the narrowest range first, so the most sensitive weight sits on top
         entries.sort(key=lambda e: e["holds_to"] - e["holds_from"], reverse=True)
-        sets = [QBarSet("Another bid wins"), QBarSet("Winner holds (weight lower)"),
-                QBarSet("Winner holds (weight higher)"), QBarSet("Another bid wins ")]
+        sets = [QBarSet("Another bid wins"), QBarSet("Winner holds: below today's weight"),
+                QBarSet("Winner holds: above today's weight"), QBarSet("Another bid wins ")]
         for s, colour in zip(sets, (OTHER, HOLDS, HOLDS_UP, OTHER)):
             s.setColor(colour)
             s.setBorderColor(colour)
@@ -310,14 +320,14 @@ class AnalysisView(View):
                         for i in res.ranking[:3])
         moved = any(abs(self.shares[n] - v) > 0.05
                     for n, v in analysis.top_shares(snap).items())
+        self.what_if_top.setText(f"Top three: {top}")
         if res.winner != today:
             self.what_if_label.setText(f"⚠ With these weights the winner changes to "
-                                       f"{self.who(res.winner)}.\nTop: {top}")
+                                       f"{self.who(res.winner)}.")
             self.what_if_label.setStyleSheet("color: #9c2a00; font-weight: bold;")
         else:
-            lead = "" if not moved else "With these weights "
-            self.what_if_label.setText(f"{lead or 'Today: '}{self.who(res.winner)} still wins."
-                                       f"\nTop: {top}")
+            lead = "With these weights " if moved else "With today's weights "
+            self.what_if_label.setText(f"{lead}{self.who(res.winner)} wins.")
             self.what_if_label.setStyleSheet("")
         self.reset_button.setEnabled(moved)
 
@@ -367,6 +377,7 @@ class AnalysisView(View):
         series = QHorizontalBarSeries()
         series.append(bars)
         series.setLabelsVisible(True)
+        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
         series.setLabelsFormat("@value%")
         series.setLabelsPrecision(3)
         chart.addSeries(series)

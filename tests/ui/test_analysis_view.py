@@ -1,0 +1,95 @@
+"""The Analysis view: switching table, what-if sliders, plain findings, Monte Carlo."""
+
+from __future__ import annotations
+
+import pytest
+
+from procure_desk.services import EvaluationFile
+
+
+@pytest.fixture
+def crossing_path(tmp_path):
+    """Two bids whose quality/price crossing is 500/9 (see tests/test_analysis.py)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from test_analysis import make_doc
+
+    path = tmp_path / "crossing.pdesk"
+    doc = make_doc([("B1", 5, 200), ("B2", 3, 100)])
+    doc["bids"][1]["supplier"] = "<b>Bold</b> & =SUM(A1)\nLtd"
+    EvaluationFile.create(path, doc, actor="tester").close()
+    return path
+
+
+@pytest.fixture
+def view(qtbot, crossing_path):
+    from ui.document import Document
+    from ui.views.analysis import AnalysisView
+
+    document = Document.open(crossing_path, "tester")
+    v = AnalysisView(document)
+    qtbot.addWidget(v)
+    v.show()
+    qtbot.waitUntil(lambda: v.mc_result is not None, timeout=5000)
+    yield v
+    v.close()
+    document.close()
+
+
+def test_switching_table_shows_the_exact_switching_value(view, qtmodeltester):
+    qtmodeltester.check(view.switching_model)
+    m = view.switching_model
+    assert m.rowCount() == 2
+    assert m.index(0, 0).data() == "Q Quality"
+    assert m.index(0, 1).data() == "60.0%"
+    assert m.index(0, 2).data() == "55.6%"  # 500/9
+    assert m.index(0, 3).data() == "100.0%"
+    assert m.index(0, 4).data().startswith("B2 ")
+    assert m.index(1, 3).data() == "44.4%"  # 400/9 for price
+
+
+def test_sliders_recompute_and_say_when_the_winner_changes(view):
+    assert "B1" in view.what_if_label.text()
+    view.set_share("Q", 56)  # above the switching value: B1 still wins
+    assert view.what_if_winner == "B1"
+    assert view.sliders["P"].value() == 440  # the other weight follows: 44.0%
+    view.set_share("Q", 55)  # below 500/9
+    assert view.what_if_winner == "B2"
+    assert "winner changes to B2" in view.what_if_label.text()
+    # B2 = 100 - 0.4 x 55 = 78.00 and B1 = 50 + 0.5 x 55 = 77.50
+    assert "78.00" in view.what_if_top.text()
+    assert "77.50" in view.what_if_top.text()
+    assert view.reset_button.isEnabled()
+    view.reset_button.click()
+    assert view.sliders["Q"].value() == 600
+    assert view.what_if_winner == "B1"
+
+
+def test_findings_in_plain_words_and_hostile_names_stay_plain(view):
+    from PySide6.QtCore import Qt
+
+    assert view.findings.textFormat() == Qt.TextFormat.PlainText
+    # a weight within 5 points of a switching value is reported
+    assert "fell from 60.0% to below 55.6%" in view.findings.text()
+    assert "<b>Bold</b>" in view.findings.text()  # shown as typed, not as markup
+    assert "\n" not in view.switching_model.index(0, 4).data()
+
+
+def test_monte_carlo_runs_in_the_background_and_is_charted(view):
+    result = view.mc_result
+    assert result["draws"] == 10_000
+    assert sum(result["win_probability"].values()) == pytest.approx(1)
+    assert "10,000 draws" in view.mc_label.text()
+    assert view.mc_chart.chart().series()
+
+
+def test_an_edit_refreshes_the_analysis(view, qtbot):
+    # B2 now scores 5 as well: better on price and level on quality, it wins outright
+    view.document.set_score("E1", "B2", "Q1", 5)
+    assert view.mc_result is None  # a new simulation has started
+    assert view.headline.text().startswith("Winner today: B2")
+    qtbot.waitUntil(lambda: view.mc_result is not None, timeout=10_000)
+    assert view.mc_result["win_probability"]["B2"] == 1.0
+
