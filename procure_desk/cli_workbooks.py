@@ -39,11 +39,13 @@ def cmd_import_bids(args: argparse.Namespace) -> int:
 
 
 def cmd_scoring_sheets(args: argparse.Namespace) -> int:
+    from .cli import actor
     from .services import EvaluationFile
     from .workbooks.scoring_sheets import write_scoring_sheets
 
     with EvaluationFile.open(args.file) as ef:
-        written = write_scoring_sheets(ef, Path(args.dir), force=args.force)
+        written = write_scoring_sheets(ef, Path(args.dir), actor=actor(args),
+                                       force=args.force)
     for path, ev in written:
         print(f"Wrote {path} for {ev['name']}")
     return 0

@@ -43,23 +43,37 @@ IDS_FIRST = 12  # first row of the row map in the hidden sheet
 HEADERS = ["Bid", "Supplier", "Ref", "Criterion", "Score", "Justification (comment)"]
 SCORE_COL, COMMENT_COL = 5, 6
 SCORE_LIMITS = Limits(max_rows=25_000, max_cols=12)
+META_KEY = "scoring_sheet_id"
 
 Progress = Callable[[int, int, str], None]
 
 
 # ---- identity ------------------------------------------------------------------------
 
-def evaluation_key(ef: Any) -> str:
-    """A stable key for this evaluation: its file's creation stamp (kept by copies)."""
+def evaluation_key(ef: Any, *, actor: str | None = None) -> str | None:
+    """A key naming this evaluation in its sheets: a random id kept in the file.
+
+    Made (in one transaction, with an audit event by `actor`) the first time
+    sheets are exported; None if sheets were never exported from this file. Copies of the
+    file keep it, so a sheet can come back to a copy of the same evaluation.
+    """
+    import uuid
+
     from sqlmodel import Session, select
 
     from ..models import Meta
+    from ..services import _audit
 
     with Session(ef.engine) as s:
-        row = s.exec(select(Meta).where(Meta.key == "created_at")).first()
-    ev = ef.document()["evaluation"]
-    seed = row.value if row else f"{ev['reference']}|{ev['title']}"
-    return hashlib.sha256(f"procure-desk|{seed}".encode()).hexdigest()[:20]
+        row = s.exec(select(Meta).where(Meta.key == META_KEY)).first()
+        value = row.value if row else None
+    if value is None and actor is not None:
+        value = uuid.uuid4().hex
+        with ef.unit_of_work() as s:
+            s.add(Meta(key=META_KEY, value=value))
+            _audit(s, actor, "evaluation.identify", "evaluation", "", None,
+                   {META_KEY: value, "why": "scoring sheets name the evaluation they belong to"})
+    return None if value is None else hashlib.sha256(value.encode()).hexdigest()[:20]
 
 
 def _checksum(key: str, eid: str, smax: float, step: float,
@@ -86,16 +100,28 @@ def _rows_for(doc: dict[str, Any], ev: dict[str, Any]) -> list[tuple[dict, dict]
 
 # ---- export --------------------------------------------------------------------------
 
-def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None) -> Any:
+def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
+                        actor: str | None = None) -> Any:
     """The workbook for one evaluator, pre-filled with the scores already recorded."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .style import BOX, INPUT_FILL, NOTE_FONT, UNLOCKED, WRAP, header, protect, put, title
+    from .style import (
+        BOX,
+        INPUT_FILL,
+        NOTE_FONT,
+        UNLOCKED,
+        WRAP,
+        header,
+        printable,
+        protect,
+        put,
+        title,
+    )
 
+    key = key or evaluation_key(ef, actor=actor or "procure-desk")
     doc = ef.document()
-    key = key or evaluation_key(ef)
     ev = next((e for e in doc["evaluators"] if e["id"] == eid), None)
     if ev is None:
         raise BadInput.one(f"evaluator {eid}", "is not in this evaluation")
@@ -132,6 +158,7 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None) -> Any:
         put(ws.cell(row=j, column=1), f"{score}: {words}")
     ws.column_dimensions["A"].width = 110
     ws.sheet_view.showGridLines = False
+    printable(ws)
 
     sc = wb.create_sheet(SCORES)
     title(sc, "Scores", f"{ev['name']}: {len(rows)} scores to give "
@@ -149,6 +176,7 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None) -> Any:
                             showErrorMessage=True, error=f"A score from 0 to {plain(smax)}")
     sc.add_data_validation(dv)
     shade = PatternFill("solid", fgColor="F2F2F2")
+    TOP = Alignment(wrap_text=True, vertical="top")  # noqa: N806 - a style constant
     prev = None
     band = False
     for i, (b, c) in enumerate(rows):
@@ -159,15 +187,20 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None) -> Any:
         cur = current.get((b["id"], c["id"]))
         for col, value in enumerate((b["id"], b["supplier"], c["id"], names[c["id"]]), start=1):
             cell = put(sc.cell(row=r, column=col), value)
+            cell.alignment = TOP
             if band:
                 cell.fill = shade
         s_cell = put(sc.cell(row=r, column=SCORE_COL), cur["score"] if cur else None)
-        c_cell = put(sc.cell(row=r, column=COMMENT_COL), cur["comment"] if cur else None)
+        comment = cur["comment"] if cur else ""
+        c_cell = put(sc.cell(row=r, column=COMMENT_COL), comment or None)
         for cell in (s_cell, c_cell):
             cell.protection = UNLOCKED
             cell.fill = INPUT_FILL
             cell.border = BOX
-        c_cell.alignment = WRAP
+            cell.alignment = TOP
+        # room to write, and enough for what is already written (no auto-fit on open)
+        lines = max(2, -(-len(comment) // 80), -(-len(b["supplier"]) // 34))
+        sc.row_dimensions[r].height = 15 * min(lines, 12)
     if rows:
         dv.add(f"E{FIRST_ROW}:E{FIRST_ROW + len(rows) - 1}")
     sc.freeze_panes = f"E{FIRST_ROW}"
@@ -210,10 +243,13 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None) -> Any:
     return wb
 
 
-def write_scoring_sheets(ef: Any, folder: Path, *, force: bool = False,
+def write_scoring_sheets(ef: Any, folder: Path, *, actor: str, force: bool = False,
                          evaluators: Sequence[str] | None = None,
                          progress: Progress | None = None) -> list[tuple[Path, dict]]:
-    """One workbook per evaluator in `folder`; returns (path, evaluator) pairs."""
+    """One workbook per evaluator in `folder`; returns (path, evaluator) pairs.
+
+    The export is recorded in the audit log (which evaluators, which files).
+    """
     from .bid_template import save_workbook
 
     doc = ef.document()
@@ -229,13 +265,18 @@ def write_scoring_sheets(ef: Any, folder: Path, *, force: bool = False,
             raise BadInput([Problem(p, "already exists (use --force to overwrite)")
                             for p in clash])
     folder.mkdir(parents=True, exist_ok=True)
-    key = evaluation_key(ef)
+    key = evaluation_key(ef, actor=actor)
     for i, (path, e) in enumerate(targets):
         if progress:
             progress(i, len(targets), e["name"])
         save_workbook(build_scoring_sheet(ef, e["id"], key=key), path, force=True)
     if progress:
         progress(len(targets), len(targets), "")
+    from ..services import _audit
+
+    with ef.unit_of_work() as s:
+        _audit(s, actor, "export.scoring_sheets", "evaluation", "", None,
+               {"files": {e["id"]: p.name for p, e in targets}})
     return targets
 
 
@@ -278,7 +319,7 @@ def _meta(grid: Grid) -> dict[str, Any]:
     return out
 
 
-def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str, *,
+def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *,
                        label: str | None = None) -> SheetRead:
     """Check one returned sheet against this evaluation; BadInput names every problem."""
     p = Path(path)
@@ -293,7 +334,7 @@ def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str, *,
         if meta.get("format") != FORMAT or meta.get("version") != VERSION:
             raise BadInput.one(f"{name}, {IDS}", "is not a scoring sheet this version of "
                                                  "ProcureDesk can read")
-        if meta.get("evaluation") != key:
+        if key is None or meta.get("evaluation") != key:
             raise BadInput.one(name, f"is a scoring sheet for another evaluation "
                                      f"({q(str(meta.get('title'))[:80])}), not this one")
         eid = str(meta.get("evaluator"))
