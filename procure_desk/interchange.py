@@ -43,6 +43,9 @@ DEFAULT_APPRAISAL = {"years": 5, "discount_rate": 0.035, "cost_basis": "npv"}
 DEFAULT_MODERATION = {"spread_flag": 2}
 
 MAX_TEXT = 20_000  # characters in any one free-text field
+# Larger than any real tender, small enough that sums over a century stay finite.
+MAX_AMOUNT = 1e12
+MAX_WEIGHT = 1e9
 
 
 def plain(x: float) -> float | int:
@@ -222,8 +225,13 @@ def _evaluation(c: _Checker, doc: dict[str, Any]) -> dict[str, Any]:
     scale = ev.get("scale", {})
     scale = c.obj(scale, "evaluation.scale") or {}
     c.keys(scale, "evaluation.scale", {"max", "step", "descriptors"})
-    smax = c.number(scale, "max", "evaluation.scale", default=5, minimum=1e-9)
-    step = c.number(scale, "step", "evaluation.scale", default=1, minimum=1e-9)
+    smax = c.number(scale, "max", "evaluation.scale", default=5, maximum=1000)
+    step = c.number(scale, "step", "evaluation.scale", default=1, maximum=1000)
+    for key, value in (("max", smax), ("step", step)):
+        if value is not None and value <= 0:
+            c.add(f"evaluation.scale.{key}", f"{plain(value)} must be more than 0")
+    smax = smax if smax and smax > 0 else 5
+    step = step if step and step > 0 else 1
     if is_number(smax) and is_number(step) and step > 0 and not on_step(smax, step):
         c.add("evaluation.scale.max", f"{plain(smax)} is not a multiple of the step {step}")
     descriptors = scale.get("descriptors", DEFAULT_DESCRIPTORS if smax == 5 else {})
@@ -304,7 +312,8 @@ def _criteria(c: _Checker, doc: dict[str, Any], scale_max: float, step: float,
             if rec.get("weight") is not None:
                 c.add(f"{where}.weight", "a pass_fail gateway has no weight")
         elif kind is not None:
-            item["weight"] = c.number(rec, "weight", where, minimum=0, required=True)
+            item["weight"] = c.number(rec, "weight", where, minimum=0, maximum=MAX_WEIGHT,
+                                      required=True)
         if rec.get("min_score") is not None:
             if kind != "scored":
                 c.add(f"{where}.min_score", "only a scored criterion has a minimum score")
@@ -444,8 +453,10 @@ def validate(doc: Any, *, strict: bool = True) -> dict[str, Any]:
             "id": c.ident(rec, where, seen),
             "name": c.text(rec, "name", where, required=True, nonempty=True),
             "population": c.number(rec, "population", where, default=0, minimum=0,
+                                   maximum=1e10,
                                    integer=True),
             "baseline_annual_cost": c.number(rec, "baseline_annual_cost", where, default=0,
+                                             maximum=MAX_AMOUNT,
                                              minimum=0),
         })
     partner_ids = {p["id"]: p for p in partners if p["id"] is not None}
@@ -481,10 +492,13 @@ def validate(doc: Any, *, strict: bool = True) -> dict[str, Any]:
             bid["costs"].append({
                 "item": c.text(line, "item", lw, required=True, nonempty=True),
                 "category": c.choice(line, "category", lw, CATEGORIES, "category"),
-                "amount": c.number(line, "amount", lw, minimum=0, required=True),
-                "start_year": c.number(line, "start_year", lw, minimum=0, integer=True,
+                "amount": c.number(line, "amount", lw, minimum=0, maximum=MAX_AMOUNT,
+                                   required=True),
+                "start_year": c.number(line, "start_year", lw, minimum=0, maximum=1000,
+                                       integer=True,
                                        required=True),
-                "years": c.number(line, "years", lw, minimum=1, integer=True, required=True),
+                "years": c.number(line, "years", lw, minimum=1, maximum=1000, integer=True,
+                                  required=True),
             })
         if rec.get("apportionment") is not None:
             bid["apportionment"] = _apportionment(c, rec["apportionment"],
@@ -522,7 +536,7 @@ def validate(doc: Any, *, strict: bool = True) -> dict[str, Any]:
 
     def scored_ref(rec: dict[str, Any], where: str, what: str) -> str | None:
         cid = c.ref(rec, "criterion", where, crit_by_id, "a criterion")
-        if cid is not None and crit_by_id[cid]["kind"] != "scored":
+        if cid is not None and crit_by_id[cid]["kind"] not in ("scored", None):
             c.add(f"{where}.criterion", f"{q(cid)} is a {crit_by_id[cid]['kind']} criterion, "
                                         f"not a scored one: it takes no {what}")
             return None
@@ -585,7 +599,7 @@ def validate(doc: Any, *, strict: bool = True) -> dict[str, Any]:
         c.keys(rec, where, {"bid", "criterion", "passed", "note"})
         b = c.ref(rec, "bid", where, bid_ids, "a bid")
         cid = c.ref(rec, "criterion", where, crit_by_id, "a criterion")
-        if cid is not None and crit_by_id[cid]["kind"] != "pass_fail":
+        if cid is not None and crit_by_id[cid]["kind"] not in ("pass_fail", None):
             c.add(f"{where}.criterion",
                   f"{q(cid)} is a {crit_by_id[cid]['kind']} criterion, not a pass_fail gateway")
         if b and cid:

@@ -93,6 +93,7 @@ class EvaluationFile:
         db.check_and_migrate(self.path)
         self.engine: Engine = db.make_engine(self.path)
         self.revision = 0
+        self._vacated: dict[tuple[str, str, str], int] = {}
         self._doc: Record | None = None
         self._snap: Snapshot | None = None
         self._results: Results | None = None
@@ -590,9 +591,15 @@ class EvaluationFile:
                            "before": _j(before), "after": _j(after)})
         if not events:
             return [copy.deepcopy(b) for b in befores]
+        reread = False
         with self.unit_of_work() as s:
             conn = s.connection()
             if deletes:
+                # remember where cleared scores stood, so undo puts them back there
+                for r in deletes:
+                    pos = conn.execute(select(Score.position).filter_by(**r)).scalar()
+                    if pos is not None:
+                        self._vacated[(r["evaluator_id"], r["bid_id"], r["criterion_id"])] = pos
                 conn.execute(delete(Score).where(
                     Score.evaluator_id == bindparam("evaluator_id"),
                     Score.bid_id == bindparam("bid_id"),
@@ -604,14 +611,22 @@ class EvaluationFile:
                     Score.criterion_id == bindparam("k_criterion_id")), updates)
             if inserts:
                 pos = _next_position(s, Score)
-                for i, r in enumerate(inserts):
-                    r["position"] = pos + i
+                for r in inserts:
+                    old = self._vacated.pop((r["evaluator_id"], r["bid_id"], r["criterion_id"]),
+                                            None)
+                    if old is None:
+                        r["position"] = pos
+                        pos += 1
+                    else:
+                        r["position"] = old
+                        reread = True
                 conn.execute(insert(Score), inserts)
             conn.execute(insert(AuditEvent), events)
         # The file now holds exactly the cached document with these changes: patch it
         # rather than read every score back after each keystroke.
-        self._doc = _patched_scores(doc, {k: v for k, v in changed.items()
-                                          if current.get(k) != v})
+        if not reread:  # a score put back in its old place: read the order from the file
+            self._doc = _patched_scores(doc, {k: v for k, v in changed.items()
+                                              if current.get(k) != v})
         return [copy.deepcopy(b) for b in befores]
 
     def set_consensus(self, actor: str, bid: str, cid: str, score: float | None,

@@ -291,8 +291,6 @@ def test_set_score_clear_and_undo(example_file):
     assert sorted_doc(fresh(ef)) == sorted_doc(orig)
 
 
-@pytest.mark.xfail(strict=True, reason="a cleared score put back by undo goes to the end of "
-                                       "the list: same content, different record order")
 def test_set_score_clear_and_undo_keeps_the_record_order(example_file):
     ef = example_file
     orig = copy.deepcopy(ef.document())
