@@ -19,5 +19,6 @@ VIEWS: list[tuple[str, str, str]] = [
     ("moderation", "Moderation", "ui.views.moderation:ModerationView"),
     ("results", "Results", "ui.views.results:ResultsView"),
     ("analysis", "Analysis", "ui.views.analysis:AnalysisView"),
+    ("shared", "Shared service", "ui.views.shared:SharedView"),
     ("audit", "Audit log", "ui.views.audit:AuditView"),
 ]

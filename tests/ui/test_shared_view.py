@@ -1,0 +1,120 @@
+"""The Shared service view: partners, the apportionment editor, costs and savings."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+
+@pytest.fixture
+def view(qtbot, document):
+    from ui.views.shared import SharedView
+
+    # The worked example has one partner (C1, 98,000 people); add a second of 2,000.
+    document.add_partner({"id": "C2", "name": "Small Parish =1+1", "population": 2000,
+                          "baseline_annual_cost": 10000})
+    v = SharedView(document)
+    qtbot.addWidget(v)
+    v.show()
+    v.bid_box.setCurrentIndex(v.bid_box.findData("B2"))
+    return v
+
+
+def set_cell(model, row, col, value, role=Qt.ItemDataRole.EditRole):
+    return model.setData(model.index(row, col), value, role)
+
+
+def test_models_pass_the_model_tester(view, qtmodeltester):
+    view.method_box.setCurrentIndex(view.method_box.findData("custom"))
+    for model in (view.partners_model, view.split_model, view.savings_model):
+        qtmodeltester.check(model)
+
+
+def test_partner_edits_are_undoable(view, qtbot):
+    m = view.partners_model
+    assert set_cell(m, 1, 2, "2,500")
+    qtbot.waitUntil(lambda: m.index(1, 2).data() == "2,500")
+    assert view.document.doc()["partners"][1]["population"] == 2500
+    view.document.undo_stack.undo()
+    assert view.document.doc()["partners"][1]["population"] == 2000
+
+
+def test_a_bad_population_is_refused_in_words(view):
+    assert not set_cell(view.partners_model, 0, 2, "lots")
+    assert "not a number" in view.banner.text()
+    assert view.document.doc()["partners"][0]["population"] == 98000
+
+
+def test_population_split_applied_and_costed(view):
+    # B2 pays 80,000 a year for 5 years; NPV at 3.5% = 80,000 x 4.67308 = 373,846.
+    # C1 has 98,000 of the 100,000 people: 98%, C2 2%.
+    view.method_box.setCurrentIndex(view.method_box.findData("population"))
+    sm = view.split_model
+    assert [sm.index(r, 4).data() for r in range(2)] == ["98.0%", "2.0%"]
+    assert view.apply_button.isEnabled()
+    view.apply_button.click()
+    bid = next(b for b in view.document.doc()["bids"] if b["id"] == "B2")
+    assert bid["apportionment"] == {"method": "population"}
+    rows = view.savings_model.rows
+    assert [(r["partner"], round(r["share"], 4)) for r in rows] == [("C1", 0.98), ("C2", 0.02)]
+    npv = 80000 * sum(1 / 1.035 ** y for y in range(5))
+    assert rows[0]["cost"] == pytest.approx(0.98 * npv)
+    assert view.savings_model.index(0, 3).data() == f"£{0.98 * npv:,.0f}"
+    # baseline: C1's 210,000 a year, discounted the same way
+    assert rows[0]["baseline"] == pytest.approx(210000 * npv / 80000)
+    assert "B2:" in view.break_even_label.text()
+    view.document.undo_stack.undo()
+    bid = next(b for b in view.document.doc()["bids"] if b["id"] == "B2")
+    assert bid.get("apportionment") is None
+    assert view.savings_model.rowCount() == 0
+
+
+def test_custom_shares_must_add_up_to_100(view):
+    view.method_box.setCurrentIndex(view.method_box.findData("custom"))
+    sm = view.split_model
+    assert set_cell(sm, 0, 3, "30")
+    assert set_cell(sm, 1, 3, "60")
+    view.update_editor()
+    assert "add up to 90%" in view.split_check.text()
+    assert not view.apply_button.isEnabled()
+    assert set_cell(sm, 1, 3, "70")
+    view.update_editor()
+    assert view.apply_button.isEnabled()
+    view.apply_button.click()
+    bid = next(b for b in view.document.doc()["bids"] if b["id"] == "B2")
+    assert bid["apportionment"] == {"method": "custom", "shares": {"C1": 30, "C2": 70}}
+    assert [round(r["share"], 2) for r in view.savings_model.rows] == [0.3, 0.7]
+
+
+def test_unticking_a_partner_shares_among_the_rest(view):
+    view.method_box.setCurrentIndex(view.method_box.findData("equal"))
+    assert set_cell(view.split_model, 1, 0, Qt.CheckState.Unchecked.value,
+                    Qt.ItemDataRole.CheckStateRole)
+    view.update_editor()
+    assert view.split_model.index(0, 4).data() == "100.0%"
+    view.apply_button.click()
+    bid = next(b for b in view.document.doc()["bids"] if b["id"] == "B2")
+    assert bid["apportionment"] == {"method": "equal", "partners": ["C1"]}
+    # untick the last one too: nothing to apply, and the editor says why
+    view.load_pending()
+    set_cell(view.split_model, 0, 0, Qt.CheckState.Unchecked.value,
+             Qt.ItemDataRole.CheckStateRole)
+    view.update_editor()
+    assert "at least one partner" in view.split_check.text()
+    assert not view.apply_button.isEnabled()
+
+
+def test_add_and_remove_partner(view):
+    view.add_button.click()
+    assert len(view.document.doc()["partners"]) == 3
+    view.partners_table.selectRow(2)
+    view.remove_button.click()
+    assert [p["id"] for p in view.document.doc()["partners"]] == ["C1", "C2"]
+
+
+def test_custom_starts_from_the_previous_split_adding_up_to_100(view):
+    # by population C1 has 98% and C2 2%; switching to custom keeps those figures
+    view.method_box.setCurrentIndex(view.method_box.findData("population"))
+    view.method_box.setCurrentIndex(view.method_box.findData("custom"))
+    assert [view.split_model.index(r, 3).data() for r in range(2)] == ["98", "2"]
+    assert view.apply_button.isEnabled()

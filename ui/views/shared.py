@@ -1,0 +1,380 @@
+"""Shared service: the partner councils, how each shared bid is split, and who saves what.
+
+Partners (population, baseline annual cost) are edited in place. A bid's
+apportionment (equally, by population, or custom percentages) is prepared in the
+editor, checked as it is typed (custom shares must add up to 100) and applied as one
+undoable edit. The costs and savings below follow section 5 of the evaluation
+format, as `procure-desk analyse` prints them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from procure_desk import analysis
+from procure_desk.interchange import OPTION_TYPE_LABELS
+from procure_desk.report_text import money
+
+from ..document import Document
+from ..table_model import RIGHT, Column, RecordTableModel, parse_int, parse_number
+from .analysis import one_line
+from .base import Banner, View
+
+METHODS = [(None, "Not shared"), ("equal", "Equally"), ("population", "By population"),
+           ("custom", "Custom shares")]
+
+
+def table(model: RecordTableModel, name: str) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.verticalHeader().hide()
+    view.setAlternatingRowColors(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class SharedView(View):
+    title = "Shared service"
+    interests = ("evaluation", "bids", "partners", "criteria", "scores", "consensus",
+                 "gateways", "evaluators")
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(document, parent)
+        self.banner = Banner(self)
+        self.currency = "GBP"
+        self.pending: dict[str, Any] = {"method": None, "members": set(), "shares": {}}
+        self.loaded_for: tuple[str | None, Any] = (None, None)
+
+        # partners
+        self.partners_model = RecordTableModel([
+            Column("Id", lambda p: p["id"]),
+            Column("Council", lambda p: p["name"], edit=self.edit_name),
+            Column("Population", lambda p: f"{p['population']:,.0f}", align=RIGHT,
+                   edit=self.edit_population, edit_value=lambda p: p["population"]),
+            Column("Baseline cost a year", lambda p: money(p["baseline_annual_cost"],
+                                                           self.currency),
+                   align=RIGHT, edit=self.edit_baseline,
+                   edit_value=lambda p: p["baseline_annual_cost"],
+                   header_tip="What the council spends a year today, without the new system"),
+        ], self)
+        self.partners_model.refused.connect(lambda m: self.show_problem("Not changed", m))
+        self.partners_table = table(self.partners_model, "Partner councils")
+        self.add_button = QPushButton("Add partner")
+        self.add_button.clicked.connect(self.add_partner)
+        self.remove_button = QPushButton("Remove partner")
+        self.remove_button.clicked.connect(self.remove_partner)
+
+        # apportionment editor
+        self.bid_box = QComboBox()
+        self.bid_box.setAccessibleName("Shared bid")
+        self.bid_box.currentIndexChanged.connect(lambda _: self.load_pending())
+        self.method_box = QComboBox()
+        self.method_box.setAccessibleName("How the cost is split")
+        for value, label in METHODS:
+            self.method_box.addItem(label, value)
+        self.method_box.currentIndexChanged.connect(self.method_changed)
+        self.split_model = RecordTableModel([
+            Column("Shares", lambda p: None, check=lambda p: p["id"] in self.pending["members"],
+                   edit=self.toggle_member),
+            Column("Council", lambda p: f"{p['id']} {one_line(p['name'], 30)}"),
+            Column("Population", lambda p: f"{p['population']:,.0f}", align=RIGHT),
+            Column("Custom share %", self.custom_text, align=RIGHT, edit=self.edit_share,
+                   edit_value=lambda p: self.pending["shares"].get(p["id"], 0.0)),
+            Column("Share", lambda p: self.preview().get(p["id"], ""), align=RIGHT),
+        ], self)
+        self.split_model.refused.connect(lambda m: self.show_problem("Not changed", m))
+        self.split_table = table(self.split_model, "Split between partners")
+        self.split_check = QLabel()
+        self.split_check.setTextFormat(Qt.TextFormat.PlainText)
+        self.split_check.setWordWrap(True)
+        self.split_check.setAccessibleName("Split check")
+        self.apply_button = QPushButton("Apply split")
+        self.apply_button.clicked.connect(self.apply)
+        self.revert_button = QPushButton("Revert")
+        self.revert_button.clicked.connect(self.load_pending)
+
+        # costs and savings
+        self.savings_model = RecordTableModel([
+            Column("Bid", lambda r: f"{r['bid']} {one_line(self.supplier(r['bid']), 26)}"),
+            Column("Partner", lambda r: f"{r['partner']} {one_line(r['partner_name'], 26)}"),
+            Column("Share", lambda r: f"{100 * r['share']:.1f}%", align=RIGHT),
+            Column("Cost", lambda r: money(r["cost"], self.currency), align=RIGHT),
+            Column("Baseline", lambda r: money(r["baseline"], self.currency), align=RIGHT),
+            Column("Saving", lambda r: money(r["saving"], self.currency), align=RIGHT),
+            Column("Cheaper than going alone?",
+                   lambda r: {True: "yes", False: "no", None: "no solo bid"}[r["beats_go_alone"]],
+                   tooltip=lambda r: None if r["go_alone_bid"] is None else (
+                       f"Going alone: {r['go_alone_bid']} at "
+                       f"{money(r['go_alone_cost'], self.currency)}")),
+        ], self)
+        self.savings_table = table(self.savings_model, "Costs and savings per partner")
+        self.basis_label = QLabel()
+        self.basis_label.setWordWrap(True)
+        self.break_even_label = QLabel()
+        self.break_even_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.break_even_label.setWordWrap(True)
+        self.break_even_label.setAccessibleName("Break-even")
+
+        partners_box = QGroupBox("Partner councils")
+        pv = QVBoxLayout(partners_box)
+        pv.addWidget(self.partners_table)
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        pv.addLayout(row)
+        split_box = QGroupBox("How a bid's cost is split")
+        sv = QVBoxLayout(split_box)
+        form = QFormLayout()
+        form.addRow("Bid", self.bid_box)
+        form.addRow("Split", self.method_box)
+        sv.addLayout(form)
+        sv.addWidget(self.split_table)
+        sv.addWidget(self.split_check)
+        row = QHBoxLayout()
+        row.addWidget(self.apply_button)
+        row.addWidget(self.revert_button)
+        row.addStretch(1)
+        sv.addLayout(row)
+        top = QSplitter()
+        top.addWidget(partners_box)
+        top.addWidget(split_box)
+        savings_box = QGroupBox("What each partner pays and saves")
+        cv = QVBoxLayout(savings_box)
+        cv.addWidget(self.basis_label)
+        cv.addWidget(self.savings_table, 1)
+        cv.addWidget(self.break_even_label)
+        outer = QSplitter(Qt.Orientation.Vertical)
+        outer.addWidget(top)
+        outer.addWidget(savings_box)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(outer, 1)
+
+    # ---- reading -----------------------------------------------------------------------
+    def partners(self) -> list[dict[str, Any]]:
+        return list(self.document.doc().get("partners", []))
+
+    def supplier(self, bid: str) -> str:
+        return next((b["supplier"] for b in self.document.doc()["bids"] if b["id"] == bid), "")
+
+    def current_bid(self) -> dict[str, Any] | None:
+        bid = self.bid_box.currentData()
+        return next((b for b in self.document.doc()["bids"] if b["id"] == bid), None)
+
+    def refresh(self) -> None:
+        doc = self.document.doc()
+        ev = doc["evaluation"]
+        self.currency = ev["currency"]
+        self.partners_model.set_rows(self.partners())
+        chosen = self.bid_box.currentData()
+        self.bid_box.blockSignals(True)
+        self.bid_box.clear()
+        bids = sorted(doc["bids"], key=lambda b: (b["option_type"] != "shared_service"
+                                                  and not b.get("apportionment")))
+        for b in bids:
+            split = b.get("apportionment")
+            how = dict(METHODS).get(split["method"], "") if split else "not shared"
+            self.bid_box.addItem(f"{b['id']} {one_line(b['supplier'], 32)} "
+                                 f"({OPTION_TYPE_LABELS[b['option_type']]}; {how.lower()})",
+                                 b["id"])
+        i = self.bid_box.findData(chosen)
+        self.bid_box.setCurrentIndex(max(i, 0))
+        self.bid_box.blockSignals(False)
+        self.load_pending()
+        self.show_savings()
+
+    def show_savings(self) -> None:
+        doc = self.document.doc()
+        ap = doc["evaluation"]["appraisal"]
+        snap, res = self.document.snapshot(), self.document.results()
+        basis = "net present value" if ap["cost_basis"] == "npv" else "whole-life cost"
+        self.basis_label.setText(
+            f"Costs and baselines over {ap['years']} years as {basis}. A partner's baseline "
+            "is its cost a year today, every year. Going alone means paying in full for the "
+            "cheapest ranked bid that is not shared.")
+        self.savings_model.set_rows(analysis.shared(doc, snap, res))
+        lines = []
+        for be in analysis.break_even(doc, snap, res):
+            if be["go_alone_bid"] is None:
+                lines.append(f"{be['bid']}: no ranked bid without sharing to compare with.")
+            else:
+                lines.append(
+                    f"{be['bid']}: sharing beats going alone ({be['go_alone_bid']}, "
+                    f"{money(be['go_alone_cost'], self.currency)}) once "
+                    f"{be['partners_needed']} partner(s) of average size share it; "
+                    f"{be['partners_sharing']} share it now.")
+        self.break_even_label.setText("\n".join(lines) if lines else
+                                      "No bid is shared yet: choose a bid above and a way "
+                                      "to split it.")
+
+    # ---- the apportionment editor -------------------------------------------------------
+    def load_pending(self) -> None:
+        """Fill the editor from the chosen bid's saved apportionment."""
+        bid = self.current_bid()
+        app = (bid or {}).get("apportionment")
+        ids = [p["id"] for p in self.partners()]
+        if app:
+            members = set(app.get("partners") or ids)
+            self.pending = {"method": app["method"], "members": members,
+                            "shares": dict(app.get("shares") or {})}
+        else:
+            self.pending = {"method": None, "members": set(ids), "shares": {}}
+        self.method_box.blockSignals(True)
+        self.method_box.setCurrentIndex(self.method_box.findData(self.pending["method"]))
+        self.method_box.blockSignals(False)
+        self.update_editor()
+
+    def method_changed(self) -> None:
+        before = self.pending["method"]
+        self.pending["method"] = self.method_box.currentData()
+        if self.pending["method"] == "custom" and not self.pending["shares"]:
+            # start from the split shown before, in whole hundredths adding up to 100
+            members = [p["id"] for p in self.partners() if p["id"] in self.pending["members"]]
+            if members:
+                split = analysis.apportion({"method": before or "equal", "partners": members},
+                                           self.partners())
+                shares = {pid: round(100 * share, 2) for pid, share, _ in split}
+                shares[members[-1]] = round(100 - sum(shares[m] for m in members[:-1]), 2)
+                self.pending["shares"] = shares
+        self.update_editor()
+
+    def toggle_member(self, partner: dict[str, Any], on: bool) -> None:
+        (self.pending["members"].add if on else self.pending["members"].discard)(partner["id"])
+        QTimer.singleShot(0, self.update_editor)
+
+    def edit_share(self, partner: dict[str, Any], value: Any) -> None:
+        share = parse_number(value, f"custom share of {partner['id']}")
+        if share < 0:
+            from procure_desk.errors import BadInput
+
+            raise BadInput.one(f"custom share of {partner['id']}", "must be 0 or more")
+        self.pending["shares"][partner["id"]] = share
+        QTimer.singleShot(0, self.update_editor)
+
+    def custom_text(self, partner: dict[str, Any]) -> str:
+        if self.pending["method"] != "custom" or partner["id"] not in self.pending["members"]:
+            return ""
+        return f"{self.pending['shares'].get(partner['id'], 0.0):g}"
+
+    def pending_apportionment(self) -> dict[str, Any] | None:
+        method = self.pending["method"]
+        if method is None:
+            return None
+        ids = [p["id"] for p in self.partners()]
+        members = [i for i in ids if i in self.pending["members"]]
+        app: dict[str, Any] = {"method": method}
+        if len(members) < len(ids):
+            app["partners"] = members
+        if method == "custom":
+            app["shares"] = {m: self.pending["shares"].get(m, 0.0) for m in members}
+        return app
+
+    def problems(self) -> str:
+        """Why the split cannot be applied yet, in plain words ('' when it can)."""
+        app = self.pending_apportionment()
+        if app is None:
+            return ""
+        if not self.partners():
+            return "Add the partner councils first."
+        members = app.get("partners", [p["id"] for p in self.partners()])
+        if not members:
+            return "Tick at least one partner council that shares this bid."
+        if app["method"] == "custom":
+            total = sum(app["shares"].values())
+            if abs(total - 100) > 1e-6:
+                return f"The custom shares add up to {total:g}%: they must add up to 100%."
+        return ""
+
+    def preview(self) -> dict[str, str]:
+        app = self.pending_apportionment()
+        if app is None or self.problems():
+            return {}
+        return {pid: f"{100 * share:.1f}%"
+                for pid, share, _ in analysis.apportion(app, self.partners())}
+
+    def update_editor(self) -> None:
+        self.split_model.set_rows(self.partners())
+        problem = self.problems()
+        bid = self.current_bid()
+        saved = (bid or {}).get("apportionment")
+        changed = self.pending_apportionment() != _comparable(saved, self.partners())
+        if problem:
+            self.split_check.setText(f"⚠ {problem}")
+            self.split_check.setStyleSheet("color: #9c2a00;")
+        elif self.pending["method"] is None:
+            self.split_check.setText("This bid is not shared: its whole cost falls on one "
+                                     "council.")
+            self.split_check.setStyleSheet("")
+        else:
+            self.split_check.setText("The shares add up to 100%." if not changed else
+                                     "The shares add up to 100%. Apply to save the split.")
+            self.split_check.setStyleSheet("")
+        self.apply_button.setEnabled(bid is not None and not problem and changed)
+        self.revert_button.setEnabled(changed)
+
+    def apply(self) -> None:
+        bid = self.current_bid()
+        if bid is None or self.problems():
+            return
+        self.edit(self.document.set_apportionment, bid["id"], self.pending_apportionment(),
+                  title="Split not saved")
+
+    # ---- partner edits -------------------------------------------------------------------
+    def edit_name(self, p: dict[str, Any], value: Any) -> None:
+        self.document.update_partner(p["id"], {"name": str(value)})
+
+    def edit_population(self, p: dict[str, Any], value: Any) -> None:
+        self.document.update_partner(p["id"], {"population": parse_int(
+            value, f"partner {p['id']}.population")})
+
+    def edit_baseline(self, p: dict[str, Any], value: Any) -> None:
+        self.document.update_partner(p["id"], {"baseline_annual_cost": parse_number(
+            value, f"partner {p['id']}.baseline_annual_cost")})
+
+    def add_partner(self) -> None:
+        n = len(self.partners()) + 1
+        self.edit(self.document.add_partner, {"name": f"Partner council {n}", "population": 0,
+                                              "baseline_annual_cost": 0},
+                  title="Partner not added")
+
+    def remove_partner(self) -> None:
+        rows = self.partners_table.selectionModel().selectedRows()
+        index = rows[0] if rows else self.partners_table.currentIndex()
+        if not index.isValid():
+            self.show_problem("Nothing removed", "select a partner council first")
+            return
+        pid = self.partners_model.rows[index.row()]["id"]
+        self.edit(self.document.delete_partner, pid, title="Partner not removed")
+
+
+def _comparable(app: dict[str, Any] | None, partners: list[dict[str, Any]]
+                ) -> dict[str, Any] | None:
+    """A saved apportionment in the editor's form, to tell whether the editor changed it."""
+    if not app:
+        return None
+    ids = [p["id"] for p in partners]
+    members = [i for i in ids if i in (app.get("partners") or ids)]
+    out: dict[str, Any] = {"method": app["method"]}
+    if len(members) < len(ids):
+        out["partners"] = members
+    if app["method"] == "custom":
+        out["shares"] = {m: (app.get("shares") or {}).get(m, 0.0) for m in members}
+    return out
