@@ -25,5 +25,6 @@ def build_demo(folder: Path, *, force: bool = False, actor: str | None = None
         doc = ef.document()
     yield f"Built {target}: {len(doc['bids'])} bids, {len(doc['scores'])} scores"
     from . import cli_exports  # noqa: F401  (adds the evidence step, after the others)
+    from .workbooks import demo_step  # noqa: F401  (bid template, sample bids, scoring sheets)
     for step in DEMO_STEPS:
         yield from step(folder, target, force)

@@ -259,3 +259,18 @@ def test_sample_workbooks_give_the_sample_tenders_suppliers_and_costs(tmp_path, 
     fields = ("id", "supplier", "option_type", "sme", "term_years", "costs")
     assert [{k: b[k] for k in fields} for b in got] == \
         [{k: b.get(k) for k in fields} for b in tender["bids"]]
+
+
+def test_demo_checks_the_sample_workbooks_and_writes_the_scoring_sheets(tmp_path, capsys):
+    tender = json.loads(SAMPLE_TENDER.read_text())
+    assert main(["demo", str(tmp_path / "demo")]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert f"Checked {len(tender['bids'])} sample bid workbooks" in out
+    sheets = sorted(p.name for p in (tmp_path / "demo" / "scoring-sheets").iterdir())
+    assert len(sheets) == len(tender["evaluators"])
+    assert all(name.startswith("scoring-E") for name in sheets)
+    assert (tmp_path / "demo" / "bid-template.xlsx").exists()
+    # an evaluator's sheet comes back to the demo evaluation unchanged
+    sheet = tmp_path / "demo" / "scoring-sheets" / sheets[0]
+    assert main(["import-scores", str(tmp_path / "demo" / "demo.pdesk"), str(sheet)]) == 0
+    assert "Nothing to change." in capsys.readouterr().out
