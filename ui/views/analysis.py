@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCharts import (
     QAbstractBarSeries,
     QBarCategoryAxis,
@@ -344,12 +345,15 @@ class AnalysisView(View):
             return analysis.monte_carlo(snap, res, draws=draws, seed=analysis.DEFAULT_SEED)
 
         def done(result: dict[str, Any]) -> None:
+            if not shiboken6.isValid(self.mc_chart):
+                return  # the view was closed while the simulation ran
             if revision != self.document.revision:
                 return  # an edit arrived meanwhile; a newer run is on its way
             self.show_monte_carlo(result)
 
         def failed(exc: BaseException) -> None:
-            self.mc_label.setText(f"The simulation failed: {exc}")
+            if shiboken6.isValid(self.mc_label):
+                self.mc_label.setText(f"The simulation failed: {exc}")
 
         self.mc_job = run_job(self, "Monte Carlo", work, done, show_dialog=False,
                               on_failure=failed)
