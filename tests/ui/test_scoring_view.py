@@ -1,0 +1,199 @@
+"""The Scoring view: scores typed from the keyboard, refusals, conflicts, blind mode,
+comments, all through the Document's undo stack.
+
+The worked example (tests/data/example.json): E1 A. Patel and E2 B. Jones; E2 has a
+conflict with B2; E1 scored B1/Q1 3, B1/Q2 3, B2/Q1 4, B2/Q2 2; E2 scored B1/Q1 5.
+The scale is 0..5 in steps of 1.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+
+@pytest.fixture
+def view(qtbot, document):
+    from ui.views.scoring import ScoringView
+
+    v = ScoringView(document)
+    qtbot.addWidget(v)
+    v.resize(1200, 700)
+    v.show()
+    return v
+
+
+def score(document, eid, bid, cid):
+    r = next((r for r in document.doc()["scores"]
+              if (r["evaluator"], r["bid"], r["criterion"]) == (eid, bid, cid)), None)
+    return None if r is None else (r["score"], r["comment"])
+
+
+def current(view):
+    return view.model.key(view.grid.currentIndex())
+
+
+def test_typed_score_is_saved_moves_on_and_undoes(view, qtbot, qtmodeltester):
+    doc = view.document
+    qtmodeltester.check(view.model)
+    view.set_evaluator("E1")
+    view.select("B1", "Q1")
+    assert view.model.index(0, 0).data() == "3"
+    qtbot.keyClick(view.grid, "4")
+    assert score(doc, "E1", "B1", "Q1") == (4, "...")  # the comment is kept
+    assert current(view) == ("B1", "Q2")  # moved to the next cell on the right
+    assert view.model.index(0, 0).data() == "4"
+    qtbot.keyClick(view.grid, "1")  # the last cell of the row: wraps to the next row
+    assert score(doc, "E1", "B1", "Q2") == (1, "")
+    assert current(view) == ("B2", "Q1")
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert score(doc, "E1", "B1", "Q1") == (3, "...")
+    assert score(doc, "E1", "B1", "Q2") == (3, "")
+    assert view.model.index(0, 0).data() == "3"
+    doc.undo_stack.redo()
+    assert score(doc, "E1", "B1", "Q1") == (4, "...")
+    assert view.model.index(0, 0).data() == "4"
+    qtmodeltester.check(view.model)
+
+
+def test_score_off_the_scale_is_refused_with_the_reason(view, qtbot):
+    doc = view.document
+    view.set_evaluator("E1")
+    view.select("B1", "Q1")
+    before = (doc.revision, doc.undo_stack.count())
+    qtbot.keyClick(view.grid, "9")
+    assert (doc.revision, doc.undo_stack.count()) == before
+    assert score(doc, "E1", "B1", "Q1") == (3, "...")
+    assert view.banner.isVisibleTo(view)
+    assert "outside the scale 0..5" in view.banner.text()
+    assert current(view) == ("B1", "Q1")  # the cursor stays on the refused cell
+    qtbot.keyClick(view.grid, "5")  # a good score clears the notice
+    assert not view.banner.isVisibleTo(view)
+
+
+def test_off_step_score_refused_at_the_model(view, qtbot):
+    view.set_evaluator("E1")
+    view.select("B1", "Q1")
+    assert not view.model.setData(view.grid.currentIndex(), "2.5")
+    assert "multiple of the scale step 1" in view.banner.text()
+    assert score(view.document, "E1", "B1", "Q1") == (3, "...")
+
+
+def test_delete_clears_and_undo_restores(view, qtbot):
+    doc = view.document
+    view.set_evaluator("E1")
+    view.select("B2", "Q2")
+    qtbot.keyClick(view.grid, Qt.Key.Key_Delete)
+    assert score(doc, "E1", "B2", "Q2") is None
+    assert view.model.index(1, 1).data() == ""
+    assert "3 of 4 scores entered" in view.progress_label.text()
+    assert view.progress_bar.value() == 3
+    doc.undo_stack.undo()
+    assert score(doc, "E1", "B2", "Q2") == (2, "")
+    assert "4 of 4 scores entered" in view.progress_label.text()
+
+
+def test_arrows_and_tab_move_without_changing_scores(view, qtbot):
+    doc = view.document
+    view.set_evaluator("E1")
+    view.select("B1", "Q1")
+    rev = doc.revision
+    qtbot.keyClick(view.grid, Qt.Key.Key_Tab)
+    assert current(view) == ("B1", "Q2")
+    qtbot.keyClick(view.grid, Qt.Key.Key_Down)
+    assert current(view) == ("B2", "Q2")
+    qtbot.keyClick(view.grid, Qt.Key.Key_Left)
+    assert current(view) == ("B2", "Q1")
+    assert doc.revision == rev
+
+
+def test_conflicted_cells_are_disabled_with_the_reason(view, qtbot, qtmodeltester):
+    doc = view.document
+    view.set_evaluator("E2")
+    qtmodeltester.check(view.model)
+    cell = view.model.index(1, 0)  # B2 / Q1: E2 declared a conflict with B2
+    assert not view.model.flags(cell) & Qt.ItemFlag.ItemIsEnabled
+    assert not view.model.flags(cell) & Qt.ItemFlag.ItemIsEditable
+    date = doc.conflict_dates()[("E2", "B2")]
+    assert f"declared a conflict of interest on {date}" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert not view.model.setData(cell, "3")
+    assert score(doc, "E2", "B2", "Q1") is None
+    # E2 scores only B1: two cells expected, one entered
+    assert "1 of 2 scores entered for B. Jones" in view.progress_label.text()
+    # the keyboard cannot reach a conflicted cell: Down from B1 stays on B1
+    view.select("B1", "Q1")
+    qtbot.keyClick(view.grid, Qt.Key.Key_Down)
+    assert current(view) == ("B1", "Q1")
+
+
+def test_blind_mode_hides_other_evaluators_scores(view):
+    view.set_evaluator("E1")
+    view.select("B1", "Q1")
+    assert view.blind_box.isChecked()  # on by default
+    tip = view.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Others" not in tip
+    assert "E2" not in tip
+    assert "5" not in tip
+    assert "Others" not in view.cell_info.text()
+    view.blind_box.setChecked(False)
+    tip = view.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Others: mean 5 (E2 5)" in tip
+    assert "Others: mean 5" in view.cell_info.text()
+    view.blind_box.setChecked(True)
+    assert "Others" not in view.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_defaults_to_the_evaluator_named_in_preferences(qtbot, document):
+    from ui.views.scoring import ScoringView
+
+    document.actor = "b. jones"
+    v = ScoringView(document)
+    qtbot.addWidget(v)
+    assert v.evaluator_box.currentData() == "E2"
+
+
+def test_comment_saved_on_ctrl_enter_and_undoable(view, qtbot):
+    doc = view.document
+    view.set_evaluator("E1")
+    view.select("B1", "Q2")
+    view.comment.setFocus()
+    view.comment.selectAll()
+    qtbot.keyClicks(view.comment, "Clear exit plan, p.12")
+    qtbot.keyClick(view.comment, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert score(doc, "E1", "B1", "Q2") == (3, "Clear exit plan, p.12")
+    doc.undo_stack.undo()
+    assert score(doc, "E1", "B1", "Q2") == (3, "")
+    assert view.comment.toPlainText() == ""
+
+
+def test_comment_saved_when_moving_to_another_cell(view, qtbot):
+    doc = view.document
+    view.set_evaluator("E1")
+    view.select("B2", "Q1")
+    view.comment.setPlainText("Good =SUM(A1) <b>evidence</b>")
+    view.comment.document().setModified(True)
+    view.select("B2", "Q2")
+    assert score(doc, "E1", "B2", "Q1") == (4, "Good =SUM(A1) <b>evidence</b>")
+
+
+def test_comment_without_a_score_is_refused(view, qtbot):
+    doc = view.document
+    view.set_evaluator("E2")
+    view.select("B1", "Q2")  # E2 has not scored B1/Q2
+    rev = doc.revision
+    view.comment.setPlainText("a note")
+    view.comment.document().setModified(True)
+    assert not view.commit_comment()
+    assert "type the score first" in view.banner.text()
+    assert doc.revision == rev
+
+
+def test_guidance_and_descriptors_of_the_current_criterion(view):
+    view.set_evaluator("E1")
+    view.select("B1", "Q1")
+    text = view.guidance.toPlainText()
+    assert "..." in text  # Q1's guidance
+    assert "Satisfactory" in text
+    assert "Excellent" in text
+    assert "minimum score 2" in view.cell_info.text()

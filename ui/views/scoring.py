@@ -1,0 +1,585 @@
+"""Scoring: one evaluator's grid of bids x scored criteria, typed from the keyboard.
+
+Typing a digit records the score at once (one undoable edit) and moves to the next
+cell; Delete clears; arrows and Tab move. A score the scale refuses is not saved and
+the reason is shown above the grid. Beside the grid: the current criterion's
+guidance and descriptors, and the evaluator's comment on the current score.
+
+Blind scoring (on by default) shows only the chosen evaluator's own scores and no
+prices. The grid is built once per refresh from a dict of this evaluator's scores; a
+typed score (or its undo) updates only the cells that changed (`dataChanged`), so it
+stays quick on an evaluation of 60 bids x 100 criteria x 8 evaluators.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from procure_desk.errors import BadInput
+
+from .. import ask
+from ..document import Document, concerns
+from ..table_model import parse_number
+from .base import Banner, View
+from .scale import bid_label, criterion_label, descriptors, one_line, score_text
+
+Index = QModelIndex | QPersistentModelIndex
+Record = dict[str, Any]
+Key = tuple[str, str]  # (bid, criterion)
+CENTER = Qt.AlignmentFlag.AlignCenter
+MANY_CHANGES = 64  # beyond this many changed cells, one dataChanged over the whole grid
+
+
+class ScoreGridModel(QAbstractTableModel):
+    """Bids (rows) x scored criteria (columns): one evaluator's scores.
+
+    `load` rebuilds everything (a new evaluator, criteria or bids); `update_scores`
+    re-reads the scores only and signals the cells that changed.
+    """
+
+    refused = Signal(str)
+    saved = Signal()
+
+    def __init__(self, document: Document, parent: QObject | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.evaluator: Record | None = None
+        self.bids: list[Record] = []
+        self.criteria: list[Record] = []
+        self.weights: dict[str, float] = {}
+        self.scale: Record = {"max": 5, "step": 1}
+        self.mine: dict[Key, Record] = {}
+        self.others: dict[Key, list[tuple[str, float]]] = {}
+        self.conflicts: dict[str, str] = {}  # bid -> date declared
+        self.blind = True
+
+    # ---- building ----------------------------------------------------------------------
+    def load(self, eid: str | None, blind: bool) -> None:
+        self.beginResetModel()
+        doc = self.document.doc()
+        self.blind = blind
+        self.evaluator = next((e for e in doc["evaluators"] if e["id"] == eid), None)
+        self.bids = doc["bids"] if self.evaluator else []
+        self.criteria = [c for c in doc["criteria"] if c["kind"] == "scored"]
+        self.weights = self.document.snapshot().eff
+        self.scale = doc["evaluation"]["scale"]
+        self.conflicts = {}
+        if self.evaluator is not None:
+            dates = self.document.conflict_dates()
+            self.conflicts = {b: dates.get((self.evaluator["id"], b), "an unknown date")
+                              for b in self.evaluator["conflicts"]}
+        self.mine, self.others = self._read_scores()
+        self._rows = {b["id"]: i for i, b in enumerate(self.bids)}
+        self._cols = {c["id"]: j for j, c in enumerate(self.criteria)}
+        self.endResetModel()
+
+    def _read_scores(self) -> tuple[dict[Key, Record], dict[Key, list[tuple[str, float]]]]:
+        mine: dict[Key, Record] = {}
+        others: dict[Key, list[tuple[str, float]]] = {}
+        if self.evaluator is None:
+            return mine, others
+        eid = self.evaluator["id"]
+        if self.blind:
+            for r in self.document.doc()["scores"]:
+                if r["evaluator"] == eid:
+                    mine[(r["bid"], r["criterion"])] = r
+        else:
+            for r in self.document.doc()["scores"]:
+                if r["evaluator"] == eid:
+                    mine[(r["bid"], r["criterion"])] = r
+                else:
+                    others.setdefault((r["bid"], r["criterion"]), []).append(
+                        (r["evaluator"], r["score"]))
+        return mine, others
+
+    def update_scores(self) -> None:
+        """Re-read the scores and tell the view which cells changed (no reset)."""
+        old_mine, old_others = self.mine, self.others
+        self.mine, self.others = self._read_scores()
+        changed = {k for k in old_mine.keys() | self.mine.keys()
+                   if old_mine.get(k) != self.mine.get(k)}
+        if not self.blind:
+            changed |= {k for k in old_others.keys() | self.others.keys()
+                        if old_others.get(k) != self.others.get(k)}
+        if not changed or not self.bids or not self.criteria:
+            return
+        if len(changed) > MANY_CHANGES:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.bids) - 1, len(self.criteria) - 1))
+            return
+        for b, c in changed:
+            i, j = self._rows.get(b), self._cols.get(c)
+            if i is not None and j is not None:
+                at = self.index(i, j)
+                self.dataChanged.emit(at, at)
+
+    # ---- questions ---------------------------------------------------------------------
+    def key(self, index: Index) -> Key:
+        return self.bids[index.row()]["id"], self.criteria[index.column()]["id"]
+
+    def score_of(self, index: Index) -> Record | None:
+        return self.mine.get(self.key(index)) if index.isValid() else None
+
+    def conflicted(self, index: Index) -> bool:
+        return index.isValid() and self.bids[index.row()]["id"] in self.conflicts
+
+    def expected(self) -> int:
+        return (len(self.bids) - len(self.conflicts)) * len(self.criteria)
+
+    def entered(self) -> int:
+        return sum(1 for (b, _c) in self.mine if b not in self.conflicts)
+
+    def others_text(self, key: Key) -> str:
+        """Other evaluators' scores on a cell (empty in blind mode)."""
+        got = self.others.get(key)
+        if self.blind or not got:
+            return ""
+        mean = sum(s for _e, s in got) / len(got)
+        each = ", ".join(f"{e} {score_text(s)}" for e, s in got)
+        return f"Others: mean {mean:.2g} ({each})"
+
+    # ---- Qt ----------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.bids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.criteria)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if not 0 <= section < len(self.criteria):
+                return None
+            c = self.criteria[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{c['id']}\n{self.weights.get(c['id'], 0.0):.1f}%"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                extra = (f"; minimum score {score_text(c['min_score'])}"
+                         if c.get("min_score") is not None else "")
+                return (f"{c['id']} {one_line(c['name'], 200)}: "
+                        f"{self.weights.get(c['id'], 0.0):.2f}% of the total{extra}")
+            return None
+        if not 0 <= section < len(self.bids):
+            return None
+        b = self.bids[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return bid_label(b, 32)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            note = (f"\n{self.evaluator['name'] if self.evaluator else ''} declared a "
+                    f"conflict of interest on {self.conflicts[b['id']]}"
+                    if b["id"] in self.conflicts else "")
+            return f"{b['id']} {one_line(b['supplier'], 200)}{note}"
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self.conflicted(index):
+            return Qt.ItemFlag.ItemIsSelectable  # greyed, not editable: a conflict
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsEditable)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.bids) \
+                or index.column() >= len(self.criteria):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if self.conflicted(index):
+                return "–"
+            r = self.mine.get(self.key(index))
+            return score_text(r["score"]) if r else ""
+        if role == Qt.ItemDataRole.EditRole:
+            r = self.mine.get(self.key(index))
+            return score_text(r["score"]) if r else ""
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return CENTER
+        if role == Qt.ItemDataRole.BackgroundRole and self.conflicted(index):
+            return QApplication.palette().brush(QPalette.ColorGroup.Disabled,
+                                                QPalette.ColorRole.Window)
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._describe(index, role == Qt.ItemDataRole.ToolTipRole)
+        return None
+
+    def _describe(self, index: Index, tooltip: bool) -> str:
+        b = self.bids[index.row()]
+        c = self.criteria[index.column()]
+        name = self.evaluator["name"] if self.evaluator else ""
+        if self.conflicted(index):
+            return (f"{name} declared a conflict of interest on {self.conflicts[b['id']]}: "
+                    f"{b['id']} is not scored by them")
+        r = self.mine.get((b["id"], c["id"]))
+        text = f"{c['id']} for {b['id']}: " + (f"score {score_text(r['score'])}" if r
+                                                 else "no score yet")
+        if tooltip and r and r.get("comment"):
+            text += f"\n{one_line(r['comment'], 200)}"
+        others = self.others_text((b["id"], c["id"]))
+        return f"{text}\n{others}" if others else text
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Record a typed score ("" clears); a refusal is signalled, nothing changes."""
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole or self.evaluator is None:
+            return False
+        if self.conflicted(index):
+            return False
+        b, c = self.key(index)
+        text = str(value).strip()
+        try:
+            score = None if text == "" else parse_number(text, f"score {b}/{c}")
+            if score is None and (b, c) not in self.mine:
+                return True
+            self.document.set_score(self.evaluator["id"], b, c, score)
+        except BadInput as exc:
+            self.refused.emit(ask.problem_text(exc))
+            return False
+        self.saved.emit()
+        return True
+
+
+class ScoreTable(QTableView):
+    """The grid: a digit records the score and moves on; Delete clears."""
+
+    def __init__(self, model: ScoreGridModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setModel(model)
+        self.grid_model = model
+        self.setAccessibleName("Scores")
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setTabKeyNavigation(True)
+        self.setWordWrap(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        vh = self.verticalHeader()
+        vh.setSectionResizeMode(vh.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 12)
+        hh = self.horizontalHeader()
+        hh.setSectionResizeMode(hh.ResizeMode.Fixed)
+        hh.setDefaultSectionSize(max(58, self.fontMetrics().horizontalAdvance("00.0%") + 24))
+        hh.setDefaultAlignment(CENTER)
+
+    def single_key(self) -> bool:
+        """True when one keystroke is one whole score (an integer scale up to 9)."""
+        s = self.grid_model.scale
+        return float(s["max"]) <= 9 and float(s["step"]).is_integer()
+
+    def next_cell(self) -> None:
+        nxt = self.moveCursor(QAbstractItemView.CursorAction.MoveNext,
+                              Qt.KeyboardModifier.NoModifier)
+        if nxt.isValid():
+            self.selectionModel().setCurrentIndex(
+                nxt, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        index = self.currentIndex()
+        if self.state() != QAbstractItemView.State.EditingState and index.isValid():
+            text = event.text()
+            plain_key = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                                  | Qt.KeyboardModifier.AltModifier
+                                                  | Qt.KeyboardModifier.MetaModifier))
+            if plain_key and len(text) == 1 and text.isdigit():
+                if self.grid_model.conflicted(index):
+                    event.accept()
+                    return
+                if self.single_key():
+                    if self.grid_model.setData(index, text):
+                        self.next_cell()
+                    event.accept()
+                    return
+                self.edit(index)  # a multi-character score: open the editor on the key
+                editor = self.focusWidget()
+                if editor is not self and hasattr(editor, "setText"):
+                    editor.setText(text)
+                event.accept()
+                return
+            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and plain_key:
+                if not self.grid_model.conflicted(index):
+                    self.grid_model.setData(index, "")
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+
+class ScoringView(View):
+    title = "Scoring"
+    interests = ("scores", "criteria", "bids", "evaluators", "evaluation")
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(document, parent)
+        self.banner = Banner(self)
+        self._full = True  # the next refresh rebuilds the grid (else: scores only)
+        self._comment_key: tuple[str, str, str] | None = None  # (evaluator, bid, criterion)
+
+        self.evaluator_box = QComboBox()
+        self.evaluator_box.setAccessibleName("Evaluator")
+        self.evaluator_box.setMinimumContentsLength(24)
+        self.evaluator_box.activated.connect(lambda _i: self._reload())
+        self.blind_box = QCheckBox("Blind scoring")
+        self.blind_box.setChecked(True)
+        self.blind_box.setAccessibleName("Blind scoring")
+        self.blind_box.setToolTip("Hide other evaluators' scores and all prices")
+        self.blind_box.toggled.connect(lambda _on: self._reload())
+        self.progress_label = QLabel()
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setAccessibleName("Scoring progress")
+        self.progress_bar.setMaximumWidth(260)
+        pick = QLabel("&Evaluator:")
+        pick.setBuddy(self.evaluator_box)
+
+        self.model = ScoreGridModel(document, self)
+        self.model.refused.connect(lambda t: self.show_problem("Not saved", t))
+        self.model.saved.connect(self.banner.clear_text)
+        self.grid = ScoreTable(self.model)
+        self.grid.selectionModel().currentChanged.connect(lambda *_: self._show_cell())
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+
+        self.cell_title = QLabel()
+        self.cell_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.cell_title.setWordWrap(True)
+        font = self.cell_title.font()
+        font.setBold(True)
+        self.cell_title.setFont(font)
+        self.cell_info = QLabel()
+        self.cell_info.setTextFormat(Qt.TextFormat.PlainText)
+        self.cell_info.setWordWrap(True)
+        self.guidance = QTextBrowser()
+        self.guidance.setAccessibleName("Guidance and descriptors")
+        self.guidance.setOpenLinks(False)
+        self.comment = QPlainTextEdit()
+        self.comment.setAccessibleName("Comment")
+        self.comment.setPlaceholderText("Why this score: evidence in the bid, page or answer…")
+        self.comment.setTabChangesFocus(True)
+        self.comment.installEventFilter(self)
+        self.comment_label = QLabel("&Comment (saved when you leave the box, or Ctrl+Enter):")
+        self.comment_label.setBuddy(self.comment)
+
+        side = QWidget()
+        sl = QVBoxLayout(side)
+        sl.setContentsMargins(6, 0, 0, 0)
+        sl.addWidget(self.cell_title)
+        sl.addWidget(self.cell_info)
+        sl.addWidget(self.guidance, 3)
+        sl.addWidget(self.comment_label)
+        sl.addWidget(self.comment, 1)
+
+        top = QHBoxLayout()
+        top.addWidget(pick)
+        top.addWidget(self.evaluator_box)
+        top.addSpacing(12)
+        top.addWidget(self.blind_box)
+        top.addStretch(1)
+        top.addWidget(self.progress_label)
+        top.addWidget(self.progress_bar)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.grid)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([760, 460])
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Scoring</h2>"))
+        layout.addLayout(top)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    # ---- refresh -----------------------------------------------------------------------
+    def _on_changed(self, kind: str) -> None:
+        if concerns(kind, *self.interests) and kind != "scores":
+            self._full = True
+        super()._on_changed(kind)
+
+    def refresh(self) -> None:
+        if self._full:
+            self._full = False
+            self._fill_evaluators()
+            self._reload()
+            return
+        self.model.update_scores()
+        self._update_progress()
+        self._show_cell(keep_comment=self.comment.document().isModified())
+
+    def _fill_evaluators(self) -> None:
+        evaluators = self.document.doc()["evaluators"]
+        current = self.evaluator_box.currentData()
+        self.evaluator_box.blockSignals(True)
+        self.evaluator_box.clear()
+        for e in evaluators:
+            self.evaluator_box.addItem(f"{e['id']} {one_line(e['name'], 40)}", e["id"])
+        i = self.evaluator_box.findData(current) if current is not None else -1
+        if i < 0:
+            me = self.document.actor.strip().casefold()
+            i = next((n for n, e in enumerate(evaluators)
+                      if e["name"].strip().casefold() == me), 0)
+        self.evaluator_box.setCurrentIndex(i if evaluators else -1)
+        self.evaluator_box.blockSignals(False)
+
+    def _reload(self) -> None:
+        self.commit_comment()
+        here = self.grid.currentIndex()
+        row, col = (here.row(), here.column()) if here.isValid() else (0, 0)
+        self.model.load(self.evaluator_box.currentData(), self.blind_box.isChecked())
+        blind = self.blind_box.isChecked()
+        s = self.model.scale
+        self.hint.setText(
+            f"Type a score from 0 to {score_text(s['max'])}"
+            + (f" in steps of {score_text(s['step'])}" if float(s["step"]) != 1 else "")
+            + ": it is saved at once and the cursor moves on. Arrows and Tab move, Delete "
+            "clears, Ctrl+Z undoes. "
+            + ("Blind scoring: only this evaluator's scores are shown, and no prices."
+               if blind else "Others' scores are in each cell's tooltip and beside the grid."))
+        if self.model.rowCount() and self.model.columnCount():
+            at = self.model.index(min(row, self.model.rowCount() - 1),
+                                  min(col, self.model.columnCount() - 1))
+            if not self.model.flags(at) & Qt.ItemFlag.ItemIsEnabled:
+                at = self._first_enabled()
+            if at.isValid():
+                self.grid.setCurrentIndex(at)
+        self._update_progress()
+        self._show_cell()
+
+    def _first_enabled(self) -> QModelIndex:
+        for i in range(self.model.rowCount()):
+            at = self.model.index(i, 0)
+            if self.model.flags(at) & Qt.ItemFlag.ItemIsEnabled:
+                return at
+        return QModelIndex()
+
+    def _update_progress(self) -> None:
+        e = self.model.evaluator
+        if e is None:
+            self.progress_label.setText("No evaluators yet: add them in the Evaluators view.")
+            self.progress_bar.setRange(0, 1)
+            self.progress_bar.setValue(0)
+            return
+        done, expected = self.model.entered(), self.model.expected()
+        self.progress_label.setText(f"{done} of {expected} scores entered for "
+                                    f"{one_line(e['name'], 40)}")
+        self.progress_bar.setRange(0, max(expected, 1))
+        self.progress_bar.setValue(done)
+
+    # ---- the side panel ------------------------------------------------------------------
+    def _show_cell(self, keep_comment: bool = False) -> None:
+        index = self.grid.currentIndex()
+        if not keep_comment:
+            self.commit_comment()
+        if not index.isValid() or self.model.evaluator is None:
+            self.cell_title.setText("No cell selected")
+            self.cell_info.setText("")
+            self.guidance.setHtml("")
+            self._set_comment(None, "")
+            return
+        b = self.model.bids[index.row()]
+        c = self.model.criteria[index.column()]
+        self.cell_title.setText(f"{criterion_label(c, 120)}\nfor {bid_label(b, 80)}")
+        info = [f"Weight {self.model.weights.get(c['id'], 0.0):.2f}% of the total"]
+        if c.get("min_score") is not None:
+            info.append(f"minimum score {score_text(c['min_score'])} (below it the bid is "
+                        "excluded)")
+        others = self.model.others_text((b["id"], c["id"]))
+        if others:
+            info.append(others)
+        if self.model.conflicted(index):
+            info.append(f"{self.model.evaluator['name']} declared a conflict of interest on "
+                        f"{self.model.conflicts[b['id']]}: not scored by them")
+        self.cell_info.setText("; ".join(info))
+        mine = self.model.score_of(index)
+        self.guidance.setHtml(self._guidance_html(c, mine["score"] if mine else None))
+        if not keep_comment:
+            self._set_comment((self.model.evaluator["id"], b["id"], c["id"]),
+                              (mine or {}).get("comment") or "")
+        self.comment.setEnabled(not self.model.conflicted(index))
+
+    def _guidance_html(self, c: Record, score: Any) -> str:
+        words = descriptors(c, self.model.scale)
+        parts = []
+        if c.get("guidance"):
+            parts.append(f"<p>{html.escape(c['guidance'])}</p>")
+        if words:
+            rows = []
+            for value, text in sorted(words.items(), key=lambda kv: float(kv[0])):
+                now = score is not None and float(value) == float(score)
+                cell = html.escape(text)
+                rows.append(f"<tr><td align='right' valign='top'><b>{html.escape(value)}"
+                            f"</b>&nbsp;</td><td>{'<b>' + cell + '</b>' if now else cell}"
+                            f"{' ◀' if now else ''}</td></tr>")
+            parts.append("<table cellspacing='2'>" + "".join(rows) + "</table>")
+        return "".join(parts) or "<p>No guidance for this criterion.</p>"
+
+    def _set_comment(self, key: tuple[str, str, str] | None, text: str) -> None:
+        self._comment_key = key
+        self.comment.blockSignals(True)
+        self.comment.setPlainText(text)
+        self.comment.document().setModified(False)
+        self.comment.blockSignals(False)
+
+    def commit_comment(self) -> bool:
+        """Save the comment being edited (if it changed); False if it was refused."""
+        key = self._comment_key
+        if key is None or not self.comment.document().isModified():
+            return True
+        self.comment.document().setModified(False)
+        text = self.comment.toPlainText().strip()
+        eid, b, c = key
+        current = next((r for r in self.document.doc()["scores"]
+                        if (r["evaluator"], r["bid"], r["criterion"]) == key), None)
+        if current is None:
+            self.show_problem("Comment not saved",
+                              f"{b}/{c} has no score from {eid} yet: type the score first")
+            return False
+        if (current.get("comment") or "") == text:
+            return True
+        return self.edit(self.document.set_score, eid, b, c, current["score"], text,
+                         title="Comment not saved")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.comment:
+            if event.type() == QEvent.Type.FocusOut:
+                self.commit_comment()
+            elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and (
+                    event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                    and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+                self.commit_comment()
+                self.grid.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
+    def select(self, bid: str, cid: str) -> None:
+        """Make (bid, criterion) the current cell."""
+        i = next(n for n, b in enumerate(self.model.bids) if b["id"] == bid)
+        j = next(n for n, c in enumerate(self.model.criteria) if c["id"] == cid)
+        self.grid.setCurrentIndex(self.model.index(i, j))
+
+    def set_evaluator(self, eid: str) -> None:
+        self.evaluator_box.setCurrentIndex(self.evaluator_box.findData(eid))
+        self._reload()
+
