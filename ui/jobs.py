@@ -36,17 +36,24 @@ _QUEUED = Qt.ConnectionType.QueuedConnection
 
 
 class Job(QObject):
-    """One piece of background work. Signals arrive on the GUI thread."""
+    """One piece of background work. Signals arrive on the GUI thread.
+
+    The outcome travels in `result` and `error`, not in the signals: handing Python
+    objects (None above all) through queued cross-thread signals has crashed
+    PySide6 ("none_dealloc"), while plain signals with no Python payload do not.
+    """
 
     progressed = Signal(int, int, str)
-    succeeded = Signal(object)
-    failed = Signal(object)  # the exception
+    succeeded = Signal()  # read `result`
+    failed = Signal()  # read `error`
     cancelled = Signal()
     finished = Signal()  # after any of the three above
 
     def __init__(self, func: Callable[[Progress], Any], parent: QObject | None = None):
         super().__init__(parent)
         self.func = func
+        self.result: Any = None
+        self.error: BaseException | None = None
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -71,9 +78,11 @@ class Job(QObject):
         except Exception as exc:  # shown to the user by run_job
             if not isinstance(exc, BadInput):
                 log.exception("background job failed")
-            self.failed.emit(exc)
+            self.error = exc
+            self.failed.emit()
         else:
-            self.succeeded.emit(result)
+            self.result = result
+            self.succeeded.emit()
         self.finished.emit()
 
 
@@ -113,11 +122,13 @@ def run_job(parent: QWidget | None, title: str, func: Callable[[Progress], Any],
 
         job.progressed.connect(show_progress, _QUEUED)
 
-    def succeeded(result: Any) -> None:
+    def succeeded() -> None:
         if on_success is not None:
-            on_success(result)
+            on_success(job.result)
 
-    def failed(exc: BaseException) -> None:
+    def failed() -> None:
+        exc = job.error
+        assert exc is not None
         if on_failure is not None:
             on_failure(exc)
         elif isinstance(exc, BadInput):
