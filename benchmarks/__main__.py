@@ -18,7 +18,7 @@ import time
 import traceback
 from pathlib import Path
 
-from . import analysis, cli_process, recompute
+from . import analysis, cli_process, exports, recompute
 from .core import REPO_ROOT, Benchmark, BenchmarkError, Context, Row
 from .generate import make_large_evaluation, write_large_evaluation
 from .report import summary, table, write_json
@@ -46,6 +46,8 @@ BENCHMARKS: list[Benchmark] = [
     cli_process.results_json,
     recompute.recompute,
     analysis.analyse,
+    exports.evidence_pack,
+    exports.pdf_report,
 ]
 
 

@@ -124,11 +124,13 @@ class Kit:
         t = LongTable(data, colWidths=widths, repeatRows=1, style=style)
         return t
 
-    def cell(self, text: Any, limit: int = 0) -> Any:
-        """A wrapped table cell of user text."""
+    def cell(self, text: Any, limit: int = 0, fit: int = 0) -> Any:
+        """A table cell of user text: wrapped, or plain (much quicker) when it fits."""
         s = plain_text(text)
         if limit and len(s) > limit:
             s = s[: limit - 1] + "…"
+        if len(s) <= fit and "\n" not in s:
+            return s  # a plain cell is drawn as it is, never read as markup
         return self.p(s, self.small)
 
 
@@ -214,10 +216,10 @@ def points_chart(kit: Kit, labels: list[str], series: list[tuple[str, list[float
     lg.fontName = kit.font
     lg.fontSize = 7
     lg.columnMaximum = 2
-    lg.deltax = 120
+    lg.deltax = 230
     lg.alignment = "right"
     lg.colorNamePairs = [(kit.colors.HexColor(palette[k % len(palette)]),
-                          plain_text(name)[:28]) for k, (name, _) in enumerate(series)]
+                          plain_text(name)[:45]) for k, (name, _) in enumerate(series)]
     d.add(lg)
     d.add(String(0, height - 30, "", fontSize=1))
     return d
@@ -323,8 +325,8 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
                      "" if eff is None else f"{eff:.2f}%",
                      "" if c.get("min_score") is None else f"{c['min_score']:g}"])
     story.append(kit.table(["ID", "Criterion", "Kind", "Weight", "Effective weight",
-                            "Minimum score"], rows,
-                           [16 * mm, 92 * mm, 18 * mm, 14 * mm, 18 * mm, 16 * mm],
+                            "Min. score"], rows,
+                           [14 * mm, 88 * mm, 18 * mm, 14 * mm, 22 * mm, 18 * mm],
                            align_right=(3, 4, 5)))
     scale = ev["scale"]
     desc = scale.get("descriptors") or {}
@@ -347,7 +349,7 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
                                f"excluded."))
     story.append(kit.p(f"Costs are summed per year over {appr['years']} years (year 0 is the "
                        f"first); the net present value discounts year y by "
-                       f"1 / (1 + {appr['discount_rate']:.3%})^y."))
+                       f"1 / (1 + {appr['discount_rate']:.2%})^y."))
     story.append(kit.m("Gateways and thresholds", kit.h2))
     gates = [c for c in doc["criteria"] if c["kind"] == "pass_fail"]
     mins = [c for c in doc["criteria"] if c.get("min_score") is not None]
@@ -364,7 +366,7 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
 
     # Results
     report(0.2, "Writing the results")
-    story.append(PageBreak())
+    story.append(CondPageBreak(110 * mm))
     story.append(kit.m("3. Results", kit.h1))
     order = list(res.ranking) + [i for i in range(len(bids)) if i not in set(res.ranking)]
     rows = []
@@ -414,7 +416,7 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
                 score = "—" if v["score"] is None else f"{v['score']:.2f} / {smax:g}"
             else:
                 score = "—" if v["score"] is None else f"fraction {v['score']:.4f}"
-            rows.append([c["id"], kit.cell(c["name"], 90), f"{snap.eff[c['id']]:.2f}",
+            rows.append([c["id"], kit.cell(c["name"], 90, fit=48), f"{snap.eff[c['id']]:.2f}",
                          score, num(v["contribution"])])
         story.append(kit.table(["ID", "Criterion", "Effective weight", "Final score",
                                 "Points"], rows,

@@ -67,11 +67,11 @@ class _Styles:
         self.money = f'"{sym}"#,##0' if sym else f'#,##0 "{currency}"'
         self.header_font = Font(bold=True, color="FFFFFF")
         self.header_fill = PatternFill("solid", fgColor="1F4E79")
-        self.header_align = Alignment(wrap_text=True, vertical="top")
+        self.header_align = Alignment(vertical="top")
         self.title_font = Font(bold=True, size=14, color="1F4E79")
         self.bold = Font(bold=True)
         self.italic = Font(italic=True, color="555555")
-        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.wrap = Alignment(vertical="top")  # no wrap: rows carry no height
         self.input_fill = PatternFill("solid", fgColor="FFF2CC")
         self.red_fill = PatternFill("solid", fgColor="F8CBAD")
         self.amber_fill = PatternFill("solid", fgColor="FFE699")
@@ -661,5 +661,10 @@ def _about(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Repor
          "Shown as typed; text that begins with = + - @ is prefixed with an apostrophe so "
          "that no spreadsheet reads it as a formula."),
     ]
+    import textwrap
+
     for k, v in rows:
-        sh.append([sh.cell(k, font=bold, align=wrap), sh.cell(v, align=wrap)])
+        lines = textwrap.wrap(v, 110) or [""]
+        sh.append([sh.cell(k, font=bold, align=wrap), lines[0]])
+        for line in lines[1:]:
+            sh.append(["", line])
