@@ -1,0 +1,467 @@
+"""Moderation: each evaluators' scores side by side, the spread, and the consensus.
+
+One row per (bid, scored criterion) that has at least one score. A row is flagged
+when the spread of the scores (of evaluators with no conflict) reaches the
+evaluation's threshold and no consensus is recorded: the engine decides
+(`Results.scores.flagged`), this view only shows it. The moderators record a
+consensus score with its rationale; the original scores stay visible beside it, and
+the consensus replaces the mean in the results.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..document import Document
+from .base import Banner, View
+from .scale import bid_label, criterion_label, descriptors, one_line, scale_values, score_text
+
+Index = QModelIndex | QPersistentModelIndex
+Record = dict[str, Any]
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CENTER = Qt.AlignmentFlag.AlignCenter
+FIXED = ("Bid", "Criterion")
+TAIL = ("Spread", "Mean", "Consensus", "Rationale")
+
+
+class Row:
+    """One (bid, scored criterion) pair and what the moderators need to see of it."""
+
+    __slots__ = ("bid", "comments", "consensus", "criterion", "flagged", "i", "j", "mean",
+                 "rationale", "scores", "spread")
+
+    def __init__(self, **kw: Any):
+        for k, v in kw.items():
+            setattr(self, k, v)
+
+
+class ModerationModel(QAbstractTableModel):
+    """Rows of (bid, criterion); columns: bid, criterion, one per evaluator, then
+    spread, mean, consensus and rationale. `flagged_only` hides the rest."""
+
+    def __init__(self, document: Document, parent: QObject | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.evaluators: list[Record] = []
+        self.all_rows: list[Row] = []
+        self.rows: list[Row] = []
+        self.flagged_only = False
+        self.threshold: float = 2
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        doc = self.document.doc()
+        res = self.document.results()
+        snap = res.snap
+        self.evaluators = doc["evaluators"]
+        self.threshold = doc["evaluation"]["moderation"]["spread_flag"]
+        conflicts = {e["id"]: set(e["conflicts"]) for e in self.evaluators}
+        by_pair: dict[tuple[str, str], dict[str, Record]] = {}
+        for r in doc["scores"]:
+            by_pair.setdefault((r["bid"], r["criterion"]), {})[r["evaluator"]] = r
+        consensus = {(c["bid"], c["criterion"]): c for c in doc["consensus"]}
+        bix = {b: i for i, b in enumerate(snap.bid_ids)}
+        cix = {c: j for j, c in enumerate(snap.scored_ids)}
+        crit = {c["id"]: c for c in doc["criteria"]}
+        bids = {b["id"]: b for b in doc["bids"]}
+        ev = res.scores
+        rows = []
+        # bid order, then criterion order, as the evaluation lists them
+        for (b, c), got in sorted(by_pair.items(), key=lambda kv: (bix.get(kv[0][0], 0),
+                                                                     cix.get(kv[0][1], 0))):
+            if b not in bix or c not in cix:
+                continue
+            i, j = bix[b], cix[c]
+            con = consensus.get((b, c))
+            scores: list[Any] = []
+            for e in self.evaluators:
+                if b in conflicts[e["id"]]:
+                    scores.append("conflict")
+                else:
+                    r = got.get(e["id"])
+                    scores.append(None if r is None else r["score"])
+            rows.append(Row(
+                bid=bids[b], criterion=crit[c], i=i, j=j, scores=scores,
+                comments=[(e, got[e["id"]]) for e in self.evaluators
+                          if e["id"] in got and b not in conflicts[e["id"]]],
+                spread=None if np.isnan(ev.spread[i, j]) else float(ev.spread[i, j]),
+                mean=None if np.isnan(ev.mean[i, j]) else float(ev.mean[i, j]),
+                flagged=bool(ev.flagged[i, j]),
+                consensus=None if con is None else con["score"],
+                rationale="" if con is None else con["rationale"]))
+        self.all_rows = rows
+        self._filter()
+        self.endResetModel()
+
+    def set_flagged_only(self, on: bool) -> None:
+        self.beginResetModel()
+        self.flagged_only = on
+        self._filter()
+        self.endResetModel()
+
+    def _filter(self) -> None:
+        self.rows = [r for r in self.all_rows if r.flagged] if self.flagged_only \
+            else self.all_rows
+
+    def flag_count(self) -> int:
+        return sum(1 for r in self.all_rows if r.flagged)
+
+    def row_of(self, bid: str, cid: str) -> int:
+        return next((n for n, r in enumerate(self.rows)
+                     if r.bid["id"] == bid and r.criterion["id"] == cid), -1)
+
+    # ---- Qt ----------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(FIXED) + len(self.evaluators) + len(TAIL)
+
+    def _tail(self, column: int) -> str | None:
+        k = column - len(FIXED) - len(self.evaluators)
+        return TAIL[k] if 0 <= k < len(TAIL) else None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
+            if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole \
+                    and 0 <= section < len(self.rows):
+                return section + 1
+            return None
+        ne = len(self.evaluators)
+        if section < len(FIXED):
+            return FIXED[section] if role == Qt.ItemDataRole.DisplayRole else None
+        if section < len(FIXED) + ne:
+            e = self.evaluators[section - len(FIXED)]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return e["id"]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{e['id']} {one_line(e['name'], 80)}: {one_line(e['role'], 80)}"
+            return None
+        name = self._tail(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return {"Spread": "Highest minus lowest score of evaluators with no conflict; "
+                              f"flagged at {score_text(self.threshold)} or more unless a "
+                              "consensus is recorded",
+                    "Mean": "Mean of the scores of evaluators with no conflict",
+                    "Consensus": "The moderated score: it replaces the mean in the results",
+                    "Rationale": "Why the moderators agreed that score"}.get(name or "")
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter \
+                if col < len(FIXED) or self._tail(col) == "Rationale" else CENTER
+        if role == Qt.ItemDataRole.BackgroundRole and r.flagged:
+            return flag_colour()
+        if role == Qt.ItemDataRole.DecorationRole and col == 0 and r.flagged:
+            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 0:
+                tip = f"{r.bid['id']} {one_line(r.bid['supplier'], 200)}"
+                return tip + (f"\nFlagged: the scores differ by {score_text(r.spread)}"
+                              if r.flagged else "")
+            if col == 1:
+                return f"{r.criterion['id']} {one_line(r.criterion['name'], 200)}"
+            if self._tail(col) == "Rationale" and r.rationale:
+                return r.rationale
+            k = col - len(FIXED)
+            if 0 <= k < len(self.evaluators) and r.scores[k] == "conflict":
+                return f"{self.evaluators[k]['name']} declared a conflict of interest"
+            return None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            text = self._display(r, col)
+            return f"{self.headerData(col, Qt.Orientation.Horizontal)}: {text}" + (
+                " (flagged)" if r.flagged and col == 0 else "")
+        return None
+
+    def _display(self, r: Row, col: int) -> str:
+        if col == 0:
+            return bid_label(r.bid, 28)
+        if col == 1:
+            return criterion_label(r.criterion, 36)
+        k = col - len(FIXED)
+        if k < len(self.evaluators):
+            v = r.scores[k]
+            return v if isinstance(v, str) else score_text(v)
+        name = self._tail(col)
+        if name == "Spread":
+            return score_text(r.spread)
+        if name == "Mean":
+            return "" if r.mean is None else f"{r.mean:.2f}".rstrip("0").rstrip(".")
+        if name == "Consensus":
+            return score_text(r.consensus)
+        return one_line(r.rationale, 80)
+
+
+def flag_colour() -> QColor:
+    """A tint of the palette's highlight: reads in light and dark themes alike."""
+    c = QColor(QApplication.palette().color(QPalette.ColorRole.Highlight))
+    c.setAlpha(70)
+    return c
+
+
+class ModerationView(View):
+    title = "Moderation"
+    interests = ("scores", "consensus", "criteria", "bids", "evaluators", "evaluation")
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(document, parent)
+        self.banner = Banner(self)
+        self._filter_chosen = False  # once the user sets the filter, keep their choice
+        self.model = ModerationModel(document, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Scores to moderate")
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        vh = self.table.verticalHeader()
+        vh.setSectionResizeMode(vh.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        vh.hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_row())
+
+        self.flagged_box = QCheckBox("&Flagged only")
+        self.flagged_box.setAccessibleName("Show flagged rows only")
+        self.flagged_box.toggled.connect(self._toggle_filter)
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.detail_title = QLabel()
+        self.detail_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail_title.setWordWrap(True)
+        font = self.detail_title.font()
+        font.setBold(True)
+        self.detail_title.setFont(font)
+        self.detail_info = QLabel()
+        self.detail_info.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail_info.setWordWrap(True)
+        self.comments = QPlainTextEdit()
+        self.comments.setReadOnly(True)
+        self.comments.setAccessibleName("Evaluators' scores and comments")
+
+        self.score_box = QComboBox()
+        self.score_box.setAccessibleName("Consensus score")
+        self.rationale = QPlainTextEdit()
+        self.rationale.setAccessibleName("Rationale")
+        self.rationale.setTabChangesFocus(True)
+        self.rationale.setPlaceholderText("Why the panel agreed this score (required)")
+        self.save_button = QPushButton("&Save consensus")
+        self.save_button.setToolTip("Record the consensus score and rationale (Ctrl+Enter)")
+        self.save_button.clicked.connect(self.save_consensus)
+        self.clear_button = QPushButton("C&lear consensus")
+        self.clear_button.setToolTip("Remove the consensus: the mean is used again")
+        self.clear_button.clicked.connect(self.clear_consensus)
+        for key in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(key), self.rationale)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.save_consensus)
+
+        entry = QGroupBox("Consensus")
+        form = QFormLayout(entry)
+        form.addRow("Sc&ore", self.score_box)
+        form.addRow("&Rationale", self.rationale)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+        form.addRow(buttons)
+
+        detail = QWidget()
+        dl = QVBoxLayout(detail)
+        dl.setContentsMargins(6, 0, 0, 0)
+        dl.addWidget(self.detail_title)
+        dl.addWidget(self.detail_info)
+        dl.addWidget(QLabel("Evaluators' scores and comments"))
+        dl.addWidget(self.comments, 2)
+        dl.addWidget(entry, 1)
+
+        top = QHBoxLayout()
+        top.addWidget(self.flagged_box)
+        top.addSpacing(16)
+        top.addWidget(self.summary, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([820, 420])
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Moderation</h2>"))
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    # ---- refresh -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        key = self.current_key()
+        row = self.table.currentIndex().row()
+        self.model.reload()
+        if not self._filter_chosen:
+            self.flagged_box.blockSignals(True)
+            self.flagged_box.setChecked(self.model.flag_count() > 0)
+            self.flagged_box.blockSignals(False)
+            self.model.set_flagged_only(self.flagged_box.isChecked())
+        self._size_columns()
+        self._fill_scores()
+        self._reselect(key, row)
+        n = self.model.flag_count()
+        self.summary.setText(
+            f"{n} flagged: evaluators' scores differ by "
+            f"{score_text(self.model.threshold)} or more with no consensus yet"
+            if n else f"No flags: no scores differ by {score_text(self.model.threshold)} "
+                      "or more without a consensus")
+
+    def _size_columns(self) -> None:
+        fm = self.fontMetrics()
+        widths = [fm.horizontalAdvance("B00 " + "M" * 14) + 24,
+                  fm.horizontalAdvance("Q00 " + "M" * 18)]
+        widths += [max(48, fm.horizontalAdvance("conflict") + 16)] * len(self.model.evaluators)
+        widths += [64, 64, 84]
+        for col, w in enumerate(widths):
+            self.table.setColumnWidth(col, w)
+
+    def _fill_scores(self) -> None:
+        doc = self.document.doc()
+        scale = doc["evaluation"]["scale"]
+        words = descriptors(None, scale)
+        self.score_box.clear()
+        for v in scale_values(scale):
+            label = score_text(v)
+            if words.get(str(v)):
+                label += f" – {words[str(v)]}"
+            self.score_box.addItem(label, v)
+
+    def _toggle_filter(self, on: bool) -> None:
+        self._filter_chosen = True
+        key = self.current_key()
+        self.model.set_flagged_only(on)
+        self._reselect(key, 0)
+
+    def _reselect(self, key: tuple[str, str] | None, row: int) -> None:
+        n = self.model.rowCount()
+        at = self.model.row_of(*key) if key else -1
+        if at < 0 and n:
+            at = min(max(row, 0), n - 1)
+        if at >= 0:
+            self.table.selectRow(at)
+        self._show_row()
+
+    def current_key(self) -> tuple[str, str] | None:
+        r = self._row()
+        return (r.bid["id"], r.criterion["id"]) if r else None
+
+    def _row(self) -> Row | None:
+        i = self.table.currentIndex().row()
+        return self.model.rows[i] if 0 <= i < len(self.model.rows) else None
+
+    def select(self, bid: str, cid: str) -> None:
+        i = self.model.row_of(bid, cid)
+        if i < 0:
+            raise KeyError((bid, cid))
+        self.table.selectRow(i)
+
+    # ---- detail ----------------------------------------------------------------------
+    def _show_row(self) -> None:
+        r = self._row()
+        for w in (self.score_box, self.rationale, self.save_button, self.clear_button):
+            w.setEnabled(r is not None)
+        if r is None:
+            self.detail_title.setText("Nothing to moderate here"
+                                      if not self.model.all_rows else "No row selected")
+            self.detail_info.setText("Untick Flagged only to see every scored pair."
+                                     if self.model.flagged_only and self.model.all_rows
+                                     else "")
+            self.comments.setPlainText("")
+            self.rationale.setPlainText("")
+            return
+        self.detail_title.setText(f"{criterion_label(r.criterion, 120)}\n"
+                                  f"for {bid_label(r.bid, 80)}")
+        info = [f"spread {score_text(r.spread)}" if r.spread is not None else "no spread",
+                "mean " + ("–" if r.mean is None else f"{r.mean:.2f}")]
+        if r.flagged:
+            info.insert(0, f"Flagged: the scores differ by {score_text(r.spread)} "
+                           f"(threshold {score_text(self.model.threshold)})")
+        if r.consensus is not None:
+            info.append(f"consensus {score_text(r.consensus)} replaces the mean")
+        self.detail_info.setText("; ".join(info))
+        lines = []
+        for e, s in r.comments:
+            lines.append(f"{e['id']} {one_line(e['name'], 60)}: {score_text(s['score'])}")
+            if s.get("comment"):
+                lines.append(f"    {s['comment']}")
+        conflicted = [e for e, v in zip(self.model.evaluators, r.scores) if v == "conflict"]
+        for e in conflicted:
+            lines.append(f"{e['id']} {one_line(e['name'], 60)}: conflict of interest "
+                         "declared, not scored")
+        self.comments.setPlainText("\n".join(lines))
+        value = r.consensus if r.consensus is not None else (
+            None if r.mean is None else r.mean)
+        i = self._nearest(value)
+        self.score_box.setCurrentIndex(i)
+        self.rationale.setPlainText(r.rationale)
+        self.clear_button.setEnabled(r.consensus is not None)
+
+    def _nearest(self, value: float | None) -> int:
+        if value is None or self.score_box.count() == 0:
+            return 0
+        values = [float(self.score_box.itemData(k)) for k in range(self.score_box.count())]
+        return min(range(len(values)), key=lambda k: (abs(values[k] - value), -values[k]))
+
+    # ---- edits -------------------------------------------------------------------------
+    def save_consensus(self) -> bool:
+        r = self._row()
+        if r is None:
+            return False
+        return self.edit(self.document.set_consensus, r.bid["id"], r.criterion["id"],
+                         self.score_box.currentData(), self.rationale.toPlainText().strip(),
+                         title="Consensus not saved")
+
+    def clear_consensus(self) -> bool:
+        r = self._row()
+        if r is None or r.consensus is None:
+            return False
+        return self.edit(self.document.set_consensus, r.bid["id"], r.criterion["id"], None,
+                         "", title="Consensus not cleared")
