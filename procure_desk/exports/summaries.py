@@ -30,11 +30,11 @@ PRICE_WORDS = {
 }
 
 
-def summary_names(src: Source) -> dict[str, str]:
+def summary_names(bids: list[dict[str, Any]]) -> dict[str, str]:
     """File name per bid id: safe on Windows, unique even when suppliers' names clash."""
     out: dict[str, str] = {}
     used: set[str] = set()
-    for b in src.doc["bids"]:
+    for b in bids:
         stem = safe_filename(f"{b['id']} {b['supplier']}", limit=70)
         name = f"Assessment summary {stem}"
         k = 2
@@ -55,7 +55,7 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
     check_target(folder, force, folder=True)
     if not folder.parent.exists():
         raise BadInput.one(str(folder), "its folder does not exist")
-    names = summary_names(source)
+    names = summary_names(source.doc["bids"])
     targets = {bid: folder / n for bid, n in names.items()}
     if not force:
         clash = [str(p) for p in targets.values() if p.exists()]

@@ -1,0 +1,88 @@
+"""File > Export: each export runs in the background, then offers to open the folder."""
+
+import json
+
+import pytest
+
+from ui import actions_exports, ask
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    urls = []
+    monkeypatch.setattr(actions_exports.QDesktopServices, "openUrl",
+                        lambda url: urls.append(url.toLocalFile()))
+    return urls
+
+
+def action(window, text):
+    return next(a for a in window.export_menu.actions() if a.text() == text)
+
+
+def test_menu_entries_follow_the_open_document(window, example_path):
+    texts = [a.text() for a in window.export_menu.actions()]
+    for kind in actions_exports.KINDS.values():
+        assert kind[0] in texts
+    assert not action(window, "&PDF report…").isEnabled()
+    assert window.open_file(example_path)
+    assert action(window, "&PDF report…").isEnabled()
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "pdf", "ocds"])
+def test_export_file_then_open_the_folder(open_window, qtbot, tmp_path, monkeypatch,
+                                          opened, no_dialogs, kind):
+    target = tmp_path / "out" / f"result.{'json' if kind == 'ocds' else kind}"
+    target.parent.mkdir()
+    asked = []
+    monkeypatch.setattr(ask, "save_path", lambda *a, **k: str(target))
+    monkeypatch.setattr(ask, "confirm", lambda parent, title, text: asked.append(text) or True)
+    job = actions_exports.export(open_window, kind)
+    with qtbot.waitSignal(job.finished, timeout=30000):
+        pass
+    qtbot.waitUntil(lambda: bool(opened), timeout=5000)
+    assert opened == [str(target.parent)]
+    assert target.exists()
+    assert target.stat().st_size > 0
+    assert str(target) in asked[0]
+    assert no_dialogs == []
+    if kind == "ocds":
+        assert json.loads(target.read_text())["awards"][0]["relatedBids"] == ["B1"]
+
+
+def test_summaries_into_a_folder_through_the_menu(open_window, qtbot, tmp_path, monkeypatch,
+                                                  opened, no_dialogs):
+    folder = tmp_path / "summaries"
+    monkeypatch.setattr(ask, "folder_path", lambda *a, **k: str(folder))
+    monkeypatch.setattr(ask, "confirm", lambda *a: False)  # do not open the folder
+    jobs = []
+    real = actions_exports.run_job
+    monkeypatch.setattr(actions_exports, "run_job",
+                        lambda *a, **k: jobs.append(real(*a, **k)) or jobs[-1])
+    action(open_window, "&Assessment summaries…").trigger()
+    with qtbot.waitSignal(jobs[0].finished, timeout=30000):
+        pass
+    assert len(list(folder.glob("*.pdf"))) == 2
+    assert opened == []
+    assert no_dialogs == []
+
+
+def test_cancel_leaves_no_file(open_window, qtbot, tmp_path, monkeypatch, opened):
+    target = tmp_path / "pack.xlsx"
+    monkeypatch.setattr(ask, "save_path", lambda *a, **k: str(target))
+    monkeypatch.setattr(ask, "confirm", lambda *a: True)
+    job = actions_exports.export(open_window, "xlsx")
+    job.cancel()
+    with qtbot.waitSignal(job.cancelled, timeout=30000):
+        pass
+    assert not target.exists()
+    assert list(tmp_path.glob("*.part")) == []
+    assert opened == []
+
+
+def test_a_refused_export_says_why(open_window, qtbot, tmp_path, monkeypatch, no_dialogs):
+    monkeypatch.setattr(ask, "save_path", lambda *a, **k: str(tmp_path / "no" / "r.pdf"))
+    job = actions_exports.export(open_window, "pdf")
+    with qtbot.waitSignal(job.finished, timeout=30000):
+        pass
+    qtbot.waitUntil(lambda: bool(no_dialogs), timeout=5000)
+    assert "folder does not exist" in no_dialogs[0][1]
