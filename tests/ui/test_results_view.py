@@ -1,0 +1,102 @@
+"""The Results view: ranking, headline, section chart, breakdown, price details, live.
+
+Worked by hand on tests/data/example.json (NPV basis at 3.5% over 5 years):
+- effective weights: Q1 60 x 25/100 = 15, Q2 60 x 75/100 = 45, P 40;
+- B2: Q1 4 (E1 only: E2 has a conflict) -> 4/5 x 15 = 12; Q2 2 -> 2/5 x 45 = 18;
+  B2 is the cheaper bid, so its price fraction is 1 -> 40 points; total 70;
+- B1: Q1 mean of 3 and 5 = 4 -> 12; Q2 consensus 4 -> 36; quality 48; price
+  c_min/c = NPV(B2)/NPV(B1) < 1, so B1 wins on quality.
+Changing E2's B1/Q1 score from 5 to 1 makes the mean 2: Q1 gives 6 points, 6 fewer.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+
+@pytest.fixture
+def view(qtbot, document):
+    from ui.views.results import ResultsView
+
+    v = ResultsView(document)
+    qtbot.addWidget(v)
+    v.resize(1300, 800)
+    v.show()
+    return v
+
+
+def row_of(view, bid):
+    m = view.ranking_model
+    return m.row_of(lambda r: r["id"] == bid)
+
+
+def cell(view, bid, title):
+    m = view.ranking_model
+    col = next(i for i, c in enumerate(m.columns) if c.title == title)
+    return m.index(row_of(view, bid), col).data()
+
+
+def test_ranking_and_headline(view, qtmodeltester):
+    qtmodeltester.check(view.ranking_model)
+    assert [r["id"] for r in view.ranking_model.rows] == ["B1", "B2"]
+    assert cell(view, "B2", "Total") == "70.00"
+    assert cell(view, "B2", "Quality") == "30.00"
+    assert cell(view, "B2", "Price") == "40.00"
+    assert cell(view, "B1", "Quality") == "48.00"
+    assert cell(view, "B1", "Rank") == "1"
+    assert cell(view, "B1", "Status") == "Ranked"
+    assert view.ranking_model.headerData(8, Qt.Orientation.Horizontal) == "NPV"
+    b1 = view.document.results().bid_json(0)
+    assert view.headline.text().startswith(f"Winner: B1 Example Suite Ltd with "
+                                           f"{b1['total']:.2f} points")
+    assert f"{b1['total'] - 70:.2f} ahead of B2 Small Co (70.00)" in view.headline.text()
+
+
+def test_a_changed_score_updates_the_table_at_once(view):
+    doc = view.document
+    before = float(cell(view, "B1", "Total"))
+    doc.set_score("E2", "B1", "Q1", 1)
+    assert float(cell(view, "B1", "Total")) == pytest.approx(before - 6, abs=0.006)
+    assert [r["id"] for r in view.ranking_model.rows] == ["B2", "B1"]
+    assert view.headline.text().startswith("Winner: B2 Small Co with 70.00 points")
+    doc.undo_stack.undo()
+    assert cell(view, "B1", "Total") == f"{before:.2f}"
+
+
+def test_excluded_bid_shows_reasons_and_no_rank(view):
+    doc = view.document
+    doc.set_gateway("B2", "G1", False, "no certificate")
+    assert cell(view, "B2", "Status") == "Excluded"
+    assert cell(view, "B2", "Rank") == "–"
+    assert "failed the gateway G1 (Cyber Essentials Plus)" in cell(view, "B2", "Reasons")
+    assert "1 bid not ranked" in view.headline.text()
+
+
+def test_chart_has_one_set_per_top_level_section(view):
+    sets = view.series.barSets()
+    assert [s.label() for s in sets] == ["Q Quality", "P Whole-life cost"]
+    assert all(s.count() == 2 for s in sets)  # one value per ranked bid
+    # rank 1 is drawn on top: the last category of a horizontal bar chart
+    assert sets[0].at(1) == pytest.approx(48.0)  # B1's quality
+    assert sets[0].at(0) == pytest.approx(30.0)  # B2's quality
+    assert sets[1].at(0) == pytest.approx(40.0)
+
+
+def test_breakdown_and_price_details_of_the_selected_bid(view, qtmodeltester):
+    view.select("B2")
+    m = view.breakdown_model
+    qtmodeltester.check(m)
+    rows = [[m.index(r, c).data() for c in range(m.columnCount())] for r in range(m.rowCount())]
+    assert rows == [
+        ["Q1 Fit without customisation", "Quality", "15.00%", "4", "12.00"],
+        ["Q2 Exit", "Quality", "45.00%", "2", "18.00"],
+        ["P Whole-life cost", "", "40.00%", "1.0000", "40.00"],
+    ]
+    assert "B2 Small Co" in view.breakdown_title.text()
+    p = view.price_model
+    qtmodeltester.check(p)
+    assert p.index(0, 3).data() == "1.0000"
+    assert "net present value (NPV) at a discount rate of 3.5%" in view.price_label.text()
+    assert "(c_min)" in view.price_label.text()
+    assert "(B2 Small Co)" in view.price_label.text()

@@ -1,0 +1,301 @@
+"""Results: the ranking with each bid's status and reasons, section totals as a chart,
+the selected bid's per-criterion breakdown, and how price was scored.
+
+Every figure comes from `Document.results()` (the engine's `Results` and its
+`bid_json`), the same numbers as `procure-desk results --json`; nothing is scored
+here. The view listens to every kind of change, so it is current whenever shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+from procure_desk import interchange
+
+from ..document import KINDS, Document
+from ..table_model import RIGHT, Column, RecordTableModel
+from .base import View
+from .bids import make_table
+from .money import money
+from .scale import one_line, score_text
+
+Record = dict[str, Any]
+FORMULA_LABELS = {"lowest_relative": "lowest price / this price",
+                  "linear_deviation": "1 - (this price - lowest) / lowest"}
+STATUS_LABELS = {"ranked": "Ranked", "excluded": "Excluded", "incomplete": "Incomplete",
+                 "withdrawn": "Withdrawn"}
+
+
+def points(x: float | None) -> str:
+    return "" if x is None else f"{x:.2f}"
+
+
+class ResultsView(View):
+    title = "Results"
+    interests = KINDS
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(document, parent)
+        self.basis = "npv"
+        self.currency = "GBP"
+        cur = lambda: self.currency  # noqa: E731
+        self.ranking_model = RecordTableModel([
+            Column("Rank", lambda r: r["rank"] or "–", align=RIGHT),
+            Column("Bid", lambda r: r["id"]),
+            Column("Supplier", lambda r: one_line(r["supplier"], 80),
+                   tooltip=lambda r: r["supplier"]),
+            Column("Option type", lambda r: interchange.OPTION_TYPE_LABELS.get(
+                r["option_type"], r["option_type"])),
+            Column("Status", lambda r: STATUS_LABELS.get(r["status"], r["status"])),
+            Column("Total", lambda r: points(r["total"]), align=RIGHT,
+                   header_tip="Quality plus price, out of 100"),
+            Column("Quality", lambda r: points(r["quality"]), align=RIGHT,
+                   header_tip="Points from the scored criteria"),
+            Column("Price", lambda r: points(r["price"]), align=RIGHT,
+                   header_tip="Points from the price criteria"),
+            Column("NPV", lambda r: money(r[self.basis], cur()), align=RIGHT),
+            Column("Reasons", lambda r: "; ".join(r["reasons"]),
+                   tooltip=lambda r: "\n".join(r["reasons"]) or None,
+                   header_tip="Why a bid is not ranked"),
+        ], self)
+        self.table = make_table(self.ranking_model, "Ranking")
+        for col, width in enumerate((50, 50, 260, 150, 90, 70, 70, 70, 110)):
+            self.table.setColumnWidth(col, width)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_bid())
+
+        self.headline = QLabel()
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline.setWordWrap(True)
+        self.headline.setAccessibleName("Winner")
+        font = self.headline.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.headline.setFont(font)
+
+        self.chart = QChart()
+        self.chart.setTitle("Points by section, ranked bids")
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart.setMargins(QMargins(4, 4, 4, 4))
+        self.chart_view = QChartView(self.chart)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setAccessibleName("Points by section chart")
+        self.chart_view.setMinimumWidth(360)
+        self.series: QHorizontalStackedBarSeries | None = None
+
+        self.breakdown_title = QLabel()
+        self.breakdown_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.breakdown_model = RecordTableModel([
+            Column("Criterion", lambda r: f"{r['id']} {one_line(r['name'], 60)}",
+                   tooltip=lambda r: r["name"]),
+            Column("Section", lambda r: one_line(r["section"], 30)),
+            Column("Weight", lambda r: f"{r['weight']:.2f}%", align=RIGHT,
+                   header_tip="Effective weight: its share of the 100 points"),
+            Column("Score", lambda r: r["score_text"], align=RIGHT,
+                   header_tip="Final score (consensus, else the mean), or the price "
+                              "fraction"),
+            Column("Points", lambda r: points(r["contribution"]), align=RIGHT,
+                   header_tip="Contribution to the total"),
+        ], self)
+        self.breakdown = make_table(self.breakdown_model, "Breakdown of the selected bid")
+        for col, width in enumerate((300, 160, 70, 80)):
+            self.breakdown.setColumnWidth(col, width)
+        self.price_label = QLabel()
+        self.price_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.price_label.setWordWrap(True)
+        self.price_label.setAccessibleName("Price details")
+        self.price_model = RecordTableModel([
+            Column("Price criterion", lambda r: f"{r['id']} {one_line(r['name'], 50)}"),
+            Column("Formula", lambda r: FORMULA_LABELS.get(r["formula"], r["formula"])),
+            Column("Weight", lambda r: f"{r['weight']:.2f}%", align=RIGHT),
+            Column("Fraction", lambda r: "" if r["fraction"] is None
+                   else f"{r['fraction']:.4f}", align=RIGHT),
+            Column("Points", lambda r: points(r["contribution"]), align=RIGHT),
+        ], self)
+        self.price_table = make_table(self.price_model, "Price scoring of the selected bid")
+        for col, width in enumerate((240, 230, 70, 80)):
+            self.price_table.setColumnWidth(col, width)
+        self.price_table.setMaximumHeight(self.fontMetrics().height() * 6)
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.breakdown_title)
+        rl.addWidget(self.breakdown, 1)
+        rl.addWidget(self.price_label)
+        rl.addWidget(self.price_table)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(self.chart_view)
+        lower.addWidget(right)
+        lower.setSizes([520, 680])
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(lower)
+        splitter.setSizes([300, 480])
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Results</h2>"))
+        layout.addWidget(self.headline)
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    # ---- refresh -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        current = self.current_bid()
+        res = self.document.results()
+        ev = self.document.doc()["evaluation"]
+        self.basis = ev["appraisal"]["cost_basis"]
+        self.currency = ev["currency"]
+        self.ranking_model.columns[8].title = self.basis.upper()
+        self.ranking_model.columns[8].header_tip = (
+            "Net present value of the costs (the price basis)" if self.basis == "npv"
+            else "Whole-life cost (the price basis)")
+        bids = [res.bid_json(i) for i in range(len(res.snap.bid_ids))]
+        order = [bids[i] for i in res.ranking]
+        order += [b for b in bids if b["rank"] is None]
+        self.ranking_model.set_rows(order)
+        self._headline(res.winner, order)
+        self._chart(order, res.snap)
+        row = self.ranking_model.row_of(lambda r: r["id"] == current) if current else -1
+        if self.ranking_model.rows:
+            self.table.selectRow(row if row >= 0 else 0)
+        self._show_bid()
+
+    def _headline(self, winner: str | None, order: list[Record]) -> None:
+        ranked = [b for b in order if b["rank"] is not None]
+        if winner is None or not ranked:
+            waiting = {s: sum(1 for b in order if b["status"] == s)
+                       for s in ("incomplete", "excluded")}
+            self.headline.setText(
+                "No bid can be ranked yet: "
+                f"{waiting['incomplete']} incomplete, {waiting['excluded']} excluded. "
+                "The reasons are in the table." if order else "No bids yet.")
+            return
+        w = ranked[0]
+        text = (f"Winner: {w['id']} {one_line(w['supplier'], 60)} with "
+                f"{points(w['total'])} points")
+        if len(ranked) > 1:
+            r = ranked[1]
+            text += (f", {points(w['total'] - r['total'])} ahead of {r['id']} "
+                     f"{one_line(r['supplier'], 60)} ({points(r['total'])})")
+        else:
+            text += ", the only ranked bid"
+        not_ranked = len(order) - len(ranked)
+        if not_ranked:
+            text += f". {not_ranked} bid{'s' if not_ranked > 1 else ''} not ranked"
+        self.headline.setText(text + ".")
+
+    def _chart(self, order: list[Record], snap: Any) -> None:
+        """One bar set per top-level section, one category per ranked bid (rank 1 on top)."""
+        chart = self.chart
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        parent = {c["id"]: c.get("parent") for c in snap.criteria}
+        tops = [s for s in snap.section_ids if parent.get(s) is None]
+        ranked = [b for b in order if b["rank"] is not None][::-1]
+        series = QHorizontalStackedBarSeries()
+        for sid in tops:
+            bar = QBarSet(one_line(f"{sid} {snap.names.get(sid, sid)}", 40))
+            bar.append([float(b["sections"].get(sid) or 0.0) for b in ranked])
+            series.append(bar)
+        series.setBarWidth(0.7)
+        chart.addSeries(series)
+        self.series = series
+        cats = QBarCategoryAxis()
+        cats.append([f"{b['rank']}. {b['id']} {one_line(b['supplier'], 18)}" for b in ranked])
+        values = QValueAxis()
+        values.setRange(0, 100)
+        values.setLabelFormat("%d")
+        values.setTitleText("points of 100")
+        chart.addAxis(cats, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(cats)
+        series.attachAxis(values)
+        pal = self.palette()
+        text = pal.color(QPalette.ColorRole.WindowText)
+        chart.setBackgroundBrush(pal.brush(QPalette.ColorRole.Base))
+        chart.setTitleBrush(text)
+        chart.legend().setLabelColor(text)
+        for axis in (cats, values):
+            axis.setLabelsColor(text)
+            axis.setTitleBrush(text)
+
+    def current_bid(self) -> str | None:
+        i = self.table.currentIndex().row()
+        rows = self.ranking_model.rows
+        return rows[i]["id"] if 0 <= i < len(rows) else None
+
+    def select(self, bid: str) -> None:
+        self.table.selectRow(self.ranking_model.row_of(lambda r: r["id"] == bid))
+
+    # ---- the selected bid ------------------------------------------------------------
+    def _show_bid(self) -> None:
+        i = self.table.currentIndex().row()
+        rows = self.ranking_model.rows
+        if not 0 <= i < len(rows):
+            self.breakdown_title.setText("Select a bid to see its points by criterion.")
+            self.breakdown_model.set_rows([])
+            self.price_model.set_rows([])
+            self.price_label.setText("")
+            return
+        b = rows[i]
+        snap = self.document.results().snap
+        crit = {c["id"]: c for c in snap.criteria}
+
+        def top(cid: str) -> str:
+            node = cid
+            while crit[node].get("parent"):
+                node = crit[node]["parent"]
+            return crit[node]["name"] if node != cid else ""
+
+        status = STATUS_LABELS.get(b["status"], b["status"]).lower()
+        self.breakdown_title.setText(
+            f"Points by criterion: {b['id']} {one_line(b['supplier'], 80)} ({status}"
+            + (f", rank {b['rank']}, total {points(b['total'])}" if b["rank"] else "") + ")")
+        breakdown, prices = [], []
+        for cid, got in b["criteria"].items():
+            c = crit[cid]
+            row = {"id": cid, "name": c["name"], "section": top(cid),
+                   "weight": snap.eff.get(cid, 0.0), "contribution": got["contribution"]}
+            if c["kind"] == "price":
+                row["score_text"] = "" if got["score"] is None else f"{got['score']:.4f}"
+                prices.append({**row, "fraction": got["score"],
+                               "formula": c.get("formula") or "lowest_relative"})
+            else:
+                row["score_text"] = "missing" if got["score"] is None else (
+                    f"{got['score']:.2f}".rstrip("0").rstrip("."))
+            breakdown.append(row)
+        self.breakdown_model.set_rows(breakdown)
+        self.price_model.set_rows(prices)
+        self.price_label.setText(self._price_text(b, rows))
+
+    def _price_text(self, b: Record, rows: list[Record]) -> str:
+        ev = self.document.doc()["evaluation"]
+        ap = ev["appraisal"]
+        basis = ("net present value (NPV) at a discount rate of "
+                 f"{score_text(round(ap['discount_rate'] * 100, 6))}%"
+                 if self.basis == "npv" else "whole-life cost (WLC)")
+        eligible = [r for r in rows if r["status"] not in ("excluded", "withdrawn")]
+        text = f"Price is scored on the {basis} over {ap['years']} years."
+        if eligible:
+            low = min(eligible, key=lambda r: r[self.basis])
+            lowest = money(low[self.basis], self.currency)
+            text += (f" Lowest among bids not excluded (c_min): {lowest}"
+                     f" ({low['id']} {one_line(low['supplier'], 40)}).")
+        text += f" This bid: {money(b[self.basis], self.currency)}"
+        if b["status"] == "excluded":
+            text += ", excluded, so it gets no price points."
+        else:
+            text += "."
+        return text
