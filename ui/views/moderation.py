@@ -160,7 +160,7 @@ class ModerationModel(QAbstractTableModel):
         if section < len(FIXED) + ne:
             e = self.evaluators[section - len(FIXED)]
             if role == Qt.ItemDataRole.DisplayRole:
-                return e["id"]
+                return f"{e['id']}\n{one_line(e['name'], 10)}"
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"{e['id']} {one_line(e['name'], 80)}: {one_line(e['role'], 80)}"
             return None
@@ -326,7 +326,7 @@ class ModerationView(View):
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([820, 420])
+        splitter.setSizes([880, 360])
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Moderation</h2>"))
         layout.addLayout(top)
@@ -356,10 +356,11 @@ class ModerationView(View):
 
     def _size_columns(self) -> None:
         fm = self.fontMetrics()
-        widths = [fm.horizontalAdvance("B00 " + "M" * 14) + 24,
-                  fm.horizontalAdvance("Q00 " + "M" * 18)]
-        widths += [max(48, fm.horizontalAdvance("conflict") + 16)] * len(self.model.evaluators)
-        widths += [64, 64, 84]
+        widths = [180, 185]
+        widths += [max(fm.horizontalAdvance("conflict"),
+                       fm.horizontalAdvance(one_line(e["name"], 10))) + 28
+                   for e in self.model.evaluators]
+        widths += [56, 50, 76]
         for col, w in enumerate(widths):
             self.table.setColumnWidth(col, w)
 

@@ -20,7 +20,7 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QPainter, QPalette
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from procure_desk import interchange
 
@@ -36,6 +36,15 @@ FORMULA_LABELS = {"lowest_relative": "lowest price / this price",
                   "linear_deviation": "1 - (this price - lowest) / lowest"}
 STATUS_LABELS = {"ranked": "Ranked", "excluded": "Excluded", "incomplete": "Incomplete",
                  "withdrawn": "Withdrawn"}
+
+
+def stretch_first(view: QTableView, widths: tuple[int, ...]) -> None:
+    """The first column takes the spare width, so the figures on the right stay in view."""
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    for col, width in enumerate(widths):
+        view.setColumnWidth(col, width)
+    header.setSectionResizeMode(0, header.ResizeMode.Stretch)
 
 
 def points(x: float | None) -> str:
@@ -109,8 +118,7 @@ class ResultsView(View):
                    header_tip="Contribution to the total"),
         ], self)
         self.breakdown = make_table(self.breakdown_model, "Breakdown of the selected bid")
-        for col, width in enumerate((300, 160, 70, 80)):
-            self.breakdown.setColumnWidth(col, width)
+        stretch_first(self.breakdown, (300, 150, 70, 64, 64))
         self.price_label = QLabel()
         self.price_label.setTextFormat(Qt.TextFormat.PlainText)
         self.price_label.setWordWrap(True)
@@ -124,8 +132,7 @@ class ResultsView(View):
             Column("Points", lambda r: points(r["contribution"]), align=RIGHT),
         ], self)
         self.price_table = make_table(self.price_model, "Price scoring of the selected bid")
-        for col, width in enumerate((240, 230, 70, 80)):
-            self.price_table.setColumnWidth(col, width)
+        stretch_first(self.price_table, (220, 230, 70, 70, 64))
         self.price_table.setMaximumHeight(self.fontMetrics().height() * 6)
 
         right = QWidget()
@@ -143,6 +150,7 @@ class ResultsView(View):
         splitter.addWidget(self.table)
         splitter.addWidget(lower)
         splitter.setSizes([300, 480])
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Results</h2>"))
         layout.addWidget(self.headline)
@@ -164,12 +172,21 @@ class ResultsView(View):
         order = [bids[i] for i in res.ranking]
         order += [b for b in bids if b["rank"] is None]
         self.ranking_model.set_rows(order)
+        self._fit_ranking(len(order))
         self._headline(res.winner, order)
         self._chart(order, res.snap)
         row = self.ranking_model.row_of(lambda r: r["id"] == current) if current else -1
         if self.ranking_model.rows:
             self.table.selectRow(row if row >= 0 else 0)
         self._show_bid()
+
+    def _fit_ranking(self, n: int) -> None:
+        """The ranking takes the height of its rows (up to 12), the rest goes below."""
+        total = sum(self.splitter.sizes())
+        want = (min(max(n, 3), 12) * self.table.verticalHeader().defaultSectionSize()
+                + self.table.horizontalHeader().height() + 4)
+        if total > want + 200:
+            self.splitter.setSizes([want, total - want])
 
     def _headline(self, winner: str | None, order: list[Record]) -> None:
         ranked = [b for b in order if b["rank"] is not None]

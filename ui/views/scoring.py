@@ -281,7 +281,7 @@ class ScoreTable(QTableView):
         vh.setDefaultSectionSize(self.fontMetrics().height() + 12)
         hh = self.horizontalHeader()
         hh.setSectionResizeMode(hh.ResizeMode.Fixed)
-        hh.setDefaultSectionSize(max(58, self.fontMetrics().horizontalAdvance("00.0%") + 24))
+        hh.setDefaultSectionSize(max(52, self.fontMetrics().horizontalAdvance("00.0%") + 16))
         hh.setDefaultAlignment(CENTER)
 
     def single_key(self) -> bool:
@@ -403,7 +403,7 @@ class ScoringView(View):
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([760, 460])
+        splitter.setSizes([820, 400])
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Scoring</h2>"))
         layout.addLayout(top)
