@@ -80,7 +80,7 @@ class Kit:
                                  spaceBefore=6, spaceAfter=8)
         self.h2 = ParagraphStyle("pd-h2", parent=ss["Heading2"], fontName=bold, fontSize=12,
                                  leading=15, textColor=colors.HexColor("#1F4E79"),
-                                 spaceBefore=10, spaceAfter=4)
+                                 spaceBefore=10, spaceAfter=4, keepWithNext=1)
         self.title = ParagraphStyle("pd-title", parent=self.h1, fontSize=24, leading=30,
                                     spaceAfter=14)
         self.font, self.bold = font, bold

@@ -193,11 +193,11 @@ def build_summary_story(src: Source, bid_id: str) -> list[Any]:
         story.append(kit.p(f"{c['id']} {c['name']}", kit.h2))
         if c["id"] in cons:
             k = cons[c["id"]]
-            story.append(kit.m(f"<b>Agreed at moderation ({k['score']:g}):</b> "
+            story.append(kit.m(f"<b>Agreed at moderation (score {k['score']:g}):</b> "
                                f"{para(k['rationale'])}"))
         elif comments.get(c["id"]):
             for n, (_, score, text) in enumerate(sorted(comments[c["id"]]), start=1):
-                story.append(kit.m(f"<b>Evaluator {n} ({score:g}):</b> "
+                story.append(kit.m(f"<b>Evaluator {n} (score {score:g}):</b> "
                                    f"{para(text) if text else '<i>no comment recorded</i>'}"))
         else:
             story.append(kit.m("<i>No score has been recorded for this criterion.</i>"))
