@@ -70,13 +70,3 @@ def demo_step(folder: Path, pdesk: Path, force: bool) -> Iterator[str]:
                           pdf=folder / "evaluation-report.pdf",
                           summaries=folder / "assessment-summaries",
                           ocds=folder / "ocds-release.json", force=force)
-
-
-def _register_demo() -> None:
-    from .demo import DEMO_STEPS
-
-    if demo_step not in DEMO_STEPS:
-        DEMO_STEPS.append(demo_step)
-
-
-_register_demo()

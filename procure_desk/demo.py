@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import BadInput
 from .paths import SAMPLE_TENDER
 
-# Later steps (bid workbooks, evidence exports) add themselves here: each takes
-# (folder, evaluation file path, force) and yields lines to report.
-DEMO_STEPS: list[Callable[[Path, Path, bool], Iterator[str]]] = []
+Step = Callable[[Path, Path, bool], Iterator[str]]
+
+# What the demo does after building the file, in order: each step takes (folder,
+# evaluation file, force) and yields lines to report. Named as "module:function"
+# so that the heavy libraries behind them load only when the demo runs.
+DEMO_STEPS: list[str | Step] = [
+    "procure_desk.workbooks.demo_step:workbooks_step",
+    "procure_desk.cli_exports:demo_step",
+]
+
+
+def _resolve(step: str | Step) -> Step:
+    if callable(step):
+        return step
+    module, _, name = step.partition(":")
+    fn: Step = getattr(importlib.import_module(module), name)
+    return fn
 
 
 def build_demo(folder: Path, *, force: bool = False, actor: str | None = None
@@ -24,7 +39,5 @@ def build_demo(folder: Path, *, force: bool = False, actor: str | None = None
     with import_json(SAMPLE_TENDER, target, force=force, actor=actor or "demo") as ef:
         doc = ef.document()
     yield f"Built {target}: {len(doc['bids'])} bids, {len(doc['scores'])} scores"
-    from . import cli_exports  # noqa: F401  (adds the evidence step, after the others)
-    from .workbooks import demo_step  # noqa: F401  (bid template, sample bids, scoring sheets)
     for step in DEMO_STEPS:
-        yield from step(folder, target, force)
+        yield from _resolve(step)(folder, target, force)

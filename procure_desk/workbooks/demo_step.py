@@ -14,7 +14,6 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..demo import DEMO_STEPS
 from ..errors import BadInput, Problem
 from ..paths import SAMPLE_BIDS
 
@@ -61,6 +60,3 @@ def workbooks_step(folder: Path, pdesk: Path, force: bool) -> Iterator[str]:
         written = write_scoring_sheets(ef, folder / "scoring-sheets", actor="demo",
                                        force=force)
     yield f"Wrote {len(written)} scoring sheets to {folder / 'scoring-sheets'}"
-
-
-DEMO_STEPS.append(workbooks_step)
