@@ -81,7 +81,8 @@ def analysis_text(doc: dict[str, Any], data: dict[str, Any]) -> str:
     for e in data["switching"]:
         lines.append(f"  {_clip(e['node'] + ' ' + e['name'], 28):<28} {_pct(e['weight']):>7} "
                      f"{_pct(e['holds_from']):>10} {_pct(e['holds_to']):>7}  "
-                     f"{who(e['winner_below']):<26} {who(e['winner_above']):<26}")
+                     f"{_clip(who(e['winner_below']), 26):<26} "
+                     f"{_clip(who(e['winner_above']), 26):<26}")
 
     lines += ["", "Price formula:"]
     for f, w in data["formulas"].items():
