@@ -164,7 +164,9 @@ def test_scores_off_the_scale_are_refused(exported, capsys, score, message):
 def test_tampered_identifiers_are_refused(exported, capsys):
     path, folder = exported
     wb = load_workbook(folder / E1_SHEET)
-    wb["Identifiers"]["B12"] = "B2"  # the first row now claims another bid
+    ids = wb["Identifiers"]
+    assert ids["A12"].value.startswith('[["B1","Q1"]')  # the row map
+    ids["A12"] = ids["A12"].value.replace('[["B1","Q1"]', '[["B2","Q1"]', 1)
     wb.save(folder / "tampered.xlsx")
     err = refused(path, [folder / "tampered.xlsx"], capsys)
     assert "tampered.xlsx, Identifiers: its hidden identifiers were changed" in err

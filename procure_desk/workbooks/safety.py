@@ -87,7 +87,7 @@ class Grid:
     label: str
     sheet: str
     rows: list[tuple[Any, ...]]
-    formulas: set[tuple[int, int]] = field(default_factory=set)
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # formulas with no value
 
     def value(self, row: int, col: int) -> Any:
         if row < 1 or row > len(self.rows):
@@ -113,7 +113,6 @@ class SafeWorkbook:
         self.label = label
         self.limits = limits
         self._scans = scans
-        self._formula_wb: Any = None
         try:
             self._wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
         except Exception as exc:  # openpyxl's errors are many and undocumented
@@ -139,76 +138,35 @@ class SafeWorkbook:
         if sheet not in self._wb.sheetnames:
             raise BadInput.one(self.label, f"has no sheet named {sheet!r}")
         ws = self._wb[sheet]
-        scan = self._scans.get(getattr(ws, "_worksheet_path", ""), SheetScan(has_formulas=True))
+        part = str(getattr(ws, "_worksheet_path", "")).lstrip("/")
+        scan = self._scans.get(part)
+        if scan is None:
+            raise BadInput.one(f"{self.label}, {sheet}", "its worksheet part could not be found")
         if scan.max_row > nrows:
             raise BadInput.one(
                 f"{self.label}, {sheet}",
                 f"the sheet reaches row {scan.max_row:,} (in its cells, dimension or merged "
                 f"ranges), far beyond any real workbook of this kind (at most {nrows:,} rows "
                 "are read); refused")
-        rows: list[tuple[Any, ...]] = []
-        # one row past the bound tells whether the sheet holds more than we read
-        for r, row in enumerate(ws.iter_rows(min_row=1, max_row=nrows + 1, max_col=ncols + 1,
-                                             values_only=True), start=1):
-            if r > nrows:
-                if any(v is not None for v in row):
-                    raise BadInput.one(
-                        f"{self.label}, {sheet}",
-                        f"the sheet holds more than {nrows:,} rows, far more than any real "
-                        "workbook of this kind; refused")
-                break
-            if len(row) > ncols and row[ncols] is not None:
-                raise BadInput.one(
-                    f"{self.label}, {sheet}!{cell_name(r, ncols + 1)}",
-                    f"the sheet is wider than {ncols} columns, far wider than any real "
-                    "workbook of this kind; refused")
-            rows.append(tuple(row[:ncols]))
-        while rows and all(v is None for v in rows[-1]):
-            rows.pop()
-        grid = Grid(self.label, sheet, rows)
-        if scan.has_formulas:
-            self._check_formulas(grid, ws.title, len(rows), ncols)
+        strings = getattr(ws, "_shared_strings", None) or []
+        grid = Grid(self.label, sheet, [])
+        with zipfile.ZipFile(self.path) as zf, zf.open(part) as src:
+            _read_cells(src, grid, strings, nrows, ncols)
+        if grid.formulas:
+            raise BadInput([Problem(grid.where(r, c),
+                                    "holds a formula, not a value (formulas are never "
+                                    "calculated here; type the value itself)")
+                            for r, c in sorted(grid.formulas)])
         return grid
 
-    def _check_formulas(self, grid: Grid, sheet: str, nrows: int, ncols: int) -> None:
-        """Formula cells keep their cached value; one without is refused, never evaluated."""
-        if nrows == 0:
-            return
-        from openpyxl import load_workbook
-
-        if self._formula_wb is None:
-            self._formula_wb = load_workbook(self.path, read_only=True, data_only=False,
-                                             keep_links=False)
-        ws = self._formula_wb[sheet]
-        problems: list[Problem] = []
-        for r, row in enumerate(ws.iter_rows(min_row=1, max_row=nrows, max_col=ncols,
-                                             values_only=True), start=1):
-            for c, v in enumerate(row, start=1):
-                if (isinstance(v, str) and v.startswith("=")) or _is_formula_object(v):
-                    grid.formulas.add((r, c))
-                    if grid.value(r, c) is None:
-                        problems.append(Problem(
-                            grid.where(r, c),
-                            "holds a formula, not a value (formulas are never calculated "
-                            "here; type the value itself)"))
-        if problems:
-            raise BadInput(problems)
-
     def close(self) -> None:
-        for wb in (self._wb, self._formula_wb):
-            if wb is not None:
-                wb.close()
+        self._wb.close()
 
     def __enter__(self) -> SafeWorkbook:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _is_formula_object(v: Any) -> bool:
-    # array and data-table formulas come back as objects, not strings
-    return type(v).__name__ in ("ArrayFormula", "DataTableFormula")
 
 
 def _short(exc: Exception) -> str:
@@ -411,3 +369,146 @@ def _claim(scan: SheetScan, ref: bytes) -> None:
 def _chunks(f: Any, size: int = 1 << 20) -> Iterator[bytes]:
     while chunk := f.read(size):
         yield chunk
+
+
+class _Wide(Exception):  # noqa: N818 - a signal, not an error
+    def __init__(self, row: int, col: int) -> None:
+        self.row, self.col = row, col
+
+
+def _refuse_dtd(*args: Any) -> None:
+    raise BadInput.one("", "a document type declaration or entity inside a worksheet")
+
+
+def _read_cells(src: Any, grid: Grid, strings: list[Any], nrows: int, ncols: int) -> None:
+    """Stream a worksheet's cells with expat: values only, within the bounds.
+
+    The part's prologue was already checked through defusedxml (no DTD, no
+    entities); the handlers below refuse them again in case one slips in. The
+    value of a formula cell is its cached <v>; a formula without one is
+    recorded in grid.formulas. Dates stay as the numbers Excel stores.
+    """
+    from xml.parsers import expat
+
+    rows: dict[int, dict[int, Any]] = {}
+    row = col = 0
+    ctype = "n"
+    formula = in_rph = False
+    v: str | None = None
+    text: str | None = None
+    buf: list[str] | None = None
+    cols: dict[str, int] = {}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal row, col, ctype, formula, v, text, buf, in_rph
+        if ":" in name:
+            name = name[name.index(":") + 1:]
+        if name == "c":
+            ref = attrs.get("r")
+            if ref:
+                letters = ref.rstrip("0123456789").lstrip("$").rstrip("$")
+                n = cols.get(letters)
+                if n is None:
+                    n = cols[letters] = _col_number(letters.encode()) if letters else col + 1
+                col = n
+            else:
+                col += 1
+            ctype = attrs.get("t", "n")
+            formula = False
+            v = text = None
+        elif name == "v":
+            buf = []
+        elif name == "t":
+            if not in_rph:
+                buf = []
+        elif name == "row":
+            r = attrs.get("r")
+            row = int(r) if r and r.isdigit() else row + 1
+            col = 0
+            if row > nrows:
+                raise _Stop
+        elif name == "f":
+            formula = True
+        elif name == "rPh":
+            in_rph = True
+
+    def chars(data: str) -> None:
+        if buf is not None:
+            buf.append(data)
+
+    def end(name: str) -> None:
+        nonlocal v, text, buf, in_rph
+        if ":" in name:
+            name = name[name.index(":") + 1:]
+        if name == "c":
+            value = _cell_value(ctype, v, text, formula, strings)
+            if value is None:
+                if formula and col <= ncols:
+                    grid.formulas.add((row, col))
+            else:
+                if col > ncols:
+                    raise _Wide(row, col)
+                rows.setdefault(row, {})[col] = value
+        elif name == "v":
+            if buf is not None:
+                v = "".join(buf)
+                buf = None
+        elif name == "t":
+            if buf is not None:
+                text = (text or "") + "".join(buf)
+                buf = None
+        elif name == "rPh":
+            in_rph = False
+
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    parser.ExternalEntityRefHandler = _refuse_dtd  # type: ignore[assignment]
+    try:
+        for chunk in _chunks(src, 1 << 16):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Stop:
+        pass
+    except _Wide as exc:
+        raise BadInput.one(grid.where(exc.row, exc.col),
+                           f"the sheet is wider than {ncols} columns, far wider than any real "
+                           "workbook of this kind; refused") from None
+    except expat.ExpatError as exc:
+        raise BadInput.one(f"{grid.label}, {grid.sheet}",
+                           f"is not well-formed XML ({_short(exc)})") from None
+    last = max(rows) if rows else 0
+    grid.rows = [tuple(rows.get(r, {}).get(c) for c in range(1, ncols + 1))
+                 for r in range(1, last + 1)]
+
+
+class _Stop(Exception):  # noqa: N818 - a signal, not an error
+    pass
+
+
+
+
+def _cell_value(t: str, v: str | None, text: str | None, formula: bool,
+                strings: list[Any]) -> Any:
+    if t == "inlineStr":
+        return text if text is not None else v
+    if v is None or (v == "" and formula):  # openpyxl writes formulas with an empty <v>
+        return None
+    if t == "s":
+        try:
+            return str(strings[int(v)])
+        except (ValueError, IndexError):
+            return None
+    if t in ("str", "e", "d"):
+        return v
+    if t == "b":
+        return v.strip() in ("1", "true")
+    try:
+        x = float(v)
+    except ValueError:
+        return v
+    return int(x) if x.is_integer() and abs(x) < 2**53 else x

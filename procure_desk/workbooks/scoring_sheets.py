@@ -39,7 +39,8 @@ INSTRUCTIONS = "Instructions"
 IDS = "Identifiers"
 HEADER_ROW = 4
 FIRST_ROW = HEADER_ROW + 1
-IDS_FIRST = 12  # first row of the row map in the hidden sheet
+IDS_FIRST = 12  # first row of the row map (JSON, in chunks) in the hidden sheet
+IDS_CHUNK = 30_000  # characters per cell (Excel holds at most 32,767)
 HEADERS = ["Bid", "Supplier", "Ref", "Criterion", "Score", "Justification (comment)"]
 SCORE_COL, COMMENT_COL = 5, 6
 SCORE_LIMITS = Limits(max_rows=25_000, max_cols=12)
@@ -233,10 +234,11 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
     for r, (k, v) in enumerate(meta, start=1):
         put(ids.cell(row=r, column=1), k)
         put(ids.cell(row=r, column=2), v)
-    for i, (r, bid, cid) in enumerate(row_map):
-        ids.cell(row=IDS_FIRST + i, column=1, value=r)
-        put(ids.cell(row=IDS_FIRST + i, column=2), bid)
-        put(ids.cell(row=IDS_FIRST + i, column=3), cid)
+    # the row map as compact JSON in a few cells: quick to read back
+    text = json.dumps([[bid, cid] for _, bid, cid in row_map], ensure_ascii=False,
+                      separators=(",", ":"))
+    for i in range(0, max(len(text), 1), IDS_CHUNK):
+        put(ids.cell(row=IDS_FIRST + i // IDS_CHUNK, column=1), text[i:i + IDS_CHUNK])
     ids.sheet_state = "veryHidden"
     protect(ids)
     wb.active = 1
@@ -319,6 +321,23 @@ def _meta(grid: Grid) -> dict[str, Any]:
     return out
 
 
+def _row_map(ids: Grid, n: int) -> list[list[Any]] | None:
+    chunks = []
+    for r in range(IDS_FIRST, ids.n_rows + 1):
+        v = ids.value(r, 1)
+        if not isinstance(v, str):
+            break
+        chunks.append(v)
+    try:
+        pairs = json.loads("".join(chunks) or "[]")
+    except ValueError:
+        return None
+    if (not isinstance(pairs, list) or len(pairs) != n
+            or not all(isinstance(p, list) and len(p) == 2 for p in pairs)):
+        return None
+    return [[FIRST_ROW + i, bid, cid] for i, (bid, cid) in enumerate(pairs)]
+
+
 def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *,
                        label: str | None = None) -> SheetRead:
     """Check one returned sheet against this evaluation; BadInput names every problem."""
@@ -346,8 +365,10 @@ def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *
         if not isinstance(n, int) or n < 0 or n > SCORE_LIMITS.max_rows:
             raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed; "
                                                  "export a new sheet")
-        row_map = [[ids.value(IDS_FIRST + i, 1), ids.value(IDS_FIRST + i, 2),
-                    ids.value(IDS_FIRST + i, 3)] for i in range(n)]
+        row_map = _row_map(ids, n)
+        if row_map is None:
+            raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed; "
+                                                 "export a new sheet")
         smax, step = meta.get("scale max"), meta.get("scale step")
         if meta.get("checksum") != _checksum(key, eid, smax, step, row_map):  # type: ignore[arg-type]
             raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed (the "
