@@ -18,7 +18,7 @@ import time
 import traceback
 from pathlib import Path
 
-from . import analysis, cli_process, exports, recompute, workbooks
+from . import analysis, cli_process, exports, gui, recompute, workbooks
 from .core import REPO_ROOT, Benchmark, BenchmarkError, Context, Row
 from .generate import make_large_evaluation, write_large_evaluation
 from .report import summary, table, write_json
@@ -50,6 +50,7 @@ BENCHMARKS: list[Benchmark] = [
     exports.pdf_report,
     workbooks.import_bid_workbooks,
     workbooks.import_scoring_sheets,
+    gui.gui,
 ]
 
 

@@ -100,3 +100,13 @@ def test_breakdown_and_price_details_of_the_selected_bid(view, qtmodeltester):
     assert "net present value (NPV) at a discount rate of 3.5%" in view.price_label.text()
     assert "(c_min)" in view.price_label.text()
     assert "(B2 Small Co)" in view.price_label.text()
+
+
+def test_table_rows_say_what_bid_json_says(view):
+    """The table reads the Results arrays directly (quicker than bid_json per bid);
+    it must agree with bid_json, the results JSON, on every figure it shows."""
+    res = view.document.results()
+    for row in view.ranking_model.rows:
+        expected = res.bid_json(row["_i"])
+        del expected["criteria"]
+        assert {k: row[k] for k in expected} == expected

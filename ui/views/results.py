@@ -8,6 +8,7 @@ here. The view listens to every kind of change, so it is current whenever shown.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCharts import (
@@ -23,6 +24,7 @@ from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from procure_desk import interchange
+from procure_desk.engine import Results
 
 from ..document import KINDS, Document
 from ..table_model import RIGHT, Column, RecordTableModel
@@ -36,6 +38,29 @@ FORMULA_LABELS = {"lowest_relative": "lowest price / this price",
                   "linear_deviation": "1 - (this price - lowest) / lowest"}
 STATUS_LABELS = {"ranked": "Ranked", "excluded": "Excluded", "incomplete": "Incomplete",
                  "withdrawn": "Withdrawn"}
+
+
+def ranking_rows(res: Results) -> list[Record]:
+    """What `Results.bid_json(i)` says of each bid, less the per-criterion detail
+    (read from the same arrays: 60 bids x 100 criteria of dicts per keystroke is
+    time the table does not need). The breakdown uses `bid_json` itself."""
+    snap = res.snap
+
+    def num(x: Any) -> float | None:
+        x = float(x)
+        return None if math.isnan(x) else x
+
+    rows = []
+    for i, bid in enumerate(snap.bids):
+        rows.append({
+            "id": bid["id"], "supplier": bid["supplier"], "option_type": bid["option_type"],
+            "status": res.status[i], "reasons": list(res.reasons[i]), "rank": res.rank[i],
+            "total": num(res.total[i]), "quality": num(res.quality[i]),
+            "price": num(res.price[i]), "wlc": float(snap.wlc[i]), "npv": float(snap.npv[i]),
+            "sections": {sid: num(res.sections[i, k])
+                         for k, sid in enumerate(snap.section_ids)},
+            "_i": i})
+    return rows
 
 
 def stretch_first(view: QTableView, widths: tuple[int, ...]) -> None:
@@ -102,6 +127,7 @@ class ResultsView(View):
         self.chart_view.setAccessibleName("Points by section chart")
         self.chart_view.setMinimumWidth(360)
         self.series: QHorizontalStackedBarSeries | None = None
+        self._chart_shape: tuple[list[str], list[str]] = ([], [])
 
         self.breakdown_title = QLabel()
         self.breakdown_title.setTextFormat(Qt.TextFormat.PlainText)
@@ -168,7 +194,7 @@ class ResultsView(View):
         self.ranking_model.columns[8].header_tip = (
             "Net present value of the costs (the price basis)" if self.basis == "npv"
             else "Whole-life cost (the price basis)")
-        bids = [res.bid_json(i) for i in range(len(res.snap.bid_ids))]
+        bids = ranking_rows(res)
         order = [bids[i] for i in res.ranking]
         order += [b for b in bids if b["rank"] is None]
         self.ranking_model.set_rows(order)
@@ -214,37 +240,48 @@ class ResultsView(View):
 
     def _chart(self, order: list[Record], snap: Any) -> None:
         """One bar set per top-level section, one category per ranked bid (rank 1 on top)."""
+        parent = {c["id"]: c.get("parent") for c in snap.criteria}
+        tops = [s for s in snap.section_ids if parent.get(s) is None]
+        ranked = [b for b in order if b["rank"] is not None][::-1]
+        labels = [one_line(f"{sid} {snap.names.get(sid, sid)}", 40) for sid in tops]
+        cats = [f"{b['rank']}. {b['id']} {one_line(b['supplier'], 18)}" for b in ranked]
+        values = [[float(b["sections"].get(sid) or 0.0) for b in ranked] for sid in tops]
+        if (labels, cats) == self._chart_shape and self.series is not None:
+            # the same bars: change their lengths in place (a typed score's usual case)
+            for bar, vals in zip(self.series.barSets(), values):
+                for k, v in enumerate(vals):
+                    if bar.at(k) != v:
+                        bar.replace(k, v)
+            return
+        self._chart_shape = (labels, cats)
         chart = self.chart
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
-        parent = {c["id"]: c.get("parent") for c in snap.criteria}
-        tops = [s for s in snap.section_ids if parent.get(s) is None]
-        ranked = [b for b in order if b["rank"] is not None][::-1]
         series = QHorizontalStackedBarSeries()
-        for sid in tops:
-            bar = QBarSet(one_line(f"{sid} {snap.names.get(sid, sid)}", 40))
-            bar.append([float(b["sections"].get(sid) or 0.0) for b in ranked])
+        for label, vals in zip(labels, values):
+            bar = QBarSet(label)
+            bar.append(vals)
             series.append(bar)
         series.setBarWidth(0.7)
         chart.addSeries(series)
         self.series = series
-        cats = QBarCategoryAxis()
-        cats.append([f"{b['rank']}. {b['id']} {one_line(b['supplier'], 18)}" for b in ranked])
-        values = QValueAxis()
-        values.setRange(0, 100)
-        values.setLabelFormat("%d")
-        values.setTitleText("points of 100")
-        chart.addAxis(cats, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(cats)
-        series.attachAxis(values)
+        cat_axis = QBarCategoryAxis()
+        cat_axis.append(cats)
+        value_axis = QValueAxis()
+        value_axis.setRange(0, 100)
+        value_axis.setLabelFormat("%d")
+        value_axis.setTitleText("points of 100")
+        chart.addAxis(cat_axis, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(value_axis, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(cat_axis)
+        series.attachAxis(value_axis)
         pal = self.palette()
         text = pal.color(QPalette.ColorRole.WindowText)
         chart.setBackgroundBrush(pal.brush(QPalette.ColorRole.Base))
         chart.setTitleBrush(text)
         chart.legend().setLabelColor(text)
-        for axis in (cats, values):
+        for axis in (cat_axis, value_axis):
             axis.setLabelsColor(text)
             axis.setTitleBrush(text)
 
@@ -281,7 +318,8 @@ class ResultsView(View):
             f"Points by criterion: {b['id']} {one_line(b['supplier'], 80)} ({status}"
             + (f", rank {b['rank']}, total {points(b['total'])}" if b["rank"] else "") + ")")
         breakdown, prices = [], []
-        for cid, got in b["criteria"].items():
+        detail = self.document.results().bid_json(b["_i"])
+        for cid, got in detail["criteria"].items():
             c = crit[cid]
             row = {"id": cid, "name": c["name"], "section": top(cid),
                    "weight": snap.eff.get(cid, 0.0), "contribution": got["contribution"]}

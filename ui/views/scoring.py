@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
@@ -102,30 +103,44 @@ class ScoreGridModel(QAbstractTableModel):
         self.endResetModel()
 
     def _read_scores(self) -> tuple[dict[Key, Record], dict[Key, list[tuple[str, float]]]]:
+        """This evaluator's score records by (bid, criterion), and the others' scores.
+
+        The snapshot's score arrays follow the document's score list, so numpy picks
+        this evaluator's rows without a Python pass over every evaluator's scores; the
+        results need the same snapshot next, so it is built once for both.
+        """
         mine: dict[Key, Record] = {}
         others: dict[Key, list[tuple[str, float]]] = {}
         if self.evaluator is None:
             return mine, others
         eid = self.evaluator["id"]
-        if self.blind:
-            for r in self.document.doc()["scores"]:
+        records = self.document.doc()["scores"]
+        snap = self.document.snapshot()
+        if len(snap.s_eval) != len(records) or eid not in self._eix(snap):
+            for r in records:  # not expected: the arrays always follow the records
                 if r["evaluator"] == eid:
                     mine[(r["bid"], r["criterion"])] = r
         else:
-            for r in self.document.doc()["scores"]:
-                if r["evaluator"] == eid:
-                    mine[(r["bid"], r["criterion"])] = r
-                else:
+            at = np.flatnonzero(snap.s_eval == self._eix(snap)[eid]).tolist()
+            mine = {(r["bid"], r["criterion"]): r for r in map(records.__getitem__, at)}
+        if not self.blind:
+            for r in records:
+                if r["evaluator"] != eid:
                     others.setdefault((r["bid"], r["criterion"]), []).append(
                         (r["evaluator"], r["score"]))
         return mine, others
+
+    @staticmethod
+    def _eix(snap: Any) -> dict[str, int]:
+        return {e["id"]: i for i, e in enumerate(snap.evaluators)}
 
     def update_scores(self) -> None:
         """Re-read the scores and tell the view which cells changed (no reset)."""
         old_mine, old_others = self.mine, self.others
         self.mine, self.others = self._read_scores()
         changed = {k for k in old_mine.keys() | self.mine.keys()
-                   if old_mine.get(k) != self.mine.get(k)}
+                   if old_mine.get(k) is not self.mine.get(k)
+                   and old_mine.get(k) != self.mine.get(k)}
         if not self.blind:
             changed |= {k for k in old_others.keys() | self.others.keys()
                         if old_others.get(k) != self.others.get(k)}
