@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QColor, QFontMetrics, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -53,71 +53,90 @@ TAIL = ("Spread", "Mean", "Consensus", "Rationale")
 class Row:
     """One (bid, scored criterion) pair and what the moderators need to see of it."""
 
-    __slots__ = ("bid", "comments", "consensus", "criterion", "flagged", "i", "j", "mean",
-                 "rationale", "scores", "spread")
+    __slots__ = ("bid", "consensus", "criterion", "flagged", "i", "j", "mean", "rationale",
+                 "scores", "spread")
 
-    def __init__(self, **kw: Any):
-        for k, v in kw.items():
-            setattr(self, k, v)
+    def __init__(self, bid: Record, criterion: Record, i: int, j: int, scores: list[Any],
+                 spread: float | None, mean: float | None, flagged: bool,
+                 consensus: Any, rationale: str):
+        self.bid, self.criterion, self.i, self.j = bid, criterion, i, j
+        self.scores, self.spread, self.mean, self.flagged = scores, spread, mean, flagged
+        self.consensus, self.rationale = consensus, rationale
+
+
+def _num(x: Any) -> float | None:
+    x = float(x)
+    return None if np.isnan(x) else x
 
 
 class ModerationModel(QAbstractTableModel):
     """Rows of (bid, criterion); columns: bid, criterion, one per evaluator, then
-    spread, mean, consensus and rationale. `flagged_only` hides the rest."""
+    spread, mean, consensus and rationale. `flagged_only` hides the rest.
+
+    Rows are kept as indices into the engine's arrays (the evaluators' scores cube,
+    spreads, flags) and turned into `Row`s only when shown, so 6,000 pairs of a large
+    evaluation cost a few numpy calls per refresh, not 6,000 Python records.
+    """
 
     def __init__(self, document: Document, parent: QObject | None = None):
         super().__init__(parent)
         self.document = document
         self.evaluators: list[Record] = []
-        self.all_rows: list[Row] = []
-        self.rows: list[Row] = []
         self.flagged_only = False
         self.threshold: float = 2
+        self.total = 0  # pairs with at least one score
+        self.rows: list[int] = []  # shown pairs, as positions in the arrays below
+        self._pi = np.zeros(0, dtype=np.int64)
+        self._pj = np.zeros(0, dtype=np.int64)
+        self._flag = np.zeros(0, dtype=bool)
+        self._cache: dict[int, Row] = {}
 
     def reload(self) -> None:
         self.beginResetModel()
         doc = self.document.doc()
-        res = self.document.results()
+        self._res = res = self.document.results()
         snap = res.snap
         self.evaluators = doc["evaluators"]
         self.threshold = doc["evaluation"]["moderation"]["spread_flag"]
-        conflicts = {e["id"]: set(e["conflicts"]) for e in self.evaluators}
-        by_pair: dict[tuple[str, str], dict[str, Record]] = {}
-        for r in doc["scores"]:
-            by_pair.setdefault((r["bid"], r["criterion"]), {})[r["evaluator"]] = r
-        consensus = {(c["bid"], c["criterion"]): c for c in doc["consensus"]}
-        bix = {b: i for i, b in enumerate(snap.bid_ids)}
-        cix = {c: j for j, c in enumerate(snap.scored_ids)}
+        self._consensus = {(c["bid"], c["criterion"]): c for c in doc["consensus"]}
         crit = {c["id"]: c for c in doc["criteria"]}
-        bids = {b["id"]: b for b in doc["bids"]}
-        ev = res.scores
-        rows = []
-        # bid order, then criterion order, as the evaluation lists them
-        for (b, c), got in sorted(by_pair.items(), key=lambda kv: (bix.get(kv[0][0], 0),
-                                                                     cix.get(kv[0][1], 0))):
-            if b not in bix or c not in cix:
-                continue
-            i, j = bix[b], cix[c]
-            con = consensus.get((b, c))
-            scores: list[Any] = []
-            for e in self.evaluators:
-                if b in conflicts[e["id"]]:
-                    scores.append("conflict")
-                else:
-                    r = got.get(e["id"])
-                    scores.append(None if r is None else r["score"])
-            rows.append(Row(
-                bid=bids[b], criterion=crit[c], i=i, j=j, scores=scores,
-                comments=[(e, got[e["id"]]) for e in self.evaluators
-                          if e["id"] in got and b not in conflicts[e["id"]]],
-                spread=None if np.isnan(ev.spread[i, j]) else float(ev.spread[i, j]),
-                mean=None if np.isnan(ev.mean[i, j]) else float(ev.mean[i, j]),
-                flagged=bool(ev.flagged[i, j]),
-                consensus=None if con is None else con["score"],
-                rationale="" if con is None else con["rationale"]))
-        self.all_rows = rows
+        self._crit = [crit[c] for c in snap.scored_ids]
+        pairs = np.argwhere(res.scores.count > 0)  # bid order, then criterion order
+        self._pi, self._pj = pairs[:, 0], pairs[:, 1]
+        self._flag = res.scores.flagged[self._pi, self._pj]
+        self.total = len(pairs)
         self._filter()
         self.endResetModel()
+
+    def row(self, n: int) -> Row:
+        """The n-th shown row, built from the arrays on first use."""
+        got = self._cache.get(n)
+        if got is not None:
+            return got
+        k = self.rows[n]
+        i, j = int(self._pi[k]), int(self._pj[k])
+        snap, ev = self._res.snap, self._res.scores
+        scores: list[Any] = []
+        for e in range(len(self.evaluators)):
+            if snap.conflict[e, i]:
+                scores.append("conflict")
+            else:
+                scores.append(_num(snap.cube_val[e, i, j]) if snap.cube_has[e, i, j]
+                              else None)
+        bid, criterion = snap.bids[i], self._crit[j]
+        con = self._consensus.get((bid["id"], criterion["id"]))
+        got = Row(bid, criterion, i, j, scores, _num(ev.spread[i, j]), _num(ev.mean[i, j]),
+                  bool(self._flag[k]), None if con is None else con["score"],
+                  "" if con is None else con["rationale"])
+        self._cache[n] = got
+        return got
+
+    def comments(self, r: Row) -> list[tuple[Record, Record]]:
+        """(evaluator, score record) of each evaluator who scored the pair."""
+        key = (r.bid["id"], r.criterion["id"])
+        got = {s["evaluator"]: s for s in self.document.doc()["scores"]
+               if (s["bid"], s["criterion"]) == key}
+        return [(e, got[e["id"]]) for e in self.evaluators if e["id"] in got]
 
     def set_flagged_only(self, on: bool) -> None:
         self.beginResetModel()
@@ -126,15 +145,20 @@ class ModerationModel(QAbstractTableModel):
         self.endResetModel()
 
     def _filter(self) -> None:
-        self.rows = [r for r in self.all_rows if r.flagged] if self.flagged_only \
-            else self.all_rows
+        self._cache = {}
+        self.rows = (np.flatnonzero(self._flag) if self.flagged_only
+                     else np.arange(self.total)).tolist()
 
     def flag_count(self) -> int:
-        return sum(1 for r in self.all_rows if r.flagged)
+        return int(self._flag.sum())
 
     def row_of(self, bid: str, cid: str) -> int:
-        return next((n for n, r in enumerate(self.rows)
-                     if r.bid["id"] == bid and r.criterion["id"] == cid), -1)
+        for n in range(len(self.rows)):
+            k = self.rows[n]
+            if self._res.snap.bid_ids[self._pi[k]] == bid and \
+                    self._res.snap.scored_ids[self._pj[k]] == cid:
+                return n
+        return -1
 
     # ---- Qt ----------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -184,7 +208,7 @@ class ModerationModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):
             return None
-        r = self.rows[index.row()]
+        r = self.row(index.row())
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(r, col)
@@ -355,10 +379,12 @@ class ModerationView(View):
                       "or more without a consensus")
 
     def _size_columns(self) -> None:
-        fm = self.fontMetrics()
+        bold = self.table.horizontalHeader().font()
+        bold.setBold(True)
+        fm = QFontMetrics(bold)
         widths = [180, 185]
         widths += [max(fm.horizontalAdvance("conflict"),
-                       fm.horizontalAdvance(one_line(e["name"], 10))) + 28
+                       fm.horizontalAdvance(one_line(e["name"], 10))) + 20
                    for e in self.model.evaluators]
         widths += [56, 50, 76]
         for col, w in enumerate(widths):
@@ -396,7 +422,7 @@ class ModerationView(View):
 
     def _row(self) -> Row | None:
         i = self.table.currentIndex().row()
-        return self.model.rows[i] if 0 <= i < len(self.model.rows) else None
+        return self.model.row(i) if 0 <= i < len(self.model.rows) else None
 
     def select(self, bid: str, cid: str) -> None:
         i = self.model.row_of(bid, cid)
@@ -411,9 +437,9 @@ class ModerationView(View):
             w.setEnabled(r is not None)
         if r is None:
             self.detail_title.setText("Nothing to moderate here"
-                                      if not self.model.all_rows else "No row selected")
+                                      if not self.model.total else "No row selected")
             self.detail_info.setText("Untick Flagged only to see every scored pair."
-                                     if self.model.flagged_only and self.model.all_rows
+                                     if self.model.flagged_only and self.model.total
                                      else "")
             self.comments.setPlainText("")
             self.rationale.setPlainText("")
@@ -429,7 +455,7 @@ class ModerationView(View):
             info.append(f"consensus {score_text(r.consensus)} replaces the mean")
         self.detail_info.setText("; ".join(info))
         lines = []
-        for e, s in r.comments:
+        for e, s in self.model.comments(r):
             lines.append(f"{e['id']} {one_line(e['name'], 60)}: {score_text(s['score'])}")
             if s.get("comment"):
                 lines.append(f"    {s['comment']}")
