@@ -184,7 +184,7 @@ class ModerationModel(QAbstractTableModel):
         if section < len(FIXED) + ne:
             e = self.evaluators[section - len(FIXED)]
             if role == Qt.ItemDataRole.DisplayRole:
-                return f"{e['id']}\n{one_line(e['name'], 10)}"
+                return f"{e['id']}\n{one_line(e['name'], 12)}"
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"{e['id']} {one_line(e['name'], 80)}: {one_line(e['role'], 80)}"
             return None
@@ -382,9 +382,9 @@ class ModerationView(View):
         bold = self.table.horizontalHeader().font()
         bold.setBold(True)
         fm = QFontMetrics(bold)
-        widths = [180, 185]
+        widths = [165, 175]
         widths += [max(fm.horizontalAdvance("conflict"),
-                       fm.horizontalAdvance(one_line(e["name"], 10))) + 20
+                       fm.horizontalAdvance(one_line(e["name"], 12))) + 14
                    for e in self.model.evaluators]
         widths += [56, 50, 76]
         for col, w in enumerate(widths):
