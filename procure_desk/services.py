@@ -662,6 +662,7 @@ class EvaluationFile:
                          "rationale": rationale}
             _audit(s, actor, "consensus.set" if after else "consensus.clear", "consensus",
                    f"{bid}/{cid}", before, after)
+        self._doc = _patched_pair(doc, "consensus", bid, cid, after)
         return before
 
     def set_gateway(self, actor: str, bid: str, cid: str, passed: bool | None,
@@ -689,6 +690,7 @@ class EvaluationFile:
                          "note": note or ""}
             _audit(s, actor, "gateway.set" if after else "gateway.clear", "gateway",
                    f"{bid}/{cid}", before, after)
+        self._doc = _patched_pair(doc, "gateways", bid, cid, after)
         return before
 
     # ---- partners and apportionment ------------------------------------------------
@@ -848,6 +850,23 @@ def _patched_scores(doc: Record, changed: dict[tuple[str, str, str], Record | No
             kept.append(r)
     kept.extend(v for v in changed.values() if v is not None)
     return dict(doc, scores=kept)
+
+
+def _patched_pair(doc: Record, key: str, bid: str, cid: str, after: Record | None) -> Record:
+    """The cached document with one consensus or gateway record set as the file now has it:
+    changed in place, removed, or added at the end (as its new position puts it)."""
+    out: list[Record] = []
+    found = False
+    for r in doc[key]:
+        if r["bid"] == bid and r["criterion"] == cid:
+            found = True
+            if after is not None:
+                out.append(after)
+        else:
+            out.append(r)
+    if not found and after is not None:
+        out.append(after)
+    return dict(doc, **{key: out})
 
 
 def _find(records: list[Record], rid: str, what: str) -> Record:
