@@ -25,7 +25,7 @@ from . import CURRENCY_SYMBOLS, Report, Source, atomic_target, no_report
 from .safe_text import cell_text
 
 SHEETS = ("Summary", "Criteria", "Bids", "Costs", "Scores", "Evaluators", "Moderation",
-          "Results", "Audit", "About")
+          "Results", "Sensitivity", "Shared service", "Audit", "About")
 
 # Where the Summary sheet keeps the parameters that the formulas use.
 P_SCALE = "Summary!$B$10"
@@ -187,8 +187,9 @@ def build_workbook(source: Source, *, report: Report = no_report, styled: bool =
 
     steps = [("Summary", _summary), ("Criteria", _criteria), ("Bids", _bids),
              ("Costs", _costs), ("Scores", _scores), ("Evaluators", _evaluators),
-             ("Moderation", _moderation), ("Results", _results), ("Audit", _audit),
-             ("About", _about)]
+             ("Moderation", _moderation), ("Results", _results),
+             ("Sensitivity", _sensitivity), ("Shared service", _shared),
+             ("Audit", _audit), ("About", _about)]
     try:
         for k, (name, fn) in enumerate(steps):
             report(k / len(steps), f"Writing the {name} sheet")
@@ -197,6 +198,29 @@ def build_workbook(source: Source, *, report: Report = no_report, styled: bool =
         _discard(wb)
         raise
     return wb
+
+
+class _Evaluated:
+    """An exported evaluation seen as `analysis.analyse` reads a file (no second compute)."""
+
+    def __init__(self, src: Source) -> None:
+        self._src = src
+
+    def document(self) -> dict[str, Any]:
+        return self._src.doc
+
+    def snapshot(self) -> Any:
+        return self._src.results.snap
+
+    def results(self) -> Any:
+        return self._src.results
+
+
+def analysis_of(src: Source) -> dict[str, Any]:
+    """The section 5 analysis (default draws and seed) of the evaluation being exported."""
+    from ..analysis import analyse
+
+    return analyse(_Evaluated(src))
 
 
 def _discard(wb: Any) -> None:
@@ -618,6 +642,291 @@ def _results(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Rep
             f"D2:D{nb + 1}", CellIsRule(operator="equal", formula=["1"], fill=st.green_fill))
 
 
+FORMULA_TEXT = {"lowest_relative": "lowest cost / this bid's cost",
+                "linear_deviation": "1 - (cost - lowest) / lowest, at least 0"}
+NEAR = 5.0  # points of weight: a switching value this close is worth a board's attention
+
+
+def _note_lines(sh: _Sheet, st: _Styles | None, text: str, width: int = 150) -> None:
+    """A note in italic lines of a readable length (rows carry no wrap and no height)."""
+    import textwrap
+
+    for line in textwrap.wrap(text, width):
+        sh.append([sh.cell(line, font=st.italic if st else None)])
+
+
+def _sensitivity(wb: Any, src: Source, st: _Styles | None, lay: _Layout,
+                 report: Report) -> None:
+    """The engine's robustness analysis (values): switching, formulas, withdrawals, Monte Carlo."""
+    from ..analysis import plain_warnings
+
+    data = lay.analysis = analysis_of(src)
+    snap = src.results.snap
+    names = {b["id"]: b["supplier"] for b in src.doc["bids"]}
+    bold = st.bold if st else None
+
+    def who(bid: str | None) -> str:
+        return "—" if bid is None else t(f"{bid} {names.get(bid, '')}")
+
+    sh = _Sheet(wb, "Sensitivity", st, widths=(16, 46, 17, 15, 15, 50, 50, 16),
+                freeze="A3", title_rows="1:2")
+    sh.title("Sensitivity: would the winner survive another weight, price formula or "
+             "withdrawn bid?")
+    winner = data["winner"]
+    sh.append([sh.cell(t(f"Today's winner: {who(winner)}") if winner else
+                       "No bid is ranked, so there is no winner to test.", font=bold)])
+    sh.blank()
+    sh.append([sh.cell("Findings", font=bold)])
+    findings = plain_warnings(data, names, near=NEAR)
+    if winner and not findings:
+        findings = [f"The decision is robust: {winner} wins under both price formulas, no "
+                    f"top-level weight comes within {NEAR:g} points of changing the winner, "
+                    f"and withdrawing any other ranked bid leaves {winner} the winner."]
+    import textwrap
+
+    for line in findings:
+        for k, piece in enumerate(textwrap.wrap(line, 150)):
+            sh.append([sh.cell("•" if k == 0 else "",
+                               align=st.Alignment(horizontal="right") if st else None),
+                       t(piece)])
+    sh.blank()
+
+    sh.append([sh.cell("Switching values: the share of the 100 points within which "
+                       "today's winner stays the winner (the other top-level weights keep "
+                       "their proportions)", font=bold)])
+    head = sh.header(["Node", "Name", "Today's weight (%)", "Holds from (%)",
+                      "Holds to (%)", "Winner below", "Winner above",
+                      f"Within {NEAR:g} points"])
+    pct = "0.00"
+    pad = st.Alignment(horizontal="left", indent=1) if st else None
+    for e in data["switching"]:
+        lo, hi = e["holds_from"], e["holds_to"]
+        below, above = e["winner_below"], e["winner_above"]
+        near = lo is not None and ((below is not None and e["weight"] - lo <= NEAR)
+                                   or (above is not None and hi - e["weight"] <= NEAR))
+        if lo is None:
+            below_text = above_text = "—"
+        else:
+            below_text = who(below) if below else "none: holds down to 0%"
+            above_text = who(above) if above else "none: holds up to 100%"
+        sh.append([t(e["node"]), t(e["name"]), sh.cell(e["weight"], fmt=pct),
+                   sh.cell("—" if lo is None else lo, fmt=pct),
+                   sh.cell("—" if hi is None else hi, fmt=pct),
+                   sh.cell(below_text, align=pad), sh.cell(above_text, align=pad),
+                   "yes" if near else "no"])
+    _flag_rule(sh, st, f"H{head + 1}:H{max(sh.row, head + 1)}", "yes", "amber")
+    sh.blank()
+
+    sh.append([sh.cell("Price formula: the winner if every price criterion used it",
+                       font=bold)])
+    head = sh.header(["Formula", "Price fraction", "", "", "", "Winner",
+                      "Same as today's winner"])
+    for f, w in data["formulas"].items():
+        sh.append([f, FORMULA_TEXT.get(f, ""), "", "", "", who(w),
+                   "yes" if w == winner else "no"])
+    _flag_rule(sh, st, f"G{head + 1}:G{max(sh.row, head + 1)}", "no", "red")
+    sh.blank()
+
+    sh.append([sh.cell("Leave one out: the winner if another ranked bid were withdrawn "
+                       "(prices re-scored without it)", font=bold)])
+    head = sh.header(["Withdrawn bid", "Supplier", "", "", "", "Winner", "",
+                      "Rank reversal"])
+    for r in data["leave_one_out"]:
+        sh.append([t(r["bid"]), t(names.get(r["bid"], "")), "", "", "", who(r["winner"]),
+                   "", "yes" if r["reversal"] else "no"])
+    if not data["leave_one_out"]:
+        sh.append(["none", "no other ranked bid"])
+    _flag_rule(sh, st, f"H{head + 1}:H{max(sh.row, head + 1)}", "yes", "red")
+    sh.blank()
+
+    mc = data["monte_carlo"]
+    sh.append([sh.cell("Monte Carlo: how often each ranked bid wins when weights and "
+                       "scores are uncertain", font=bold)])
+    sh.append(["Draws", "", sh.cell(mc["draws"], fmt="#,##0")])
+    sh.append(["Random seed", "", mc["seed"]])
+    sh.append(["Weight noise (sd of the log of each weight's factor)", "",
+               mc["weight_sigma"]])
+    sh.header(["Bid ID", "Supplier", "Rank today", "Win probability"])
+    rank = {snap.bid_ids[i]: src.results.rank[i] for i in src.results.ranking}
+    for bid, prob in mc["win_probability"].items():
+        sh.append([t(bid), t(names.get(bid, "")), rank.get(bid),
+                   sh.cell(prob, fmt="0.0%")])
+    sh.blank()
+    _note_lines(sh, st, (
+        f"Method: in each of {mc['draws']:,} draws (random seed {mc['seed']}), every weight "
+        f"the panel set is multiplied by its own lognormal factor exp({mc['weight_sigma']:g} "
+        f"z), median 1, and renormalised among its siblings; each final score without a "
+        f"consensus moves by normal noise with its standard error (the evaluators' "
+        f"standard deviation over the square root of their number); consensus scores, "
+        f"statuses, costs and price fractions stay as they are. The winner of each draw "
+        f"follows the scoring rules, ties included. The same seed gives the same figures."))
+    _note_lines(sh, st, (
+        "Every figure on this sheet is a value computed by ProcureDesk's analysis (see "
+        "docs/analysis.md), not a formula: switching values are exact crossings of each "
+        "bid's total as a straight line in one weight, not a search."))
+
+
+def _flag_rule(sh: _Sheet, st: _Styles | None, rng: str, value: str, colour: str) -> None:
+    if st is None:
+        return
+    from openpyxl.formatting.rule import CellIsRule
+
+    fill = st.red_fill if colour == "red" else st.amber_fill
+    sh.ws.conditional_formatting.add(
+        rng, CellIsRule(operator="equal", formula=[f'"{value}"'], fill=fill))
+
+
+def _shared(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
+    """Per shared bid and partner: share, cost, baseline and saving, as live formulas.
+
+    The cost basis comes from the Costs sheet, shares from the partners' populations
+    (or 1/n, or the custom percentages, which are inputs), the baseline from each
+    partner's annual cost times what 1 a year is worth over the appraisal period on
+    the same basis (the Costs sheet's discount factors for NPV, the years for WLC).
+    Which bid a partner would buy alone is the engine's choice (a value).
+    """
+    from ..analysis import apportion, go_alone
+
+    doc, res = src.doc, src.results
+    snap = res.snap
+    data = lay.analysis
+    money = st.money if st else None
+    bold = st.bold if st else None
+    fill = st.input_fill if st else None
+    years = int(doc["evaluation"]["appraisal"]["years"])
+    basis_col = col(5 + years)
+    bidx = {b["id"]: i for i, b in enumerate(doc["bids"])}
+    pad = st.Alignment(horizontal="left", indent=1) if st else None
+    centre = st.Alignment(horizontal="center") if st else None
+
+    def basis(bid: str) -> str:
+        return f"Costs!${basis_col}${lay.cost_row0 + bidx[bid]}"
+
+    partners = doc.get("partners", [])
+    prow0 = 6  # first partner row
+    prow = {p["id"]: prow0 + k for k, p in enumerate(partners)}
+    par = prow0 + max(len(partners), 1) + 1  # parameter block: factor, then going alone
+    factor, alone = f"$E${par + 1}", f"$E${par + 2}"
+    rows = [(b, m, share) for b in doc["bids"] if b.get("apportionment")
+            for m, share, _ in apportion(b["apportionment"], partners)]
+    r0 = par + 6  # first (bid, partner) row
+    r1 = max(r0 + len(rows) - 1, r0)
+    bid_rng, pop_rng = f"$A${r0}:$A${r1}", f"$F${r0}:$F${r1}"
+
+    sh = _Sheet(wb, "Shared service", st,
+                widths=(10, 40, 12, 15, 32, 13, 12, 10, 14, 14, 14, 14, 14, 16, 12),
+                freeze="A3", title_rows="1:2")
+    sh.title("Shared service: what each partner council pays and saves")
+    sh.append([sh.cell("Formulas over the Costs sheet and the partners below (inputs shaded "
+                       "yellow); figures on the evaluation's cost basis "
+                       f"({doc['evaluation']['appraisal']['cost_basis'].upper()}).",
+                       font=st.italic if st else None)])
+    sh.blank()
+    sh.append([sh.cell("Partners (inputs)", font=bold)])
+    sh.header(["Partner ID", "Name", "Population", "Annual baseline",
+               "Baseline over the appraisal period"])  # row prow0 - 1
+    for p in partners:
+        r = sh.row + 1
+        pop = p.get("population")
+        base = p.get("baseline_annual_cost")
+        sh.append([t(p["id"]), t(p["name"]),
+                   sh.cell(pop, fmt="#,##0", fill=fill),
+                   sh.cell(float(base) if base is not None else None, fmt=money, fill=fill),
+                   sh.cell(f"=D{r}*{factor}", fmt=money)])
+    if not partners:
+        sh.append(["none", "No partner councils are recorded."])
+    sh.blank()
+    assert sh.row + 1 == par
+    alone_bid, _ = go_alone(snap, res)
+    ycols = f"Costs!$C$4:${col(2 + years)}$4"
+    sh.append([sh.cell("Parameters", font=bold)])  # par
+    sh.append(["What 1 a year over the appraisal period is worth on the cost basis",
+               "", "", "",
+               sh.cell(f'=IF({P_BASIS}="wlc",{P_YEARS},SUM({ycols}))', fmt="0.0000")])
+    sh.append(["Going alone: the whole cost of the cheapest ranked bid not shared", "", "",
+               "", sh.cell(f"={basis(alone_bid)}" if alone_bid else None, fmt=money),
+               sh.cell(t(f"{alone_bid} {src.supplier(alone_bid)}") if alone_bid
+                       else "none: every ranked bid is shared",
+                       align=pad)])
+    sh.blank()
+    sh.append([sh.cell("Per shared bid and partner", font=bold)])  # par + 4
+    sh.header(["Bid ID", "Supplier", "Method", "Partner ID", "Partner", "Population",
+               "Custom %", "Share", "Bid's cost", "Partner's cost",
+               "Baseline", "Saving", "Going alone", "Saving vs alone",
+               "Beats alone"])  # par + 5
+    assert sh.row + 1 == r0
+    for b, m, _share in rows:
+        r = sh.row + 1
+        app = b["apportionment"]
+        method = app.get("method", "equal")
+        n = f"COUNTIF({bid_rng},$A{r})"
+        if method == "custom":
+            pct: Any = float((app.get("shares") or {}).get(m, 0.0))
+            share = f"=G{r}/100"
+        elif method == "population":
+            pct = None
+            tot = f"SUMIF({bid_rng},$A{r},{pop_rng})"
+            share = f"=IF({tot}>0,F{r}/{tot},1/{n})"
+        else:
+            pct = None
+            share = f"=1/{n}"
+        partner = next(p for p in partners if p["id"] == m)
+        sh.append([t(b["id"]), t(b["supplier"]), sh.cell(method, align=pad), t(m),
+                   t(partner["name"]),
+                   sh.cell(f"=$C${prow[m]}", fmt="#,##0"),
+                   sh.cell(pct, fmt="0.00", fill=fill if method == "custom" else None),
+                   sh.cell(share, fmt="0.00%"),
+                   sh.cell(f"={basis(b['id'])}", fmt=money),
+                   sh.cell(f"=H{r}*I{r}", fmt=money),
+                   sh.cell(f"=$D${prow[m]}*{factor}", fmt=money),
+                   sh.cell(f"=K{r}-J{r}", fmt=money),
+                   sh.cell(f"={alone}" if alone_bid else None, fmt=money),
+                   sh.cell(f"=M{r}-J{r}" if alone_bid else None, fmt=money),
+                   sh.cell(f'=IF(J{r}<M{r},"yes","no")' if alone_bid else "n/a",
+                           align=centre)])
+    if not rows:
+        sh.append(["none", "No bid has an apportionment: nothing is shared."])
+    elif st is not None:
+        _flag_rule(sh, st, f"O{r0}:O{r1}", "no", "amber")
+        from openpyxl.formatting.rule import CellIsRule
+
+        sh.ws.conditional_formatting.add(
+            f"L{r0}:L{r1}", CellIsRule(operator="lessThan", formula=["0"], fill=st.red_fill))
+    sh.blank()
+
+    sh.append([sh.cell("Break-even: partners of average size needed for sharing to beat "
+                       "going alone (each pays the cost / n)", font=bold)])
+    sh.header(["Bid ID", "Supplier", "Bid's cost", "Going alone",
+               "Partners of average size needed", "Sharing now", "Avg. population"])
+    pops = f"$C${prow0}:$C${prow0 + len(partners) - 1}" if partners else None
+    for e in data["break_even"]:
+        r = sh.row + 1
+        needed = (f'=IF(D{r}<=0,"n/a",IF(C{r}<D{r},1,INT(C{r}/D{r})+1))' if alone_bid
+                  else "n/a")
+        sh.append([t(e["bid"]), t(src.supplier(e["bid"])),
+                   sh.cell(f"={basis(e['bid'])}", fmt=money),
+                   sh.cell(f"={alone}" if alone_bid else None, fmt=money),
+                   sh.cell(needed, font=bold, align=centre),
+                   sh.cell(f"=COUNTIF({bid_rng},A{r})", align=centre),
+                   sh.cell(f"=SUM({pops})/ROWS({pops})" if pops else None, fmt="#,##0")])
+    if not data["break_even"]:
+        sh.append(["none"])
+    sh.blank()
+    _note_lines(sh, st, (
+        "Shares: equal is 1/n of the partners sharing the bid; population is the partner's "
+        "population over theirs in total (equal when none is recorded); custom is the "
+        "percentage agreed (an input). Partner's cost = share x the bid's cost basis "
+        "(Costs sheet). Baseline = the partner's annual cost today in every year of the "
+        "appraisal period on the same basis. Saving = baseline - partner's cost (red when "
+        "sharing costs more than today)."))
+    _note_lines(sh, st, (
+        "Going alone is the whole cost of the cheapest ranked bid without an apportionment: "
+        "sharing beats going alone when the partner's cost is below it. Which bid that is "
+        "comes from ProcureDesk's analysis (a value); if you change an input, recheck it. "
+        "Break-even: the smallest n with cost / n below going alone, the bid's cost taken "
+        "as fixed whatever the number of partners."))
+
+
 def _audit(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
     import json
 
@@ -649,14 +958,16 @@ def _about(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Repor
          "basis (Costs), the scores counted, mean, spread, flag and final score of each bid "
          "and criterion (Moderation: the consensus score if recorded, else the mean of the "
          "scores of evaluators with no declared conflict), price fractions, points, section "
-         "subtotals and totals (Results), and the Summary's totals and margin."),
+         "subtotals and totals (Results), the Summary's totals and margin, and each shared "
+         "bid's shares, partner costs, baselines, savings and break-even (Shared service)."),
         ("What is a value",
          "The inputs (weights, scores, consensus, cost lines and the parameters on the "
          "Summary sheet, shaded yellow), and each bid's Status, Reasons and Rank, which "
          "are the engine's: gateway failures and minimum scores exclude, a missing score "
          "or gateway result leaves a bid incomplete, and ties go to the higher quality, "
          "then the lower cost, then the smaller bid id. If you change an input, recheck "
-         "the status and rank."),
+         "the status and rank. The Sensitivity sheet (switching values, price formulas, "
+         "withdrawn bids, Monte Carlo) holds the engine's analysis as values."),
         ("Text from suppliers and evaluators",
          "Shown as typed; text that begins with = + - @ is prefixed with an apostrophe so "
          "that no spreadsheet reads it as a formula."),
