@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QApplication
 from procure_desk import paths
 from procure_desk.errors import BadInput
 
+from . import jobs
+
 log = logging.getLogger(__name__)
 ORGANISATION = "ProcureDesk"
 APPLICATION = "ProcureDesk"
@@ -74,4 +76,6 @@ def run_app(file: str | None, demo: bool = False) -> int:
                                                         f"{ask.problem_text(exc)}")
     if target is not None:
         window.open_file(target)
-    return app.exec()
+    status = app.exec()
+    jobs.shutdown()
+    return status

@@ -74,16 +74,24 @@ class Job(QObject):
             if self._cancel.is_set():
                 raise Cancelled()
         except Cancelled:
-            self.cancelled.emit()
+            self._emit(self.cancelled)
         except Exception as exc:  # shown to the user by run_job
             if not isinstance(exc, BadInput):
                 log.exception("background job failed")
             self.error = exc
-            self.failed.emit()
+            self._emit(self.failed)
         else:
             self.result = result
-            self.succeeded.emit()
-        self.finished.emit()
+            self._emit(self.succeeded)
+        self._emit(self.finished)
+
+    def _emit(self, signal: Any) -> None:
+        # The application may be shutting down and this object gone with it: the
+        # outcome then has nobody to go to, which is no error.
+        try:
+            signal.emit()
+        except RuntimeError:
+            log.debug("background job finished after its window closed")
 
 
 class _Runnable(QRunnable):
@@ -93,6 +101,13 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         self.job._run()
+
+
+def shutdown(timeout_ms: int = 3000) -> bool:
+    """Cancel running jobs and wait for them (at exit); True if all stopped in time."""
+    for job in list(_running):
+        job.cancel()
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
 
 
 def run_job(parent: QWidget | None, title: str, func: Callable[[Progress], Any],
