@@ -11,4 +11,4 @@ skipped: the window still opens.
 
 from __future__ import annotations
 
-EXTENSIONS: tuple[str, ...] = ("ui.actions_exports",)
+EXTENSIONS: tuple[str, ...] = ("ui.actions_exports", "ui.actions_workbooks")
