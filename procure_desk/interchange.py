@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ DEFAULT_SCALE = {"max": 5, "step": 1}
 DEFAULT_APPRAISAL = {"years": 5, "discount_rate": 0.035, "cost_basis": "npv"}
 DEFAULT_MODERATION = {"spread_flag": 2}
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_TEXT = 20_000  # characters in any one free-text field
 # Larger than any real tender, small enough that sums over a century stay finite.
 MAX_AMOUNT = 1e12
@@ -514,7 +516,7 @@ def validate(doc: Any, *, strict: bool = True) -> dict[str, Any]:
         rec = c.obj(rec, where)
         if rec is None:
             continue
-        c.keys(rec, where, {"id", "name", "role", "conflicts"})
+        c.keys(rec, where, {"id", "name", "role", "conflicts", "declared"})
         ev = {"id": c.ident(rec, where, seen),
               "name": c.text(rec, "name", where, required=True, nonempty=True),
               "role": c.text(rec, "role", where), "conflicts": []}
@@ -531,6 +533,22 @@ def validate(doc: Any, *, strict: bool = True) -> dict[str, Any]:
                 ev["conflicts"].append(b)
                 if ev["id"] is not None:
                     conflicted.add((ev["id"], b))
+        declared = rec.get("declared")
+        if declared is not None:
+            if not isinstance(declared, dict):
+                c.add(f"{where}.declared", "must be an object of bid id to ISO date")
+            else:
+                dates: dict[str, str] = {}
+                for b, when in declared.items():
+                    if b not in ev["conflicts"]:
+                        c.add(f"{where}.declared.{b}", f"{q(b)} is not one of this "
+                                                       "evaluator's declared conflicts")
+                    elif not isinstance(when, str) or not _ISO_DATE.match(when):
+                        c.add(f"{where}.declared.{b}", f"{q(when)} is not a date (YYYY-MM-DD)")
+                    else:
+                        dates[b] = when
+                if dates:
+                    ev["declared"] = {b: dates[b] for b in ev["conflicts"] if b in dates}
         evaluators.append(ev)
     ev_ids = {e["id"]: e for e in evaluators if e["id"] is not None}
 

@@ -1041,10 +1041,11 @@ def _insert_evaluators(s: Session, evaluators: list[Record], start: int = 0,
     s.exec(insert(Evaluator), params=[  # type: ignore[call-overload]
         {"id": e["id"], "position": start + i, "name": e["name"], "role": e["role"]}
         for i, e in enumerate(evaluators)])
-    today = date.today().isoformat()
+    # A declaration's date is evidence: from the document, else as the file had it,
+    # else not recorded (never the day of an import).
     dates = conflict_dates or {}
     rows = [{"evaluator_id": e["id"], "bid_id": b, "position": 0,
-             "declared_on": dates.get((e["id"], b), today)}
+             "declared_on": e.get("declared", {}).get(b) or dates.get((e["id"], b), "")}
             for e in evaluators for b in e["conflicts"]]
     for i, r in enumerate(rows):
         r["position"] = i
@@ -1164,9 +1165,17 @@ def _read_document(s: Session) -> Record:
     conflicts: dict[str, list[str]] = {}
     for eid, bid in rows("SELECT evaluator_id, bid_id FROM conflict ORDER BY position"):
         conflicts.setdefault(eid, []).append(bid)
-    evaluators = [{"id": eid, "name": name, "role": role, "conflicts": conflicts.get(eid, [])}
-                  for eid, name, role in rows("SELECT id, name, role FROM evaluator "
-                                              "ORDER BY position")]
+    declared: dict[str, dict[str, str]] = {}
+    for eid, bid, when in rows("SELECT evaluator_id, bid_id, declared_on FROM conflict "
+                               "ORDER BY position"):
+        if when:
+            declared.setdefault(eid, {})[bid] = when
+    evaluators = []
+    for eid, name, role in rows("SELECT id, name, role FROM evaluator ORDER BY position"):
+        ev: Record = {"id": eid, "name": name, "role": role, "conflicts": conflicts.get(eid, [])}
+        if eid in declared:
+            ev["declared"] = {b: declared[eid][b] for b in ev["conflicts"] if b in declared[eid]}
+        evaluators.append(ev)
     scores = [{"evaluator": e, "bid": b, "criterion": c, "score": plain(v), "comment": m}
               for e, b, c, v, m in rows("SELECT evaluator_id, bid_id, criterion_id, score, "
                                         "comment FROM score ORDER BY position")]

@@ -54,6 +54,9 @@ class Job(QObject):
         self.func = func
         self.result: Any = None
         self.error: BaseException | None = None
+        # True on the GUI thread once the outcome's callbacks have run: wait on this
+        # (a signal emitted by the worker before anyone listened would be missed)
+        self.settled = False
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -152,6 +155,7 @@ def run_job(parent: QWidget | None, title: str, func: Callable[[Progress], Any],
             ask.show_problem(parent, title, f"Internal error: {ask.problem_text(exc)}")
 
     def done() -> None:
+        job.settled = True
         if dialog is not None:
             dialog.close()
             dialog.deleteLater()

@@ -37,8 +37,7 @@ def test_export_file_then_open_the_folder(open_window, qtbot, tmp_path, monkeypa
     monkeypatch.setattr(ask, "save_path", lambda *a, **k: str(target))
     monkeypatch.setattr(ask, "confirm", lambda parent, title, text: asked.append(text) or True)
     job = actions_exports.export(open_window, kind)
-    with qtbot.waitSignal(job.finished, timeout=30000):
-        pass
+    qtbot.waitUntil(lambda: job.settled, timeout=30000)
     qtbot.waitUntil(lambda: bool(opened), timeout=5000)
     assert opened == [str(target.parent)]
     assert target.exists()
@@ -59,8 +58,7 @@ def test_summaries_into_a_folder_through_the_menu(open_window, qtbot, tmp_path, 
     monkeypatch.setattr(actions_exports, "run_job",
                         lambda *a, **k: jobs.append(real(*a, **k)) or jobs[-1])
     action(open_window, "&Assessment summaries…").trigger()
-    with qtbot.waitSignal(jobs[0].finished, timeout=30000):
-        pass
+    qtbot.waitUntil(lambda: jobs[0].settled, timeout=30000)
     assert len(list(folder.glob("*.pdf"))) == 2
     assert opened == []
     assert no_dialogs == []
@@ -72,8 +70,9 @@ def test_cancel_leaves_no_file(open_window, qtbot, tmp_path, monkeypatch, opened
     monkeypatch.setattr(ask, "confirm", lambda *a: True)
     job = actions_exports.export(open_window, "xlsx")
     job.cancel()
-    with qtbot.waitSignal(job.cancelled, timeout=30000):
-        pass
+    qtbot.waitUntil(lambda: job.settled, timeout=30000)
+    assert job.error is None
+    assert job.result is None
     assert not target.exists()
     assert list(tmp_path.glob("*.part")) == []
     assert opened == []
@@ -82,7 +81,6 @@ def test_cancel_leaves_no_file(open_window, qtbot, tmp_path, monkeypatch, opened
 def test_a_refused_export_says_why(open_window, qtbot, tmp_path, monkeypatch, no_dialogs):
     monkeypatch.setattr(ask, "save_path", lambda *a, **k: str(tmp_path / "no" / "r.pdf"))
     job = actions_exports.export(open_window, "pdf")
-    with qtbot.waitSignal(job.finished, timeout=30000):
-        pass
+    qtbot.waitUntil(lambda: job.settled, timeout=30000)
     qtbot.waitUntil(lambda: bool(no_dialogs), timeout=5000)
     assert "folder does not exist" in no_dialogs[0][1]
