@@ -68,46 +68,50 @@ def analysis_text(doc: dict[str, Any], data: dict[str, Any]) -> str:
     lines = [_clip(ev["title"], 100), ""]
     winner = data["winner"]
     lines.append(f"Winner today: {who(winner)}" if winner else "No bid is ranked yet.")
-    warnings = plain_warnings(data, {k: _clip(v, 30) for k, v in names.items()})
-    lines += ["", "Robustness:"]
-    lines += [f"  ! {w}" for w in warnings] or ["  No warning: the winner holds under the other "
-                                                "price formula, a weight change of 5 points "
-                                                "and any one withdrawal."]
+    if not winner:
+        lines += ["", "Sensitivity and robustness need at least one ranked bid: "
+                      "`procure-desk results` says what is missing."]
+    else:
+        warnings = plain_warnings(data, {k: _clip(v, 30) for k, v in names.items()})
+        lines += ["", "Robustness:"]
+        lines += [f"  ! {w}" for w in warnings] or [
+            "  No warning: the winner holds under the other price formula, a weight change "
+            "of 5 points and any one withdrawal."]
 
-    lines += ["", "Switching values (weight of each top-level criterion; the others keep "
-                  "their proportions):",
-              f"  {'Node':<28} {'Today':>7} {'Holds from':>10} {'to':>7}  "
-              f"{'Winner below':<26} {'Winner above':<26}"]
-    for e in data["switching"]:
-        lines.append(f"  {_clip(e['node'] + ' ' + e['name'], 28):<28} {_pct(e['weight']):>7} "
-                     f"{_pct(e['holds_from']):>10} {_pct(e['holds_to']):>7}  "
-                     f"{_clip(who(e['winner_below']), 26):<26} "
-                     f"{_clip(who(e['winner_above']), 26):<26}")
+        lines += ["", "Switching values (weight of each top-level criterion; the others keep "
+                      "their proportions):",
+                  f"  {'Node':<28} {'Today':>7} {'Holds from':>10} {'to':>7}  "
+                  f"{'Winner below':<26} {'Winner above':<26}"]
+        for e in data["switching"]:
+            lines.append(f"  {_clip(e['node'] + ' ' + e['name'], 28):<28} {_pct(e['weight']):>7} "
+                         f"{_pct(e['holds_from']):>10} {_pct(e['holds_to']):>7}  "
+                         f"{_clip(who(e['winner_below']), 26):<26} "
+                         f"{_clip(who(e['winner_above']), 26):<26}")
 
-    lines += ["", "Price formula:"]
-    for f, w in data["formulas"].items():
-        lines.append(f"  {f.replace('_', ' '):<18} winner {who(w)}")
+        lines += ["", "Price formula:"]
+        for f, w in data["formulas"].items():
+            lines.append(f"  {f.replace('_', ' '):<18} winner {who(w)}")
 
-    reversals = [r for r in data["leave_one_out"] if r["reversal"]]
-    lines += ["", f"Leave one out: {len(data['leave_one_out'])} bid(s) withdrawn in turn, "
-                  f"{len(reversals)} rank reversal(s)"]
-    for r in reversals:
-        lines.append(f"  without {who(r['bid'])}: {who(r['winner'])} wins")
+        reversals = [r for r in data["leave_one_out"] if r["reversal"]]
+        lines += ["", f"Leave one out: {len(data['leave_one_out'])} bid(s) withdrawn in turn, "
+                      f"{len(reversals)} rank reversal(s)"]
+        for r in reversals:
+            lines.append(f"  without {who(r['bid'])}: {who(r['winner'])} wins")
 
-    mc = data["monte_carlo"]
-    lines += ["", f"Monte Carlo: {mc['draws']:,} draws, seed {mc['seed']} "
-                  f"(weights x lognormal noise sd {mc['weight_sigma']:g}; scores +/- their "
-                  "standard error):"]
-    probs = sorted(mc["win_probability"].items(), key=lambda kv: -kv[1])
-    shown = [(b, p) for b, p in probs if p > 0][:10]
-    for b, p in shown:
-        pct = "<0.1%" if p < 0.0005 else f"{100 * p:.1f}%"
-        lines.append(f"  {who(b):<40} {pct:>7}")
-    if len(probs) > len(shown):
-        rest = probs[len(shown):]
-        never = all(p == 0 for _, p in rest)
-        lines.append(f"  {len(rest)} other ranked bid(s) "
-                     f"{'never won' if never else 'won less often'}")
+        mc = data["monte_carlo"]
+        lines += ["", f"Monte Carlo: {mc['draws']:,} draws, seed {mc['seed']} "
+                      f"(weights x lognormal noise sd {mc['weight_sigma']:g}; scores +/- their "
+                      "standard error):"]
+        probs = sorted(mc["win_probability"].items(), key=lambda kv: -kv[1])
+        shown = [(b, p) for b, p in probs if p > 0][:10]
+        for b, p in shown:
+            pct = "<0.1%" if p < 0.0005 else f"{100 * p:.1f}%"
+            lines.append(f"  {who(b):<40} {pct:>7}")
+        if len(probs) > len(shown):
+            rest = probs[len(shown):]
+            never = all(p == 0 for _, p in rest)
+            lines.append(f"  {len(rest)} other ranked bid(s) "
+                         f"{'never won' if never else 'won less often'}")
 
     if data["shared"]:
         basis = ev["appraisal"]["cost_basis"].upper()

@@ -8,6 +8,8 @@ from typing import Any
 from .engine import Results
 from .interchange import OPTION_TYPE_LABELS
 
+MAX_REASONS = 4  # per bid in the table; the JSON has every one
+
 
 def money(x: float, currency: str = "GBP") -> str:
     sign = "£" if currency == "GBP" else f"{currency} "
@@ -55,7 +57,10 @@ def results_table(doc: dict[str, Any], results: Results) -> str:
         lines += ["", "Not ranked:"]
         for b in unranked:
             lines.append(f"  {b['id']} {_clip(b['supplier'], 80)} ({b['status']}):")
-            lines += [f"    - {r}" for r in b["reasons"]]
+            lines += [f"    - {r}" for r in b["reasons"][:MAX_REASONS]]
+            if len(b["reasons"]) > MAX_REASONS:
+                lines.append(f"    ... and {len(b['reasons']) - MAX_REASONS} more "
+                             "(all of them in `results --json`)")
     if data["flags"]:
         lines += ["", f"Moderation: {len(data['flags'])} item(s) with a spread of "
                       f"{ev['moderation']['spread_flag']:g} or more and no consensus yet:"]
