@@ -1,19 +1,29 @@
-"""Bids: the table of suppliers' bids, and the selected bid's cost lines and years.
+"""Bids: the table of suppliers' bids, and the selected bid's cost lines, years and
+gateway results.
 
 WLC and NPV come from the engine's snapshot (the same figures the results use);
 exit cost is the share of the whole-life cost in cost lines of category "exit".
 Cost lines are edited in place; each change rewrites the bid's cost list in one
-undoable step, and a negative amount is refused with the reason shown.
+undoable step, and a negative amount is refused with the reason shown. A bid with
+no cost lines counts as costing nothing, which sets the lowest price for everyone
+else: its WLC and NPV say "no costs" in the warning colour.
+
+Gateways are the pass/fail criteria: one row per criterion for the selected bid,
+its result (Passed, Failed, Not assessed) and a note, each change one undoable
+`Document.set_gateway`. A failed gateway excludes the bid; a missing one leaves it
+incomplete.
 """
 
 from __future__ import annotations
 
 import copy
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QBrush, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QSplitter,
@@ -24,16 +34,101 @@ from PySide6.QtWidgets import (
 )
 
 from procure_desk import interchange
-from procure_desk.engine import year_costs
+from procure_desk.engine import Results, year_costs
+from procure_desk.errors import BadInput
 
 from .. import ask
 from ..delegates import ChoiceDelegate
 from ..document import Document
-from ..table_model import CENTER, RIGHT, Column, RecordTableModel, parse_int, parse_number
+from ..table_model import (
+    CENTER,
+    RIGHT,
+    Column,
+    Index,
+    RecordTableModel,
+    parse_int,
+    parse_number,
+)
 from .base import Banner, View
+from .common import bold_font, plural, warning_colour, warning_style
 from .money import money
 
 CATEGORY_LABELS = [(c, c.capitalize()) for c in interchange.CATEGORIES]
+RESULTS = [("passed", "Passed"), ("failed", "Failed"), ("", "Not assessed")]
+RESULT_LABELS = {True: "✔ Passed", False: "✘ Failed", None: "Not assessed"}
+NO_COSTS = "no costs"
+
+
+def cost_warnings(doc: dict[str, Any], res: Results) -> list[str]:
+    """One sentence for each bid still in the price competition whose costs are nil.
+
+    By the scoring rules a bid's price counts whatever it is; a bid with no cost lines
+    costs £0, sets the lowest price, and every other bid's price score drops to 0.
+    """
+    currency = doc["evaluation"]["currency"]
+    out = []
+    for i, b in enumerate(doc["bids"]):
+        if res.status[i] in ("excluded", "withdrawn"):
+            continue
+        name = " ".join(str(b["supplier"]).split())[:80]
+        if not b["costs"]:
+            what = f"has no cost lines: it counts as costing {money(0, currency)}"
+        elif float(res.snap.cost_basis[i]) <= 0:
+            what = f"has costs that add up to {money(0, currency)}"
+        else:
+            continue
+        out.append(f"{b['id']} {name} {what}, which sets the lowest price and lowers every "
+                   "other bid's price score. Enter its costs in Bids.")
+    return out
+
+
+def gateway_summary(bid: str, gate_ids: list[str], results: dict[tuple[str, str], bool]
+                    ) -> tuple[str, bool]:
+    """What the bids table says of a bid's gateways, and whether it failed one."""
+    if not gate_ids:
+        return "", False
+    failed = [g for g in gate_ids if results.get((bid, g)) is False]
+    missing = [g for g in gate_ids if (bid, g) not in results]
+    if failed:
+        return "Failed " + ", ".join(failed), True
+    if missing:
+        return f"{len(missing)} not assessed", False
+    return "All passed", False
+
+
+class ToneTableModel(RecordTableModel):
+    """A record table whose cells can warn: `tone(row, column)` returns "warn" for the
+    palette-aware warning colour in bold, "muted" for placeholder text, else None."""
+
+    def __init__(self, columns: list[Column], tone: Any, parent: Any = None):
+        super().__init__(columns, parent)
+        self.tone = tone
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole) \
+                and index.isValid() and index.row() < len(self.rows):
+            tone = self.tone(self.rows[index.row()], index.column())
+            if tone == "warn":
+                return (QBrush(warning_colour()) if role == Qt.ItemDataRole.ForegroundRole
+                        else bold_font(QApplication.font()))
+            if tone == "muted" and role == Qt.ItemDataRole.ForegroundRole:
+                return QApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
+            return None
+        return super().data(index, role)
+
+
+def parse_result(value: Any, where: str) -> bool | None:
+    """Passed / Failed / Not assessed, as chosen in the combo box (or typed)."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower().lstrip("✔✘ ")
+    if text in ("passed", "pass", "yes", "true"):
+        return True
+    if text in ("failed", "fail", "no", "false"):
+        return False
+    if text in ("", "not assessed", "none"):
+        return None
+    raise BadInput.one(where, f"{value!r} is not Passed, Failed or Not assessed")
 
 
 def make_table(model: RecordTableModel, name: str) -> QTableView:
@@ -54,13 +149,13 @@ def make_table(model: RecordTableModel, name: str) -> QTableView:
 
 class BidsView(View):
     title = "Bids"
-    interests = ("bids", "evaluation", "partners")
+    interests = ("bids", "evaluation", "partners", "criteria", "gateways")
 
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(document, parent)
         self.banner = Banner(self)
         cur = lambda: self.document.doc()["evaluation"]["currency"]  # noqa: E731
-        self.bid_model = RecordTableModel([
+        self.bid_model = ToneTableModel([
             Column("ID", lambda r: r["id"]),
             Column("Supplier", lambda r: r["supplier"], self._edit("supplier"),
                    tooltip=lambda r: r["supplier"]),
@@ -69,23 +164,28 @@ class BidsView(View):
             Column("SME", lambda r: None, self._edit("sme"), check=lambda r: r["sme"],
                    header_tip="Small or medium-sized enterprise"),
             Column("Term (years)", lambda r: r.get("term_years"), self._edit_term, align=RIGHT),
-            Column("WLC", lambda r: money(r["_wlc"], cur()), align=RIGHT,
-                   header_tip="Whole-life cost over the appraisal period"),
-            Column("NPV", lambda r: money(r["_npv"], cur()), align=RIGHT,
-                   header_tip="Net present value of the costs"),
+            Column("WLC", lambda r: money(r["_wlc"], cur()) if r["costs"] else NO_COSTS,
+                   align=RIGHT, header_tip="Whole-life cost over the appraisal period",
+                   tooltip=self._cost_tip),
+            Column("NPV", lambda r: money(r["_npv"], cur()) if r["costs"] else NO_COSTS,
+                   align=RIGHT, header_tip="Net present value of the costs",
+                   tooltip=self._cost_tip),
             Column("Exit cost", lambda r: f"{r['_exit'] * 100:.1f}%" if r["_exit"] is not None
                    else "", align=RIGHT, header_tip="Exit costs as a share of the WLC"),
-        ], self)
+            Column("Gateways", lambda r: r["_gates"],
+                   header_tip="Pass/fail results (record them below, under Gateways)"),
+        ], self._bid_tone, self)
         self.bid_model.refused.connect(lambda t: self.show_problem("Not changed", t))
         self.table = make_table(self.bid_model, "Bids")
         self.table.setItemDelegateForColumn(2, ChoiceDelegate(
             list(interchange.OPTION_TYPE_LABELS.items()), self.table))
-        for col, width in enumerate((50, 300, 140, 50, 100, 120, 120)):
+        for col, width in enumerate((50, 300, 140, 50, 100, 120, 120, 80, 130)):
             self.table.setColumnWidth(col, width)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, header.ResizeMode.Stretch)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_bid())
+        # the detail follows the selection (what `current_bid` reads), however it moves
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_bid())
 
         self.cost_model = RecordTableModel([
             Column("Item", lambda r: r["item"], self._edit_line("item")),
@@ -117,6 +217,30 @@ class BidsView(View):
         ], self)
         self.years = make_table(self.year_model, "Costs by year")
 
+        self.gateway_model = ToneTableModel([
+            Column("Criterion", lambda r: r["id"]),
+            Column("Name", lambda r: " ".join(str(r["name"]).split()),
+                   tooltip=lambda r: r["name"]),
+            Column("Result", lambda r: RESULT_LABELS[r["passed"]], self._edit_result,
+                   edit_value=lambda r: {True: "passed", False: "failed"}.get(r["passed"], ""),
+                   header_tip="Passed, Failed (the bid is excluded) or Not assessed "
+                              "(the bid stays incomplete)"),
+            Column("Note", lambda r: " ".join(str(r["note"]).split()), self._edit_note,
+                   tooltip=lambda r: r["note"] or None, edit_value=lambda r: r["note"],
+                   header_tip="Why: the evidence seen, or what failed"),
+        ], self._gate_tone, self)
+        self.gateway_model.refused.connect(lambda t: self.show_problem("Not changed", t))
+        self.gateways = make_table(self.gateway_model, "Gateways")
+        self.gateways.setItemDelegateForColumn(2, ChoiceDelegate(RESULTS, self.gateways))
+        for col, width in enumerate((80, 320, 130)):
+            self.gateways.setColumnWidth(col, width)
+        self.gateways.setEditTriggers(QTableView.EditTrigger.DoubleClicked
+                                      | QTableView.EditTrigger.EditKeyPressed
+                                      | QTableView.EditTrigger.AnyKeyPressed)
+        self.gateway_title = QLabel()
+        self.gateway_title.setTextFormat(Qt.TextFormat.RichText)  # ids and counts only
+        self.gateway_title.setWordWrap(True)
+
         self.toolbar = QToolBar("Bids")
         self.toolbar.setAccessibleName("Bid actions")
         self._tool(self.toolbar, "Add bid", self.add_bid, "Ctrl+Shift+B")
@@ -142,11 +266,14 @@ class BidsView(View):
         right.addWidget(self.years)
         right.addWidget(self.total_label)
         row.addLayout(right, 2)
-        dl.addLayout(row)
+        dl.addLayout(row, 1)
+        dl.addWidget(self.gateway_title)
+        dl.addWidget(self.gateways)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(detail)
-        splitter.setSizes([380, 400])
+        splitter.setSizes([300, 480])
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Bids</h2>"))
         layout.addWidget(self.toolbar)
@@ -171,17 +298,49 @@ class BidsView(View):
         doc = self.document.doc()
         snap = self.document.snapshot()
         years = doc["evaluation"]["appraisal"]["years"]
+        gate_ids = list(snap.gate_ids)
+        results = {(g["bid"], g["criterion"]): g["passed"] for g in doc["gateways"]}
         rows = []
         for i, b in enumerate(doc["bids"]):
             wlc = float(snap.wlc[i])
             exit_cost = float(year_costs([c for c in b["costs"] if c["category"] == "exit"],
                                          years).sum())
+            gates, failed = gateway_summary(b["id"], gate_ids, results)
             rows.append(dict(b, _wlc=wlc, _npv=float(snap.npv[i]),
-                             _exit=exit_cost / wlc if wlc > 0 else None, _i=i))
+                             _exit=exit_cost / wlc if wlc > 0 else None, _i=i,
+                             _gates=gates, _failed=failed))
         self.bid_model.set_rows(rows)
+        self._fit_table(len(rows))
         row = self.bid_model.row_of(lambda r: r["id"] == current) if current else -1
         self.table.selectRow(row if row >= 0 else 0)
         self._show_bid()
+
+    def _fit_table(self, n: int) -> None:
+        """The bids table takes the height of its rows (3 to 12), the detail the rest."""
+        total = sum(self.splitter.sizes())
+        want = (min(max(n, 3), 12) * self.table.verticalHeader().defaultSectionSize()
+                + self.table.horizontalHeader().sizeHint().height() + 6)
+        if total > want + 300:
+            self.splitter.setSizes([want, total - want])
+
+    def _bid_tone(self, row: dict[str, Any], col: int) -> str | None:
+        if col in (5, 6) and not row["costs"]:
+            return "warn"
+        if col == 8 and row["_failed"]:
+            return "warn"
+        return None
+
+    def _gate_tone(self, row: dict[str, Any], col: int) -> str | None:
+        if col == 2:
+            return {False: "warn", None: "muted"}.get(row["passed"])
+        return None
+
+    def _cost_tip(self, row: dict[str, Any]) -> str | None:
+        if row["costs"]:
+            return None
+        zero = money(0, self.document.doc()["evaluation"]["currency"])
+        return (f"This bid has no cost lines: it counts as costing {zero}, which sets the "
+                "lowest price and lowers every other bid's price score. Enter its costs below.")
 
     def current_bid(self) -> str | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -196,13 +355,25 @@ class BidsView(View):
     def _show_bid(self) -> None:
         b = self._bid()
         self.cost_bar.setEnabled(b is not None)
+        self._show_gateways(b)
         if b is None:
             self.detail_title.setText("No bid selected. Add one with Add bid (Ctrl+Shift+B).")
+            self.detail_title.setStyleSheet("")
             self.cost_model.set_rows([])
             self.year_model.set_rows([])
             self.total_label.setText("")
             return
-        self.detail_title.setText(f"Cost lines of {b['id']} {b['supplier'][:120]}")
+        name = " ".join(str(b["supplier"]).split())[:120]
+        if b["costs"]:
+            self.detail_title.setText(f"Cost lines of {b['id']} {name}")
+            self.detail_title.setStyleSheet("")
+        else:
+            self.detail_title.setText(
+                f"{b['id']} {name} has no cost lines yet: add them with Add cost line "
+                f"(Ctrl+Shift+L). Until then it counts as costing "
+                f"{money(0, self.document.doc()['evaluation']['currency'])} and lowers every "
+                "other bid's price score.")
+            self.detail_title.setStyleSheet(warning_style(self.palette(), bold=True))
         self.cost_model.set_rows(b["costs"])
         snap = self.document.snapshot()
         ev = self.document.doc()["evaluation"]
@@ -214,7 +385,57 @@ class BidsView(View):
             f"WLC {money(b['_wlc'], ev['currency'])} · NPV {money(b['_npv'], ev['currency'])} "
             f"at {rate * 100:g}% · scored on {ev['appraisal']['cost_basis'].upper()}")
 
+    def _show_gateways(self, b: dict[str, Any] | None) -> None:
+        doc = self.document.doc()
+        gates = [c for c in doc["criteria"] if c["kind"] == "pass_fail"]
+        if b is None:
+            self.gateway_model.set_rows([])
+            self.gateway_title.setText("<b>Gateways</b>")
+            return
+        results = {g["criterion"]: g for g in doc["gateways"] if g["bid"] == b["id"]}
+        rows = []
+        for c in gates:
+            g = results.get(c["id"])
+            rows.append({"bid": b["id"], "id": c["id"], "name": c["name"],
+                         "passed": None if g is None else g["passed"],
+                         "note": "" if g is None else g.get("note") or ""})
+        self.gateway_model.set_rows(rows)
+        self.gateways.setVisible(bool(rows))
+        h = self.gateways.verticalHeader().defaultSectionSize()
+        self.gateways.setFixedHeight(self.gateways.horizontalHeader().sizeHint().height()
+                                     + min(max(len(rows), 1), 5) * h + 4)
+        if not gates:
+            self.gateway_title.setText("<b>Gateways</b>: this evaluation has no pass/fail "
+                                       "criteria (add them in Criteria, kind Pass/fail).")
+            return
+        bid = html.escape(b["id"])
+        failed = sum(1 for r in rows if r["passed"] is False)
+        missing = sum(1 for r in rows if r["passed"] is None)
+        state = (f"{bid} failed {plural(failed, 'gateway')} and is excluded" if failed
+                 else f"{plural(missing, 'result')} still to record" if missing
+                 else f"{bid} passed every gateway")
+        self.gateway_title.setText(
+            f"<b>Gateways of {bid}</b> (pass/fail criteria): {state}. Choose Passed, Failed "
+            "or Not assessed in the Result column (F2 or double-click); a failed gateway "
+            "excludes the bid.")
+
     # ---- edits -----------------------------------------------------------------------
+    def _edit_result(self, row: dict[str, Any], value: Any) -> None:
+        passed = parse_result(value, f"gateway {row['bid']}/{row['id']}.passed")
+        if passed is row["passed"]:
+            return
+        self.document.set_gateway(row["bid"], row["id"], passed,
+                                  row["note"] if passed is not None else "")
+
+    def _edit_note(self, row: dict[str, Any], value: Any) -> None:
+        note = str(value).strip()
+        if note == row["note"]:
+            return
+        if row["passed"] is None:
+            raise BadInput.one(f"gateway {row['bid']}/{row['id']}.note",
+                               "choose Passed or Failed first: a note goes with a result")
+        self.document.set_gateway(row["bid"], row["id"], row["passed"], note)
+
     def _edit(self, field: str) -> Any:
         def edit(row: dict[str, Any], value: Any) -> None:
             self.document.update_bid(row["id"], {field: value})
@@ -245,9 +466,10 @@ class BidsView(View):
         if self.edit(self.document.add_bid, {"supplier": "New supplier",
                                              "option_type": "best_of_breed"},
                      title="Not added"):
+            # costs next: a bid without them counts as free and skews every price score
             last = len(self.bid_model.rows) - 1
             self.table.selectRow(last)
-            self.table.edit(self.bid_model.index(last, 1))
+            self.costs.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def remove_bid(self) -> None:
         b = self._bid()

@@ -28,7 +28,8 @@ from procure_desk.errors import BadInput
 from ..document import Document
 from ..table_model import RIGHT, Column, RecordTableModel, parse_int, parse_number
 from .base import Banner, View
-from .bids import make_table
+from .bids import cost_warnings, make_table
+from .common import plural
 
 OK, TODO = "✔", "✘"
 
@@ -170,9 +171,10 @@ class OverviewView(View):
         total_done = sum(r["done"] for r in rows)
         total_expected = sum(r["expected"] for r in rows)
         self.summary.setText(
-            f"{n_bids} bids · {n_scored} scored questions · {len(doc['evaluators'])} "
-            f"evaluators · {total_done} of {total_expected} scores entered · "
-            f"{len(flags)} items to moderate · {gates_missing} gateway results missing")
+            f"{plural(n_bids, 'bid')} · {plural(n_scored, 'scored question')} · "
+            f"{plural(len(doc['evaluators']), 'evaluator')} · {total_done:,} of "
+            f"{total_expected:,} scores entered · {plural(len(flags), 'item')} to moderate · "
+            f"{plural(gates_missing, 'gateway result')} missing")
 
         problems = interchange.section_weight_problems(doc["criteria"])
         status = Counter(res.status)
@@ -182,17 +184,22 @@ class OverviewView(View):
             (not problems and n_scored > 0, "Criteria weighted (every section carries weight)"
              if not problems else f"Criteria: {problems[0].message}"),
             (n_bids >= 1, f"Bids entered ({n_bids})"),
-            (all(b["costs"] for b in doc["bids"]) and n_bids > 0,
-             "Every bid has its costs"),
+        ]
+        no_costs = cost_warnings(doc, res)
+        items += [(False, w) for w in no_costs] or [
+            (n_bids > 0, "Every bid has its costs" if all(b["costs"] for b in doc["bids"])
+             else "Every bid still in the competition has its costs")]
+        items += [
             (bool(doc["evaluators"]), f"Evaluators named ({len(doc['evaluators'])})"),
             (total_expected > 0 and total_done >= total_expected,
              f"All scores entered ({total_done} of {total_expected})"),
             (not flags, "Moderation done" if not flags
-             else f"{len(flags)} wide spreads to moderate"),
+             else f"{plural(len(flags), 'wide spread')} to moderate"),
             (gates_missing == 0, "Every gateway result recorded" if gates_missing == 0
-             else f"{gates_missing} gateway results missing"),
+             else f"{plural(gates_missing, 'gateway result')} missing: record them in "
+                  "Bids > Gateways"),
             (status.get("incomplete", 0) == 0,
-             f"{status.get('incomplete', 0)} bids incomplete" if status.get("incomplete")
+             f"{plural(status['incomplete'], 'bid')} incomplete" if status.get("incomplete")
              else "No bid incomplete"),
             (winner is not None, f"Preferred bidder: {winner} {winner_name[:80]}"
              if winner else "No preferred bidder yet"),

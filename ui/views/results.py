@@ -20,7 +20,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from procure_desk import interchange
@@ -28,8 +28,9 @@ from procure_desk.engine import Results
 
 from ..document import KINDS, Document
 from ..table_model import RIGHT, Column, RecordTableModel
-from .base import View
-from .bids import make_table
+from .base import Banner, View
+from .bids import cost_warnings, make_table
+from .common import bold_font, colour_axes, follow_palette, plural
 from .money import money
 from .scale import one_line, score_text
 
@@ -117,6 +118,10 @@ class ResultsView(View):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.headline.setFont(font)
+        # bids without costs: they set the lowest price, so every other price score drops
+        self.cost_banner = Banner(self, "Bids without costs")
+        self.cost_banner.setTextFormat(Qt.TextFormat.PlainText)  # supplier names as typed
+        self.cost_banner.setFont(bold_font(self.cost_banner.font()))
 
         self.chart = QChart()
         self.chart.setTitle("Points by section, ranked bids")
@@ -180,6 +185,7 @@ class ResultsView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Results</h2>"))
         layout.addWidget(self.headline)
+        layout.addWidget(self.cost_banner)
         layout.addWidget(splitter, 1)
         self.refresh()
 
@@ -200,6 +206,8 @@ class ResultsView(View):
         self.ranking_model.set_rows(order)
         self._fit_ranking(len(order))
         self._headline(res.winner, order)
+        self.cost_banner.show_text("\n".join(
+            f"⚠ {w}" for w in cost_warnings(self.document.doc(), res)))
         self._chart(order, res.snap)
         row = self.ranking_model.row_of(lambda r: r["id"] == current) if current else -1
         if self.ranking_model.rows:
@@ -235,7 +243,7 @@ class ResultsView(View):
             text += ", the only ranked bid"
         not_ranked = len(order) - len(ranked)
         if not_ranked:
-            text += f". {not_ranked} bid{'s' if not_ranked > 1 else ''} not ranked"
+            text += f". {plural(not_ranked, 'bid')} not ranked"
         self.headline.setText(text + ".")
 
     def _chart(self, order: list[Record], snap: Any) -> None:
@@ -258,6 +266,7 @@ class ResultsView(View):
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
+        follow_palette(chart, self.palette())  # before the bars take the theme's colours
         series = QHorizontalStackedBarSeries()
         for label, vals in zip(labels, values):
             bar = QBarSet(label)
@@ -276,14 +285,7 @@ class ResultsView(View):
         chart.addAxis(value_axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(cat_axis)
         series.attachAxis(value_axis)
-        pal = self.palette()
-        text = pal.color(QPalette.ColorRole.WindowText)
-        chart.setBackgroundBrush(pal.brush(QPalette.ColorRole.Base))
-        chart.setTitleBrush(text)
-        chart.legend().setLabelColor(text)
-        for axis in (cat_axis, value_axis):
-            axis.setLabelsColor(text)
-            axis.setTitleBrush(text)
+        colour_axes(chart, self.palette())
 
     def current_bid(self) -> str | None:
         i = self.table.currentIndex().row()

@@ -1,0 +1,58 @@
+"""Small things several views share: plurals, a warning colour, charts in the palette.
+
+A warning colour is chosen against the palette's base colour, so it reads in light
+and dark themes alike; a chart takes the Qt Charts theme that matches the palette and
+its background and text colours from it (as the Results view's chart does).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import QChart
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 bid', '2 bids', '0 bids'; `many` for irregular words ('1 entry', '2 entries')."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    pal = palette or QApplication.palette()
+    return pal.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def warning_colour(palette: QPalette | None = None) -> QColor:
+    """A red that stands out on the palette's base: dark red on light, light red on dark."""
+    return QColor("#ff8a80") if is_dark(palette) else QColor("#b3261e")
+
+
+def warning_style(palette: QPalette | None = None, bold: bool = False) -> str:
+    """A style sheet for a label that warns."""
+    weight = " font-weight: bold;" if bold else ""
+    return f"color: {warning_colour(palette).name()};{weight}"
+
+
+def bold_font(font: QFont) -> QFont:
+    out = QFont(font)
+    out.setBold(True)
+    return out
+
+
+def follow_palette(chart: QChart, palette: QPalette) -> None:
+    """Give a chart the theme of the palette (call before colouring its series), then
+    its background and text colours from the palette."""
+    chart.setTheme(QChart.ChartTheme.ChartThemeDark if is_dark(palette)
+                   else QChart.ChartTheme.ChartThemeLight)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    chart.setBackgroundBrush(palette.brush(QPalette.ColorRole.Base))
+    chart.setTitleBrush(text)
+    chart.legend().setLabelColor(text)
+
+
+def colour_axes(chart: QChart, palette: QPalette) -> None:
+    """Axis labels and titles in the palette's text colour (call after adding the axes)."""
+    text = palette.color(QPalette.ColorRole.WindowText)
+    for axis in chart.axes():
+        axis.setLabelsColor(text)
+        axis.setTitleBrush(text)
