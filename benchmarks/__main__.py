@@ -50,6 +50,7 @@ BENCHMARKS: list[Benchmark] = [
     exports.pdf_report,
     workbooks.import_bid_workbooks,
     workbooks.import_scoring_sheets,
+    workbooks.hostile_refusals,
     gui.gui,
 ]
 

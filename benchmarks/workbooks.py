@@ -15,13 +15,13 @@ import copy
 import json
 import random
 import shutil
+from typing import Any
 
 from .core import BenchmarkError, Context, Row, remove_outputs
 from .core import run_measured as run
 
 BIDS_TARGET_S = 5.0
 SHEETS_TARGET_S = 5.0
-MEMORY_NOTE_MB = 200.0
 
 
 def import_bid_workbooks(ctx: Context) -> list[Row]:
@@ -46,7 +46,7 @@ def import_bid_workbooks(ctx: Context) -> list[Row]:
     remove_outputs(target)
     with EvaluationFile.create(target, empty, actor="bench"):
         pass
-    r = run(ctx.procure_desk("import-bids", target, *books), ctx)
+    r = run(_through_small_parent(ctx.procure_desk("import-bids", target, *books)), ctx)
     r.check("import-bids")
     with EvaluationFile.open(target) as ef:
         got = len(ef.document()["bids"])
@@ -55,7 +55,7 @@ def import_bid_workbooks(ctx: Context) -> list[Row]:
     return [
         Row.limit(f"import-bids of {len(books)} workbooks wall time", r.seconds, "s",
                   BIDS_TARGET_S),
-        Row.info("import-bids peak memory (max RSS)", r.max_rss_mb, "MB"),
+        Row.info("import-bids peak memory (max RSS)", _peak_mb(r), "MB"),
     ]
 
 
@@ -88,7 +88,8 @@ def import_scoring_sheets(ctx: Context) -> list[Row]:
             changed += 1
         wb.save(path)
     sheets = [p for p, _ in written]
-    r = run(ctx.procure_desk("import-scores", target, *sheets, "--yes"), ctx)
+    r = run(_through_small_parent(ctx.procure_desk("import-scores", target, *sheets, "--yes")),
+            ctx)
     r.check("import-scores")
     applied = json.dumps(r.stdout.strip().splitlines()[-1:])
     if f"Applied {changed} score changes" not in r.stdout:
@@ -96,5 +97,89 @@ def import_scoring_sheets(ctx: Context) -> list[Row]:
     return [
         Row.limit(f"import-scores of {len(sheets)} sheets (60 x 100) wall time", r.seconds, "s",
                   SHEETS_TARGET_S, note=f"{changed} scores changed and applied"),
-        Row.info("import-scores peak memory (max RSS)", r.max_rss_mb, "MB"),
+        Row.info("import-scores peak memory (max RSS)", _peak_mb(r), "MB"),
     ]
+
+
+HOSTILE_TARGET_S = 5.0
+HOSTILE_MEMORY_MB = 200.0
+
+
+def hostile_refusals(ctx: Context) -> list[Row]:
+    """Hostile bid workbooks refused by `import-bids`: wall time and peak memory each."""
+    import zipfile
+
+    from procure_desk.services import EvaluationFile
+    from procure_desk.workbooks.bid_template import build_bid_workbook, save_workbook
+
+    folder = ctx.workdir / "hostile"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    good = folder / "good.xlsx"
+    save_workbook(build_bid_workbook(None, ctx.doc["bids"][0]), good)
+    pricing = "xl/worksheets/sheet3.xml"
+
+    def rezip(name: str, replace: dict | None = None, add: dict | None = None):
+        out = folder / name
+        with zipfile.ZipFile(good) as zin, zipfile.ZipFile(out, "w",
+                                                          zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                data = zin.read(info.filename)
+                if replace and info.filename in replace:
+                    data = replace[info.filename](data)
+                zout.writestr(info.filename, data)
+            for part, data in (add or {}).items():
+                zout.writestr(part, data)
+        return out
+
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+              + b"".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
+                         .encode() for i in range(9))
+              + b']><worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&j;</t>'
+                b"</is></c></row></sheetData></worksheet>")
+    cases = {
+        "zip bomb (9 MB part, 1000:1)": rezip(
+            "bomb.xlsx", add={"xl/media/a.xml": b" " * 9_000_000}),
+        "XML entity bomb": rezip("laughs.xlsx", replace={pricing: lambda d: laughs}),
+        "dimension of 1,048,576 rows": rezip("tall.xlsx", replace={pricing: lambda d: d.replace(
+            b'<dimension ref="A1:E204"/>', b'<dimension ref="A1:XFD1048576"/>')}),
+    }
+    target = ctx.workdir / "bench-hostile.pdesk"
+    remove_outputs(target)
+    with EvaluationFile.create(target, ctx.doc, actor="bench"):
+        pass
+    rows: list[Row] = []
+    for what, path in cases.items():
+        r = run(_through_small_parent(ctx.procure_desk("import-bids", target, path)), ctx)
+        if r.returncode != 2:
+            raise BenchmarkError(f"{what}: import-bids exited {r.returncode}, not 2")
+        lines = r.stderr.strip().splitlines()
+        rows.append(Row.limit(f"refuse {what}: wall time", r.seconds, "s", HOSTILE_TARGET_S,
+                              note=lines[0][:90] if lines else ""))
+        peak = _peak_mb(r)
+        if peak is not None:
+            rows.append(Row.limit(f"refuse {what}: peak memory", peak, "MB", HOSTILE_MEMORY_MB))
+    return rows
+
+
+# A forked child's peak RSS counts the parent's pages it started with (here, the
+# benchmark with its large document). A small Python in between starts the command
+# and reports the command's own peak.
+_SMALL_PARENT = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:]).returncode\n"
+    "kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "print(f'peak-rss-kb {kb // 1024 if sys.platform == \"darwin\" else kb}', file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def _peak_mb(r: Any) -> float | None:
+    rss = [ln for ln in r.stderr.splitlines() if ln.startswith("peak-rss-kb ")]
+    return int(rss[-1].split()[1]) / 1024 if rss else None
+
+
+def _through_small_parent(args: list[str]) -> list[str]:
+    import sys
+
+    return [sys.executable, "-c", _SMALL_PARENT, *args]

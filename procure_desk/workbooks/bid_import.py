@@ -299,13 +299,9 @@ def _notes(fields: dict[str, Any], declarations: list[dict[str, str]]) -> str:
 
 # ---- planning and applying an import ---------------------------------------------------
 
-def plan_import(doc: dict[str, Any], paths: Sequence[str | Path], *,
-                progress: Progress | None = None) -> ImportPlan:
-    """Read every workbook; BadInput lists every problem in every file.
-
-    Duplicates within the batch are refused here; suppliers already in the
-    evaluation are returned in `replaced` for the caller to confirm or refuse.
-    """
+def read_workbooks(paths: Sequence[str | Path], *,
+                   progress: Progress | None = None) -> list[ParsedBid]:
+    """Read and check every workbook; BadInput lists every problem in every file."""
     problems: list[Problem] = []
     parsed: list[ParsedBid] = []
     labels = _labels(paths)
@@ -318,6 +314,17 @@ def plan_import(doc: dict[str, Any], paths: Sequence[str | Path], *,
             problems += exc.problems
     if progress:
         progress(len(paths), len(paths), "")
+    if problems:
+        raise BadInput(problems)
+    return parsed
+
+
+def plan_from(doc: dict[str, Any], parsed: Sequence[ParsedBid]) -> ImportPlan:
+    """Which bids are new and which replace a supplier already in the evaluation.
+
+    Two workbooks for one supplier are refused here.
+    """
+    problems: list[Problem] = []
     existing = {supplier_key(b["supplier"]): b["id"] for b in doc["bids"]}
     seen: dict[str, str] = {}
     plan = ImportPlan([], [])
@@ -335,6 +342,12 @@ def plan_import(doc: dict[str, Any], paths: Sequence[str | Path], *,
     if problems:
         raise BadInput(problems)
     return plan
+
+
+def plan_import(doc: dict[str, Any], paths: Sequence[str | Path], *,
+                progress: Progress | None = None) -> ImportPlan:
+    """Read every workbook, then plan against `doc` (see `plan_from`)."""
+    return plan_from(doc, read_workbooks(paths, progress=progress))
 
 
 def refuse_duplicates(doc: dict[str, Any], plan: ImportPlan) -> None:
@@ -415,8 +428,13 @@ def _labels(paths: Sequence[str | Path]) -> list[str]:
 
 def import_bids(ef: Any, actor: str, paths: Sequence[str | Path], *, replace: bool = False,
                 progress: Progress | None = None) -> tuple[ImportPlan, list[str]]:
-    """The whole use case: read and check all, refuse or replace duplicates, write once."""
-    plan = plan_import(ef.document(), paths, progress=progress)
+    """The whole use case: read and check all, refuse or replace duplicates, write once.
+
+    The workbooks are read before the evaluation is, so that a hostile file is
+    refused before a large evaluation is loaded into memory.
+    """
+    parsed = read_workbooks(paths, progress=progress)
+    plan = plan_from(ef.document(), parsed)
     if not replace:
         refuse_duplicates(ef.document(), plan)
     return plan, apply_import(ef, actor, plan)
