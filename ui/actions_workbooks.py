@@ -119,8 +119,11 @@ def import_bids(window: Any, paths: list[str] | None = None) -> Job | None:
             return  # the file was closed meanwhile
         if plan.replaced:
             names = {b["id"]: b["supplier"] for b in document.doc()["bids"]}
-            listed = "\n".join(f"• {names.get(bid, bid)} ({bid}), from {pb.source}"
-                               for bid, pb in plan.replaced)
+            lines = [f"• {names.get(bid, bid)} ({bid}), from {pb.source}"
+                     for bid, pb in plan.replaced]
+            if len(lines) > 15:
+                lines[14:] = [f"… and {len(lines) - 14} more"]
+            listed = "\n".join(lines)
             if not ask.confirm(window, title,
                                f"These suppliers are already in the evaluation:\n{listed}\n\n"
                                "Replace their details and costs with the workbooks'? Their "
@@ -173,7 +176,8 @@ def import_scores(window: Any, paths: list[str] | None = None) -> Job | None:
             ask.info(window, title, "The sheets hold no new or changed scores: nothing to "
                                     "change.")
             return
-        lines = describe_changes(document.doc(), changes, detail=15)
+        # a dialog that fits on a laptop screen: fewer details when many evaluators
+        lines = describe_changes(document.doc(), changes, detail=max(2, 20 // len(reads)))
         if not ask.confirm(window, title, "\n".join(lines)
                            + f"\n\nApply these {len(changes)} changes?"):
             window.statusBar().showMessage("Nothing was changed", 5000)

@@ -475,6 +475,8 @@ def describe_changes(doc: dict[str, Any], changes: Sequence[ScoreChange], *,
                      detail: int = 25) -> list[str]:
     """What will change, per evaluator: counts, then the changes themselves."""
     names = {e["id"]: e["name"] for e in doc["evaluators"]}
+    bids = {b["id"]: b["supplier"] for b in doc["bids"]}
+    crits = {c["id"]: c["name"] for c in doc["criteria"]}
     lines: list[str] = []
     by_ev: dict[str, list[ScoreChange]] = {}
     for c in changes:
@@ -485,16 +487,23 @@ def describe_changes(doc: dict[str, Any], changes: Sequence[ScoreChange], *,
         lines.append(f"{eid} {names.get(eid, '')} ({items[0].source}): {len(new)} new, "
                      f"{len(changed)} changed")
         for c in (changed + new)[:detail]:
+            about = (f"  ({_short_name(bids.get(c.bid, ''))}; "
+                     f"{_short_name(crits.get(c.criterion, ''))})")
             if c.old is None:
-                lines.append(f"  new      {c.bid} {c.criterion}: {c.score}")
+                lines.append(f"  new      {c.bid} {c.criterion}: {c.score}{about}")
             elif c.old["score"] != c.score:
                 lines.append(f"  changed  {c.bid} {c.criterion}: {plain(c.old['score'])} -> "
-                             f"{c.score}")
+                             f"{c.score}{about}")
             else:
-                lines.append(f"  changed  {c.bid} {c.criterion}: comment only")
+                lines.append(f"  changed  {c.bid} {c.criterion}: comment only{about}")
         if len(items) > detail:
             lines.append(f"  ... and {len(items) - detail} more")
     return lines
+
+
+def _short_name(text: str, limit: int = 32) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[:limit - 1] + "…"
 
 
 def apply_score_changes(ef: Any, actor: str, changes: Sequence[ScoreChange]) -> int:
