@@ -223,15 +223,17 @@ class MainWindow(QMainWindow):
             self.view_classes = load_view_classes()
             self.sidebar.clear()
             for n, (key, title, _cls) in enumerate(self.view_classes, start=1):
+                # Ctrl+1 .. Ctrl+9, then Ctrl+0 for the tenth, as the number keys run
+                shortcut = f"Ctrl+{n % 10}" if n <= 10 else None
                 item = QListWidgetItem(title)
                 item.setData(Qt.ItemDataRole.UserRole, key)
-                if n <= 9:
-                    item.setToolTip(f"{title} (Ctrl+{n})")
+                if shortcut:
+                    item.setToolTip(f"{title} ({shortcut})")
                 self.sidebar.addItem(item)
                 action = self._action(self.view_menu, title,
-                                      lambda _=False, k=key: self.show_view(k),
-                                      f"Ctrl+{n}" if n <= 9 else None)
+                                      lambda _=False, k=key: self.show_view(k), shortcut)
                 action.setData(key)
+                action.setShortcutVisibleInContextMenu(True)
         return self.view_classes
 
     def view_keys(self) -> list[str]:

@@ -93,3 +93,43 @@ def test_an_edit_refreshes_the_analysis(view, qtbot):
     qtbot.waitUntil(lambda: view.mc_result is not None, timeout=10_000)
     assert view.mc_result["win_probability"]["B2"] == 1.0
 
+
+
+def test_title_and_a_switching_table_that_shows_every_row_on_one_line(view):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QHeaderView, QLabel
+
+    assert any(w.text() == "<h2>Analysis</h2>" for w in view.findChildren(QLabel))
+    t = view.switching_table
+    view.resize(1230, 860)
+    assert not t.wordWrap()
+    assert t.verticalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.Fixed
+    # every row in view without scrolling: the table is exactly as tall as its rows
+    rows = view.switching_model.rowCount()
+    assert t.height() >= (t.horizontalHeader().sizeHint().height()
+                          + rows * t.verticalHeader().defaultSectionSize())
+    assert t.verticalScrollBar().maximum() == 0
+    assert t.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert t.textElideMode() == Qt.TextElideMode.ElideRight
+    # a winner's full name is in the tooltip; the cell says who, elided to the column
+    tip = view.switching_model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("B2 <b>Bold</b> & =SUM(A1) Ltd wins if the weight of Q is below 55.6%")
+
+
+def test_charts_follow_a_dark_palette(view, qtbot):
+    from PySide6.QtCharts import QChart
+    from PySide6.QtGui import QColor, QPalette
+
+    assert view.tornado.chart().theme() == QChart.ChartTheme.ChartThemeLight
+    dark = QPalette(view.palette())
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    dark.setColor(QPalette.ColorRole.Window, QColor("#2b2b2b"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#e6e6e6"))
+    view.setPalette(dark)
+    view.refresh()
+    qtbot.waitUntil(lambda: view.mc_result is not None, timeout=10_000)
+    for chart in (view.tornado.chart(), view.mc_chart.chart()):
+        assert chart.theme() == QChart.ChartTheme.ChartThemeDark
+        assert chart.backgroundBrush().color() == QColor("#1e1e1e")
+        assert chart.titleBrush().color() == QColor("#e6e6e6")
+        assert all(a.labelsColor() == QColor("#e6e6e6") for a in chart.axes())

@@ -40,6 +40,8 @@ def test_open_shows_the_registered_views_and_ctrl_numbers(open_window):
     assert open_window.current_view_key() == "overview"
     shortcuts = {a.data(): a.shortcut().toString() for a in open_window.view_menu.actions()}
     assert [shortcuts[k] for k in keys[:9]] == [f"Ctrl+{n}" for n in range(1, len(keys[:9]) + 1)]
+    if len(keys) >= 10:  # the number keys run 1..9, 0: the tenth view is Ctrl+0
+        assert shortcuts[keys[9]] == "Ctrl+0"
     open_window.view_menu.actions()[-1].trigger()
     assert open_window.stack.currentWidget() is open_window.views[keys[-1]]
     assert open_window.sidebar.currentRow() == len(keys) - 1
@@ -130,3 +132,22 @@ def test_document_opened_signal_and_geometry_saved(window, example_path, qtbot):
     assert sig.args[0] is window.document
     window.close()
     assert window.settings.geometry() is not None
+
+
+def test_every_view_has_a_number_key_shown_in_the_view_menu(open_window, qtbot):
+    from PySide6.QtCore import Qt
+
+    keys = open_window.view_keys()
+    assert len(keys) == 10
+    assert keys[-1] == "audit"
+    actions = open_window.view_menu.actions()
+    # Ctrl+1 .. Ctrl+9 and Ctrl+0, in sidebar order, each shown beside its menu entry
+    assert [a.shortcut().toString() for a in actions] == [f"Ctrl+{n % 10}" for n in range(1, 11)]
+    assert all(a.isShortcutVisibleInContextMenu() for a in actions)
+    assert open_window.sidebar.item(9).toolTip() == "Audit log (Ctrl+0)"
+    open_window.activateWindow()
+    qtbot.waitUntil(open_window.isActiveWindow)
+    qtbot.keyClick(open_window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert open_window.current_view_key() == "audit"
+    qtbot.keyClick(open_window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    assert open_window.current_view_key() == keys[7]

@@ -118,3 +118,16 @@ def test_custom_starts_from_the_previous_split_adding_up_to_100(view):
     view.method_box.setCurrentIndex(view.method_box.findData("custom"))
     assert [view.split_model.index(r, 3).data() for r in range(2)] == ["98", "2"]
     assert view.apply_button.isEnabled()
+
+
+def test_title_and_break_even_in_plain_words(view):
+    from PySide6.QtWidgets import QLabel
+
+    assert any(w.text() == "<h2>Shared service</h2>" for w in view.findChildren(QLabel))
+    view.method_box.setCurrentIndex(view.method_box.findData("equal"))
+    view.apply_button.click()
+    # B2 (NPV 373,846) already costs less than going alone with B1 (NPV over 600,000):
+    # one partner of average size is enough; C1 and C2 share it now
+    text = view.break_even_label.text()
+    assert "once 1 partner of average size shares it; 2 partners share it now." in text
+    assert "(s)" not in text

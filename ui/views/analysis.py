@@ -22,7 +22,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,11 +42,14 @@ from ..document import Document
 from ..jobs import Job, run_job
 from ..table_model import RIGHT, Column, RecordTableModel
 from .base import Banner, View
+from .bids import make_table
+from .common import colour_axes, follow_palette, is_dark, plural, warning_style
 
 STEPS = 10  # slider steps per percentage point
 HOLDS = QColor("#2f6f9f")
 HOLDS_UP = QColor("#5b9bd5")
 OTHER = QColor("#d9d9d9")
+OTHER_DARK = QColor("#5a5a5a")
 
 
 def one_line(text: Any, width: int = 40) -> str:
@@ -77,7 +79,7 @@ class AnalysisView(View):
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
         self.headline.setAccessibleName("Winner today")
         font = self.headline.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.headline.setFont(font)
         self.findings = QLabel()
@@ -88,25 +90,35 @@ class AnalysisView(View):
 
         # switching: table and tornado chart
         self.switching_model = RecordTableModel([
-            Column("Criterion", lambda e: f"{e['node']} {one_line(e['name'], 30)}"),
+            Column("Criterion", lambda e: f"{e['node']} {one_line(e['name'], 60)}",
+                   tooltip=lambda e: f"{e['node']} {e['name']}"),
             Column("Weight today", lambda e: pct(e["weight"]), align=RIGHT),
-            Column("Winner holds from", lambda e: pct(e["holds_from"]), align=RIGHT,
+            Column("Holds from", lambda e: pct(e["holds_from"]), align=RIGHT,
                    header_tip="The lowest weight at which today's winner still wins"),
-            Column("to", lambda e: pct(e["holds_to"]), align=RIGHT,
+            Column("Holds to", lambda e: pct(e["holds_to"]), align=RIGHT,
                    header_tip="The highest weight at which today's winner still wins"),
-            Column("Winner below", lambda e: self.who(e["winner_below"])),
-            Column("Winner above", lambda e: self.who(e["winner_above"])),
+            Column("Winner if lower", lambda e: self.who(e["winner_below"]) or "–",
+                   tooltip=lambda e: self.beyond(e, "below"),
+                   header_tip="Who wins if this weight falls below the range"),
+            Column("Winner if higher", lambda e: self.who(e["winner_above"]) or "–",
+                   tooltip=lambda e: self.beyond(e, "above"),
+                   header_tip="Who wins if this weight rises above the range"),
         ], self)
-        self.switching_table = QTableView()
-        self.switching_table.setModel(self.switching_model)
-        self.switching_table.setAccessibleName("Switching values")
-        self.switching_table.verticalHeader().hide()
-        self.switching_table.setAlternatingRowColors(True)
-        self.switching_table.horizontalHeader().setStretchLastSection(True)
+        # one line per row, fixed heights; names elided to the column, in full as tooltips
+        self.switching_table = make_table(self.switching_model, "Switching values")
+        self.switching_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.switching_table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.switching_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(40)
+        for col, mode in enumerate((header.ResizeMode.Stretch,
+                                    *[header.ResizeMode.ResizeToContents] * 3,
+                                    header.ResizeMode.Stretch, header.ResizeMode.Stretch)):
+            header.setSectionResizeMode(col, mode)
         self.tornado = QChartView()
         self.tornado.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.tornado.setAccessibleName("Switching values chart")
-        self.tornado.setMinimumHeight(200)
+        self.tornado.setMinimumHeight(220)
 
         # what-if sliders
         self.sliders: dict[str, QSlider] = {}
@@ -160,17 +172,37 @@ class AnalysisView(View):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        title = QLabel("<h2>Analysis</h2>")
+        title.setAccessibleName("Analysis")
         layout = QVBoxLayout(self)
+        layout.addWidget(title)
         layout.addWidget(self.headline)
         layout.addWidget(self.findings)
         layout.addWidget(self.banner)
         layout.addWidget(split, 1)
 
     # ---- helpers ---------------------------------------------------------------------
-    def who(self, bid: str | None) -> str:
+    def who(self, bid: str | None, width: int = 40) -> str:
         if bid is None:
             return ""
-        return f"{bid} {one_line(self.names.get(bid, ''), 30)}".strip()
+        return f"{bid} {one_line(self.names.get(bid, ''), width)}".strip()
+
+    def beyond(self, e: dict[str, Any], side: str) -> str:
+        """A switching row's winner beyond one end of the range, in words (a tooltip)."""
+        bid = e[f"winner_{side}"]
+        edge = e["holds_from"] if side == "below" else e["holds_to"]
+        if bid is None:
+            end = "down to 0%" if side == "below" else "up to 100%"
+            return f"Today's winner holds all the way {end}." if edge is not None else ""
+        return (f"{bid} {one_line(self.names.get(bid, ''), 200)} wins if the weight of "
+                f"{e['node']} is {'below' if side == 'below' else 'above'} {pct(edge)}.")
+
+    def fit_switching(self) -> None:
+        """The switching table shows all its rows (a node each, usually 3 to 6), no more."""
+        t = self.switching_table
+        rows = min(max(1, self.switching_model.rowCount()), 10)
+        t.setFixedHeight(t.horizontalHeader().sizeHint().height()
+                         + rows * t.verticalHeader().defaultSectionSize() + 2 * t.frameWidth())
 
     # ---- refresh ---------------------------------------------------------------------
     def refresh(self) -> None:
@@ -191,11 +223,7 @@ class AnalysisView(View):
                                   f"{res.total[res.ranking[0]]:.2f} points")
         self.show_findings()
         self.switching_model.set_rows(self.data["switching"])
-        self.switching_table.resizeColumnsToContents()
-        rows = max(1, len(self.data["switching"]))
-        self.switching_table.setMaximumHeight(
-            self.switching_table.horizontalHeader().height()
-            + rows * self.switching_table.verticalHeader().defaultSectionSize() + 6)
+        self.fit_switching()
         self.draw_tornado()
         self.build_sliders()
         self.start_monte_carlo(snap, res, ef.revision)
@@ -216,20 +244,23 @@ class AnalysisView(View):
             if len(set(fw.values())) == 1:
                 lines.append("• Both price formulas give the same winner.")
             if not any(r["reversal"] for r in self.data["leave_one_out"]) and n:
-                lines.append(f"• Withdrawing any one of the other {n} ranked bid(s) "
+                lines.append(f"• Withdrawing any one of the other {plural(n, 'ranked bid')} "
                              "leaves the winner unchanged.")
         self.findings.setText("\n".join(lines))
 
     def draw_tornado(self) -> None:
         chart = QChart()
+        pal = self.palette()
+        follow_palette(chart, pal)  # the theme first: it would recolour the bars after
         chart.setTitle("Weight range in which today's winner stays the winner")
         chart.setMargins(QMargins(4, 4, 4, 4))
+        other = OTHER_DARK if is_dark(pal) else OTHER
         entries = [e for e in self.data["switching"] if e["holds_from"] is not None]
         # the narrowest range first, so the most sensitive weight sits on top
         entries.sort(key=lambda e: e["holds_to"] - e["holds_from"], reverse=True)
         sets = [QBarSet("Another bid wins"), QBarSet("Winner holds: below today's weight"),
                 QBarSet("Winner holds: above today's weight"), QBarSet("Another bid wins ")]
-        for s, colour in zip(sets, (OTHER, HOLDS, HOLDS_UP, OTHER)):
+        for s, colour in zip(sets, (other, HOLDS, HOLDS_UP, other)):
             s.setColor(colour)
             s.setBorderColor(colour)
         for e in entries:
@@ -237,6 +268,7 @@ class AnalysisView(View):
             for s, v in zip(sets, (lo, w - lo, hi - w, 100 - hi)):
                 s.append(max(0.0, v))
         series = QHorizontalStackedBarSeries()
+        series.setBarWidth(0.6)
         for s in sets:
             series.append(s)
         chart.addSeries(series)
@@ -251,6 +283,7 @@ class AnalysisView(View):
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_y)
         series.attachAxis(axis_x)
+        colour_axes(chart, pal)
         markers = chart.legend().markers(series)
         if len(markers) == 4:
             markers[3].setVisible(False)  # one legend entry for "another bid wins"
@@ -325,7 +358,7 @@ class AnalysisView(View):
         if res.winner != today:
             self.what_if_label.setText(f"⚠ With these weights the winner changes to "
                                        f"{self.who(res.winner)}.")
-            self.what_if_label.setStyleSheet("color: #9c2a00; font-weight: bold;")
+            self.what_if_label.setStyleSheet(warning_style(self.palette(), bold=True))
         else:
             lead = "With these weights " if moved else "With today's weights "
             self.what_if_label.setText(f"{lead}{self.who(res.winner)} wins.")
@@ -369,9 +402,11 @@ class AnalysisView(View):
             f"{result['draws']:,} draws (seed {result['seed']}): today's winner wins "
             f"{100 * pw:.1f}% of them. Weights vary by about ±20%, scores by their "
             f"standard error; consensus scores stay fixed."
-            + (f" {rest} other ranked bid(s) never won." if rest and all(
+            + (f" {plural(rest, 'other ranked bid')} never won." if rest and all(
                 p == 0 for _, p in probs[len(shown):]) else ""))
         chart = QChart()
+        pal = self.palette()
+        follow_palette(chart, pal)
         chart.setTitle("Share of draws won")
         chart.setMargins(QMargins(4, 4, 4, 4))
         bars = QBarSet("Win probability")
@@ -384,6 +419,7 @@ class AnalysisView(View):
         series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
         series.setLabelsFormat("@value%")
         series.setLabelsPrecision(3)
+        bars.setLabelColor(pal.color(QPalette.ColorRole.WindowText))
         chart.addSeries(series)
         axis_y = QBarCategoryAxis()
         axis_y.append([self.who(b) for b, _ in reversed(shown)])
@@ -394,5 +430,6 @@ class AnalysisView(View):
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_y)
         series.attachAxis(axis_x)
+        colour_axes(chart, pal)
         chart.legend().hide()
         self.mc_chart.setChart(chart)

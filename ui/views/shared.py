@@ -34,6 +34,7 @@ from ..document import Document
 from ..table_model import RIGHT, Column, RecordTableModel, parse_int, parse_number
 from .analysis import one_line
 from .base import Banner, View
+from .common import plural, warning_style
 
 METHODS = [(None, "Not shared"), ("equal", "Equally"), ("population", "By population"),
            ("custom", "Custom shares")]
@@ -164,7 +165,10 @@ class SharedView(View):
         outer = QSplitter(Qt.Orientation.Vertical)
         outer.addWidget(top)
         outer.addWidget(savings_box)
+        title = QLabel("<h2>Shared service</h2>")
+        title.setAccessibleName("Shared service")
         layout = QVBoxLayout(self)
+        layout.addWidget(title)
         layout.addWidget(self.banner)
         layout.addWidget(outer, 1)
 
@@ -216,11 +220,17 @@ class SharedView(View):
             if be["go_alone_bid"] is None:
                 lines.append(f"{be['bid']}: no ranked bid without sharing to compare with.")
             else:
+                alone = (f"going alone ({be['go_alone_bid']}, "
+                         f"{money(be['go_alone_cost'], self.currency)})")
+                now = _partners_share(be["partners_sharing"])
+                if be["partners_needed"] is None:
+                    lines.append(f"{be['bid']}: no number of partners makes sharing cheaper "
+                                 f"than {alone}; {now} it now.")
+                    continue
                 lines.append(
-                    f"{be['bid']}: sharing beats going alone ({be['go_alone_bid']}, "
-                    f"{money(be['go_alone_cost'], self.currency)}) once "
-                    f"{be['partners_needed']} partner(s) of average size share it; "
-                    f"{be['partners_sharing']} share it now.")
+                    f"{be['bid']}: sharing beats {alone} once "
+                    f"{_partners_share(be['partners_needed'], ' of average size')} it; "
+                    f"{now} it now.")
         self.break_even_label.setText("\n".join(lines) if lines else
                                       "No bid is shared yet: choose a bid above and a way "
                                       "to split it.")
@@ -318,7 +328,7 @@ class SharedView(View):
         changed = self.pending_apportionment() != _comparable(saved, self.partners())
         if problem:
             self.split_check.setText(f"⚠ {problem}")
-            self.split_check.setStyleSheet("color: #9c2a00;")
+            self.split_check.setStyleSheet(warning_style(self.palette()))
         elif self.pending["method"] is None:
             self.split_check.setText("This bid is not shared: its whole cost falls on one "
                                      "council.")
@@ -363,6 +373,11 @@ class SharedView(View):
             return
         pid = self.partners_model.rows[index.row()]["id"]
         self.edit(self.document.delete_partner, pid, title="Partner not removed")
+
+
+def _partners_share(n: int, which: str = "") -> str:
+    """'1 partner shares', '3 partners of average size share'."""
+    return f"{plural(n, 'partner')}{which} {'shares' if n == 1 else 'share'}"
 
 
 def _comparable(app: dict[str, Any] | None, partners: list[dict[str, Any]]
