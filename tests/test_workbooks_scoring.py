@@ -253,3 +253,14 @@ def test_the_export_is_recorded_in_the_audit_log(exported):
         (event,) = ef.audit(text="export.scoring_sheets")
     assert event.actor == "tester"
     assert event.after["files"] == {"E1": E1_SHEET, "E2": E2_SHEET}
+
+
+def test_evaluators_whose_ids_differ_only_by_case_get_distinct_files(tmp_path, example_doc):
+    from procure_desk.workbooks.scoring_sheets import write_scoring_sheets
+
+    example_doc["evaluators"].append({"id": "e1", "name": "A. Patel", "conflicts": []})
+    with EvaluationFile.create(tmp_path / "x.pdesk", example_doc, actor="tester") as ef:
+        written = write_scoring_sheets(ef, tmp_path / "s", actor="tester")
+    names = [p.name.casefold() for p, _ in written]
+    assert len(set(names)) == 3
+    assert len(list((tmp_path / "s").iterdir())) == 3

@@ -260,7 +260,16 @@ def write_scoring_sheets(ef: Any, folder: Path, *, actor: str, force: bool = Fal
     chosen = [e for e in doc["evaluators"] if evaluators is None or e["id"] in evaluators]
     if not chosen:
         raise BadInput.one("evaluators", "this evaluation has no evaluators to write sheets for")
-    targets = [(folder / safe_file_name(e["id"], e["name"]), e) for e in chosen]
+    targets: list[tuple[Path, dict]] = []
+    taken: set[str] = set()
+    for e in chosen:
+        name = safe_file_name(e["id"], e["name"])
+        n = 2
+        while name.casefold() in taken:  # ids differing only by case, on Windows or macOS
+            name = safe_file_name(f"{e['id']}-{n}", e["name"])
+            n += 1
+        taken.add(name.casefold())
+        targets.append((folder / name, e))
     if not force:
         clash = [str(p) for p, _ in targets if p.exists()]
         if clash:
