@@ -105,7 +105,7 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
                         actor: str | None = None) -> Any:
     """The workbook for one evaluator, pre-filled with the scores already recorded."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .style import (
@@ -176,8 +176,16 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
                             formula2=str(plain(smax)), allow_blank=True,
                             showErrorMessage=True, error=f"A score from 0 to {plain(smax)}")
     sc.add_data_validation(dv)
-    shade = PatternFill("solid", fgColor="F2F2F2")
-    TOP = Alignment(wrap_text=True, vertical="top")  # noqa: N806 - a style constant
+    # named styles: one assignment per cell instead of four (5,000-row sheets)
+    top = Alignment(wrap_text=True, vertical="top")
+    body = Font(name="Calibri", size=11)
+    plain_style = NamedStyle("pd-label", font=body, alignment=top)
+    band_style = NamedStyle("pd-label-band", font=body, alignment=top,
+                            fill=PatternFill("solid", fgColor="F2F2F2"))
+    input_style = NamedStyle("pd-input", font=body, alignment=top, fill=INPUT_FILL,
+                             border=BOX, protection=UNLOCKED)
+    for style in (plain_style, band_style, input_style):
+        wb.add_named_style(style)
     prev = None
     band = False
     for i, (b, c) in enumerate(rows):
@@ -188,17 +196,11 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
         cur = current.get((b["id"], c["id"]))
         for col, value in enumerate((b["id"], b["supplier"], c["id"], names[c["id"]]), start=1):
             cell = put(sc.cell(row=r, column=col), value)
-            cell.alignment = TOP
-            if band:
-                cell.fill = shade
+            cell.style = "pd-label-band" if band else "pd-label"
         s_cell = put(sc.cell(row=r, column=SCORE_COL), cur["score"] if cur else None)
         comment = cur["comment"] if cur else ""
         c_cell = put(sc.cell(row=r, column=COMMENT_COL), comment or None)
-        for cell in (s_cell, c_cell):
-            cell.protection = UNLOCKED
-            cell.fill = INPUT_FILL
-            cell.border = BOX
-            cell.alignment = TOP
+        s_cell.style = c_cell.style = "pd-input"
         # room to write, and enough for what is already written (no auto-fit on open)
         lines = max(2, -(-len(comment) // 80), -(-len(b["supplier"]) // 34))
         sc.row_dimensions[r].height = 15 * min(lines, 12)
