@@ -2,20 +2,56 @@
 
 Runs offscreen (`QT_QPA_PLATFORM=offscreen`), builds the demo into a temporary
 folder (never into the repository), and writes 01-overview.png, 02-criteria.png, ...
-at 1440x900.
+at 1440x900, after any background work of a view (the Analysis view's simulation)
+has finished. Pictures in DIR named like a view's but no longer matching one (a view
+renumbered or gone) are removed, so the folder always shows today's views.
+`--dark` renders with a dark palette, to check that every colour follows it.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
 WIDTH, HEIGHT = 1440, 900
+SHOT = re.compile(r"^\d\d-[a-z_]+\.png$")
+DARK = {"Window": "#2b2b2b", "WindowText": "#e6e6e6", "Base": "#1e1e1e",
+        "AlternateBase": "#272727", "Text": "#e6e6e6", "Button": "#353535",
+        "ButtonText": "#e6e6e6", "Highlight": "#2f6f9f", "HighlightedText": "#ffffff",
+        "ToolTipBase": "#3d3a24", "ToolTipText": "#f2eed8", "PlaceholderText": "#8c8c8c",
+        "Mid": "#4a4a4a", "Dark": "#151515", "Light": "#505050"}
 
 
-def render(out_dir: Path) -> list[Path]:
+def dark_palette() -> Any:
+    """A dark palette like a desktop's dark mode (disabled text dimmed)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    pal = QPalette()
+    for role, colour in DARK.items():
+        pal.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
+    for role in ("WindowText", "Text", "ButtonText"):
+        pal.setColor(QPalette.ColorGroup.Disabled, getattr(QPalette.ColorRole, role),
+                     QColor("#7a7a7a"))
+    return pal
+
+
+def _settle(app: Any, view: Any, timeout: float = 20.0) -> None:
+    """Let the view finish what it does in the background (`busy()`), then paint."""
+    busy = getattr(view, "busy", None)
+    end = time.monotonic() + timeout
+    while busy is not None and busy() and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+    for _ in range(3):
+        app.processEvents()
+
+
+def render(out_dir: Path, dark: bool = False) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
@@ -25,6 +61,9 @@ def render(out_dir: Path) -> list[Path]:
     from .views import VIEWS
 
     app = make_application([sys.argv[0]])
+    if dark:
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -43,20 +82,24 @@ def render(out_dir: Path) -> list[Path]:
             ensure = getattr(view, "ensure_fresh", None)
             if ensure:
                 ensure()
-            for _ in range(3):
-                app.processEvents()
+            _settle(app, view)
             path = out_dir / f"{n:02d}-{key}.png"
             window.grab().save(str(path))
             written.append(path)
         window.close()
         QApplication.processEvents()
+    for stale in sorted(out_dir.glob("*.png")):
+        if SHOT.match(stale.name) and stale not in written:
+            stale.unlink()
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0] if args else "docs/screenshots")
-    for path in render(out):
+    dark = "--dark" in args
+    rest = [a for a in args if a != "--dark"]
+    out = Path(rest[0] if rest else "docs/screenshots")
+    for path in render(out, dark=dark):
         print(path)
     return 0
 

@@ -87,8 +87,10 @@ def test_monte_carlo_runs_in_the_background_and_is_charted(view):
 
 def test_an_edit_refreshes_the_analysis(view, qtbot):
     # B2 now scores 5 as well: better on price and level on quality, it wins outright
+    assert not view.busy()
     view.document.set_score("E1", "B2", "Q1", 5)
     assert view.mc_result is None  # a new simulation has started
+    assert view.busy()  # screenshots wait for it
     assert view.headline.text().startswith("Winner today: B2")
     qtbot.waitUntil(lambda: view.mc_result is not None, timeout=10_000)
     assert view.mc_result["win_probability"]["B2"] == 1.0

@@ -366,6 +366,10 @@ class AnalysisView(View):
         self.reset_button.setEnabled(moved)
 
     # ---- Monte Carlo in the background -------------------------------------------------
+    def busy(self) -> bool:
+        """True while the simulation of the current evaluation is still running."""
+        return self.mc_result is None and self.mc_job is not None
+
     def start_monte_carlo(self, snap: Any, res: Any, revision: int) -> None:
         if self.mc_job is not None:
             self.mc_job.cancel()
@@ -387,6 +391,8 @@ class AnalysisView(View):
         def failed(exc: BaseException) -> None:
             if shiboken6.isValid(self.mc_label):
                 self.mc_label.setText(f"The simulation failed: {exc}")
+                if revision == self.document.revision:
+                    self.mc_job = None  # nothing more is coming: not busy
 
         self.mc_job = run_job(self, "Monte Carlo", work, done, show_dialog=False,
                               on_failure=failed)

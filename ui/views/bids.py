@@ -252,6 +252,8 @@ class BidsView(View):
         self._tool(self.cost_bar, "Remove cost line", self.remove_line, "Ctrl+Shift+Delete")
         self.detail_title = QLabel()
         self.detail_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail_title.setWordWrap(True)
+        self.detail_title.setFont(bold_font(self.detail_title.font()))
         self.total_label = QLabel()
 
         detail = QWidget()
@@ -477,8 +479,9 @@ class BidsView(View):
             return
         n = self.document.has_scores(bid=b["id"])
         if n and not ask.confirm(self, "Remove bid",
-                                 f"Remove {b['id']} {b['supplier'][:80]} with {n} scores and "
-                                 "results recorded against it? You can undo this (Ctrl+Z)."):
+                                 f"Remove {b['id']} {b['supplier'][:80]} with "
+                                 f"{plural(n, 'score or result', 'scores and results')} "
+                                 "recorded against it? You can undo this (Ctrl+Z)."):
             return
         self.edit(self.document.delete_bid, b["id"], title="Not removed")
 

@@ -97,7 +97,8 @@ class OverviewView(View):
         layout.addWidget(QLabel("<h2>Overview</h2>"))
         layout.addWidget(self.banner)
         layout.addLayout(row)
-        layout.addWidget(progress_box, 1)
+        layout.addWidget(progress_box)
+        layout.addStretch(1)
         self.refresh()
 
     # ---- details ---------------------------------------------------------------------
@@ -165,6 +166,11 @@ class OverviewView(View):
             rows.append({"name": f"{e['id']} {e['name']}", "role": e["role"],
                          "done": done.get(e["id"], 0), "expected": free * n_scored})
         self.progress_model.set_rows(rows)
+        # as tall as its rows (up to 15), so the page does not end in an empty white box
+        h = self.progress.verticalHeader().defaultSectionSize()
+        self.progress.setMaximumHeight(self.progress.horizontalHeader().sizeHint().height()
+                                       + min(max(len(rows), 1), 15) * h
+                                       + 2 * self.progress.frameWidth())
         flags = res.flags()
         gates_expected = n_bids * len(snap.gate_ids)
         gates_missing = gates_expected - len(doc["gateways"])

@@ -34,20 +34,22 @@ from ..document import Document
 from ..table_model import RIGHT, Column, RecordTableModel, parse_int, parse_number
 from .analysis import one_line
 from .base import Banner, View
+from .bids import make_table
 from .common import plural, warning_style
 
 METHODS = [(None, "Not shared"), ("equal", "Equally"), ("population", "By population"),
            ("custom", "Custom shares")]
 
 
-def table(model: RecordTableModel, name: str) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.verticalHeader().hide()
-    view.setAlternatingRowColors(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
+def table(model: RecordTableModel, name: str, stretch: tuple[int, ...] = (1,)) -> QTableView:
+    """Fixed row heights as elsewhere; the name columns share the spare width (elided when
+    short of it), the figures fit their contents (a handful of partners: cheap)."""
+    view = make_table(model, name)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    for col in range(model.columnCount()):
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col in stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)
     return view
 
 
@@ -113,8 +115,8 @@ class SharedView(View):
 
         # costs and savings
         self.savings_model = RecordTableModel([
-            Column("Bid", lambda r: f"{r['bid']} {one_line(self.supplier(r['bid']), 26)}"),
-            Column("Partner", lambda r: f"{r['partner']} {one_line(r['partner_name'], 26)}"),
+            Column("Bid", lambda r: f"{r['bid']} {one_line(self.supplier(r['bid']), 80)}"),
+            Column("Partner", lambda r: f"{r['partner']} {one_line(r['partner_name'], 80)}"),
             Column("Share", lambda r: f"{100 * r['share']:.1f}%", align=RIGHT),
             Column("Cost", lambda r: money(r["cost"], self.currency), align=RIGHT),
             Column("Baseline", lambda r: money(r["baseline"], self.currency), align=RIGHT),
@@ -125,7 +127,8 @@ class SharedView(View):
                        f"Going alone: {r['go_alone_bid']} at "
                        f"{money(r['go_alone_cost'], self.currency)}")),
         ], self)
-        self.savings_table = table(self.savings_model, "Costs and savings per partner")
+        self.savings_table = table(self.savings_model, "Costs and savings per partner",
+                                   stretch=(0, 1))
         self.basis_label = QLabel()
         self.basis_label.setWordWrap(True)
         self.break_even_label = QLabel()
@@ -196,8 +199,8 @@ class SharedView(View):
         for b in bids:
             split = b.get("apportionment")
             how = dict(METHODS).get(split["method"], "") if split else "not shared"
-            self.bid_box.addItem(f"{b['id']} {one_line(b['supplier'], 32)} "
-                                 f"({OPTION_TYPE_LABELS[b['option_type']]}; {how.lower()})",
+            self.bid_box.addItem(f"{b['id']} {one_line(b['supplier'], 40)} · "
+                                 f"{OPTION_TYPE_LABELS[b['option_type']]} · {how.lower()}",
                                  b["id"])
         i = self.bid_box.findData(chosen)
         self.bid_box.setCurrentIndex(max(i, 0))

@@ -1,0 +1,26 @@
+"""`python -m ui.screenshots DIR`: one picture per view, and none left from old numbering."""
+
+from __future__ import annotations
+
+import pytest
+
+from procure_desk import paths
+
+
+def test_stale_pictures_are_removed_and_others_kept(tmp_path):
+    if not paths.SAMPLE_TENDER.exists():
+        pytest.skip("the sample tender (sample_bids/harrowmere.json) is not there yet")
+    from ui.screenshots import render
+    from ui.views import VIEWS
+
+    out = tmp_path / "shots"
+    out.mkdir()
+    (out / "08-audit.png").write_bytes(b"old")  # the audit view was 8th once
+    (out / "logo.png").write_bytes(b"not a view picture")
+    written = render(out)
+    names = sorted(p.name for p in out.glob("*.png"))
+    expected = [f"{i:02d}-{key}.png" for i, (key, _, _) in enumerate(VIEWS, start=1)]
+    assert [p.name for p in written] == expected
+    assert names == sorted([*expected, "logo.png"])
+    if "08-audit.png" not in expected:
+        assert not (out / "08-audit.png").exists()
