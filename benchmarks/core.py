@@ -8,7 +8,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -87,23 +86,38 @@ class ProcessRun:
             raise BenchmarkError(f"{what} exited with status {self.returncode}: {tail}")
 
 
-def run_measured(args: list[str], ctx: Context, timeout: float = PROCESS_TIMEOUT_S) -> ProcessRun:
-    """Run args to completion; wall time and the child's own peak RSS.
+# A forked child's peak RSS counts the pages of the parent it was forked from (here,
+# the benchmark with its large document in memory). A small Python in between starts
+# the command and reports the command's own peak, so the figure is the command's.
+_SMALL_PARENT = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:]).returncode\n"
+    "kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "print(f'peak-rss-kb {kb // 1024 if sys.platform == \"darwin\" else kb}', file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
 
-    The child is reaped with os.wait4, whose rusage belongs to that child alone
-    (RUSAGE_CHILDREN would be the maximum over every child so far). Output goes to
-    temporary files so a chatty child cannot block on a full pipe.
+
+def run_measured(args: list[str], ctx: Context, timeout: float = PROCESS_TIMEOUT_S) -> ProcessRun:
+    """Run args to completion; wall time and the command's own peak RSS.
+
+    The command runs under a small Python parent (see _SMALL_PARENT) that reports
+    its peak memory on stderr. Output goes to temporary files so a chatty child
+    cannot block on a full pipe.
     """
     env = {**os.environ, **ctx.env}
+    wrapped = [sys.executable, "-c", _SMALL_PARENT, *args]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=REPO_ROOT, env=env
+            wrapped, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=REPO_ROOT, env=env
         )
-        if hasattr(os, "wait4"):
-            returncode, rss = _reap(proc, timeout)
-        else:  # pragma: no cover - Windows: time only
-            returncode, rss = proc.wait(timeout), None
+        try:
+            returncode: int | None = proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            returncode = None
         seconds = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
@@ -111,31 +125,14 @@ def run_measured(args: list[str], ctx: Context, timeout: float = PROCESS_TIMEOUT
         stderr = err.read().decode("utf-8", "replace")
     if returncode is None:
         raise BenchmarkError(f"{' '.join(args[2:])} timed out after {timeout:g} s")
-    return ProcessRun(args, seconds, rss, returncode, stdout, stderr)
-
-
-def _reap(proc: subprocess.Popen, timeout: float) -> tuple[int | None, float]:
-    lock = threading.Lock()
-    state = {"reaped": False, "killed": False}
-
-    def kill() -> None:
-        with lock:
-            if not state["reaped"]:
-                state["killed"] = True
-                proc.kill()
-
-    timer = threading.Timer(timeout, kill)
-    timer.start()
-    try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        with lock:
-            state["reaped"] = True
-        timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)  # tell Popen it is reaped
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, else KiB
-    rss_mb = usage.ru_maxrss / scale
-    return (None if state["killed"] else proc.returncode), rss_mb
+    rss: float | None = None
+    kept = []
+    for line in stderr.splitlines():
+        if line.startswith("peak-rss-kb "):
+            rss = int(line.split()[1]) / 1024
+        else:
+            kept.append(line)
+    return ProcessRun(args, seconds, rss, returncode, stdout, "\n".join(kept))
 
 
 def remove_outputs(path: Path) -> None:
