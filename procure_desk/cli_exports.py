@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import BadInput
+from .errors import BadInput, Problem
 
 
 def register(sub: Any) -> None:
@@ -39,6 +39,7 @@ def export_all(file: Path, *, xlsx: str | Path | None = None, pdf: str | Path | 
     """Every export asked for, each checked before any is written."""
     from .exports import Source, check_target
 
+    check_suffixes(xlsx=xlsx, pdf=pdf, ocds=ocds)
     outs = [Path(p) for p in (xlsx, pdf, ocds) if p]
     for p in outs:
         check_target(p, force)
@@ -62,6 +63,25 @@ def export_all(file: Path, *, xlsx: str | Path | None = None, pdf: str | Path | 
         from .exports.ocds import write_ocds
 
         yield f"Wrote {write_ocds(src, ocds, force=force)}"
+
+
+SUFFIXES = {"xlsx": (".xlsx", "an Excel workbook"), "pdf": (".pdf", "a PDF report"),
+            "ocds": (".json", "an OCDS release in JSON")}
+
+
+def check_suffixes(**targets: str | Path | None) -> None:
+    """Refuse an output named for another kind of file (`--xlsx pack.pdf`): a file that
+    opens in the wrong program, or not at all, is worse than no file."""
+    problems = []
+    for option, target in targets.items():
+        if not target:
+            continue
+        suffix, what = SUFFIXES[option]
+        if Path(target).suffix.lower() != suffix:
+            problems.append(Problem(str(target), f"--{option} writes {what}, so the name "
+                                                 f"must end in {suffix}"))
+    if problems:
+        raise BadInput(problems)
 
 
 def demo_step(folder: Path, pdesk: Path, force: bool) -> Iterator[str]:

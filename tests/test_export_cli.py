@@ -38,6 +38,24 @@ def test_export_missing_file_or_folder(tmp_path, example_file, capsys):
     assert not (tmp_path / "r.pdf").exists()
 
 
+def test_export_refuses_a_name_for_another_kind_of_file(tmp_path, example_file, capsys):
+    f = str(example_file.path)
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    good = {"--xlsx": "p.xlsx", "--pdf": "r.pdf", "--ocds": "o.json"}
+    for option, wrong in (("--xlsx", "p.pdf"), ("--pdf", "r.xlsx"), ("--ocds", "o.txt"),
+                          ("--xlsx", "p")):
+        names = {**good, option: wrong}
+        args = ["export", f, *[x for o, n in names.items() for x in (o, str(tmp_path / n))]]
+        assert main(args) == 2, option
+        err = capsys.readouterr().err
+        assert f"{tmp_path / wrong}: {option} writes" in err
+        assert "must end in ." in err
+        assert list(tmp_path.iterdir()) == []  # refused before anything was written
+    # the ending's case does not matter
+    assert main(["export", f, "--xlsx", str(tmp_path / "P.XLSX")]) == 0
+
+
 def test_demo_writes_all_four(tmp_path, capsys):
     assert main(["demo", str(tmp_path / "d")]) == 0
     d = tmp_path / "d"

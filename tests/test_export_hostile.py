@@ -82,5 +82,15 @@ def test_escaping_helpers():
     assert para("<b>&</b>\nx") == "&lt;b&gt;&amp;&lt;/b&gt;<br/>x"
     assert safe_filename("NUL") == "_NUL"
     assert safe_filename("com1.txt") == "_com1.txt"
-    assert safe_filename(' a/b ..') == "a_b"
+    assert safe_filename(' a/b ..') == "a-b"
     assert safe_filename("...") == "bidder"
+
+
+def test_file_names_read_naturally():
+    """Unsafe characters become a hyphen or go, never an underscore glued to the text."""
+    assert (safe_filename("Pellory Systems Ltd (incumbent: keep the legacy CRM)")
+            == "Pellory Systems Ltd (incumbent - keep the legacy CRM)")
+    assert safe_filename("24/7 Support | Care Ltd") == "24-7 Support - Care Ltd"
+    assert safe_filename('"Quoted" Ltd? *new*') == "Quoted Ltd new"
+    assert safe_filename("C:\\Temp") == "C-Temp"
+    assert safe_filename("Two\nlines\tand tab") == "Two lines and tab"

@@ -6,7 +6,9 @@ release schema from the ocdsmerge sdist, patched with the bids extension's defin
 from the ocdskit sdist (its `$comment` says exactly what). It is checked with jsonschema.
 """
 
+import copy
 import json
+import re
 
 import jsonschema
 import pytest
@@ -56,6 +58,49 @@ def test_excluded_bids_are_disqualified_and_left_out_of_valid_values(tmp_path, e
     assert stats["validBids"] == 4
     assert stats["lowestValidBidValue"] == pytest.approx(230000.0)
     assert stats["highestValidBidValue"] == pytest.approx(650000.0)
+
+
+def test_award_criteria_list_each_leaf_once_with_its_section(tmp_path, example_doc):
+    src = Source.load(make_file(tmp_path, rich_doc(example_doc)))
+    details = build_release(src)["tender"]["awardCriteriaDetails"]
+    items = details.split(": ", 1)[1].split("; ")
+    weighted = {i.split(" ", 1)[0]: i for i in items if i.split(": ")[-1] != "pass/fail"}
+    # rich_doc: Q (50%) holds Q1 and the sub-section QS (Q2, Q3); P (40%) holds P1, P2
+    assert sorted(weighted) == ["P1", "P2", "Q1", "Q2", "Q3", "SV"]  # no Q, QS or P
+    # the leaves' weights alone make the 100 points: nothing is counted twice
+    pct = [float(re.search(r": ([\d.]+)%", i).group(1)) for i in weighted.values()]
+    assert sum(pct) == pytest.approx(100, abs=0.02)
+    # Q1 = 50 x 25/100; Q3 = 50 x 75/100 x 3/4 = 28.125 (printed to two places)
+    assert weighted["Q1"] == "Q1 Fit: 12.50% (section Q Quality)"
+    assert weighted["Q3"] == "Q3 Data export: 28.12% (section Q Quality > QS Exit and data)"
+    assert weighted["SV"] == "SV Social value: 10.00%"
+    assert weighted["P1"] == "P1 Relative: 20.00% (price, section P Cost)"
+    assert "G1 Cyber Essentials Plus: pass/fail" in items
+
+
+def test_tender_is_active_until_a_winner_and_no_open_flags(tmp_path, example_doc):
+    # example.json: B1 wins, but E1 and E2 differ by 2 on B1 Q1 (the flag threshold)
+    src = Source.load(make_file(tmp_path, example_doc, "flagged.pdesk"))
+    assert src.results.winner == "B1"
+    assert src.results_json()["flags"]
+    rel = build_release(src)
+    assert rel["tender"]["status"] == "active"
+    assert list(validator().iter_errors(rel)) == []
+
+    moderated = copy.deepcopy(example_doc)
+    moderated["consensus"].append({"bid": "B1", "criterion": "Q1", "score": 4,
+                                   "rationale": "agreed at moderation"})
+    rel = build_release(Source.load(make_file(tmp_path, moderated, "moderated.pdesk")))
+    assert rel["tender"]["status"] == "complete"
+    assert list(validator().iter_errors(rel)) == []
+
+    no_winner = copy.deepcopy(moderated)
+    for g in no_winner["gateways"]:
+        g["passed"] = False
+    rel = build_release(Source.load(make_file(tmp_path, no_winner, "none.pdesk")))
+    assert "awards" not in rel
+    assert rel["tender"]["status"] == "active"
+    assert list(validator().iter_errors(rel)) == []
 
 
 def test_schema_check_is_not_vacuous():

@@ -108,6 +108,36 @@ def test_file_names_are_safe_on_windows(tmp_path, example_doc):
         assert stem.split(".")[0].upper() not in {"CON", "NUL", "PRN", "AUX"}
 
 
+def test_file_names_read_naturally(tmp_path, example_doc):
+    doc = rich_doc(example_doc)
+    doc["bids"][1]["supplier"] = "Pellory Systems Ltd (incumbent: keep the legacy CRM)"
+    src = Source.load(make_file(tmp_path, doc))
+    names = [p.name for p in write_summaries(src, tmp_path / "out")]
+    assert ("Assessment summary B2 Pellory Systems Ltd (incumbent - keep the legacy CRM).pdf"
+            in names)
+
+
+def test_each_comment_sits_beside_its_evaluator_and_score(tmp_path, example_doc):
+    """Evaluators' comments are laid out as a bold label with the comment beside it."""
+    doc = rich_doc(example_doc)
+    src = Source.load(make_file(tmp_path, doc))
+    files = write_summaries(src, tmp_path / "summaries")
+    b1 = next(p for p in files if " B1 " in p.name)
+    lines = [" ".join(line.split()) for line in pdf_text(b1).splitlines()]
+    # B1 Q1: E1 scored 3 ("E1 on B1 Q1"), E2 4 (no comment), E3 1 (no comment)
+    assert "Evaluator 1 (score 3): E1 on B1 Q1" in lines
+    assert "Evaluator 2 (score 4): no comment recorded" in lines
+    assert "Evaluator 3 (score 1): no comment recorded" in lines
+    # and in one font per paragraph (the label is the bullet): bold and regular mixed in
+    # one paragraph took reportlab twice as long, minutes over a large evaluation
+    story = build_summary_story(src, "B1")
+    comments = [f for f in story if "E1 on B1" in getattr(f, "text", "")]
+    assert len(comments) == 3  # Q1, Q2 and SV (Q3 has a consensus instead)
+    for f in comments:
+        assert len({frag.fontName for frag in f.frags}) == 1
+        assert f.bulletText.startswith("Evaluator 1 (score ")
+
+
 def test_refuses_to_overwrite(tmp_path, example_file):
     from procure_desk.errors import BadInput
 

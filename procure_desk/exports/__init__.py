@@ -42,6 +42,7 @@ class Source:
     version: str
     revision: int = 0
     _json: dict[str, Any] | None = field(default=None, repr=False)
+    _scores_by_bid: dict[str, list[dict[str, Any]]] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, path: str | Path) -> Source:
@@ -69,6 +70,15 @@ class Source:
         if self._json is None:
             self._json = self.results.to_json()
         return self._json
+
+    def scores_of(self, bid_id: str) -> list[dict[str, Any]]:
+        """That bid's scores, in file order (indexed once: one summary per bid reads them)."""
+        if self._scores_by_bid is None:
+            index: dict[str, list[dict[str, Any]]] = {}
+            for s in self.doc["scores"]:
+                index.setdefault(s["bid"], []).append(s)
+            self._scores_by_bid = index
+        return self._scores_by_bid.get(bid_id, [])
 
     @property
     def ev(self) -> dict[str, Any]:

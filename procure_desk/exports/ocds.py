@@ -4,7 +4,8 @@ Bid values are each bid's whole-life cost over the appraisal period (the
 undiscounted total a buyer would pay); a bid is `valid` unless excluded
 (`disqualified`), and `pending` while its assessment is incomplete. The ocid
 prefix defaults to a placeholder: a council publishing for real uses the one
-registered for it.
+registered for it. The tender is `active` until there is a winner and no score
+awaits moderation, then `complete`.
 """
 
 from __future__ import annotations
@@ -46,15 +47,31 @@ def build_release(src: Source, *, ocid_prefix: str = OCID_PREFIX) -> dict[str, A
             party["details"] = {"scale": "sme"}
         parties.append(party)
 
+    # Leaves only, each with its own effective weight and its sections named: listing a
+    # section beside its criteria would read as counting its weight twice.
+    by_id = {c["id"]: c for c in doc["criteria"]}
+
+    def path(c: dict[str, Any]) -> str:
+        names = []
+        p = c.get("parent")
+        while p is not None and p in by_id:
+            names.append(f"{p} {by_id[p]['name']}")
+            p = by_id[p].get("parent")
+        return " > ".join(reversed(names))
+
     lines = []
     for c in doc["criteria"]:
-        if c["kind"] in ("scored", "price", "section"):
+        if c["kind"] in ("scored", "price"):
+            notes = (["price"] if c["kind"] == "price" else []) + (
+                [f"section {path(c)}"] if c.get("parent") else [])
             lines.append(f"{c['id']} {c['name']}: {snap.eff.get(c['id'], 0):.2f}%"
-                         + (" (price)" if c["kind"] == "price" else ""))
+                         + (f" ({', '.join(notes)})" if notes else ""))
         elif c["kind"] == "pass_fail":
             lines.append(f"{c['id']} {c['name']}: pass/fail")
-    details = ("Most advantageous tender by weighted criteria (effective weights): "
-               + "; ".join(lines))
+    details = ("Most advantageous tender by weighted criteria; each scored and price "
+               "criterion with its effective weight: " + "; ".join(lines))
+    # Complete only when there is a winner and no divergent score awaits moderation.
+    tender_status = "complete" if res.winner and not rj["flags"] else "active"
 
     wlc = {b["id"]: float(snap.wlc[i]) for i, b in enumerate(doc["bids"])}
     status = {b["id"]: res.status[i] for i, b in enumerate(doc["bids"])}
@@ -87,7 +104,7 @@ def build_release(src: Source, *, ocid_prefix: str = OCID_PREFIX) -> dict[str, A
         "tender": {
             "id": ref,
             "title": str(ev.get("title") or ""),
-            "status": "complete",
+            "status": tender_status,
             "procuringEntity": buyer,
             "awardCriteria": "ratedCriteria",
             "awardCriteriaDetails": details,

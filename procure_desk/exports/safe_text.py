@@ -21,7 +21,10 @@ EXCEL_CELL_LIMIT = 32767
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
                      *(f"LPT{i}" for i in range(10))}
-_BAD_FILENAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+# Separators a name reads naturally with as a hyphen ("incumbent: keep" -> "incumbent -
+# keep", "24/7" -> "24-7"); the other characters Windows refuses are dropped.
+_SEPARATORS = re.compile(r'\s*:\s+|\s+:\s*|[:/\\|]+')
+_BAD_FILENAME = re.compile(r'[<>"?*\x00-\x1f\x7f]')
 
 
 def plain_text(value: Any) -> str:
@@ -50,9 +53,9 @@ def para(value: Any) -> str:
 
 def safe_filename(name: Any, *, limit: int = 80, fallback: str = "bidder") -> str:
     """A file name stem that Windows, macOS and Linux all accept, whatever the input."""
-    text = unicodedata.normalize("NFKC", plain_text(name))
-    text = _BAD_FILENAME.sub("_", text)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", plain_text(name)))
+    text = _SEPARATORS.sub(lambda m: " - " if m.group() != m.group().strip() else "-", text)
+    text = re.sub(r"\s+", " ", _BAD_FILENAME.sub("", text)).strip()
     text = text[:limit].rstrip(" .")
     text = text.lstrip(" .")
     if not text:

@@ -65,11 +65,12 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
     folder.mkdir(exist_ok=True)
     out = []
     bids = source.doc["bids"]
+    kit = Kit()  # styles once, not once per bidder
     for n, b in enumerate(bids):
         report(n / max(1, len(bids)), f"Writing the summary for {b['id']}")
         target = targets[b["id"]]
         with atomic_target(target, force) as tmp:
-            story = build_summary_story(source, b["id"])
+            story = build_summary_story(source, b["id"], kit=kit)
             ev = source.ev
             doc = build_doc(tmp, f"Assessment summary: {ev.get('title', '')}",
                             ev.get("authority", ""))
@@ -80,12 +81,12 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
     return out
 
 
-def build_summary_story(src: Source, bid_id: str) -> list[Any]:
+def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> list[Any]:
     """The flowables of one bidder's summary: that bid's own figures and nothing else."""
     from reportlab.lib.units import mm
-    from reportlab.platypus import Spacer
+    from reportlab.platypus import Paragraph, Spacer
 
-    kit = Kit()
+    kit = kit or Kit()
     doc, res = src.doc, src.results
     ev = doc["evaluation"]
     cur = ev.get("currency") or "GBP"
@@ -135,7 +136,8 @@ def build_summary_story(src: Source, bid_id: str) -> list[Any]:
     for c in doc["criteria"]:
         p = c.get("parent")
         depth[c["id"]] = 0 if p is None else depth.get(p, 0) + 1
-        name = kit.p(("\u00a0\u00a0\u00a0" * depth[c["id"]]) + c["name"], kit.small)
+        # a plain cell when the name fits its column: far quicker than a Paragraph
+        name = kit.cell(("\u00a0\u00a0\u00a0" * depth[c["id"]]) + c["name"], fit=44)
         if c["kind"] == "pass_fail":
             g = next((x for x in doc.get("gateways", []) if x["bid"] == bid_id
                       and x["criterion"] == c["id"]), None)
@@ -183,10 +185,12 @@ def build_summary_story(src: Source, bid_id: str) -> list[Any]:
     conflicted = {e["id"] for e in doc["evaluators"] if bid_id in e.get("conflicts", [])}
     order = {e["id"]: k for k, e in enumerate(doc["evaluators"])}
     comments: dict[str, list[tuple[int, float, str]]] = {}
-    for s in doc["scores"]:
-        if s["bid"] == bid_id and s["evaluator"] not in conflicted:
+    for s in src.scores_of(bid_id):
+        if s["evaluator"] not in conflicted:
             comments.setdefault(s["criterion"], []).append(
                 (order[s["evaluator"]], s["score"], s.get("comment") or ""))
+    labelled = _labelled_style(kit, [f"Evaluator {len(v)} (score {sc:g}):"
+                                     for v in comments.values() for _, sc, _ in v])
     for c in doc["criteria"]:
         if c["kind"] != "scored":
             continue
@@ -197,8 +201,21 @@ def build_summary_story(src: Source, bid_id: str) -> list[Any]:
                                f"{para(k['rationale'])}"))
         elif comments.get(c["id"]):
             for n, (_, score, text) in enumerate(sorted(comments[c["id"]]), start=1):
-                story.append(kit.m(f"<b>Evaluator {n} (score {score:g}):</b> "
-                                   f"{para(text) if text else '<i>no comment recorded</i>'}"))
+                # the label as the paragraph's bullet, the comment in one font: laid out
+                # about twice as fast as bold and regular text mixed in one paragraph
+                story.append(Paragraph(para(text) if text else "<i>no comment recorded</i>",
+                                       labelled, bulletText=f"Evaluator {n} (score {score:g}):"))
         else:
             story.append(kit.m("<i>No score has been recorded for this criterion.</i>"))
     return story
+
+
+def _labelled_style(kit: Kit, labels: list[str]) -> Any:
+    """Body text hanging beside a bold label ("Evaluator 2 (score 3):") wide enough for all."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    size = kit.body.fontSize
+    widest = max((stringWidth(x, kit.bold, size) for x in set(labels)), default=0.0)
+    return ParagraphStyle("pd-labelled", parent=kit.body, leftIndent=widest + 6,
+                          bulletIndent=0, bulletFontName=kit.bold, bulletFontSize=size)
