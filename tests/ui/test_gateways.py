@@ -164,6 +164,8 @@ def test_a_bid_without_costs_is_warned_of_everywhere(show, qtbot):
     assert results.cost_banner.text() == f"⚠ {NO_COST_WARNING}"
     # the warning is true: B3 (incomplete, still in the competition) sets c_min = 0
     assert [r["price"] for r in results.ranking_model.rows if r["rank"]] == [0.0, 0.0]
+    b3 = results.ranking_model.row_of(lambda r: r["id"] == "B3")
+    assert results.ranking_model.index(b3, 8).data() == "£0 (no costs)"
     overview = show("overview")
     assert f"✘  {NO_COST_WARNING}" in overview.checklist.text()
     assert "Every bid has its costs" not in overview.checklist.text()

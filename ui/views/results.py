@@ -85,6 +85,7 @@ class ResultsView(View):
         super().__init__(document, parent)
         self.basis = "npv"
         self.currency = "GBP"
+        self.no_costs: set[str] = set()
         cur = lambda: self.currency  # noqa: E731
         self.ranking_model = RecordTableModel([
             Column("Rank", lambda r: r["rank"] or "–", align=RIGHT),
@@ -100,7 +101,8 @@ class ResultsView(View):
                    header_tip="Points from the scored criteria"),
             Column("Price", lambda r: points(r["price"]), align=RIGHT,
                    header_tip="Points from the price criteria"),
-            Column("NPV", lambda r: money(r[self.basis], cur()), align=RIGHT),
+            Column("NPV", lambda r: money(r[self.basis], cur())
+                   + (" (no costs)" if r["id"] in self.no_costs else ""), align=RIGHT),
             Column("Reasons", lambda r: "; ".join(r["reasons"]),
                    tooltip=lambda r: "\n".join(r["reasons"]) or None,
                    header_tip="Why a bid is not ranked"),
@@ -195,6 +197,7 @@ class ResultsView(View):
         res = self.document.results()
         ev = self.document.doc()["evaluation"]
         self.basis = ev["appraisal"]["cost_basis"]
+        self.no_costs = {b["id"] for b in self.document.doc()["bids"] if not b["costs"]}
         self.currency = ev["currency"]
         self.ranking_model.columns[8].title = self.basis.upper()
         self.ranking_model.columns[8].header_tip = (
