@@ -225,6 +225,36 @@ class EvaluationFile:
         except BadInput as exc:
             raise BadInput([_name_records(p, light) for p in exc.problems]) from None
 
+    def _checked_addition(self, key: str, prefix: str, record: Record) -> Record:
+        """A new record (given an id if it has none) checked within a copy of the structure."""
+        rec = dict(record)
+        if not rec.get("id"):
+            rec["id"] = self.new_id(prefix, (r["id"] for r in self.document()[key]))
+        new = self._check_light(lambda d: d[key].append(rec))
+        norm: Record = new[key][-1]
+        return norm
+
+    def _checked_change(self, key: str, what: str, rid: str, changes: Record
+                        ) -> tuple[Record, Record, Record]:
+        """Field changes to one record, checked within a copy of the structure.
+
+        None removes an optional field. Returns the record as it was, the old values
+        of the changed fields (what undo needs) and the checked new record.
+        """
+        old = _find(self.document()[key], rid, what)
+        before = {k: copy.deepcopy(old.get(k)) for k in changes}
+
+        def change(d: Record) -> None:
+            rec = next(r for r in d[key] if r["id"] == rid)
+            for k, v in changes.items():
+                if v is None:
+                    rec.pop(k, None)
+                else:
+                    rec[k] = v
+
+        new = self._check_light(change)
+        return old, before, next(r for r in new[key] if r["id"] == rid)
+
     # ---- evaluation settings -------------------------------------------------------
     def update_evaluation(self, actor: str, changes: Record) -> Record:
         """Change title, reference, authority, currency, scale, appraisal or moderation.
@@ -296,28 +326,14 @@ class EvaluationFile:
     def update_criterion(self, actor: str, cid: str, changes: Record) -> Record:
         """Change fields of a criterion (not its id or place); returns the old values."""
         doc = self.document()
-        old = _find(doc["criteria"], cid, "criterion")
         if "id" in changes or "parent" in changes:
             raise BadInput.one(f"criterion {cid}", "use move_criterion to change its place")
-        before = {k: old.get(k) for k in changes}
-
-        def change(d: Record) -> None:
-            rec = next(c for c in d["criteria"] if c["id"] == cid)
-            for k, v in changes.items():
-                if v is None:
-                    rec.pop(k, None)
-                else:
-                    rec[k] = v
-
-        new = self._check_light(change)
-        norm = next(c for c in new["criteria"] if c["id"] == cid)
+        old, before, norm = self._checked_change("criteria", "criterion", cid, changes)
         if norm["kind"] != old["kind"]:
             used = _uses(doc, cid)
             if used:
                 raise BadInput.one(f"criterion {cid}.kind",
                                    f"it already has {used}; remove them before changing kind")
-        if norm.get("min_score") is not None and norm["kind"] == "scored":
-            pass  # a minimum score may exclude bids: that is the point of it
         with self.unit_of_work() as s:
             s.exec(update(Criterion).where(Criterion.id == cid)  # type: ignore[call-overload]
                    .values(**{k: v for k, v in _criterion_row(norm, 0).items()
@@ -364,36 +380,17 @@ class EvaluationFile:
 
     # ---- bids ----------------------------------------------------------------------
     def add_bid(self, actor: str, record: Record) -> str:
-        doc = self.document()
-        rec = dict(record)
-        rec.setdefault("costs", [])
-        if not rec.get("id"):
-            rec["id"] = self.new_id("B", (b["id"] for b in doc["bids"]))
-        new = self._check_light(lambda d: d["bids"].append(rec))
-        norm = new["bids"][-1]
+        norm = self._checked_addition("bids", "B", {"costs": [], **record})
         with self.unit_of_work() as s:
             _insert_bids(s, [norm], start=_next_position(s, Bid))
-            _audit(s, actor, "bid.add", "bid", rec["id"], None, norm)
-        return str(rec["id"])
+            _audit(s, actor, "bid.add", "bid", norm["id"], None, norm)
+        return str(norm["id"])
 
     def update_bid(self, actor: str, bid: str, changes: Record) -> Record:
         """Change a bid's fields (costs and apportionment included); returns old values."""
-        doc = self.document()
-        old = _find(doc["bids"], bid, "bid")
         if "id" in changes:
             raise BadInput.one(f"bid {bid}.id", "a bid's id cannot change")
-        before = {k: copy.deepcopy(old.get(k)) for k in changes}
-
-        def change(d: Record) -> None:
-            rec = next(b for b in d["bids"] if b["id"] == bid)
-            for k, v in changes.items():
-                if v is None:
-                    rec.pop(k, None)
-                else:
-                    rec[k] = v
-
-        new = self._check_light(change)
-        norm = next(b for b in new["bids"] if b["id"] == bid)
+        _, before, norm = self._checked_change("bids", "bid", bid, changes)
         with self.unit_of_work() as s:
             row = _bid_row(norm, 0)
             row.pop("position")
@@ -423,32 +420,18 @@ class EvaluationFile:
 
     # ---- evaluators and conflicts --------------------------------------------------
     def add_evaluator(self, actor: str, record: Record) -> str:
-        doc = self.document()
-        rec = dict(record)
-        rec.setdefault("conflicts", [])
-        if not rec.get("id"):
-            rec["id"] = self.new_id("E", (e["id"] for e in doc["evaluators"]))
-        new = self._check_light(lambda d: d["evaluators"].append(rec))
-        norm = new["evaluators"][-1]
+        norm = self._checked_addition("evaluators", "E", {"conflicts": [], **record})
         with self.unit_of_work() as s:
             _insert_evaluators(s, [norm], start=_next_position(s, Evaluator))
-            _audit(s, actor, "evaluator.add", "evaluator", rec["id"], None, norm)
-        return str(rec["id"])
+            _audit(s, actor, "evaluator.add", "evaluator", norm["id"], None, norm)
+        return str(norm["id"])
 
     def update_evaluator(self, actor: str, eid: str, changes: Record) -> Record:
-        doc = self.document()
-        old = _find(doc["evaluators"], eid, "evaluator")
         bad = set(changes) - {"name", "role"}
         if bad:
             raise BadInput.one(f"evaluator {eid}", f"cannot change {', '.join(sorted(bad))} "
                                                    "here")
-        before = {k: old.get(k) for k in changes}
-
-        def change(d: Record) -> None:
-            next(e for e in d["evaluators"] if e["id"] == eid).update(changes)
-
-        new = self._check_light(change)
-        norm = next(e for e in new["evaluators"] if e["id"] == eid)
+        _, before, norm = self._checked_change("evaluators", "evaluator", eid, changes)
         with self.unit_of_work() as s:
             s.exec(update(Evaluator).where(Evaluator.id == eid)  # type: ignore[call-overload]
                    .values(name=norm["name"], role=norm["role"]))
@@ -695,29 +678,16 @@ class EvaluationFile:
 
     # ---- partners and apportionment ------------------------------------------------
     def add_partner(self, actor: str, record: Record) -> str:
-        doc = self.document()
-        rec = dict(record)
-        if not rec.get("id"):
-            rec["id"] = self.new_id("C", (p["id"] for p in doc["partners"]))
-        new = self._check_light(lambda d: d["partners"].append(rec))
-        norm = new["partners"][-1]
+        norm = self._checked_addition("partners", "C", record)
         with self.unit_of_work() as s:
             s.add(Partner(**_partner_row(norm, _next_position(s, Partner))))
-            _audit(s, actor, "partner.add", "partner", rec["id"], None, norm)
-        return str(rec["id"])
+            _audit(s, actor, "partner.add", "partner", norm["id"], None, norm)
+        return str(norm["id"])
 
     def update_partner(self, actor: str, pid: str, changes: Record) -> Record:
-        doc = self.document()
-        old = _find(doc["partners"], pid, "partner")
         if "id" in changes:
             raise BadInput.one(f"partner {pid}.id", "a partner's id cannot change")
-        before = {k: old.get(k) for k in changes}
-
-        def change(d: Record) -> None:
-            next(p for p in d["partners"] if p["id"] == pid).update(changes)
-
-        new = self._check_light(change)
-        norm = next(p for p in new["partners"] if p["id"] == pid)
+        _, before, norm = self._checked_change("partners", "partner", pid, changes)
         with self.unit_of_work() as s:
             row = _partner_row(norm, 0)
             row.pop("position")
