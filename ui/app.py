@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtGui import QGuiApplication
@@ -41,6 +43,40 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def log_path() -> Path:
+    folder = Path(QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.AppDataLocation))
+    return folder / "procure-desk.log"
+
+
+def install_error_handler() -> None:
+    """An unexpected error becomes a calm message and a log entry, never a traceback.
+
+    Nothing is lost when it happens: every edit was saved, in its own transaction,
+    when it was made.
+    """
+    def handle(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        where = log_path()
+        try:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            with where.open("a", encoding="utf-8") as fh:
+                fh.write("".join(traceback.format_exception(kind, exc, tb)) + "\n")
+        except OSError:
+            where = None  # type: ignore[assignment]
+        log.error("unexpected error: %s: %s", kind.__name__, exc)
+        from . import ask
+
+        ask.show_problem(QApplication.activeWindow(), "Something went wrong",
+                         f"ProcureDesk met an unexpected error ({kind.__name__}: {exc}). "
+                         "Your work is safe: every edit was saved when you made it."
+                         + (f" The details are in {where}." if where else ""))
+
+    sys.excepthook = handle
+
+
 def demo_path() -> Path:
     folder = Path(QStandardPaths.writableLocation(
         QStandardPaths.StandardLocation.AppDataLocation))
@@ -62,6 +98,7 @@ def run_app(file: str | None, demo: bool = False) -> int:
     """Open the window (on `file`, or the demo) and run until it closes; the exit status."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = make_application()
+    install_error_handler()
     from . import ask
     from .main_window import MainWindow
 
