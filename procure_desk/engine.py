@@ -390,8 +390,8 @@ def compute(snap: Snapshot, *, formula: str | None = None,
 
     order = rank_order(snap.bid_ids, total, quality, c, np.nonzero(ranked)[0].tolist())
     rank: list[int | None] = [None] * nb
-    for r, i in enumerate(order, start=1):
-        rank[i] = r
+    for position, i in enumerate(order, start=1):
+        rank[i] = position
     return Results(snap=snap, scores=ev, status=status, reasons=reasons,
                    scored_contrib=scored_contrib, price_frac=price_frac,
                    price_contrib=price_contrib, quality=quality, price=price, total=total,

@@ -517,9 +517,10 @@ def validate(doc: Any, *, strict: bool = True) -> dict[str, Any]:
         if rec is None:
             continue
         c.keys(rec, where, {"id", "name", "role", "conflicts", "declared"})
-        ev = {"id": c.ident(rec, where, seen),
-              "name": c.text(rec, "name", where, required=True, nonempty=True),
-              "role": c.text(rec, "role", where), "conflicts": []}
+        ev: dict[str, Any] = {"id": c.ident(rec, where, seen),
+                              "name": c.text(rec, "name", where, required=True,
+                                             nonempty=True),
+                              "role": c.text(rec, "role", where), "conflicts": []}
         conf = rec.get("conflicts", [])
         if not isinstance(conf, list):
             c.add(f"{where}.conflicts", "must be a list of bid ids")

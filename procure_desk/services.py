@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from . import db, interchange
 from .engine import Results, Snapshot, compute
@@ -192,20 +192,20 @@ class EvaluationFile:
               limit: int | None = None) -> list[AuditEntry]:
         stmt = select(AuditEvent).order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
         if actor:
-            stmt = stmt.where(AuditEvent.actor == actor)
+            stmt = stmt.where(col(AuditEvent.actor) == actor)
         if entity:
-            stmt = stmt.where(AuditEvent.entity == entity)
+            stmt = stmt.where(col(AuditEvent.entity) == entity)
         if text:
             like = f"%{text}%"
             stmt = stmt.where(
-                AuditEvent.action.like(like) | AuditEvent.entity_id.like(like)  # type: ignore[attr-defined]
-                | AuditEvent.before.like(like) | AuditEvent.after.like(like)  # type: ignore[union-attr]
-                | AuditEvent.actor.like(like))  # type: ignore[attr-defined]
+                col(AuditEvent.action).like(like) | col(AuditEvent.entity_id).like(like)  # type: ignore[attr-defined]
+                | col(AuditEvent.before).like(like) | col(AuditEvent.after).like(like)  # type: ignore[union-attr]
+                | col(AuditEvent.actor).like(like))  # type: ignore[attr-defined]
         if limit:
             stmt = stmt.limit(limit)
         with Session(self.engine) as s:
             rows = s.scalars(stmt).all()
-            return [AuditEntry(r.id, r.at, r.actor, r.action, r.entity, r.entity_id,
+            return [AuditEntry(r.id or 0, r.at, r.actor, r.action, r.entity, r.entity_id,
                                json.loads(r.before) if r.before else None,
                                json.loads(r.after) if r.after else None) for r in rows]
 
@@ -281,7 +281,7 @@ class EvaluationFile:
                                f"{len(bad)} recorded scores would not fit the new scale, "
                                f"e.g. {bad[0]}")
         with self.unit_of_work() as s:
-            s.exec(update(Evaluation).where(Evaluation.id == 1)  # type: ignore[call-overload]
+            s.exec(update(Evaluation).where(col(Evaluation.id) == 1)  # type: ignore[call-overload]
                    .values(**_evaluation_row(new)))
             _audit(s, actor, "evaluation.update", "evaluation", "", before,
                    {k: new[k] for k in changes})
@@ -335,7 +335,7 @@ class EvaluationFile:
                 raise BadInput.one(f"criterion {cid}.kind",
                                    f"it already has {used}; remove them before changing kind")
         with self.unit_of_work() as s:
-            s.exec(update(Criterion).where(Criterion.id == cid)  # type: ignore[call-overload]
+            s.exec(update(Criterion).where(col(Criterion.id) == cid)  # type: ignore[call-overload]
                    .values(**{k: v for k, v in _criterion_row(norm, 0).items()
                               if k not in ("id", "position")}))
             _audit(s, actor, "criterion.update", "criterion", cid, before,
@@ -358,7 +358,7 @@ class EvaluationFile:
         new = self._check_light(lambda d: d.__setitem__("criteria", order))
         del new
         with self.unit_of_work() as s:
-            s.exec(update(Criterion).where(Criterion.id == cid)  # type: ignore[call-overload]
+            s.exec(update(Criterion).where(col(Criterion.id) == cid)  # type: ignore[call-overload]
                    .values(parent_id=parent))
             _renumber(s, Criterion, [c["id"] for c in order])
             _audit(s, actor, "criterion.move", "criterion", cid, before,
@@ -374,7 +374,7 @@ class EvaluationFile:
         remaining = [c for c in doc["criteria"] if c["id"] not in ids]
         self._check_light(lambda d: d.__setitem__("criteria", remaining))
         with self.unit_of_work() as s:
-            s.exec(delete(Criterion).where(Criterion.id.in_(ids)))  # type: ignore[call-overload, attr-defined]
+            s.exec(delete(Criterion).where(col(Criterion.id).in_(ids)))  # type: ignore[call-overload, attr-defined]
             _audit(s, actor, "criterion.delete", "criterion", cid, bundle, None)
         return bundle
 
@@ -395,12 +395,12 @@ class EvaluationFile:
             row = _bid_row(norm, 0)
             row.pop("position")
             row.pop("id")
-            s.exec(update(Bid).where(Bid.id == bid).values(**row))  # type: ignore[call-overload]
+            s.exec(update(Bid).where(col(Bid.id) == bid).values(**row))  # type: ignore[call-overload]
             if "costs" in changes:
-                s.exec(delete(CostLine).where(CostLine.bid_id == bid))  # type: ignore[call-overload]
+                s.exec(delete(CostLine).where(col(CostLine.bid_id) == bid))  # type: ignore[call-overload]
                 _insert_costs(s, norm)
             if "apportionment" in changes:
-                s.exec(delete(Apportionment).where(Apportionment.bid_id == bid))  # type: ignore[call-overload]
+                s.exec(delete(Apportionment).where(col(Apportionment.bid_id) == bid))  # type: ignore[call-overload]
                 _insert_apportionment(s, norm)
             _audit(s, actor, "bid.update", "bid", bid, before,
                    {k: norm.get(k) for k in changes})
@@ -414,7 +414,7 @@ class EvaluationFile:
         bundle["conflict_dates"] = {f"{e}/{b}": d for (e, b), d
                                     in self.conflict_dates().items() if b == bid}
         with self.unit_of_work() as s:
-            s.exec(delete(Bid).where(Bid.id == bid))  # type: ignore[call-overload]
+            s.exec(delete(Bid).where(col(Bid.id) == bid))  # type: ignore[call-overload]
             _audit(s, actor, "bid.delete", "bid", bid, bundle, None)
         return bundle
 
@@ -433,7 +433,7 @@ class EvaluationFile:
                                                    "here")
         _, before, norm = self._checked_change("evaluators", "evaluator", eid, changes)
         with self.unit_of_work() as s:
-            s.exec(update(Evaluator).where(Evaluator.id == eid)  # type: ignore[call-overload]
+            s.exec(update(Evaluator).where(col(Evaluator.id) == eid)  # type: ignore[call-overload]
                    .values(name=norm["name"], role=norm["role"]))
             _audit(s, actor, "evaluator.update", "evaluator", eid, before,
                    {k: norm[k] for k in changes})
@@ -447,7 +447,7 @@ class EvaluationFile:
         bundle["conflict_dates"] = {f"{e}/{b}": d for (e, b), d
                                     in self.conflict_dates().items() if e == eid}
         with self.unit_of_work() as s:
-            s.exec(delete(Evaluator).where(Evaluator.id == eid))  # type: ignore[call-overload]
+            s.exec(delete(Evaluator).where(col(Evaluator.id) == eid))  # type: ignore[call-overload]
             _audit(s, actor, "evaluator.delete", "evaluator", eid, bundle, None)
         return bundle
 
@@ -472,13 +472,13 @@ class EvaluationFile:
         when = declared_on or date.today().isoformat()
         with self.unit_of_work() as s:
             if conflicted:
-                s.exec(delete(Score).where(Score.evaluator_id == eid,  # type: ignore[call-overload]
-                                           Score.bid_id == bid))
+                s.exec(delete(Score).where(col(Score.evaluator_id) == eid,  # type: ignore[call-overload]
+                                           col(Score.bid_id) == bid))
                 s.add(Conflict(evaluator_id=eid, bid_id=bid,
                                position=_next_position(s, Conflict), declared_on=when))
             else:
-                s.exec(delete(Conflict).where(Conflict.evaluator_id == eid,  # type: ignore[call-overload]
-                                              Conflict.bid_id == bid))
+                s.exec(delete(Conflict).where(col(Conflict.evaluator_id) == eid,  # type: ignore[call-overload]
+                                              col(Conflict.bid_id) == bid))
             _audit(s, actor, "conflict.declare" if conflicted else "conflict.withdraw",
                    "conflict", f"{eid}/{bid}", before,
                    {"conflicted": conflicted, "declared_on": when if conflicted else None})
@@ -553,7 +553,10 @@ class EvaluationFile:
                 comment = prior["comment"] if prior else ""
             changed[key] = {"evaluator": key[0], "bid": key[1], "criterion": key[2],
                             "score": plain(it["score"]), "comment": comment}
-        inserts, updates, deletes, events = [], [], [], []
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        deletes: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
         at = now_iso()
         for key, after in changed.items():
             before = current.get(key)
@@ -580,18 +583,18 @@ class EvaluationFile:
             if deletes:
                 # remember where cleared scores stood, so undo puts them back there
                 for r in deletes:
-                    pos = conn.execute(select(Score.position).filter_by(**r)).scalar()
+                    pos = conn.execute(select(col(Score.position)).filter_by(**r)).scalar()
                     if pos is not None:
                         self._vacated[(r["evaluator_id"], r["bid_id"], r["criterion_id"])] = pos
                 conn.execute(delete(Score).where(
-                    Score.evaluator_id == bindparam("evaluator_id"),
-                    Score.bid_id == bindparam("bid_id"),
-                    Score.criterion_id == bindparam("criterion_id")), deletes)
+                    col(Score.evaluator_id) == bindparam("evaluator_id"),
+                    col(Score.bid_id) == bindparam("bid_id"),
+                    col(Score.criterion_id) == bindparam("criterion_id")), deletes)
             if updates:
                 conn.execute(update(Score).where(
-                    Score.evaluator_id == bindparam("k_evaluator_id"),
-                    Score.bid_id == bindparam("k_bid_id"),
-                    Score.criterion_id == bindparam("k_criterion_id")), updates)
+                    col(Score.evaluator_id) == bindparam("k_evaluator_id"),
+                    col(Score.bid_id) == bindparam("k_bid_id"),
+                    col(Score.criterion_id) == bindparam("k_criterion_id")), updates)
             if inserts:
                 pos = _next_position(s, Score)
                 for r in inserts:
@@ -630,11 +633,11 @@ class EvaluationFile:
         with self.unit_of_work() as s:
             after = None
             if score is None:
-                s.exec(delete(Consensus).where(Consensus.bid_id == bid,  # type: ignore[call-overload]
-                                               Consensus.criterion_id == cid))
+                s.exec(delete(Consensus).where(col(Consensus.bid_id) == bid,  # type: ignore[call-overload]
+                                               col(Consensus.criterion_id) == cid))
             elif current is not None:  # changed in place: the record keeps its order
-                s.exec(update(Consensus).where(Consensus.bid_id == bid,  # type: ignore[call-overload]
-                                               Consensus.criterion_id == cid)
+                s.exec(update(Consensus).where(col(Consensus.bid_id) == bid,  # type: ignore[call-overload]
+                                               col(Consensus.criterion_id) == cid)
                        .values(score=float(score), rationale=rationale))
             else:
                 pos = _next_position(s, Consensus)
@@ -659,11 +662,11 @@ class EvaluationFile:
         with self.unit_of_work() as s:
             after = None
             if passed is None:
-                s.exec(delete(Gateway).where(Gateway.bid_id == bid,  # type: ignore[call-overload]
-                                             Gateway.criterion_id == cid))
+                s.exec(delete(Gateway).where(col(Gateway.bid_id) == bid,  # type: ignore[call-overload]
+                                             col(Gateway.criterion_id) == cid))
             elif current is not None:  # changed in place: the record keeps its order
-                s.exec(update(Gateway).where(Gateway.bid_id == bid,  # type: ignore[call-overload]
-                                             Gateway.criterion_id == cid)
+                s.exec(update(Gateway).where(col(Gateway.bid_id) == bid,  # type: ignore[call-overload]
+                                             col(Gateway.criterion_id) == cid)
                        .values(passed=bool(passed), note=note or ""))
             else:
                 s.add(Gateway(bid_id=bid, criterion_id=cid, position=_next_position(s, Gateway),
@@ -692,7 +695,7 @@ class EvaluationFile:
             row = _partner_row(norm, 0)
             row.pop("position")
             row.pop("id")
-            s.exec(update(Partner).where(Partner.id == pid).values(**row))  # type: ignore[call-overload]
+            s.exec(update(Partner).where(col(Partner.id) == pid).values(**row))  # type: ignore[call-overload]
             _audit(s, actor, "partner.update", "partner", pid, before,
                    {k: norm[k] for k in changes})
         return before
@@ -707,7 +710,7 @@ class EvaluationFile:
         self._check_light(change)  # refuses when a bid names this partner explicitly
         bundle = _bundle(doc, partners=[pid])
         with self.unit_of_work() as s:
-            s.exec(delete(Partner).where(Partner.id == pid))  # type: ignore[call-overload]
+            s.exec(delete(Partner).where(col(Partner.id) == pid))  # type: ignore[call-overload]
             _audit(s, actor, "partner.delete", "partner", pid, bundle, None)
         return bundle
 
@@ -1043,7 +1046,7 @@ def _write_document(s: Session, doc: Record,
         s.exec(insert(Criterion), params=[dict(r, parent_id=None) for r in rows])  # type: ignore[call-overload]
         for cid, p in parents.items():
             if p is not None:
-                s.exec(update(Criterion).where(Criterion.id == cid).values(parent_id=p))  # type: ignore[call-overload]
+                s.exec(update(Criterion).where(col(Criterion.id) == cid).values(parent_id=p))  # type: ignore[call-overload]
     if doc["partners"]:
         s.exec(insert(Partner), params=[_partner_row(p, i)  # type: ignore[call-overload]
                                         for i, p in enumerate(doc["partners"])])
