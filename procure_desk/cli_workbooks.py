@@ -25,6 +25,7 @@ def cmd_import_bids(args: argparse.Namespace) -> int:
     from .cli import actor
     from .services import EvaluationFile
     from .workbooks.bid_import import import_bids
+    from .workbooks.words import plural
 
     with EvaluationFile.open(args.file) as ef:
         plan, _ = import_bids(ef, actor(args), args.workbooks, replace=args.replace)
@@ -33,8 +34,8 @@ def cmd_import_bids(args: argparse.Namespace) -> int:
         print(f"Added {pb.record['supplier']} from {pb.source}")
     for bid, pb in plan.replaced:
         print(f"Replaced {bid} {names.get(bid, '')} from {pb.source} (scores kept)")
-    print(f"Imported {len(plan.added) + len(plan.replaced)} workbooks into {args.file}: "
-          f"{plan.summary()}")
+    print(f"Imported {plural(len(plan.added) + len(plan.replaced), 'workbook')} into "
+          f"{args.file}: {plan.summary()}")
     return 0
 
 
@@ -52,24 +53,44 @@ def cmd_scoring_sheets(args: argparse.Namespace) -> int:
 
 
 def cmd_import_scores(args: argparse.Namespace) -> int:
+    """A preview by default; --yes applies. Scores changed in the evaluation since a sheet
+    was exported are kept unless --overwrite-newer."""
     from .cli import actor
     from .services import EvaluationFile
-    from .workbooks.scoring_sheets import apply_score_changes, describe_changes, plan_scores
+    from .workbooks.scoring_sheets import (
+        apply_score_changes,
+        describe_changes,
+        describe_conflicts,
+        read_sheets,
+    )
+    from .workbooks.words import plural, these
 
     with EvaluationFile.open(args.file) as ef:
-        changes = plan_scores(ef, args.workbooks)
-        for line in describe_changes(ef.document(), changes):
+        reads = read_sheets(ef, args.workbooks)
+        conflicts = [c for r in reads for c in r.conflicts]
+        changes = [c for r in reads for c in r.changes]
+        if args.overwrite_newer:
+            changes += conflicts
+        doc = ef.document()
+        for line in describe_changes(doc, changes):
             print(line)
-        items = [c.item for c in changes]
-        if not items:
-            print("Nothing to change.")
+        kept = []
+        if conflicts and not args.overwrite_newer:
+            kept = describe_conflicts(doc, conflicts)
+            for line in kept:
+                print(line)
+            print(f"Not applied: {plural(len(conflicts), 'score')} changed in the evaluation "
+                  "since the sheets were exported keep their newer values; run again with "
+                  "--overwrite-newer to replace them with the sheets' values.")
+        if not changes:
+            print("Nothing was changed." if kept else "Nothing to change.")
             return 0
         if not args.yes:
-            print(f"Dry run: nothing was written. Run again with --yes to apply "
-                  f"{len(items)} changes.")
+            print("Nothing was changed: this was a preview. Run again with --yes to apply "
+                  f"{these(len(changes), 'change')}.")
             return 0
         apply_score_changes(ef, actor(args), changes)
-    print(f"Applied {len(items)} score changes to {args.file}")
+    print(f"Applied {plural(len(changes), 'score change')} to {args.file}")
     return 0
 
 
@@ -99,5 +120,8 @@ def register(sub: Any) -> None:
     s.add_argument("file")
     s.add_argument("workbooks", nargs="+", metavar="WORKBOOK")
     s.add_argument("--yes", action="store_true",
-                   help="apply the changes (without it: show them and write nothing)")
+                   help="apply the changes (without it: a preview that writes nothing)")
+    s.add_argument("--overwrite-newer", action="store_true",
+                   help="also apply scores changed in the evaluation since a sheet was "
+                        "exported (without it: those keep their newer values)")
     s.set_defaults(run=cmd_import_scores)

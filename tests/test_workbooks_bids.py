@@ -111,9 +111,18 @@ def test_import_adds_bids_in_one_audited_transaction(tmp_path, example_file, cap
     assert added[1]["sme"] is False
     assert added[0]["option_type"] == "best_of_breed"
     assert added[0]["term_years"] == 3
+    assert f"Imported 2 workbooks into {path}: 2 new bids, 0 replaced" in \
+        capsys.readouterr().out
     actions = [e.action for e in audit]
     assert actions[:3] == ["import.bids", "bid.add", "bid.add"]
     assert audit[0].after["files"] == ["kestrel.xlsx", "owl.xlsx"]
+
+
+def test_one_workbook_is_counted_in_words(tmp_path, example_file, capsys):
+    wb = write_bid(tmp_path / "kestrel.xlsx")
+    assert main(["import-bids", str(example_file.path), str(wb)]) == 0
+    assert f"Imported 1 workbook into {example_file.path}: 1 new bid, 0 replaced" in \
+        capsys.readouterr().out
 
 
 def test_declarations_are_kept_as_notes_and_never_pass_a_gateway(tmp_path, example_file):
@@ -197,6 +206,46 @@ def test_every_problem_in_every_file_is_listed(tmp_path, example_file, capsys):
     assert any('one.xlsx, Pricing!B5: category "Biscuits"' in line for line in err)
     assert "procure-desk: two.xlsx, Pricing!D6: start year 1.5 is not a whole number" in err
     assert 'procure-desk: two.xlsx, Supplier!B7: SME or VCSE "Maybe" must be Yes or No' in err
+
+
+def test_a_formula_is_one_problem_among_all_the_others(tmp_path, example_file, capsys):
+    """A formula without a value is reported with every other problem, not instead of them."""
+    wb = build_bid_workbook(None, BID)
+    wb["Pricing"]["C6"] = "=25000*1.2"  # a required amount, as a formula with no value
+    wb["Supplier"]["B11"] = "=1+2"  # the contract term
+    wb["Supplier"]["B5"] = None
+    wb["Supplier"]["B6"] = "Mainframe"
+    wb["Supplier"]["B7"] = "Maybe"
+    wb["Pricing"]["A6"] = None
+    wb["Pricing"]["B5"] = "Biscuits"
+    wb["Pricing"]["D6"] = 1.5
+    wb["Pricing"]["E5"] = None
+    save_workbook(wb, tmp_path / "mixed.xlsx")
+    before = example_file.document()
+    assert main(["import-bids", str(example_file.path), str(tmp_path / "mixed.xlsx")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    where = sorted(line.split(": ")[1] for line in err)
+    assert where == sorted(f"mixed.xlsx, {cell}" for cell in (
+        "Pricing!C6", "Supplier!B11", "Supplier!B5", "Supplier!B6", "Supplier!B7",
+        "Pricing!A6", "Pricing!B5", "Pricing!D6", "Pricing!E5")), err
+    assert "procure-desk: mixed.xlsx, Pricing!C6: holds a formula, not a value" in \
+        "\n".join(err)
+    assert not any("C6: amount" in line or "B11: contract" in line for line in err)
+    with EvaluationFile.open(example_file.path) as ef:
+        assert ef.document() == before
+
+
+@pytest.mark.parametrize("sheet", ["Declarations", "Pricing", "Supplier"])
+def test_a_workbook_missing_a_bid_sheet_is_refused(tmp_path, example_file, capsys, sheet):
+    wb = build_bid_workbook(None, BID)
+    del wb[sheet]
+    save_workbook(wb, tmp_path / "cut.xlsx")
+    before = example_file.document()
+    assert main(["import-bids", str(example_file.path), str(tmp_path / "cut.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert f"procure-desk: cut.xlsx: has no {sheet!r} sheet: the sheets must stay" in err
+    with EvaluationFile.open(example_file.path) as ef:
+        assert ef.document() == before
 
 
 def test_a_workbook_without_the_bid_sheets_is_named(tmp_path, example_file, capsys):

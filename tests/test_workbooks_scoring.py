@@ -112,7 +112,8 @@ def test_round_trip_dry_run_then_apply(exported, capsys):
     assert f"E2 B. Jones ({E2_SHEET}): 1 new, 1 changed" in out
     assert "changed  B1 Q1: 5 -> 4" in out
     assert "new      B1 Q2: 2" in out
-    assert "Dry run: nothing was written" in out
+    assert out.splitlines()[-1] == ("Nothing was changed: this was a preview. Run again with "
+                                    "--yes to apply these 2 changes.")
     assert document(path) == before
 
     assert main(["import-scores", str(path), str(sheet), "--yes"]) == 0
@@ -129,6 +130,17 @@ def test_round_trip_dry_run_then_apply(exported, capsys):
     # importing the same sheet again changes nothing
     assert main(["import-scores", str(path), str(sheet), "--yes"]) == 0
     assert "Nothing to change." in capsys.readouterr().out
+
+
+def test_one_change_is_counted_in_words_and_the_preview_says_nothing_changed(exported, capsys):
+    path, folder = exported
+    sheet = fill(folder / E2_SHEET, {("B1", "Q2"): (2, "Weak exit terms")})
+    assert main(["import-scores", str(path), str(sheet)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == ("Nothing was changed: this was a preview. Run again with --yes to apply "
+                       "this 1 change.")
+    assert main(["import-scores", str(path), str(sheet), "--yes"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"Applied 1 score change to {path}"
 
 
 def test_blank_scores_change_nothing(exported, capsys):
@@ -165,8 +177,8 @@ def test_tampered_identifiers_are_refused(exported, capsys):
     path, folder = exported
     wb = load_workbook(folder / E1_SHEET)
     ids = wb["Identifiers"]
-    assert ids["A12"].value.startswith('[["B1","Q1"]')  # the row map
-    ids["A12"] = ids["A12"].value.replace('[["B1","Q1"]', '[["B2","Q1"]', 1)
+    assert ids["A12"].value.startswith('[["B1","Q1",')  # the row map
+    ids["A12"] = ids["A12"].value.replace('[["B1","Q1",', '[["B2","Q1",', 1)
     wb.save(folder / "tampered.xlsx")
     err = refused(path, [folder / "tampered.xlsx"], capsys)
     assert "tampered.xlsx, Identifiers: its hidden identifiers were changed" in err
@@ -181,7 +193,133 @@ def test_sorted_rows_are_refused(exported, capsys):
         a.value, b.value = b.value, a.value
     wb.save(folder / "sorted.xlsx")
     err = refused(path, [folder / "sorted.xlsx"], capsys)
-    assert "sorted.xlsx, Scores!A5: this row was exported as B1/Q1 but now reads B2/Q2" in err
+    assert err == ("procure-desk: sorted.xlsx, Scores: rows were added, removed or sorted (row 5 "
+                   "was exported as B1 Q1 and now holds B2 Q2): export a fresh sheet\n")
+
+
+def test_a_deleted_row_is_one_message_not_one_per_row(tmp_path, example_doc, capsys):
+    """Deleting a row shifts every row below it: one message says what happened."""
+    example_doc["bids"] += [dict(example_doc["bids"][0], id=f"B{i}", supplier=f"Supplier {i}")
+                            for i in range(3, 15)]
+    path = tmp_path / "many.pdesk"
+    with EvaluationFile.create(path, example_doc, actor="tester"):
+        pass
+    assert main(["scoring-sheets", str(path), str(tmp_path / "s")]) == 0
+    sheet = tmp_path / "s" / E1_SHEET
+    wb = load_workbook(sheet)
+    assert wb["Scores"].max_row == 4 + 14 * 2  # 14 bids x 2 criteria
+    wb["Scores"].delete_rows(6)
+    wb.save(sheet)
+    capsys.readouterr()
+    err = refused(path, [sheet], capsys)
+    assert err.splitlines() == [
+        f"procure-desk: {E1_SHEET}, Scores: rows were added, removed or sorted (row 6 was "
+        "exported as B1 Q2 and now holds B2 Q1): export a fresh sheet"]
+
+
+def test_a_row_added_below_the_sheet_is_one_message(exported, capsys):
+    path, folder = exported
+    wb = load_workbook(folder / E1_SHEET)
+    wb["Scores"].append(["B9", "New Ltd", "Q1", "Quality", 4, "extra"])
+    wb.save(folder / "added.xlsx")
+    err = refused(path, [folder / "added.xlsx"], capsys)
+    assert err.splitlines() == [
+        "procure-desk: added.xlsx, Scores: rows were added, removed or sorted (row 9, below "
+        "the last exported row, holds a score or comment): export a fresh sheet"]
+
+def test_a_formula_is_one_problem_among_the_invalid_scores(exported, capsys):
+    """A formula without a value in a comment cell does not hide the scores off the scale."""
+    path, folder = exported
+    sheet = fill(folder / E1_SHEET, {("B1", "Q2"): (7, "x"), ("B2", "Q1"): ("good", "x"),
+                                     ("B2", "Q2"): (2.5, "x")})
+    wb = load_workbook(sheet)
+    where = rows_of(sheet)
+    wb["Scores"].cell(row=where[("B1", "Q1")], column=6,
+                      value='=HYPERLINK("http://evil.example","see notes")')
+    wb.save(sheet)
+    err = refused(path, [sheet], capsys).splitlines()
+    assert err == [
+        f"procure-desk: {E1_SHEET}, Scores!F{where[('B1', 'Q1')]}: holds a formula, not a value "
+        "(formulas are never calculated here; type the value itself)",
+        f"procure-desk: {E1_SHEET}, Scores!E{where[('B1', 'Q2')]}: score 7 is outside the "
+        "scale 0..5",
+        f'procure-desk: {E1_SHEET}, Scores!E{where[("B2", "Q1")]}: score "good" is not a number',
+        f"procure-desk: {E1_SHEET}, Scores!E{where[('B2', 'Q2')]}: score 2.5 is not a multiple "
+        "of the scale step 1",
+    ]
+
+
+def scores_of(path) -> dict:
+    return {(s["evaluator"], s["bid"], s["criterion"]): (s["score"], s["comment"])
+            for s in document(path)["scores"]}
+
+
+def test_an_untouched_row_of_an_old_sheet_keeps_the_newer_score(exported, capsys):
+    """Exported at 5, changed to 1 in the app; the old sheet still says 5: 1 stays."""
+    path, folder = exported
+    with EvaluationFile.open(path) as ef:
+        ef.set_score("tester", "E2", "B1", "Q1", 1, "Revised at moderation")
+    before = document(path)
+    assert main(["import-scores", str(path), str(folder / E2_SHEET), "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "Nothing to change." in out
+    assert "5" not in out
+    assert document(path) == before
+    assert scores_of(path)[("E2", "B1", "Q1")] == (1, "Revised at moderation")
+
+
+def test_a_row_changed_in_both_places_is_a_conflict_kept_unless_overwritten(exported, capsys):
+    path, folder = exported
+    with EvaluationFile.open(path) as ef:
+        ef.set_score("tester", "E2", "B1", "Q1", 1, "Revised at moderation")
+    sheet = fill(folder / E2_SHEET, {("B1", "Q1"): (3, "Adequate"), ("B1", "Q2"): (2, "Weak")})
+    conflict = ("B1 Q1: changed in the evaluation since this sheet was exported "
+                "(was 5, now 1; the sheet says 3)")
+
+    assert main(["import-scores", str(path), str(sheet)]) == 0
+    out = capsys.readouterr().out
+    assert f"  {conflict}" in out
+    assert "new      B1 Q2: 2" in out
+    assert "changed  B1 Q1" not in out
+    assert "Run again with --yes to apply this 1 change." in out.splitlines()[-1]
+
+    assert main(["import-scores", str(path), str(sheet), "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert conflict in out
+    assert "--overwrite-newer" in out
+    assert "Applied 1 score change to" in out
+    got = scores_of(path)
+    assert got[("E2", "B1", "Q1")] == (1, "Revised at moderation")  # the newer score kept
+    assert got[("E2", "B1", "Q2")] == (2, "Weak")
+
+    assert main(["import-scores", str(path), str(sheet), "--yes", "--overwrite-newer"]) == 0
+    out = capsys.readouterr().out
+    assert "changed  B1 Q1: 1 -> 3" in out
+    assert "Applied 1 score change to" in out
+    assert scores_of(path)[("E2", "B1", "Q1")] == (3, "Adequate")
+
+
+def test_a_comment_changed_in_both_places_is_a_conflict(exported, capsys):
+    path, folder = exported
+    with EvaluationFile.open(path) as ef:
+        ef.set_score("tester", "E2", "B1", "Q1", 5, "Moderated: strong")
+    sheet = fill(folder / E2_SHEET, {("B1", "Q1"): (5, "Excellent, see 4.2")})
+    assert main(["import-scores", str(path), str(sheet), "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert ("B1 Q1: changed in the evaluation since this sheet was exported (score 5; its "
+            "comment was changed there and in the sheet)") in out
+    assert out.splitlines()[-1] == "Nothing was changed."
+    assert scores_of(path)[("E2", "B1", "Q1")] == (5, "Moderated: strong")
+
+
+def test_a_sheet_of_the_earlier_format_is_refused(exported, capsys):
+    path, folder = exported
+    wb = load_workbook(folder / E1_SHEET)
+    assert wb["Identifiers"]["A2"].value == "version"
+    wb["Identifiers"]["B2"] = 1
+    wb.save(folder / "old.xlsx")
+    err = refused(path, [folder / "old.xlsx"], capsys)
+    assert 'old.xlsx: was exported by another version of ProcureDesk (sheet format "1")' in err
 
 
 def test_a_sheet_for_an_evaluator_no_longer_in_the_evaluation_is_refused(exported, capsys):

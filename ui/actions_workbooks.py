@@ -21,6 +21,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from procure_desk.errors import BadInput
+from procure_desk.workbooks.words import plural, these
 
 from . import ask
 from .commands import ServiceCommand
@@ -132,8 +133,7 @@ def import_bids(window: Any, paths: list[str] | None = None) -> Job | None:
                 return
         n = len(plan.added) + len(plan.replaced)
         try:
-            document.push(ImportBids(document, plan, f"Import {n} bid workbook"
-                                                     f"{'s' if n != 1 else ''}"))
+            document.push(ImportBids(document, plan, f"Import {plural(n, 'bid workbook')}"))
         except BadInput as exc:
             ask.show_problem(window, title, exc)
             return
@@ -167,28 +167,44 @@ def import_scores(window: Any, paths: list[str] | None = None) -> Job | None:
                 i, n, f"Checking {label}" if label else "Checked"))
 
     def done(reads: Any) -> None:
-        from procure_desk.workbooks.scoring_sheets import describe_changes
+        from procure_desk.workbooks.scoring_sheets import describe_changes, describe_conflicts
 
         if window.document is not document:
             return
         changes = [c for r in reads for c in r.changes]
-        if not changes:
+        conflicts = [c for r in reads for c in r.conflicts]
+        if not changes and not conflicts:
             ask.info(window, title, "The sheets hold no new or changed scores: nothing to "
                                     "change.")
             return
-        # a dialog that fits on a laptop screen: fewer details when many evaluators
-        lines = describe_changes(document.doc(), changes, detail=max(2, 20 // len(reads)))
+        # dialogs that fit on a laptop screen: fewer details when many evaluators
+        detail = max(2, 20 // len(reads))
+        if conflicts:
+            lines = describe_conflicts(document.doc(), conflicts, detail=detail)
+            n = plural(len(conflicts), "score")
+            if ask.confirm(window, title, f"{n} changed in the evaluation since the sheets were "
+                                          "exported, and differently in the sheets:\n"
+                           + "\n".join(lines)
+                           + "\n\nReplace the newer scores with the sheets' values? (No: the "
+                             "newer scores are kept.)"):
+                changes += conflicts
+        if not changes:
+            window.statusBar().showMessage("Nothing was changed: the newer scores are kept",
+                                           5000)
+            return
+        lines = describe_changes(document.doc(), changes, detail=detail)
         if not ask.confirm(window, title, "\n".join(lines)
-                           + f"\n\nApply these {len(changes)} changes?"):
+                           + f"\n\nApply {these(len(changes), 'change')}?"):
             window.statusBar().showMessage("Nothing was changed", 5000)
             return
         try:
             document.set_scores([c.item for c in changes],
-                                text=f"Import {len(changes)} scores from scoring sheets")
+                                text=f"Import {plural(len(changes), 'score')} from scoring "
+                                     "sheets")
         except BadInput as exc:
             ask.show_problem(window, title, exc)
             return
-        window.statusBar().showMessage(f"Applied {len(changes)} score changes", 5000)
+        window.statusBar().showMessage(f"Applied {plural(len(changes), 'score change')}", 5000)
 
     return run_job(window, title, work, on_success=done)
 
@@ -240,8 +256,10 @@ def export_scoring_sheets(window: Any) -> Job | None:
         return None
     clash = [n for e in evaluators if (folder / (n := safe_file_name(e["id"], e["name"])))
              .exists()]
-    if clash and not ask.confirm(window, title, f"{len(clash)} scoring sheets already exist "
-                                                f"in {folder}. Replace them?"):
+    one = len(clash) == 1
+    if clash and not ask.confirm(window, title, f"{plural(len(clash), 'scoring sheet')} "
+                                                f"already {'exists' if one else 'exist'} in "
+                                                f"{folder}. Replace {'it' if one else 'them'}?"):
         return None
     source = Path(document.path)
     actor = document.actor
@@ -259,8 +277,8 @@ def export_scoring_sheets(window: Any) -> Job | None:
     def done(written: Any) -> None:
         if window.document is document:
             document.changed.emit("evaluation")  # the export is in the audit log
-        window.statusBar().showMessage(f"Wrote {len(written)} scoring sheets", 5000)
-        ask.info(window, title, f"Wrote {len(written)} scoring sheets in {folder}:\n"
+        window.statusBar().showMessage(f"Wrote {plural(len(written), 'scoring sheet')}", 5000)
+        ask.info(window, title, f"Wrote {plural(len(written), 'scoring sheet')} in {folder}:\n"
                  + "\n".join(f"• {p.name} for {e['name']}" for p, e in written))
 
     return run_job(window, title, work, on_success=done)

@@ -31,6 +31,7 @@ from ..errors import BadInput, Problem
 from ..interchange import MAX_TEXT, OPTION_TYPE_LABELS, plain, q
 from . import bid_layout as L  # noqa: N812 - the layout reads as L.FIELD
 from .safety import Grid, cell_name, open_workbook
+from .words import plural
 
 Progress = Callable[[int, int, str], None]
 
@@ -53,7 +54,7 @@ class ImportPlan:
     replaced: list[tuple[str, ParsedBid]]
 
     def summary(self) -> str:
-        return f"{len(self.added)} new bids, {len(self.replaced)} replaced"
+        return f"{plural(len(self.added), 'new bid')}, {len(self.replaced)} replaced"
 
 
 def supplier_key(name: str) -> str:
@@ -77,6 +78,8 @@ class _Reader:
 
     def text(self, grid: Grid, r: int, c: int, what: str, *, required: bool = False,
              limit: int = L.MAX_FIELD, one_line: bool = False) -> str:
+        if grid.is_formula(r, c):
+            return ""  # already a problem of its own: "a formula, not a value"
         v = grid.value(r, c)
         where = grid.where(r, c)
         if isinstance(v, datetime | date | time):
@@ -99,6 +102,8 @@ class _Reader:
 
     def number(self, grid: Grid, r: int, c: int, what: str, *, minimum: float,
                integer: bool = False, required: bool = True) -> float | int | None:
+        if grid.is_formula(r, c):
+            return None  # already a problem of its own: "a formula, not a value"
         v = grid.value(r, c)
         where = grid.where(r, c)
         if v is None or (isinstance(v, str) and not v.strip()):
@@ -135,23 +140,33 @@ def _find_header(grid: Grid, first: str) -> int | None:
 
 
 def read_bid_workbook(path: str | Path, *, label: str | None = None) -> ParsedBid:
-    """Read and check one bid workbook; BadInput lists every problem found in it."""
+    """Read and check one bid workbook; BadInput lists every problem found in it.
+
+    A hostile file is refused at once; anything else wrong (formulas without a
+    value included) is collected, so the supplier sees every problem in one go.
+    """
     p = Path(path)
     name = label or p.name
     with open_workbook(p, label=name) as wb:
-        missing = [s for s in (L.SUPPLIER, L.PRICING) if s not in wb.sheet_names]
+        missing = [s for s in L.REQUIRED_SHEETS if s not in wb.sheet_names]
+        if len(missing) == len(L.REQUIRED_SHEETS):
+            raise BadInput.one(name, "is not a bid response workbook: it has none of the "
+                                     "sheets " + ", ".join(repr(s) for s in missing[:-1])
+                                     + f" and {missing[-1]!r} (start from `procure-desk "
+                                       "bid-template`)")
         if missing:
-            raise BadInput.one(name, "is not a bid response workbook: it has no "
-                                     + " or ".join(repr(s) for s in missing)
-                                     + " sheet (start from `procure-desk bid-template`)")
+            raise BadInput.one(name, "has no " + " or ".join(repr(s) for s in missing)
+                                     + " sheet: the sheets must stay as in the template (not "
+                                       "deleted or renamed); copy the answers into a fresh "
+                                       "template from the council")
         rd = _Reader(name)
-        supplier = wb.read(L.SUPPLIER, max_rows=200, max_cols=10)
-        pricing = wb.read(L.PRICING, max_rows=L.MAX_COST_LINES + 40, max_cols=12)
-        decl = (wb.read(L.DECLARATIONS, max_rows=300, max_cols=10)
-                if L.DECLARATIONS in wb.sheet_names else None)
+        supplier = wb.read(L.SUPPLIER, max_rows=200, max_cols=10, problems=rd.problems)
+        pricing = wb.read(L.PRICING, max_rows=L.MAX_COST_LINES + 40, max_cols=12,
+                          problems=rd.problems)
+        decl = wb.read(L.DECLARATIONS, max_rows=300, max_cols=10, problems=rd.problems)
     fields, name_cell = _supplier_fields(rd, supplier)
     costs = _costs(rd, pricing)
-    declarations = _declarations(rd, decl) if decl is not None else []
+    declarations = _declarations(rd, decl)
     if rd.problems:
         raise BadInput(rd.problems)
     record = {

@@ -17,6 +17,9 @@ PRICING = "Pricing"
 DECLARATIONS = "Declarations"
 INSTRUCTIONS = "Instructions"
 ABOUT = "About"  # hidden: format, version, evaluation reference
+# the sheets that carry the bid: a workbook missing any of them is refused (the
+# Instructions and About sheets carry nothing the import needs)
+REQUIRED_SHEETS = (SUPPLIER, PRICING, DECLARATIONS)
 
 HEADER_ROW = 4  # on every sheet: title in row 1, a note in row 2, headers in row 4
 FIRST_ROW = HEADER_ROW + 1

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import BadInput, Problem
 from ..paths import SAMPLE_BIDS
+from .words import plural
 
 
 def sample_workbooks() -> list[Path]:
@@ -47,7 +48,8 @@ def workbooks_step(folder: Path, pdesk: Path, force: bool) -> Iterator[str]:
                                                    "make_workbooks.py)"))
         if problems:
             raise BadInput(problems)
-        yield f"Checked {len(books)} sample bid workbooks: same suppliers and costs as the bids"
+        yield (f"Checked {plural(len(books), 'sample bid workbook')}: same suppliers and costs "
+               "as the bids")
         bids_dir = folder / "bid-workbooks"
         bids_dir.mkdir(exist_ok=True)
         for book in books:
@@ -59,4 +61,4 @@ def workbooks_step(folder: Path, pdesk: Path, force: bool) -> Iterator[str]:
         yield f"Wrote {template} and copied the sample bids to {bids_dir}"
         written = write_scoring_sheets(ef, folder / "scoring-sheets", actor="demo",
                                        force=force)
-    yield f"Wrote {len(written)} scoring sheets to {folder / 'scoring-sheets'}"
+    yield f"Wrote {plural(len(written), 'scoring sheet')} to {folder / 'scoring-sheets'}"

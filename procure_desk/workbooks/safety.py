@@ -19,7 +19,9 @@ Cells are then read with openpyxl in read-only, values-only mode, and never
 beyond `Limits.max_rows` x `Limits.max_cols`: a sheet that claims or holds more
 is refused as far larger than any real bid, without walking a million rows.
 A formula is never evaluated: a formula cell with a cached value (what Excel
-showed when the file was saved) gives that value; one without is refused.
+showed when the file was saved) gives that value; one without is a problem for
+that cell ("a formula, not a value"), reported with every other problem in
+the file, while the hostile-file refusals above stop at once.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from ..errors import BadInput, Problem
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls and encrypted .xlsx
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 MACRO_TYPES = (b"macroEnabled", b"vbaProject", b"ms-office.activeX", b"vbaProjectSignature")
+FORMULA_MESSAGE = ("holds a formula, not a value (formulas are never calculated here; type "
+                   "the value itself)")
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,14 @@ class Grid:
     def where(self, row: int, col: int) -> str:
         return f"{self.label}, {self.sheet}!{cell_name(row, col)}"
 
+    def is_formula(self, row: int, col: int) -> bool:
+        """A formula without a cached value: its cell reads as empty, and is a problem."""
+        return (row, col) in self.formulas
+
+    def formula_problems(self) -> list[Problem]:
+        """One problem per formula cell without a value, in reading order."""
+        return [Problem(self.where(r, c), FORMULA_MESSAGE) for r, c in sorted(self.formulas)]
+
     @property
     def n_rows(self) -> int:
         return len(self.rows)
@@ -127,11 +139,14 @@ class SafeWorkbook:
         return str(self._wb[name].sheet_state)
 
     def read(self, sheet: str, *, max_rows: int | None = None,
-             max_cols: int | None = None) -> Grid:
+             max_cols: int | None = None, problems: list[Problem] | None = None) -> Grid:
         """The sheet's values in rows 1..max_rows, columns 1..max_cols.
 
-        Refused if the sheet claims or holds anything beyond those bounds, or if
-        a cell holds a formula with no cached value.
+        Refused at once if the sheet claims or holds anything beyond those
+        bounds. A cell holding a formula with no cached value is a problem of
+        that cell: appended to `problems` when given (so that the caller reports
+        it with everything else wrong in the file; the cell reads as empty and
+        `Grid.is_formula` tells it apart), refused here otherwise.
         """
         nrows = min(max_rows or self.limits.max_rows, self.limits.max_rows)
         ncols = min(max_cols or self.limits.max_cols, self.limits.max_cols)
@@ -152,11 +167,10 @@ class SafeWorkbook:
         grid = Grid(self.label, sheet, [])
         with zipfile.ZipFile(self.path) as zf, zf.open(part) as src:
             _read_cells(src, grid, strings, nrows, ncols)
-        if grid.formulas:
-            raise BadInput([Problem(grid.where(r, c),
-                                    "holds a formula, not a value (formulas are never "
-                                    "calculated here; type the value itself)")
-                            for r, c in sorted(grid.formulas)])
+        if problems is not None:
+            problems += grid.formula_problems()
+        elif grid.formulas:
+            raise BadInput(grid.formula_problems())
         return grid
 
     def close(self) -> None:

@@ -6,14 +6,22 @@ price, no cost line and no notes (a bid's notes may quote prices). Bids the
 evaluator declared a conflict with are left out.
 
 A hidden sheet names the evaluation (a key made from the file's creation
-stamp), the evaluator and which bid and criterion each row is, with a
-checksum over all of it: a sheet from another evaluation, for another
-evaluator, or whose rows were sorted, inserted or deleted, is refused.
+stamp), the evaluator, which bid and criterion each row is and the score and
+comment (a hash of it) each row held when exported, with a checksum over all
+of it: a sheet from another evaluation, for another evaluator, or whose rows
+were sorted, inserted or deleted, is refused.
 
-Reading back never writes by itself: `plan_scores` lists what would change
-(new and changed scores per evaluator), and `apply_score_changes` writes them
-in one transaction through `EvaluationFile.set_scores` (an audit event each).
-A blank score cell means "no change": withdrawing a score is done in the app.
+The exported values tell an evaluator's edit from a stale one. A row the
+evaluator left as exported changes nothing, even where the evaluation has a
+newer score. A row changed both in the sheet and in the evaluation since the
+export is a conflict: it is listed and left alone unless the caller chooses
+to overwrite the newer score.
+
+Reading back never writes by itself: `read_sheets` lists what would change
+(new and changed scores, and conflicts, per evaluator), and
+`apply_score_changes` writes them in one transaction through
+`EvaluationFile.set_scores` (an audit event each). A blank score cell means
+"no change": withdrawing a score is done in the app.
 """
 
 from __future__ import annotations
@@ -23,16 +31,17 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import BadInput, Problem
 from ..interchange import MAX_TEXT, plain, q, score_problem
 from .safety import Grid, Limits, open_workbook
+from .words import plural
 
 FORMAT = "procure-desk/scoring-sheet"
-VERSION = 1
+VERSION = 2  # 2: each row carries its score and comment as exported
 SCORES = "Scores"
 GUIDANCE = "Guidance"
 INSTRUCTIONS = "Instructions"
@@ -77,11 +86,24 @@ def evaluation_key(ef: Any, *, actor: str | None = None) -> str | None:
     return None if value is None else hashlib.sha256(value.encode()).hexdigest()[:20]
 
 
-def _checksum(key: str, eid: str, smax: float, step: float,
-              rows: list[tuple[int, str, str]]) -> str:
+def _checksum(key: str, eid: str, smax: float, step: float, rows: list[list[Any]]) -> str:
     text = json.dumps([FORMAT, VERSION, key, eid, plain(smax), plain(step), rows],
                       ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _comment_key(text: str | None) -> str:
+    """A short hash of a comment as a sheet shows it ("" for none).
+
+    Normalised as writing and reading back change it (characters a workbook
+    cannot hold, line endings, surrounding space), so an untouched comment
+    keeps its key.
+    """
+    norm = _ILLEGAL.sub("\ufffd", text or "").replace("\r\n", "\n").strip()
+    return hashlib.sha256(norm.encode()).hexdigest()[:16] if norm else ""
 
 
 def safe_file_name(eid: str, name: str) -> str:
@@ -162,8 +184,8 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
     printable(ws)
 
     sc = wb.create_sheet(SCORES)
-    title(sc, "Scores", f"{ev['name']}: {len(rows)} scores to give "
-                        f"({len({b['id'] for b, _ in rows})} bids)")
+    title(sc, "Scores", f"{ev['name']}: {plural(len(rows), 'score')} to give "
+                        f"({plural(len({b['id'] for b, _ in rows}), 'bid')})")
     header(sc, HEADER_ROW, HEADERS, [8, 36, 8, 44, 9, 70])
     values = [plain(round(step * k, 10)) for k in range(round(smax / step) + 1)]
     listed = ",".join(str(v) for v in values)
@@ -228,17 +250,22 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
         sheet.cell(row=2, column=1).font = NOTE_FONT
 
     ids = wb.create_sheet(IDS)
-    row_map = [(FIRST_ROW + i, b["id"], c["id"]) for i, (b, c) in enumerate(rows)]
+    # per row: bid, criterion, and the score and comment key as exported
+    entries = []
+    for b, c in rows:
+        cur = current.get((b["id"], c["id"]))
+        entries.append([b["id"], c["id"], cur["score"] if cur else None,
+                        _comment_key(cur["comment"]) if cur else ""])
+    row_map = [[FIRST_ROW + i, *e] for i, e in enumerate(entries)]
     meta = [("format", FORMAT), ("version", VERSION), ("evaluation", key),
             ("title", evaluation["title"]), ("evaluator", eid), ("evaluator name", ev["name"]),
             ("scale max", plain(smax)), ("scale step", plain(step)), ("rows", len(rows)),
-            ("checksum", _checksum(key, eid, smax, step, [list(x) for x in row_map]))]
+            ("checksum", _checksum(key, eid, smax, step, row_map))]
     for r, (k, v) in enumerate(meta, start=1):
         put(ids.cell(row=r, column=1), k)
         put(ids.cell(row=r, column=2), v)
     # the row map as compact JSON in a few cells: quick to read back
-    text = json.dumps([[bid, cid] for _, bid, cid in row_map], ensure_ascii=False,
-                      separators=(",", ":"))
+    text = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
     for i in range(0, max(len(text), 1), IDS_CHUNK):
         put(ids.cell(row=IDS_FIRST + i // IDS_CHUNK, column=1), text[i:i + IDS_CHUNK])
     ids.sheet_state = "veryHidden"
@@ -297,7 +324,12 @@ def write_scoring_sheets(ef: Any, folder: Path, *, actor: str, force: bool = Fal
 
 @dataclass(frozen=True)
 class ScoreChange:
-    """One new or changed score read from a sheet."""
+    """One new or changed score read from a sheet.
+
+    `old` is the score recorded now, `exported` the score the row held when the
+    sheet was exported. A conflict is a row changed both in the sheet and in
+    the evaluation since the export: applying it would undo the newer change.
+    """
 
     evaluator: str
     bid: str
@@ -307,6 +339,8 @@ class ScoreChange:
     old: dict[str, Any] | None
     where: str
     source: str
+    exported: float | int | None = None
+    conflict: bool = False
 
     @property
     def item(self) -> dict[str, Any]:
@@ -321,6 +355,7 @@ class SheetRead:
     changes: list[ScoreChange]
     unchanged: int
     blank: int
+    conflicts: list[ScoreChange] = field(default_factory=list)
 
 
 def _meta(grid: Grid) -> dict[str, Any]:
@@ -333,6 +368,7 @@ def _meta(grid: Grid) -> dict[str, Any]:
 
 
 def _row_map(ids: Grid, n: int) -> list[list[Any]] | None:
+    """[row, bid, criterion, exported score, exported comment key] per score row."""
     chunks = []
     for r in range(IDS_FIRST, ids.n_rows + 1):
         v = ids.value(r, 1)
@@ -340,20 +376,50 @@ def _row_map(ids: Grid, n: int) -> list[list[Any]] | None:
             break
         chunks.append(v)
     try:
-        pairs = json.loads("".join(chunks) or "[]")
+        entries = json.loads("".join(chunks) or "[]")
     except ValueError:
         return None
-    if (not isinstance(pairs, list) or len(pairs) != n
-            or not all(isinstance(p, list) and len(p) == 2 for p in pairs)):
+    if not isinstance(entries, list) or len(entries) != n:
         return None
-    return [[FIRST_ROW + i, bid, cid] for i, (bid, cid) in enumerate(pairs)]
+    for e in entries:
+        if not (isinstance(e, list) and len(e) == 4 and isinstance(e[0], str)
+                and isinstance(e[1], str) and isinstance(e[3], str)
+                and (e[2] is None or (isinstance(e[2], int | float)
+                                      and not isinstance(e[2], bool)))):
+            return None
+    return [[FIRST_ROW + i, *e] for i, e in enumerate(entries)]
+
+
+def _structure_problem(grid: Grid, row_map: list[list[Any]], last: int) -> Problem | None:
+    """One message for rows added, removed or sorted, however many rows moved."""
+    for r, bid, cid, *_ in row_map:
+        got = (grid.value(r, 1), grid.value(r, 3))
+        if got != (bid, cid):
+            now = " ".join(str(v) for v in got if v is not None) or "nothing"
+            return Problem(f"{grid.label}, {SCORES}",
+                           f"rows were added, removed or sorted (row {r} was exported as "
+                           f"{bid} {cid} and now holds {now}): export a fresh sheet")
+    for r in range(last + 1, grid.n_rows + 1):
+        if any(grid.value(r, c) is not None or grid.is_formula(r, c)
+               for c in (SCORE_COL, COMMENT_COL)):
+            return Problem(f"{grid.label}, {SCORES}",
+                           f"rows were added, removed or sorted (row {r}, below the last "
+                           "exported row, holds a score or comment): export a fresh sheet")
+    return None
 
 
 def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *,
                        label: str | None = None) -> SheetRead:
-    """Check one returned sheet against this evaluation; BadInput names every problem."""
+    """Check one returned sheet against this evaluation; BadInput names every problem.
+
+    A hostile file, a sheet of another evaluation or evaluator, changed
+    identifiers or moved rows are refused with one message each; otherwise
+    every problem in the sheet (scores off the scale, formulas without a
+    value...) is listed together.
+    """
     p = Path(path)
     name = label or p.name
+    problems: list[Problem] = []
     with open_workbook(p, label=name, limits=SCORE_LIMITS) as wb:
         if IDS not in wb.sheet_names or SCORES not in wb.sheet_names:
             raise BadInput.one(name, "is not a ProcureDesk scoring sheet (no "
@@ -361,9 +427,13 @@ def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *
                                      "export a new one with `procure-desk scoring-sheets`")
         ids = wb.read(IDS, max_cols=4)
         meta = _meta(ids)
-        if meta.get("format") != FORMAT or meta.get("version") != VERSION:
+        if meta.get("format") != FORMAT:
             raise BadInput.one(f"{name}, {IDS}", "is not a scoring sheet this version of "
                                                  "ProcureDesk can read")
+        if meta.get("version") != VERSION:
+            raise BadInput.one(name, "was exported by another version of ProcureDesk (sheet "
+                                     f"format {q(str(meta.get('version')))}); export a fresh "
+                                     "sheet")
         if key is None or meta.get("evaluation") != key:
             raise BadInput.one(name, f"is a scoring sheet for another evaluation "
                                      f"({q(str(meta.get('title'))[:80])}), not this one")
@@ -373,35 +443,31 @@ def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *
             raise BadInput.one(name, f"is the sheet of evaluator {q(eid)}, who is not in this "
                                      "evaluation")
         n = meta.get("rows")
-        if not isinstance(n, int) or n < 0 or n > SCORE_LIMITS.max_rows:
-            raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed; "
-                                                 "export a new sheet")
-        row_map = _row_map(ids, n)
+        row_map = (_row_map(ids, n) if isinstance(n, int) and 0 <= n <= SCORE_LIMITS.max_rows
+                   else None)
         if row_map is None:
-            raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed; "
-                                                 "export a new sheet")
+            raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed: export "
+                                                 "a fresh sheet")
         smax, step = meta.get("scale max"), meta.get("scale step")
         if meta.get("checksum") != _checksum(key, eid, smax, step, row_map):  # type: ignore[arg-type]
             raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed (the "
-                                                 "checksum does not match); export a new "
+                                                 "checksum does not match): export a fresh "
                                                  "sheet")
-        last = FIRST_ROW + n - 1
-        grid = wb.read(SCORES, max_rows=last + 200, max_cols=len(HEADERS) + 2)
-    problems: list[Problem] = []
+        last = FIRST_ROW + len(row_map) - 1
+        grid = wb.read(SCORES, max_rows=last + 200, max_cols=len(HEADERS) + 2,
+                       problems=problems)
+    if moved := _structure_problem(grid, row_map, last):
+        raise BadInput([moved])
     scale = doc["evaluation"]["scale"]
     bids = {b["id"] for b in doc["bids"]}
     scored = {c["id"] for c in doc["criteria"] if c["kind"] == "scored"}
     current = {(r["bid"], r["criterion"]): r for r in doc["scores"] if r["evaluator"] == eid}
     changes: list[ScoreChange] = []
+    conflicts: list[ScoreChange] = []
     unchanged = blank = 0
-    for r, bid, cid in row_map:
-        if grid.value(r, 1) != bid or grid.value(r, 3) != cid:
-            problems.append(Problem(grid.where(r, 1), f"this row was exported as {bid}/{cid} "
-                                    f"but now reads {grid.value(r, 1)}/{grid.value(r, 3)}: rows "
-                                    "were sorted, inserted or deleted; export a new sheet"))
-            if len(problems) > 20:
-                break
-            continue
+    for r, bid, cid, exported, exported_key in row_map:
+        if grid.is_formula(r, SCORE_COL) or grid.is_formula(r, COMMENT_COL):
+            continue  # already a problem: "a formula, not a value"
         raw = grid.value(r, SCORE_COL)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             blank += 1
@@ -414,6 +480,13 @@ def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *
             except ValueError:
                 problems.append(Problem(where, f"score {q(raw[:40])} is not a number"))
                 continue
+        comment_raw = grid.value(r, COMMENT_COL)
+        comment = "" if comment_raw is None else str(comment_raw).strip()
+        score = plain(value) if isinstance(value, int | float) else value
+        comment_key = _comment_key(comment)
+        if score == exported and comment_key == exported_key:
+            unchanged += 1  # as exported: the evaluator left it, and a newer score stays
+            continue
         if why := score_problem(value, scale["max"], scale["step"]):
             problems.append(Problem(where, f"score {why}"))
             continue
@@ -425,37 +498,37 @@ def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *
             problems.append(Problem(where, f"{ev['name']} has declared a conflict of interest "
                                            f"with {bid} since this sheet was exported"))
             continue
-        comment_raw = grid.value(r, COMMENT_COL)
-        comment = "" if comment_raw is None else str(comment_raw).strip()
         if len(comment) > MAX_TEXT:
             problems.append(Problem(grid.where(r, COMMENT_COL),
                                     f"the comment is longer than {MAX_TEXT:,} characters"))
             continue
         old = current.get((bid, cid))
-        score = plain(value)
-        if old and old["score"] == score and old["comment"] == comment:
-            unchanged += 1
+        now = (old["score"], _comment_key(old["comment"])) if old else (None, "")
+        if now == (score, comment_key):
+            unchanged += 1  # the evaluation already says what the sheet says
             continue
-        changes.append(ScoreChange(eid, bid, cid, score, comment, old, where, name))
-    for r in range(last + 1, grid.n_rows + 1):
-        if any(grid.value(r, c) is not None for c in (SCORE_COL, COMMENT_COL)):
-            problems.append(Problem(grid.where(r, SCORE_COL), "a score or comment below the "
-                                    "last exported row: rows must not be added"))
-            break
+        newer = now != (exported, exported_key)
+        change = ScoreChange(eid, bid, cid, score, comment, old, where, name, exported, newer)
+        (conflicts if newer else changes).append(change)
     if problems:
         raise BadInput(problems)
-    return SheetRead(name, eid, changes, unchanged, blank)
+    return SheetRead(name, eid, changes, unchanged, blank, conflicts)
 
 
-def plan_scores(ef: Any, paths: Sequence[str | Path], *,
+def plan_scores(ef: Any, paths: Sequence[str | Path], *, overwrite_newer: bool = False,
                 progress: Progress | None = None) -> list[ScoreChange]:
-    """Read and check every sheet; the new and changed scores, or BadInput for all files."""
+    """Read and check every sheet; the new and changed scores, or BadInput for all files.
+
+    Conflicts (scores changed in the evaluation since the export) are left out
+    unless `overwrite_newer`.
+    """
     reads = read_sheets(ef, paths, progress=progress)
-    return [c for r in reads for c in r.changes]
+    return [c for r in reads for c in r.changes + (r.conflicts if overwrite_newer else [])]
 
 
 def read_sheets(ef: Any, paths: Sequence[str | Path], *,
                 progress: Progress | None = None) -> list[SheetRead]:
+    """Read and check every sheet against the evaluation; BadInput for all files at once."""
     doc = ef.document()
     key = evaluation_key(ef)
     problems: list[Problem] = []
@@ -510,6 +583,42 @@ def describe_changes(doc: dict[str, Any], changes: Sequence[ScoreChange], *,
         if len(items) > detail:
             lines.append(f"  ... and {len(items) - detail} more")
     return lines
+
+
+def describe_conflicts(doc: dict[str, Any], conflicts: Sequence[ScoreChange], *,
+                       detail: int = 25) -> list[str]:
+    """The rows changed both in a sheet and in the evaluation since the sheet was exported."""
+    names = {e["id"]: e["name"] for e in doc["evaluators"]}
+    bids = {b["id"]: b["supplier"] for b in doc["bids"]}
+    crits = {c["id"]: c["name"] for c in doc["criteria"]}
+    lines: list[str] = []
+    by_ev: dict[str, list[ScoreChange]] = {}
+    for c in conflicts:
+        by_ev.setdefault(c.evaluator, []).append(c)
+    for eid, items in by_ev.items():
+        lines.append(f"{eid} {names.get(eid, '')} ({items[0].source}): "
+                     f"{plural(len(items), 'score')} changed in the evaluation since the sheet "
+                     "was exported")
+        for c in items[:detail]:
+            lines.append(f"  {conflict_text(c)}  ({_short_name(bids.get(c.bid, ''))}; "
+                         f"{_short_name(crits.get(c.criterion, ''))})")
+        if len(items) > detail:
+            lines.append(f"  ... and {len(items) - detail} more")
+    return lines
+
+
+def conflict_text(c: ScoreChange) -> str:
+    """'B3 F2: changed in the evaluation since this sheet was exported (was 5, now 1; ...)'."""
+    def shown(score: float | int | None) -> str:
+        return "no score" if score is None else str(plain(score))
+
+    now = c.old["score"] if c.old else None
+    if c.exported == now == c.score:
+        why = f"score {shown(now)}; its comment was changed there and in the sheet"
+    else:
+        why = f"was {shown(c.exported)}, now {shown(now)}; the sheet says {shown(c.score)}"
+    return f"{c.bid} {c.criterion}: changed in the evaluation since this sheet was exported " \
+           f"({why})"
 
 
 def _short_name(text: str, limit: int = 32) -> str:

@@ -48,11 +48,13 @@ def suppliers(window):
 
 @pytest.fixture
 def answers(monkeypatch):
-    """Record confirmations asked; answer with the value in answers['confirm']."""
+    """Record confirmations asked; answer with answers['confirm'] (a list: one per question)."""
     state = {"confirm": True, "asked": []}
 
     def confirm(parent, title, text):
         state["asked"].append(text)
+        if isinstance(state["confirm"], list):
+            return state["confirm"].pop(0)
         return state["confirm"]
 
     monkeypatch.setattr(ask, "confirm", confirm)
@@ -222,3 +224,46 @@ def test_export_bid_template_for_the_open_evaluation(open_window, qtbot, tmp_pat
     written = tmp_path / "template.xlsx"
     assert written.exists()
     assert load_workbook(written)["Declarations"]["A5"].value == "G1"  # the example's gateway
+
+
+def score_of(window, eid, bid, cid):
+    return next(((s["score"], s["comment"]) for s in window.document.doc()["scores"]
+                 if (s["evaluator"], s["bid"], s["criterion"]) == (eid, bid, cid)), None)
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_a_score_changed_since_export_is_kept_unless_the_user_says_replace(
+        open_window, qtbot, tmp_path, monkeypatch, answers, no_dialogs, overwrite):
+    folder = tmp_path / "sheets"
+    monkeypatch.setattr(ask, "folder_path", lambda *a: str(folder))
+    actions_workbooks.export_scoring_sheets(open_window)
+    qtbot.waitUntil(lambda: bool(no_dialogs), timeout=20000)
+    assert score_of(open_window, "E2", "B1", "Q1")[0] == 5  # as exported
+    open_window.document.set_scores([{"evaluator": "E2", "bid": "B1", "criterion": "Q1",
+                                      "score": 1, "comment": "Moderated"}])
+    sheet = folder / "scoring-E2-B-Jones.xlsx"
+    wb = load_workbook(sheet)
+    ws = wb["Scores"]
+    ws["E5"], ws["F5"] = 3, "Adequate"  # B1/Q1: changed in the sheet too
+    ws["E6"], ws["F6"] = 2, "Weak exit terms"  # B1/Q2: new
+    wb.save(sheet)
+
+    answers["confirm"] = [overwrite, True]
+    actions_workbooks.import_scores(open_window, [str(sheet)])
+    qtbot.waitUntil(lambda: score_of(open_window, "E2", "B1", "Q2") is not None, timeout=20000)
+    conflict, changes = answers["asked"]
+    assert ("B1 Q1: changed in the evaluation since this sheet was exported (was 5, now 1; "
+            "the sheet says 3)") in conflict
+    assert "Replace the newer scores with the sheets' values?" in conflict
+    assert score_of(open_window, "E2", "B1", "Q2") == (2, "Weak exit terms")
+    if overwrite:
+        assert "B1 Q1: 1 -> 3" in changes
+        assert changes.endswith("Apply these 2 changes?")
+        assert score_of(open_window, "E2", "B1", "Q1") == (3, "Adequate")
+    else:
+        assert "B1 Q1" not in changes
+        assert changes.endswith("Apply this 1 change?")
+        assert score_of(open_window, "E2", "B1", "Q1") == (1, "Moderated")
+    open_window.document.undo_stack.undo()
+    assert score_of(open_window, "E2", "B1", "Q1") == (1, "Moderated")
+    assert score_of(open_window, "E2", "B1", "Q2") is None
