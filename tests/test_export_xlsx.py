@@ -3,6 +3,7 @@ figures, and what an officer expects of a workbook."""
 
 import copy
 import subprocess
+import xml.etree.ElementTree as ET
 import zipfile
 
 import openpyxl
@@ -193,7 +194,6 @@ def test_what_an_officer_expects(tmp_path, example_doc):
         assert ws.sheet_properties.pageSetUpPr.fitToPage, name
         assert ws.page_setup.fitToWidth == 1, name
         assert ws.print_title_rows == "$1:$1", name
-        assert ws.column_dimensions["B"].width > 15, name
     flags = [r for rng in wb["Moderation"].conditional_formatting for r in rng.rules]
     assert any('"FLAG"' in r.formula[0] for r in flags)
     costs = wb["Costs"]
@@ -203,7 +203,113 @@ def test_what_an_officer_expects(tmp_path, example_doc):
         assert charts
         xml = z.read(charts[0]).decode()
     assert 'grouping val="stacked"' in xml
-    assert "'Results'!$A$2" in xml
+
+
+def test_chart_shows_ranked_bids_in_rank_order_in_the_reports_colours(tmp_path, example_doc):
+    from procure_desk.exports.palette import SECTION_COLOURS, section_colour
+
+    src = Source.load(make_file(tmp_path, rich_doc(example_doc)))
+    res = src.results
+    ranked = [res.snap.bid_ids[i] for i in res.ranking]
+    assert set(ranked) < {b["id"] for b in src.doc["bids"]}  # B3 excluded, B4 incomplete
+    out = write_xlsx(src, tmp_path / "pack.xlsx")
+    with zipfile.ZipFile(out) as z:
+        xml = z.read(next(n for n in z.namelist() if n.startswith("xl/charts/chart")))
+    chart = ET.fromstring(xml)
+    ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+          "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    series = chart.findall(".//c:ser", ns)
+    # one series per top-level node of the tree: Q, SV (a criterion at the top counts as
+    # its own section) and P, in the criteria's order
+    assert len(series) == 3
+    ws = openpyxl.load_workbook(out)["Summary"]
+    for k, ser in enumerate(series):
+        cats = ser.find("c:cat//c:f", ns).text.replace("'", "")
+        sheet, rng = cats.split("!")
+        assert sheet == "Summary"
+        bids = [c.value for row in ws[rng.replace("$", "")] for c in row]
+        assert bids == ranked  # ranked bids only, in rank order
+        fill = ser.find("c:spPr/a:solidFill/a:srgbClr", ns).get("val")
+        assert fill == SECTION_COLOURS[k]
+        assert section_colour(k) == "#" + fill  # the PDF report's colour for the series
+    # the series' values are the sections' points of those same rows
+    vals = series[0].find("c:val//c:f", ns).text.replace("'", "").split("!")[1]
+    first = ws[vals.replace("$", "").split(":")[0]]
+    assert first.value.startswith("=Results!")
+
+
+def test_pdf_chart_uses_the_same_palette(tmp_path, example_doc):
+    from procure_desk.exports.palette import section_colour
+    from procure_desk.exports.pdf_report import Kit, points_chart
+
+    kit = Kit()
+    d = points_chart(kit, ["B1", "B2"], [("Q Quality", [30.0, 20.0]), ("P Cost", [40.0, 35.0])],
+                     400, 240)
+    chart = d.contents[0]
+    for k in range(2):
+        assert chart.bars[k].fillColor.hexval()[2:].upper() == section_colour(k)[1:]
+
+
+def column_widths_fit(ws, header_row, spilled=()):
+    """Each column at least as wide as its header's longest word and its widest value
+    (but for labels meant to run on over the empty cells beside them)."""
+    from openpyxl.utils import get_column_letter
+
+    problems = []
+    rows = []
+    for r in ws.iter_rows(min_row=header_row, values_only=True):
+        if all(v in (None, "") for v in r):
+            break  # the table ends at the first blank row
+        rows.append(r)
+    for k, name in enumerate(rows[0], start=1):
+        if name in (None, ""):
+            continue
+        width = ws.column_dimensions[get_column_letter(k)].width
+        longest_word = max(len(w) for w in str(name).split())
+        values = [v for r in rows[1:] if len(r) >= k and (v := r[k - 1]) not in (None, "")
+                  and not (isinstance(v, str) and v.startswith("=")) and v not in spilled]
+        widest = max((len(f"{v:.2f}" if isinstance(v, float) else str(v)) for v in values),
+                     default=0)
+        if width < longest_word + 1 or width < min(widest, 50) + 1:
+            problems.append((ws.title, name, width, longest_word, widest))
+    return problems
+
+
+def test_columns_are_sized_to_their_contents(tmp_path, example_doc):
+    doc = rich_doc(example_doc)
+    long_name = "Ashcombe Borough Council (shared customer platform)"
+    doc["bids"][0]["supplier"] = long_name
+    doc["scores"][0]["comment"] = "A long comment. " * 30
+    src = Source.load(make_file(tmp_path, doc))
+    out = write_xlsx(src, tmp_path / "pack.xlsx")
+    wb = openpyxl.load_workbook(out)
+    problems = []
+    for name, header_row in (("Criteria", 1), ("Bids", 1), ("Scores", 1), ("Evaluators", 1),
+                             ("Moderation", 1), ("Results", 1), ("Audit", 1), ("Costs", 3)):
+        problems += column_widths_fit(wb[name], header_row, spilled=("Discount factor",))
+    assert problems == []
+    # the Summary's ranking table: rank, bid and supplier each in a column of their own
+    ws = wb["Summary"]
+    head = next(r for r in ws.iter_rows(min_row=17) if r[0].value == "Rank")
+    assert [c.value for c in head[:7]] == ["Rank", "Bid ID", "Supplier", "Total", "Quality",
+                                           "Price", "Status"]
+    assert ws.column_dimensions["C"].width >= len(long_name)
+    # numbers sit right, clear of the next column; so do the headers above them
+    for c in head[3:6]:
+        assert c.alignment.horizontal == "right"
+        assert c.alignment.indent >= 1
+    row = ws[head[0].row + 1]
+    assert row[3].alignment.horizontal == "right"
+    assert row[3].alignment.indent >= 1
+    assert head[2].alignment.horizontal in (None, "general", "left")  # text stays left
+    # a long comment wraps in its column (capped), in a row tall enough for it
+    scores = wb["Scores"]
+    comment = scores.cell(2, 10)
+    assert comment.value.startswith("A long comment.")
+    assert comment.alignment.wrap_text
+    assert scores.column_dimensions["J"].width <= 75
+    assert scores.row_dimensions[2].height >= 3 * 15
+    assert scores.cell(2, 1).alignment.vertical == "top"  # the rest of the row at the top
 
 
 def test_refuses_to_overwrite_and_leaves_no_partial_file(tmp_path, example_file):

@@ -182,13 +182,14 @@ def numbered_canvas(footer: str) -> Any:
 
 def points_chart(kit: Kit, labels: list[str], series: list[tuple[str, list[float]]],
                  width: float, height: float) -> Any:
-    """Stacked vertical bars of points by section, one bar per bid."""
+    """Stacked vertical bars of points by section, one bar per bid; the k-th series in
+    the k-th section colour (`palette`), as in the evidence pack's chart."""
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.charts.legends import Legend
     from reportlab.graphics.shapes import Drawing, String
 
-    palette = ["#1F4E79", "#70AD47", "#ED7D31", "#A5A5A5", "#FFC000", "#5B9BD5", "#264478",
-               "#9E480E", "#636363", "#997300"]
+    from .palette import section_colour
+
     d = Drawing(width, height)
     ch = VerticalBarChart()
     ch.x, ch.y = 36, 60
@@ -208,7 +209,7 @@ def points_chart(kit: Kit, labels: list[str], series: list[tuple[str, list[float
     ch.valueAxis.labels.fontSize = 7
     ch.barSpacing = 1
     for k in range(len(ch.data)):
-        ch.bars[k].fillColor = kit.colors.HexColor(palette[k % len(palette)])
+        ch.bars[k].fillColor = kit.colors.HexColor(section_colour(k))
         ch.bars[k].strokeColor = None
     d.add(ch)
     lg = Legend()
@@ -219,7 +220,7 @@ def points_chart(kit: Kit, labels: list[str], series: list[tuple[str, list[float
     lg.columnMaximum = 2
     lg.deltax = 230
     lg.alignment = "right"
-    lg.colorNamePairs = [(kit.colors.HexColor(palette[k % len(palette)]),
+    lg.colorNamePairs = [(kit.colors.HexColor(section_colour(k)),
                           plain_text(name)[:45]) for k, (name, _) in enumerate(series)]
     d.add(lg)
     d.add(String(0, height - 30, "", fontSize=1))

@@ -17,6 +17,7 @@ writes the same cells with no styling at all: the benchmark's floor.
 from __future__ import annotations
 
 import contextlib
+import numbers
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -59,19 +60,27 @@ def _ranges(cols: list[int]) -> list[str]:
 class _Styles:
     """The few styles the pack uses, built once (openpyxl imported lazily)."""
 
-    def __init__(self, currency: str) -> None:
+    def __init__(self, currency: str, largest_money: float = 0.0) -> None:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         self.Alignment = Alignment
         sym = CURRENCY_SYMBOLS.get(currency)
         self.money = f'"{sym}"#,##0' if sym else f'#,##0 "{currency}"'
+        # characters the widest amount takes ("-£1,618,176"), for sizing money columns
+        self.money_width = len(f"-{sym or ''}{abs(largest_money):,.0f}"
+                               + ("" if sym else f" {currency}"))
         self.header_font = Font(bold=True, color="FFFFFF")
         self.header_fill = PatternFill("solid", fgColor="1F4E79")
-        self.header_align = Alignment(vertical="top")
+        self.header_align = Alignment(vertical="top", wrap_text=True)
+        self.header_num = Alignment(vertical="top", wrap_text=True, horizontal="right",
+                                    indent=1)
         self.title_font = Font(bold=True, size=14, color="1F4E79")
         self.bold = Font(bold=True)
         self.italic = Font(italic=True, color="555555")
-        self.wrap = Alignment(vertical="top")  # no wrap: rows carry no height
+        self.wrap = Alignment(vertical="top")  # wrapped, with a row height, when too long
+        self.top = Alignment(vertical="top")
+        # numbers sit right, one indent clear of the text in the next column
+        self.num = Alignment(horizontal="right", indent=1, vertical="top")
         self.input_fill = PatternFill("solid", fgColor="FFF2CC")
         self.red_fill = PatternFill("solid", fgColor="F8CBAD")
         self.amber_fill = PatternFill("solid", fgColor="FFE699")
@@ -80,17 +89,99 @@ class _Styles:
         self.border = Border(bottom=Side(style="thin", color="1F4E79"))
 
 
-class _Sheet:
-    """A write-only worksheet with a row counter and optional styling."""
+class _Spill:
+    """Text that may run on over the empty cells to its right (a label, a note): it is
+    not measured, so it never widens its column."""
 
-    def __init__(self, wb: Any, title: str, st: _Styles | None, widths: Iterable[float] = (),
-                 freeze: str | None = None, title_rows: str | None = None) -> None:
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _shown_len(value: Any, fmt: str, st: _Styles) -> int:
+    """About how many characters a cell shows: its text, or its number as formatted."""
+    if isinstance(value, str):
+        if not value.startswith("="):
+            return max(map(len, value.split("\n"))) if "\n" in value else len(value)
+        value = None  # a formula: only its number format says how wide it will be
+    if fmt == st.money:
+        return st.money_width
+    if value is None or value == "":
+        return _FORMAT_WIDTH.get(fmt, 6)
+    if not _is_number(value):
+        return len(str(value))
+    if fmt.startswith('"Year "'):
+        return 5 + len(str(int(value)))
+    if fmt.endswith("%"):
+        places = fmt.count("0") - 1
+        return len(f"{value * 100:.{places}f}%")
+    if fmt.startswith("0."):
+        return len(f"{value:.{fmt.count('0') + fmt.count('#') - 1}f}")
+    if fmt == "#,##0":
+        return len(f"{value:,.0f}")
+    return len(f"{value:.10g}")
+
+
+# Widths of formula results by number format (the value is not known until recalculation).
+_FORMAT_WIDTH = {"General": 6, "0.00": 6, "0.0000": 6, "0.##": 6, "0.0%": 6, "0.00%": 7,
+                 "#,##0": 9}
+CAP = 50  # no column is wider than this many characters unless its sheet says so
+HEAD_MIN = 10  # a header longer than its column's values wraps, down to this width
+HEAD_LINES = 3  # ... and to no more lines than this
+PAD = 3  # characters of space beside the widest value
+FILL = 1.25  # characters of ordinary text a column holds per unit of width (about)
+LINE_PT = 15.0  # row height per line of wrapped text (11 pt type)
+MAX_LINES = 12  # taller cells show the rest in the formula bar
+
+
+class _Book:
+    """The workbook being written, and the sheets whose rows wait to be sized."""
+
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        self.pending: list[_Sheet] = []
+
+    def create_sheet(self, title: str) -> Any:
+        return self.wb.create_sheet(title)
+
+    def finish(self) -> None:
+        """Size and write every sheet started since the last call."""
+        while self.pending:
+            self.pending.pop(0).finish()
+
+
+class _Sheet:
+    """A write-only worksheet with a row counter and optional styling.
+
+    Styled sheets hold their rows until `finish`: each column is then sized to what it
+    holds (header and values, up to its cap), text longer than its column wraps in a
+    row tall enough for it, and headers over numbers sit right, like the numbers.
+    """
+
+    def __init__(self, wb: _Book, title: str, st: _Styles | None,
+                 caps: dict[int, float] | None = None, freeze: str | None = None,
+                 title_rows: str | None = None) -> None:
         self.ws = wb.create_sheet(title)
         self.st = st
         self.row = 0
+        self.caps = caps or {}  # 1-based column -> the widest it may be
+        self._rows: list[list[Any]] = []
+        self._data: dict[int, int] = {}  # 0-based column -> widest value (characters)
+        self._head: dict[int, int] = {}  # widest header text
+        self._long: list[tuple[int, int, str]] = []  # (row, column, text) that may wrap
+        self._region: tuple[list[Any], dict[int, list[int]]] | None = None
+        self._region_rows = 0
+        self._header_rows: set[int] = set()
+        self._styles: dict[tuple[int, int, int], tuple[str, bool, int, bool]] = {}
+        self._done = st is None
         if st is not None:
-            for i, w in enumerate(widths, start=1):
-                self.ws.column_dimensions[col(i)].width = w
+            wb.pending.append(self)
+            self._num_style = self._template(st.num)
             if freeze:
                 self.ws.freeze_panes = freeze
             ps = self.ws.page_setup
@@ -102,6 +193,23 @@ class _Sheet:
             self.ws.print_options.gridLines = False
             if title_rows:
                 self.ws.print_title_rows = title_rows
+
+    def _template(self, align: Any) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        c = WriteOnlyCell(self.ws)
+        c.alignment = align
+        return c._style
+
+    def _number(self, value: Any) -> Any:
+        """A number or formula cell aligned right (style copied: thousands are written)."""
+        from copy import copy
+
+        from openpyxl.cell import WriteOnlyCell
+
+        c = WriteOnlyCell(self.ws, value=value)
+        c._style = copy(self._num_style)
+        return c
 
     def cell(self, value: Any, *, fmt: str | None = None, font: Any = None, fill: Any = None,
              align: Any = None) -> Any:
@@ -118,22 +226,115 @@ class _Sheet:
             c.font = font
         if fill is not None:
             c.fill = fill
+        if align is None and (fmt or _is_number(value)
+                              or (isinstance(value, str) and value.startswith("="))):
+            align = self.st.num
         if align is not None:
             c.alignment = align
         return c
 
+    def spill(self, value: Any, **kw: Any) -> _Spill:
+        """A cell (as `cell`) whose text may run on to the right, unmeasured."""
+        return _Spill(self.cell(value, **kw) if kw else value)
+
     def append(self, values: list[Any]) -> int:
-        self.ws.append(values)
         self.row += 1
+        if self._done:
+            self.ws.append([v.value if isinstance(v, _Spill) else v for v in values])
+            return self.row
+        if not any(v not in (None, "") for v in values):
+            self._close_region()
+        self._rows.append(self._take(values, header=False))
         return self.row
+
+    def _take(self, values: list[Any], header: bool) -> list[Any]:
+        """The row as it will be written, measured as it goes (quickly: the Scores sheet of
+        a large evaluation has half a million cells)."""
+        from openpyxl.cell import Cell
+
+        st = self.st
+        assert st is not None
+        single = sum(v is not None and v != "" for v in values) <= 1
+        counts = None
+        if not (header or self._region is None or single):
+            self._region_rows += 1
+            if self._region_rows <= 200:  # enough rows to tell numbers from text
+                counts = self._region[1]
+        widest = self._head if header else self._data
+        row = len(self._rows)
+        out = []
+        for k, v in enumerate(values):
+            spill = single
+            if type(v) is _Spill:
+                spill, v = True, v.value
+            kind = type(v)
+            if kind is str:
+                if v.startswith("="):
+                    v, kind = self._number(v), Cell
+            elif kind is int or kind is float or (kind is not Cell and _is_number(v)):
+                v, kind = self._number(v), Cell
+            out.append(v)
+            if v is None or v == "":
+                continue
+            if kind is Cell:
+                value = v._value
+                fmt, numeric, indent, bold = self._info(v)
+            else:
+                value, fmt, numeric, indent, bold = v, "General", False, 0, False
+            if counts is not None:
+                counts.setdefault(k, [0, 0])[0 if numeric else 1] += 1
+            if spill or value is None:
+                continue
+            if type(value) is str and not value.startswith("="):
+                n = max(map(len, value.split("\n"))) if "\n" in value else len(value)
+                n += indent + (n // 10 if bold else 0)
+                if n > HEAD_MIN:
+                    self._long.append((row, k, value))
+            else:
+                n = _shown_len(value, fmt, st)
+            if numeric:
+                n += 2  # the indent
+            if n > widest.get(k, 0):
+                widest[k] = n
+        return out
+
+    def _info(self, c: Any) -> tuple[str, bool, int, bool]:
+        """A cell's number format, whether it sits right, the characters its indent takes
+        and whether it is bold, looked up once per style."""
+        s = c._style
+        key = (s.numFmtId, s.alignmentId, s.fontId)
+        info = self._styles.get(key)
+        if info is None:
+            a = c.alignment
+            info = (c.number_format, a.horizontal == "right", 2 * int(a.indent or 0),
+                    bool(c.font.b))
+            self._styles[key] = info
+        return info
 
     def header(self, names: Iterable[Any], fmt: str | None = None) -> int:
         st = self.st
         if st is None:
             return self.append(list(names))
-        return self.append([self.cell(n, font=st.header_font, fill=st.header_fill,
-                                      align=st.header_align, fmt=fmt if not isinstance(n, str)
-                                      else None) for n in names])
+        self._close_region()
+        cells = [self.cell(n, font=st.header_font, fill=st.header_fill,
+                           align=st.header_align, fmt=fmt if not isinstance(n, str)
+                           else None) for n in names]
+        self.row += 1
+        self._header_rows.add(len(self._rows))
+        self._rows.append(self._take(cells, header=True))
+        self._region = (cells, {})
+        self._region_rows = 0
+        return self.row
+
+    def _close_region(self) -> None:
+        """Headers over columns of numbers sit right, as the numbers do."""
+        if self._region is None:
+            return
+        cells, counts = self._region
+        self._region = None
+        for k, (numeric, text) in counts.items():
+            if k < len(cells) and numeric > text and hasattr(cells[k], "alignment"):
+                cells[k].alignment = self.st.header_num  # type: ignore[union-attr]
 
     def title(self, text: str) -> int:
         st = self.st
@@ -141,6 +342,69 @@ class _Sheet:
 
     def blank(self) -> int:
         return self.append([])
+
+    def widths(self) -> dict[int, float]:
+        """Characters per 1-based column: the widest value, or the header if wider (a
+        long header over short values wraps, down to HEAD_MIN and onto at most
+        HEAD_LINES lines), within the column's cap."""
+        out = {}
+        for k in set(self._data) | set(self._head):
+            data, head = self._data.get(k, 0), self._head.get(k, 0)
+            want = max(data, min(head, max(data, HEAD_MIN, -(-head // HEAD_LINES) + 1)))
+            out[k + 1] = min(want, self.caps.get(k + 1, CAP))
+        return out
+
+    def finish(self) -> None:
+        """Set the widths and the heights of rows with wrapped text, then write the rows."""
+        if self._done:
+            return
+        self._done = True
+        self._close_region()
+        st = self.st
+        assert st is not None
+        import textwrap
+
+        widths = self.widths()
+        for k, w in widths.items():
+            self.ws.column_dimensions[col(k)].width = w + PAD
+        lines: dict[int, int] = {}
+        for r, k, text in self._long:
+            w = widths.get(k + 1, CAP) * FILL
+            if r in self._header_rows:
+                w = w * 0.9  # bold
+            if len(text) <= w and "\n" not in text:
+                continue
+            per_line = max(4, int(w))
+            n = sum(len(textwrap.wrap(p, per_line)) or 1 if len(p) < 2000
+                    else len(p) // per_line + 1 for p in text.split("\n"))
+            cell = self._rows[r][k]
+            if not hasattr(cell, "alignment"):
+                cell = self._rows[r][k] = self.cell(cell, align=st.top)
+            a = cell.alignment
+            cell.alignment = st.Alignment(horizontal=a.horizontal, vertical="top",
+                                          wrap_text=True, indent=a.indent)
+            lines[r] = max(lines.get(r, 1), min(n, MAX_LINES))
+        for r, n in lines.items():
+            if n > 1:
+                self.ws.row_dimensions[r + 1].height = n * LINE_PT
+                self._top(self._rows[r])
+        for values in self._rows:
+            self.ws.append(values)
+        self._rows = []
+
+    def _top(self, row: list[Any]) -> None:
+        """Every cell of a tall row at the top, beside the wrapped text."""
+        st = self.st
+        assert st is not None
+        for k, v in enumerate(row):
+            if v is None or v == "":
+                continue
+            if not hasattr(v, "alignment"):
+                row[k] = self.cell(v, align=st.top)
+            elif v.alignment.vertical != "top":
+                a = v.alignment
+                v.alignment = st.Alignment(horizontal=a.horizontal, vertical="top",
+                                           wrap_text=a.wrap_text, indent=a.indent)
 
 
 def t(value: Any) -> str:
@@ -164,8 +428,13 @@ def build_workbook(source: Source, *, report: Report = no_report, styled: bool =
     doc, res = source.doc, source.results
     snap = res.snap
     ev = doc["evaluation"]
-    st = _Styles(ev.get("currency") or "GBP") if styled else None
+    years = int(ev["appraisal"]["years"])
+    amounts = [abs(float(x)) for x in (*snap.wlc, *snap.npv)]
+    amounts += [abs(float(p.get("baseline_annual_cost") or 0)) * years
+                for p in doc.get("partners", [])]
+    st = _Styles(ev.get("currency") or "GBP", max(amounts, default=0.0)) if styled else None
     wb = Workbook(write_only=True)
+    book = _Book(wb)
 
     crit = doc["criteria"]
     crow = {c["id"]: 2 + k for k, c in enumerate(crit)}  # Criteria sheet rows
@@ -193,7 +462,8 @@ def build_workbook(source: Source, *, report: Report = no_report, styled: bool =
     try:
         for k, (name, fn) in enumerate(steps):
             report(k / len(steps), f"Writing the {name} sheet")
-            fn(wb, source, st, layout, report)
+            fn(book, source, st, layout, report)
+            book.finish()
     except BaseException:
         _discard(wb)
         raise
@@ -246,7 +516,7 @@ class _Layout:
 def _summary(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
     doc, res = src.doc, src.results
     ev = doc["evaluation"]
-    sh = _Sheet(wb, "Summary", st, widths=(30, 14, 40, 12, 12, 12, 14))
+    sh = _Sheet(wb, "Summary", st)
     sh.title(t(f"Evidence pack: {ev.get('title', '')}"))
     sh.append([t(f"{ev.get('authority', '')}, reference {ev.get('reference', '')}")])
     sh.blank()
@@ -257,7 +527,8 @@ def _summary(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Rep
         rec = f"Award to {winner}: {src.supplier(winner)}"
     else:
         rec = "No bid can be ranked yet: see the Results and Bids sheets"
-    sh.append([sh.cell("Recommendation", font=bold), sh.cell(t(rec), font=bold)])  # row 4
+    sh.append([sh.cell("Recommendation", font=bold),
+               sh.spill(t(rec), font=bold)])  # row 4
     r_total = f"=Results!$E${lay.brow[winner]}" if winner else "n/a"
     sh.append(["Winning total (points of 100)", sh.cell(r_total, fmt="0.00")])  # 5
     second = res.snap.bid_ids[ranking[1]] if len(ranking) > 1 else None
@@ -278,54 +549,67 @@ def _summary(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Rep
                                                   fill=fill)])  # 15
     sh.append(["Currency", t(ev.get("currency") or "GBP")])  # 16
     sh.blank()
-    first = sh.header(["Ranking", "Bid ID", "Supplier", "Total", "Quality", "Price",
-                       "Status"])
+    snap = res.snap
+    tops = _top_sections(src)
+    sections = [snap.section_ids[k] for k in tops]
+    first = sh.header(["Rank", "Bid ID", "Supplier", "Total", "Quality", "Price", "Status",
+                       *[t(f"{sid} {snap.names.get(sid, '')}") for sid in sections]])
     order = list(ranking) + [i for i in range(lay.nb) if i not in set(ranking)]
     for i in order:
         b = doc["bids"][i]
         r = lay.brow[b["id"]]
-        sh.append([res.rank[i] if res.rank[i] is not None else "—", t(b["id"]),
-                   t(b["supplier"]), sh.cell(f"=Results!$E${r}", fmt="0.00"),
+        sh.append([sh.cell(res.rank[i] if res.rank[i] is not None else "—", fmt="0"),
+                   t(b["id"]), t(b["supplier"]), sh.cell(f"=Results!$E${r}", fmt="0.00"),
                    sh.cell(f"=Results!$F${r}", fmt="0.00"),
-                   sh.cell(f"=Results!$G${r}", fmt="0.00"), res.status[i]])
-    if st is not None and lay.nb:
-        _chart(sh, src, lay, first)
+                   sh.cell(f"=Results!$G${r}", fmt="0.00"), res.status[i],
+                   *[sh.cell(f"=Results!${col(lay.c_sec0 + k)}${r}", fmt="0.00")
+                     for k in tops]])
+    if st is not None and ranking and tops:
+        _chart(sh, src, first, len(ranking), tops)
 
 
-def _chart(sh: _Sheet, src: Source, lay: _Layout, at_row: int) -> None:
-    """Stacked bars: each bid's points by top-level section."""
-    from openpyxl.chart import BarChart, Reference
-
+def _top_sections(src: Source) -> list[int]:
+    """Indices (in the engine's section_ids) of the top-level sections, in criteria order."""
     snap = src.results.snap
     parent = {c["id"]: c.get("parent") for c in src.doc["criteria"]}
-    tops = [k for k, sid in enumerate(snap.section_ids) if parent.get(sid) is None]
-    if not tops:
-        return
+    return [k for k, sid in enumerate(snap.section_ids) if parent.get(sid) is None]
+
+
+def _chart(sh: _Sheet, src: Source, head: int, n_ranked: int, tops: list[int]) -> None:
+    """Stacked bars of the ranked bids' points by top-level section, in rank order, in the
+    sections' colours (as in the PDF report); they read the ranking table below."""
+    from openpyxl.chart import BarChart, Reference
+
+    from .palette import SECTION_COLOURS
+
     ch = BarChart()
     ch.type = "col"
     ch.grouping = "stacked"
     ch.overlap = 100
-    ch.title = "Points by section (ranked and unranked bids)"
+    ch.title = "Points by section, ranked bids in rank order"
     ch.y_axis.title = "Points of 100"
     ch.x_axis.title = "Bid"
     ch.y_axis.delete = False
     ch.x_axis.delete = False
-    ch.height = 9
-    ch.width = 18 + 0.3 * max(0, lay.nb - 10)
-    last = lay.nb + 1
-    for k in tops:
-        c = lay.c_sec0 + k
-        data = Reference(range_string=f"Results!${col(c)}$1:${col(c)}${last}")
-        ch.add_data(data, titles_from_data=True)
-    cats = Reference(range_string=f"Results!$A$2:$A${last}")
-    ch.set_categories(cats)
-    sh.ws.add_chart(ch, "I3")
+    ch.y_axis.scaling.min = 0
+    ch.height = 6.8
+    ch.width = 17 + 0.3 * max(0, n_ranked - 10)
+    last = head + n_ranked
+    for n in range(len(tops)):
+        c = col(8 + n)
+        ch.add_data(Reference(range_string=f"Summary!${c}${head}:${c}${last}"),
+                    titles_from_data=True)
+        colour = SECTION_COLOURS[n % len(SECTION_COLOURS)]
+        series = ch.series[-1]
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
+    ch.set_categories(Reference(range_string=f"Summary!$B${head + 1}:$B${last}"))
+    sh.ws.add_chart(ch, "D2")
 
 
 def _criteria(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
     crit = src.doc["criteria"]
-    sh = _Sheet(wb, "Criteria", st, widths=(9, 46, 11, 9, 9, 11, 9, 13, 9, 18, 50),
-                freeze="C2", title_rows="1:1")
+    sh = _Sheet(wb, "Criteria", st, caps={11: 70}, freeze="C2", title_rows="1:1")
     sh.header(["ID", "Name", "Kind", "Parent", "Weight", "Sibling weights", "Share",
                "Effective weight (%)", "Min score", "Price formula", "Guidance"])
     depth: dict[str, int] = {}
@@ -338,7 +622,7 @@ def _criteria(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Re
         p = c.get("parent")
         depth[c["id"]] = 0 if p is None else depth.get(p, 0) + 1
         r = lay.crow[c["id"]]
-        align = st.Alignment(indent=depth[c["id"]] * 2) if st else None
+        align = st.Alignment(indent=depth[c["id"]] * 2, vertical="top") if st else None
         font = st.bold if st and c["kind"] == "section" else None
         row: list[Any] = [t(c["id"]), sh.cell(t(c["name"]), align=align, font=font),
                           c["kind"], t(p or "")]
@@ -358,8 +642,8 @@ def _criteria(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Re
         sh.append(row)
     leaves = [f"H{lay.crow[c['id']]}" for c in crit if c["kind"] in ("scored", "price")]
     sh.blank()
-    sh.append(["", sh.cell("Effective weights of all scored and price criteria add up to",
-                           font=st.italic if st else None), "", "", "", "", "",
+    sh.append(["", sh.spill("Effective weights of all scored and price criteria add up to",
+                            font=st.italic if st else None), "", "", "", "", "",
                sh.cell(f"=SUM({','.join(leaves)})" if leaves else 0, fmt="0.0000")])
     sh.blank()
     desc = (src.doc["evaluation"]["scale"].get("descriptors") or {})
@@ -367,15 +651,16 @@ def _criteria(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Re
         sh.append([sh.cell("Score", font=st.bold if st else None),
                    sh.cell("Descriptor", font=st.bold if st else None)])
         for k in sorted(desc, key=lambda x: float(x)):
-            sh.append([t(k), t(desc[k])])
+            sh.append([t(k), sh.spill(t(desc[k]))])
 
 
 def _bids(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
     doc, res = src.doc, src.results
     gates = [c for c in doc["criteria"] if c["kind"] == "pass_fail"]
     result = {(g["bid"], g["criterion"]): g for g in doc.get("gateways", [])}
-    sh = _Sheet(wb, "Bids", st, widths=(9, 40, 18, 7, 8, 40, *([14] * len(gates)), 40, 12, 60),
-                freeze="C2", title_rows="1:1")
+    n = 6 + len(gates)
+    sh = _Sheet(wb, "Bids", st, caps={6: 60, n + 1: 60, n + 3: 70}, freeze="C2",
+                title_rows="1:1")
     sh.header(["Bid ID", "Supplier", "Option type", "SME", "Term (years)", "Notes",
                *[t(f"{g['id']} {g['name']}") for g in gates], "Gateway notes", "Status",
                "Reasons"])
@@ -422,8 +707,7 @@ def _costs(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Repor
     doc = src.doc
     years = int(doc["evaluation"]["appraisal"]["years"])
     money = st.money if st else None
-    sh = _Sheet(wb, "Costs", st, widths=(12, 40, *([13] * years), 14, 14, 16, 10, 8),
-                freeze="C5", title_rows="3:3")
+    sh = _Sheet(wb, "Costs", st, freeze="C5", title_rows="3:3")
     lines = [(b["id"], line) for b in doc["bids"] for line in b.get("costs", [])]
     l0 = lay.cost_row0 + lay.nb + 3  # header row of the cost lines
     first, last = l0 + 1, max(l0 + len(lines), l0 + 1)
@@ -438,8 +722,8 @@ def _costs(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Repor
                        font=st.italic if st else None)])
     sh.header(["Bid ID", "Supplier", *range(years), "Whole-life cost", "NPV",
                "Cost basis"], fmt='"Year "0')  # row 3
-    sh.append(["Discount factor", "", *[sh.cell(f"=1/(1+{P_DISCOUNT})^{c}$3", fmt="0.0000")
-                                        for c in ycols]])  # row 4
+    sh.append([sh.spill("Discount factor"), "",
+               *[sh.cell(f"=1/(1+{P_DISCOUNT})^{c}$3", fmt="0.0000") for c in ycols]])  # 4
     for b in doc["bids"]:
         r = sh.row + 1
         yc = [sh.cell(f'=SUMIFS({amt},{bidc},$A{r},{start},"<="&{c}$3,{end},">"&{c}$3)',
@@ -470,8 +754,7 @@ def _scores(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Repo
     supplier = {b["id"]: b["supplier"] for b in doc["bids"]}
     cname = {c["id"]: c["name"] for c in doc["criteria"]}
     conflicts = {(e["id"], b) for e in doc["evaluators"] for b in e.get("conflicts", [])}
-    sh = _Sheet(wb, "Scores", st, widths=(11, 22, 9, 30, 11, 34, 8, 11, 9, 70),
-                freeze="A2", title_rows="1:1")
+    sh = _Sheet(wb, "Scores", st, caps={10: 70}, freeze="A2", title_rows="1:1")
     sh.header(["Evaluator ID", "Evaluator", "Bid ID", "Supplier", "Criterion ID", "Criterion",
                "Score", "Conflict declared", "Counts (1 = yes)", "Comment"])
     en = {k: t(v) for k, v in names.items()}
@@ -500,8 +783,7 @@ def _evaluators(wb: Any, src: Source, st: _Styles | None, lay: _Layout,
                 report: Report) -> None:
     doc = src.doc
     supplier = {b["id"]: b["supplier"] for b in doc["bids"]}
-    sh = _Sheet(wb, "Evaluators", st, widths=(11, 24, 30, 16, 34, 14), freeze="A2",
-                title_rows="1:1")
+    sh = _Sheet(wb, "Evaluators", st, freeze="A2", title_rows="1:1")
     sh.header(["Evaluator ID", "Name", "Role", "Conflict declared with", "Supplier",
                "Declared on"])
     for e in doc["evaluators"]:
@@ -519,8 +801,7 @@ def _moderation(wb: Any, src: Source, st: _Styles | None, lay: _Layout,
     snap = res.snap
     cons = {(c["bid"], c["criterion"]): c for c in doc.get("consensus", [])}
     cname = {c["id"]: t(c["name"]) for c in doc["criteria"]}
-    sh = _Sheet(wb, "Moderation", st, widths=(9, 30, 11, 34, 9, 9, 9, 9, 9, 11, 50, 10, 9),
-                freeze="E2", title_rows="1:1")
+    sh = _Sheet(wb, "Moderation", st, caps={11: 70}, freeze="E2", title_rows="1:1")
     sh.header(["Bid ID", "Supplier", "Criterion ID", "Criterion", "Scores counted", "Mean",
                "Lowest", "Highest", "Spread", "Consensus", "Consensus rationale",
                "Final score", "Flag"])
@@ -578,10 +859,7 @@ def _results(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Rep
                 below[node].append(c)
             node = parent.get(node)
     money = st.money if st else None
-    ncon = len(lay.con_col)
-    widths = (9, 34, 11, 6, 9, 9, 9, 14, 14, *([11] * (len(price) + len(snap.section_ids)
-                                                       + ncon)))
-    sh = _Sheet(wb, "Results", st, widths=widths, freeze="C2", title_rows="1:1")
+    sh = _Sheet(wb, "Results", st, freeze="C2", title_rows="1:1")
     sh.header(["Bid ID", "Supplier", "Status", "Rank", "Total", "Quality", "Price",
                "Cost basis", "Eligible cost",
                *[t(f"{c['id']} price fraction") for c in price],
@@ -631,8 +909,8 @@ def _results(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Rep
                                fmt="0.00"))
         sh.append(row)
     sh.blank()
-    sh.append(["", sh.cell("Lowest cost basis among bids not excluded",
-                           font=st.italic if st else None), "", "", "", "", "", "",
+    sh.append(["", sh.spill("Lowest cost basis among bids not excluded",
+                            font=st.italic if st else None), "", "", "", "", "", "",
                sh.cell(f"=MIN(I2:I{nb + 1})" if nb else 0, fmt=money)])
     if st is not None and nb:
         _status_rules(sh, st, f"C2:C{nb + 1}")
@@ -668,8 +946,7 @@ def _sensitivity(wb: Any, src: Source, st: _Styles | None, lay: _Layout,
     def who(bid: str | None) -> str:
         return "—" if bid is None else t(f"{bid} {names.get(bid, '')}")
 
-    sh = _Sheet(wb, "Sensitivity", st, widths=(16, 46, 17, 15, 15, 50, 50, 16),
-                freeze="A3", title_rows="1:2")
+    sh = _Sheet(wb, "Sensitivity", st, freeze="A3", title_rows="1:2")
     sh.title("Sensitivity: would the winner survive another weight, price formula or "
              "withdrawn bid?")
     winner = data["winner"]
@@ -688,7 +965,7 @@ def _sensitivity(wb: Any, src: Source, st: _Styles | None, lay: _Layout,
         for k, piece in enumerate(textwrap.wrap(line, 150)):
             sh.append([sh.cell("•" if k == 0 else "",
                                align=st.Alignment(horizontal="right") if st else None),
-                       t(piece)])
+                       sh.spill(t(piece))])
     sh.blank()
 
     sh.append([sh.cell("Switching values: the share of the 100 points within which "
@@ -742,9 +1019,9 @@ def _sensitivity(wb: Any, src: Source, st: _Styles | None, lay: _Layout,
     mc = data["monte_carlo"]
     sh.append([sh.cell("Monte Carlo: how often each ranked bid wins when weights and "
                        "scores are uncertain", font=bold)])
-    sh.append(["Draws", "", sh.cell(mc["draws"], fmt="#,##0")])
-    sh.append(["Random seed", "", mc["seed"]])
-    sh.append(["Weight noise (sd of the log of each weight's factor)", "",
+    sh.append([sh.spill("Draws"), "", sh.cell(mc["draws"], fmt="#,##0")])
+    sh.append([sh.spill("Random seed"), "", mc["seed"]])
+    sh.append([sh.spill("Weight noise (sd of the log of each weight's factor)"), "",
                mc["weight_sigma"]])
     sh.header(["Bid ID", "Supplier", "Rank today", "Win probability"])
     rank = {snap.bid_ids[i]: src.results.rank[i] for i in src.results.ranking}
@@ -813,9 +1090,7 @@ def _shared(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Repo
     r1 = max(r0 + len(rows) - 1, r0)
     bid_rng, pop_rng = f"$A${r0}:$A${r1}", f"$F${r0}:$F${r1}"
 
-    sh = _Sheet(wb, "Shared service", st,
-                widths=(10, 40, 12, 15, 32, 13, 12, 10, 14, 14, 14, 14, 14, 16, 12),
-                freeze="A3", title_rows="1:2")
+    sh = _Sheet(wb, "Shared service", st, freeze="A3", title_rows="1:2")
     sh.title("Shared service: what each partner council pays and saves")
     sh.append([sh.cell("Formulas over the Costs sheet and the partners below (inputs shaded "
                        "yellow); figures on the evaluation's cost basis "
@@ -840,10 +1115,12 @@ def _shared(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Repo
     alone_bid, _ = go_alone(snap, res)
     ycols = f"Costs!$C$4:${col(2 + years)}$4"
     sh.append([sh.cell("Parameters", font=bold)])  # par
-    sh.append(["What 1 a year over the appraisal period is worth on the cost basis",
+    sh.append([sh.spill("What 1 a year over the appraisal period is worth on the cost "
+                        "basis"),
                "", "", "",
                sh.cell(f'=IF({P_BASIS}="wlc",{P_YEARS},SUM({ycols}))', fmt="0.0000")])
-    sh.append(["Going alone: the whole cost of the cheapest ranked bid not shared", "", "",
+    sh.append([sh.spill("Going alone: the whole cost of the cheapest ranked bid not "
+                        "shared"), "", "",
                "", sh.cell(f"={basis(alone_bid)}" if alone_bid else None, fmt=money),
                sh.cell(t(f"{alone_bid} {src.supplier(alone_bid)}") if alone_bid
                        else "none: every ranked bid is shared",
@@ -930,8 +1207,7 @@ def _shared(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Repo
 def _audit(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
     import json
 
-    sh = _Sheet(wb, "Audit", st, widths=(7, 24, 16, 24, 12, 14, 50, 50), freeze="A2",
-                title_rows="1:1")
+    sh = _Sheet(wb, "Audit", st, caps={7: 60, 8: 60}, freeze="A2", title_rows="1:1")
     sh.header(["#", "When", "Who", "Action", "Entity", "Record", "Before", "After"])
 
     def js(v: Any) -> str:
@@ -943,7 +1219,7 @@ def _audit(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Repor
 
 
 def _about(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:
-    sh = _Sheet(wb, "About", st, widths=(30, 100))
+    sh = _Sheet(wb, "About", st, caps={2: 100})
     bold = st.bold if st else None
     sh.title("About this evidence pack")
     wrap = st.wrap if st else None
@@ -972,10 +1248,5 @@ def _about(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Repor
          "Shown as typed; text that begins with = + - @ is prefixed with an apostrophe so "
          "that no spreadsheet reads it as a formula."),
     ]
-    import textwrap
-
-    for k, v in rows:
-        lines = textwrap.wrap(v, 110) or [""]
-        sh.append([sh.cell(k, font=bold, align=wrap), lines[0]])
-        for line in lines[1:]:
-            sh.append(["", line])
+    for k, v in rows:  # long values wrap within the second column
+        sh.append([sh.cell(k, font=bold, align=wrap), v])
