@@ -199,6 +199,36 @@ def test_a_cell_at_the_last_row_is_not_reached_by_walking(tmp_path, target, caps
     assert "far.xlsx, Pricing: the sheet reaches row 1,048,576" in refused(target, wb, capsys)
 
 
+NS = b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def test_a_far_row_with_a_namespace_prefix_is_refused_too(tmp_path, target, capsys):
+    """Rows are found quickly by their plain tag; a prefixed <x:row> must not slip past."""
+    good = good_workbook(tmp_path / "good.xlsx")
+
+    def far(data: bytes) -> bytes:
+        return data.replace(b"</sheetData>", b'<x:row ' + NS + b' r="1048576"><x:c '
+                                             b'r="A1048576" t="inlineStr"><x:is><x:t>x</x:t>'
+                                             b"</x:is></x:c></x:row></sheetData>")
+
+    wb = rezip(good, tmp_path / "prefixed.xlsx", replace={PRICING_PART: far})
+    err = refused(target, wb, capsys)
+    assert "prefixed.xlsx, Pricing: the sheet reaches row 1,048,576" in err
+
+
+def test_a_formula_with_a_namespace_prefix_is_found(tmp_path, target, capsys):
+    good = good_workbook(tmp_path / "good.xlsx")
+
+    def prefixed(data: bytes) -> bytes:
+        import re
+
+        return re.sub(rb'<c r="C6"([^>]*)><v>25000</v></c>',
+                      rb'<c r="C6"\1><x:f ' + NS + rb'>25000*1.2</x:f></c>', data)
+
+    wb = rezip(good, tmp_path / "xf.xlsx", replace={PRICING_PART: prefixed})
+    assert "xf.xlsx, Pricing!C6: holds a formula, not a value" in refused(target, wb, capsys)
+
+
 def test_text_file_is_not_a_workbook(tmp_path, target, capsys):
     wb = tmp_path / "notes.xlsx"
     wb.write_text("Dear council, please find our prices attached.")

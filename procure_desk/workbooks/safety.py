@@ -12,8 +12,8 @@ An .xlsx file is a zip package of XML parts. Before openpyxl parses anything:
 - the prologue of every XML part is read through defusedxml: entity
   definitions (an entity bomb, an external entity) and document type
   declarations are refused;
-- each worksheet we read is scanned as bytes, streaming, for its declared
-  dimension, its merged ranges and the presence of formulas.
+- each worksheet is scanned as bytes, streaming, for the rows its cells, its
+  declared dimension and its merged ranges reach.
 
 Cells are then read with openpyxl in read-only, values-only mode, and never
 beyond `Limits.max_rows` x `Limits.max_cols`: a sheet that claims or holds more
@@ -79,25 +79,28 @@ def _col_number(letters: bytes) -> int:
 class SheetScan:
     """What a streaming byte scan of one worksheet part found."""
 
-    has_formulas: bool = False
     max_row: int = 0  # the largest row a cell, the dimension or a merged range reaches
     max_col: int = 0
 
 
+_NO_CELLS: dict[int, Any] = {}
+
+
 @dataclass
 class Grid:
-    """Values read from one sheet, 1-based, within the bounds asked for."""
+    """Values read from one sheet, 1-based, within the bounds asked for.
+
+    Kept sparse ({row: {column: value}}, empty cells absent): a scoring sheet
+    of thousands of rows is read without building a tuple per row.
+    """
 
     label: str
     sheet: str
-    rows: list[tuple[Any, ...]]
+    cells: dict[int, dict[int, Any]] = field(default_factory=dict)
     formulas: set[tuple[int, int]] = field(default_factory=set)  # formulas with no value
 
     def value(self, row: int, col: int) -> Any:
-        if row < 1 or row > len(self.rows):
-            return None
-        r = self.rows[row - 1]
-        return r[col - 1] if 0 < col <= len(r) else None
+        return self.cells.get(row, _NO_CELLS).get(col)
 
     def where(self, row: int, col: int) -> str:
         return f"{self.label}, {self.sheet}!{cell_name(row, col)}"
@@ -112,7 +115,8 @@ class Grid:
 
     @property
     def n_rows(self) -> int:
-        return len(self.rows)
+        """The last row holding a value."""
+        return max(self.cells) if self.cells else 0
 
 
 class SafeWorkbook:
@@ -164,7 +168,7 @@ class SafeWorkbook:
                 f"ranges), far beyond any real workbook of this kind (at most {nrows:,} rows "
                 "are read); refused")
         strings = getattr(ws, "_shared_strings", None) or []
-        grid = Grid(self.label, sheet, [])
+        grid = Grid(self.label, sheet)
         with zipfile.ZipFile(self.path) as zf, zf.open(part) as src:
             _read_cells(src, grid, strings, nrows, ncols)
         if problems is not None:
@@ -342,15 +346,21 @@ def _prologue_check(data: bytes, label: str, part: str) -> None:
     # a truncated prologue (data cut at 64 KB before the root) is left to openpyxl
 
 
-_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+# Each pattern allows a namespace prefix (<x:row ...>). Rows are many: the plain
+# form, which starts with a literal, is searched much faster, and the prefixed
+# form only in data that holds a prefixed row element.
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s(?:[^>]*?\s)?ref=\"([^\"]*)\"")
 _MERGE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s(?:[^>]*?\s)?ref=\"([^\"]*)\"")
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s(?:[^>]*?\s)?r=\"(\d{1,9})\"")
+_ROW_PLAIN = re.compile(rb"<row\s(?:[^>]*?\s)?r=\"(\d{1,9})\"")
 _REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
 
 def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> SheetScan:
-    """Stream a worksheet part once: prologue check, dimension, merged ranges, formulas."""
+    """Stream a worksheet part once: prologue check, dimension, merged ranges, rows.
+
+    Formulas are found cell by cell when the sheet is read.
+    """
     scan = SheetScan()
     overlap = 512
     tail = b""
@@ -361,13 +371,13 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> Sheet
                 _prologue_check(chunk[: 64 * 1024], label, info.filename)
                 first = False
             data = tail + chunk
-            if not scan.has_formulas and _FORMULA.search(data):
-                scan.has_formulas = True
-            for m in _DIMENSION.finditer(data):
-                _claim(scan, m.group(1))
-            for m in _MERGE.finditer(data):
-                _claim(scan, m.group(1))
-            rows = _ROW.findall(data)
+            if b"dimension" in data:
+                for m in _DIMENSION.finditer(data):
+                    _claim(scan, m.group(1))
+            if b"mergeCell" in data:
+                for m in _MERGE.finditer(data):
+                    _claim(scan, m.group(1))
+            rows = (_ROW if b":row" in data else _ROW_PLAIN).findall(data)
             if rows:
                 scan.max_row = max(scan.max_row, max(int(r) for r in rows))
             tail = data[-overlap:]
@@ -495,9 +505,7 @@ def _read_cells(src: Any, grid: Grid, strings: list[Any], nrows: int, ncols: int
     except expat.ExpatError as exc:
         raise BadInput.one(f"{grid.label}, {grid.sheet}",
                            f"is not well-formed XML ({_short(exc)})") from None
-    last = max(rows) if rows else 0
-    grid.rows = [tuple(rows.get(r, {}).get(c) for c in range(1, ncols + 1))
-                 for r in range(1, last + 1)]
+    grid.cells = rows
 
 
 class _Stop(Exception):  # noqa: N818 - a signal, not an error

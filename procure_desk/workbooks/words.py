@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     """'1 bid', '2 bids', '0 bids'; `many` for irregular words ('1 entry', '2 entries')."""
-    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 def these(n: int, word: str, many: str | None = None) -> str:
