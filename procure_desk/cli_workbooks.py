@@ -79,14 +79,16 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
             kept = describe_conflicts(doc, conflicts)
             for line in kept:
                 print(line)
-            print(f"Not applied: {plural(len(conflicts), 'score')} changed in the evaluation "
-                  "since the sheets were exported keep their newer values; run again with "
-                  "--overwrite-newer to replace them with the sheets' values.")
+            n = len(conflicts)
+            print(f"Not applied: {plural(n, 'conflict')}; the evaluation keeps its newer "
+                  f"{'score' if n == 1 else 'scores'}. Run again with --overwrite-newer to use "
+                  "the sheets' values instead.")
         if not changes:
             print("Nothing was changed." if kept else "Nothing to change.")
             return 0
         if not args.yes:
-            print("Nothing was changed: this was a preview. Run again with --yes to apply "
+            flags = "--yes --overwrite-newer" if args.overwrite_newer and conflicts else "--yes"
+            print(f"Nothing was changed: this was a preview. Run again with {flags} to apply "
                   f"{these(len(changes), 'change')}.")
             return 0
         apply_score_changes(ef, actor(args), changes)

@@ -181,12 +181,14 @@ def import_scores(window: Any, paths: list[str] | None = None) -> Job | None:
         detail = max(2, 20 // len(reads))
         if conflicts:
             lines = describe_conflicts(document.doc(), conflicts, detail=detail)
-            n = plural(len(conflicts), "score")
-            if ask.confirm(window, title, f"{n} changed in the evaluation since the sheets were "
-                                          "exported, and differently in the sheets:\n"
+            one = len(conflicts) == 1
+            intro = ("This score was" if one else f"These {len(conflicts)} scores were")
+            if ask.confirm(window, title, f"{intro} changed in the evaluation after the sheets "
+                                          "were exported, and differently in the sheets:\n\n"
                            + "\n".join(lines)
-                           + "\n\nReplace the newer scores with the sheets' values? (No: the "
-                             "newer scores are kept.)"):
+                           + f"\n\nReplace {'it' if one else 'them'} with the sheets' "
+                             f"{'value' if one else 'values'}? (No: the evaluation keeps its "
+                             f"newer {'score' if one else 'scores'}.)"):
                 changes += conflicts
         if not changes:
             window.statusBar().showMessage("Nothing was changed: the newer scores are kept",

@@ -597,8 +597,7 @@ def describe_conflicts(doc: dict[str, Any], conflicts: Sequence[ScoreChange], *,
         by_ev.setdefault(c.evaluator, []).append(c)
     for eid, items in by_ev.items():
         lines.append(f"{eid} {names.get(eid, '')} ({items[0].source}): "
-                     f"{plural(len(items), 'score')} changed in the evaluation since the sheet "
-                     "was exported")
+                     f"{plural(len(items), 'conflict')}")
         for c in items[:detail]:
             lines.append(f"  {conflict_text(c)}  ({_short_name(bids.get(c.bid, ''))}; "
                          f"{_short_name(crits.get(c.criterion, ''))})")

@@ -254,7 +254,8 @@ def test_a_score_changed_since_export_is_kept_unless_the_user_says_replace(
     conflict, changes = answers["asked"]
     assert ("B1 Q1: changed in the evaluation since this sheet was exported (was 5, now 1; "
             "the sheet says 3)") in conflict
-    assert "Replace the newer scores with the sheets' values?" in conflict
+    assert conflict.startswith("This score was changed in the evaluation after the sheets")
+    assert "Replace it with the sheets' value?" in conflict
     assert score_of(open_window, "E2", "B1", "Q2") == (2, "Weak exit terms")
     if overwrite:
         assert "B1 Q1: 1 -> 3" in changes
