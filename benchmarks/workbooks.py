@@ -15,7 +15,6 @@ import copy
 import json
 import random
 import shutil
-from typing import Any
 
 from .core import BenchmarkError, Context, Row, remove_outputs
 from .core import run_measured as run
@@ -46,7 +45,7 @@ def import_bid_workbooks(ctx: Context) -> list[Row]:
     remove_outputs(target)
     with EvaluationFile.create(target, empty, actor="bench"):
         pass
-    r = run(_through_small_parent(ctx.procure_desk("import-bids", target, *books)), ctx)
+    r = run(ctx.procure_desk("import-bids", target, *books), ctx)
     r.check("import-bids")
     with EvaluationFile.open(target) as ef:
         got = len(ef.document()["bids"])
@@ -55,7 +54,7 @@ def import_bid_workbooks(ctx: Context) -> list[Row]:
     return [
         Row.limit(f"import-bids of {len(books)} workbooks wall time", r.seconds, "s",
                   BIDS_TARGET_S),
-        Row.info("import-bids peak memory (max RSS)", _peak_mb(r), "MB"),
+        Row.info("import-bids peak memory (max RSS)", r.max_rss_mb, "MB"),
     ]
 
 
@@ -88,7 +87,7 @@ def import_scoring_sheets(ctx: Context) -> list[Row]:
             changed += 1
         wb.save(path)
     sheets = [p for p, _ in written]
-    r = run(_through_small_parent(ctx.procure_desk("import-scores", target, *sheets, "--yes")),
+    r = run(ctx.procure_desk("import-scores", target, *sheets, "--yes"),
             ctx)
     r.check("import-scores")
     applied = json.dumps(r.stdout.strip().splitlines()[-1:])
@@ -97,7 +96,7 @@ def import_scoring_sheets(ctx: Context) -> list[Row]:
     return [
         Row.limit(f"import-scores of {len(sheets)} sheets (60 x 100) wall time", r.seconds, "s",
                   SHEETS_TARGET_S, note=f"{changed} scores changed and applied"),
-        Row.info("import-scores peak memory (max RSS)", _peak_mb(r), "MB"),
+        Row.info("import-scores peak memory (max RSS)", r.max_rss_mb, "MB"),
     ]
 
 
@@ -150,36 +149,13 @@ def hostile_refusals(ctx: Context) -> list[Row]:
         pass
     rows: list[Row] = []
     for what, path in cases.items():
-        r = run(_through_small_parent(ctx.procure_desk("import-bids", target, path)), ctx)
+        r = run(ctx.procure_desk("import-bids", target, path), ctx)
         if r.returncode != 2:
             raise BenchmarkError(f"{what}: import-bids exited {r.returncode}, not 2")
         lines = r.stderr.strip().splitlines()
         rows.append(Row.limit(f"refuse {what}: wall time", r.seconds, "s", HOSTILE_TARGET_S,
                               note=lines[0][:90] if lines else ""))
-        peak = _peak_mb(r)
+        peak = r.max_rss_mb
         if peak is not None:
             rows.append(Row.limit(f"refuse {what}: peak memory", peak, "MB", HOSTILE_MEMORY_MB))
     return rows
-
-
-# A forked child's peak RSS counts the parent's pages it started with (here, the
-# benchmark with its large document). A small Python in between starts the command
-# and reports the command's own peak.
-_SMALL_PARENT = (
-    "import resource, subprocess, sys\n"
-    "code = subprocess.run(sys.argv[1:]).returncode\n"
-    "kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "print(f'peak-rss-kb {kb // 1024 if sys.platform == \"darwin\" else kb}', file=sys.stderr)\n"
-    "sys.exit(code)\n"
-)
-
-
-def _peak_mb(r: Any) -> float | None:
-    rss = [ln for ln in r.stderr.splitlines() if ln.startswith("peak-rss-kb ")]
-    return int(rss[-1].split()[1]) / 1024 if rss else None
-
-
-def _through_small_parent(args: list[str]) -> list[str]:
-    import sys
-
-    return [sys.executable, "-c", _SMALL_PARENT, *args]
