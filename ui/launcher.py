@@ -7,11 +7,25 @@ on first use into the user's data folder.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
 
+def no_display() -> bool:
+    """True where a window cannot open (a Linux session with no graphical display)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def launch_gui(file: str | None, *, demo: bool = False) -> int:
+    if no_display():
+        # Qt would abort without a word a user could act on
+        print("procure-desk: the desktop application needs a graphical display, and this "
+              "session has none; the command line works here (procure-desk --help)",
+              file=sys.stderr)
+        return 2
     from ui.app import run_app
 
     return run_app(file, demo=demo)
