@@ -19,6 +19,7 @@ run: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 test: lint

@@ -200,11 +200,11 @@ def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> 
             story.append(kit.m(f"<b>Agreed at moderation (score {k['score']:g}):</b> "
                                f"{para(k['rationale'])}"))
         elif comments.get(c["id"]):
-            for n, (_, score, text) in enumerate(sorted(comments[c["id"]]), start=1):
+            for n, (_, given, text) in enumerate(sorted(comments[c["id"]]), start=1):
                 # the label as the paragraph's bullet, the comment in one font: laid out
                 # about twice as fast as bold and regular text mixed in one paragraph
                 story.append(Paragraph(para(text) if text else "<i>no comment recorded</i>",
-                                       labelled, bulletText=f"Evaluator {n} (score {score:g}):"))
+                                       labelled, bulletText=f"Evaluator {n} (score {given:g}):"))
         else:
             story.append(kit.m("<i>No score has been recorded for this criterion.</i>"))
     return story

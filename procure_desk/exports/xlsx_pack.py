@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import numbers
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -506,11 +507,26 @@ def _discard(wb: Any) -> None:
                 os.remove(out)
 
 
+@dataclass
 class _Layout:
-    def __init__(self, **kw: Any) -> None:
-        self.__dict__.update(kw)
-        self.cost_row0 = 5  # Costs sheet: first bid row of the per-year table
-        self.cmin_row = kw["nb"] + 3  # Results: the lowest eligible cost, below the table
+    """Where each sheet puts what the later sheets' formulas refer to."""
+
+    crow: dict[str, int]  # Criteria sheet row of each criterion id
+    brow: dict[str, int]  # Results row of each bid id
+    mod_row0: int  # Moderation: pair (i, j) at mod_row0 + i * ns + j
+    ns: int  # scored criteria
+    nb: int  # bids
+    c_frac0: int  # Results: first price fraction column
+    c_sec0: int  # Results: first section column
+    c_con0: int  # Results: first contribution column
+    con_col: dict[str, int]  # Results: contribution column of each criterion id
+    cost_row0: int = field(default=5, init=False)  # Costs: first bid row of the per-year table
+    cmin_row: int = field(init=False)  # Results: the lowest eligible cost, below the table
+    scores_last: int = field(init=False)  # Scores: last row, set by the Scores sheet
+    analysis: dict[str, Any] = field(init=False)  # set by the Sensitivity sheet
+
+    def __post_init__(self) -> None:
+        self.cmin_row = self.nb + 3
 
 
 def _summary(wb: Any, src: Source, st: _Styles | None, lay: _Layout, report: Report) -> None:

@@ -182,12 +182,12 @@ def read_bid_workbook(path: str | Path, *, label: str | None = None) -> ParsedBi
 
 def _supplier_fields(rd: _Reader, g: Grid) -> tuple[dict[str, Any], str]:
     rows: dict[str, int] = {}
-    for r in range(1, g.n_rows + 1):
-        v = g.value(r, 1)
+    for row in range(1, g.n_rows + 1):
+        v = g.value(row, 1)
         if isinstance(v, str):
             key = L.norm_key(v.replace("(required)", ""))
             if key in L.FIELD_BY_LABEL and L.FIELD_BY_LABEL[key] not in rows:
-                rows[L.FIELD_BY_LABEL[key]] = r
+                rows[L.FIELD_BY_LABEL[key]] = row
     out: dict[str, Any] = {}
     for key, label, required, _ in L.SUPPLIER_FIELDS:
         r = rows.get(key)
@@ -403,6 +403,7 @@ def apply_import(ef: Any, actor: str, plan: ImportPlan) -> list[str]:
                                 p.message) for p in exc.problems]) from None
     nb = {b["id"]: b for b in norm["bids"]}
     from sqlalchemy import delete, update
+    from sqlmodel import col
 
     with ef.unit_of_work() as s:
         _insert_bids(s, [nb[b] for b in new_ids], start=_next_position(s, Bid))
@@ -414,8 +415,8 @@ def apply_import(ef: Any, actor: str, plan: ImportPlan) -> list[str]:
             row = _bid_row(nb[bid_id], 0)
             row.pop("position")
             row.pop("id")
-            s.exec(update(Bid).where(Bid.id == bid_id).values(**row))  # type: ignore[call-overload]
-            s.exec(delete(CostLine).where(CostLine.bid_id == bid_id))  # type: ignore[call-overload]
+            s.exec(update(Bid).where(col(Bid.id) == bid_id).values(**row))  # type: ignore[call-overload]
+            s.exec(delete(CostLine).where(col(CostLine.bid_id) == bid_id))  # type: ignore[call-overload]
             _insert_costs(s, nb[bid_id])
             before = {k: old[bid_id].get(k) for k in pb.record}
             after = {k: nb[bid_id].get(k) for k in pb.record}

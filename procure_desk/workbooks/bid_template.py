@@ -253,8 +253,8 @@ def _declarations(ws: Any, doc: dict[str, Any] | None,
             c.border = BOX
             c.alignment = WRAP
         answer, evidence = answers.get(ref, (None, None))
-        for col, value in ((3, answer), (4, evidence)):
-            c = put(ws.cell(row=r, column=col), value)
+        for col, given in ((3, answer), (4, evidence)):
+            c = put(ws.cell(row=r, column=col), given)
             c.fill = INPUT_FILL
             c.border = BOX
             c.protection = UNLOCKED

@@ -33,7 +33,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from ..errors import BadInput, Problem
 from ..interchange import MAX_TEXT, plain, q, score_problem
@@ -59,6 +59,14 @@ Progress = Callable[[int, int, str], None]
 
 
 # ---- identity ------------------------------------------------------------------------
+
+@overload
+def evaluation_key(ef: Any, *, actor: str) -> str: ...
+
+
+@overload
+def evaluation_key(ef: Any, *, actor: None = None) -> str | None: ...
+
 
 def evaluation_key(ef: Any, *, actor: str | None = None) -> str | None:
     """A key naming this evaluation in its sheets: a random id kept in the file.
@@ -224,8 +232,8 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
         c_cell = put(sc.cell(row=r, column=COMMENT_COL), comment or None)
         s_cell.style = c_cell.style = "pd-input"
         # room to write, and enough for what is already written (no auto-fit on open)
-        lines = max(2, -(-len(comment) // 80), -(-len(b["supplier"]) // 34))
-        sc.row_dimensions[r].height = 15 * min(lines, 12)
+        tall = max(2, -(-len(comment) // 80), -(-len(b["supplier"]) // 34))
+        sc.row_dimensions[r].height = 15 * min(tall, 12)
     if rows:
         dv.add(f"E{FIRST_ROW}:E{FIRST_ROW + len(rows) - 1}")
     sc.freeze_panes = f"E{FIRST_ROW}"
