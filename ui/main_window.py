@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
                 tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            set_shortcuts(action, shortcut)
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(slot)
@@ -173,19 +173,21 @@ class MainWindow(QMainWindow):
         self.export_menu = fm.addMenu("&Export")
         fm.addSeparator()
         self.save_copy_action = self._action(
-            fm, "Save a &Copy…", self.save_copy, QKeySequence.StandardKey.SaveAs,
+            fm, "&Save a Copy…", self.save_copy, QKeySequence.StandardKey.SaveAs,
             "Write a copy of the evaluation file (edits are saved as you make them)")
         self.close_action = self._action(fm, "&Close", self.close_file,
                                          QKeySequence.StandardKey.Close)
         fm.addSeparator()
         self.quit_action = self._action(fm, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        if self.quit_action.shortcut().isEmpty():  # Windows and bare X11 define none
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
         self.edit_menu = bar.addMenu("&Edit")
         self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        set_shortcuts(self.undo_action, QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        set_shortcuts(self.redo_action, QKeySequence.StandardKey.Redo)
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
         self.edit_menu.addSeparator()
@@ -204,8 +206,10 @@ class MainWindow(QMainWindow):
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
-        for path in self.settings.recent_files:
-            action = self.recent_menu.addAction(path)
+        for n, path in enumerate(self.settings.recent_files, start=1):
+            # "&1 path" .. "&9 path" as most programs number them; "&" in a path is literal
+            label = path.replace("&", "&&")
+            action = self.recent_menu.addAction(f"&{n} {label}" if n < 10 else label)
             action.triggered.connect(lambda _=False, p=path: self.open_file(p))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none)").setEnabled(False)
@@ -222,6 +226,7 @@ class MainWindow(QMainWindow):
         if self.view_classes is None:
             self.view_classes = load_view_classes()
             self.sidebar.clear()
+            used: set[str] = set()
             for n, (key, title, _cls) in enumerate(self.view_classes, start=1):
                 # Ctrl+1 .. Ctrl+9, then Ctrl+0 for the tenth, as the number keys run
                 shortcut = f"Ctrl+{n % 10}" if n <= 10 else None
@@ -230,7 +235,7 @@ class MainWindow(QMainWindow):
                 if shortcut:
                     item.setToolTip(f"{title} ({shortcut})")
                 self.sidebar.addItem(item)
-                action = self._action(self.view_menu, title,
+                action = self._action(self.view_menu, with_mnemonic(title, used),
                                       lambda _=False, k=key: self.show_view(k), shortcut)
                 action.setData(key)
                 action.setShortcutVisibleInContextMenu(True)
@@ -424,6 +429,28 @@ class MainWindow(QMainWindow):
         self.settings.set_geometry(self.saveGeometry())
         self._set_document(None)
         super().closeEvent(event)
+
+
+def set_shortcuts(action: QAction,
+                  shortcut: QKeySequence | QKeySequence.StandardKey | str) -> None:
+    """Every binding the platform gives a standard key (Redo is both Ctrl+Y and
+    Ctrl+Shift+Z, Close both Ctrl+F4 and Ctrl+W); `setShortcut` would keep only the first."""
+    if isinstance(shortcut, QKeySequence.StandardKey):
+        action.setShortcuts(shortcut)
+    else:
+        action.setShortcut(QKeySequence(shortcut))
+
+
+def with_mnemonic(title: str, used: set[str]) -> str:
+    """`title` with an Alt mnemonic not in `used` (which it joins): the first free
+    initial of a word, else the first free letter; none when no letter is free."""
+    starts = [m.start() for m in re.finditer(r"\w+", title)]
+    for i in starts + [i for i in range(len(title)) if i not in starts]:
+        ch = title[i].lower()
+        if ch.isalnum() and ch not in used:
+            used.add(ch)
+            return title[:i].replace("&", "&&") + "&" + title[i:].replace("&", "&&")
+    return title.replace("&", "&&")
 
 
 def user_guide_markdown() -> str:

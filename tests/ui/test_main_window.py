@@ -151,3 +151,72 @@ def test_every_view_has_a_number_key_shown_in_the_view_menu(open_window, qtbot):
     assert open_window.current_view_key() == "audit"
     qtbot.keyClick(open_window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     assert open_window.current_view_key() == keys[7]
+
+
+def _menu_texts(menu):
+    return [a.text() for a in menu.actions() if not a.isSeparator()]
+
+
+def _mnemonic(text):
+    """The Alt letter of a menu text ("&&" is a literal ampersand), or None."""
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] != "&":
+                return text[i + 1].lower()
+            i += 1
+        i += 1
+    return None
+
+
+def test_every_menu_item_has_its_own_mnemonic(open_window, settings, tmp_path):
+    # two recent files, one with "&" in its name (which must stay literal)
+    odd = tmp_path / "Fees & charges.pdesk"
+    odd.write_bytes(b"")
+    settings.add_recent(odd)
+    menus = [a.menu() for a in open_window.menuBar().actions()]
+    checked = 0
+    while menus:
+        menu = menus.pop()
+        menu.aboutToShow.emit()  # Open Recent fills itself when shown
+        texts = _menu_texts(menu)
+        letters = [_mnemonic(t) for t in texts]
+        assert None not in letters, (menu.title(), texts)
+        assert len(letters) == len(set(letters)), (menu.title(), texts)
+        menus += [a.menu() for a in menu.actions() if a.menu()]
+        checked += 1
+    assert checked >= 7  # File, Open Recent, Import, Export, Edit, View, Help
+    bar = [_mnemonic(a.text()) for a in open_window.menuBar().actions()]
+    assert None not in bar
+    assert len(bar) == len(set(bar))
+    view_texts = _menu_texts(open_window.view_menu)
+    assert [t.replace("&", "") for t in view_texts][:3] == ["Overview", "Criteria", "Bids"]
+    recent = _menu_texts(open_window.recent_menu)
+    assert recent[0] == f"&1 {str(odd).replace('&', '&&')}"
+
+
+def test_standard_shortcuts_keep_every_platform_binding(open_window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+
+    def keys(action):
+        return {s.toString() for s in action.shortcuts()}
+
+    assert {"Ctrl+Y", "Ctrl+Shift+Z"} <= keys(open_window.redo_action)
+    assert {"Ctrl+F4", "Ctrl+W"} <= keys(open_window.close_action)
+    assert "Ctrl+Z" in keys(open_window.undo_action)
+    assert open_window.quit_action.shortcut() == QKeySequence("Ctrl+Q")
+
+    doc = open_window.document
+    doc.set_score("E1", "B1", "Q1", 1)
+    open_window.activateWindow()
+    qtbot.waitUntil(open_window.isActiveWindow)
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(open_window, Qt.Key.Key_Z, ctrl)
+    assert not any(r["score"] == 1 for r in doc.doc()["scores"])
+    qtbot.keyClick(open_window, Qt.Key.Key_Z, ctrl | shift)  # Redo, as on Linux and macOS
+    assert any(r["score"] == 1 for r in doc.doc()["scores"])
+    qtbot.keyClick(open_window, Qt.Key.Key_W, ctrl)  # Close, as in every browser and editor
+    assert open_window.document is None
+    qtbot.keyClick(open_window, Qt.Key.Key_Q, ctrl)  # Quit
+    assert not open_window.isVisible()
