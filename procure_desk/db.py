@@ -36,7 +36,7 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA journal_mode = DELETE")
     cur.execute("PRAGMA synchronous = FULL")
-    cur.execute("PRAGMA busy_timeout = 5000")
+    cur.execute("PRAGMA busy_timeout = 3000")
     cur.close()
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
 from . import db, interchange
@@ -94,6 +95,8 @@ class EvaluationFile:
         self.engine: Engine = db.make_engine(self.path)
         self.revision = 0
         self._vacated: dict[tuple[str, str, str], int] = {}
+        self._file_rev: int | None = None  # the data revision the cache reflects
+        self._moved_on = False  # the file was saved elsewhere since the user last saw it
         self._doc: Record | None = None
         self._snap: Snapshot | None = None
         self._results: Results | None = None
@@ -124,6 +127,7 @@ class EvaluationFile:
             with Session(engine) as s:
                 _write_document(s, norm)
                 s.add(Meta(key="created_at", value=now_iso()))
+                s.add(Meta(key="revision", value="1"))
                 _audit(s, actor or default_actor(), action, "evaluation", "",
                        None, detail or {"title": norm["evaluation"]["title"],
                                         "bids": len(norm["bids"]),
@@ -156,26 +160,96 @@ class EvaluationFile:
 
     # ---- unit of work --------------------------------------------------------------
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
-        with Session(self.engine) as s:
-            try:
-                yield s
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
+    def unit_of_work(self, *, changes_data: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        A unit that changes the evaluation first moves the file's data revision on
+        (which also takes the write lock), and refuses with `ChangedElsewhere` when
+        the file moved on since this object last read it: another window or computer
+        saved in between, and an edit checked against what we saw could undo theirs.
+        `changes_data=False` is for records that change no figure (an export noted in
+        the audit log), which must not make other windows reload.
+        """
+        try:
+            with Session(self.engine) as s:
+                try:
+                    new_rev = self._advance_revision(s) if changes_data else None
+                    yield s
+                    s.commit()
+                    if new_rev is not None:
+                        self._file_rev = new_rev
+                except BaseException:
+                    s.rollback()
+                    raise
+        except OperationalError as exc:
+            raise _busy(self.path, exc) from None
+        except ChangedElsewhere:
+            self.reload()
+            raise
         self.revision += 1
         self._doc = None
         self._snap = None
         self._results = None
 
+    def _advance_revision(self, s: Session) -> int:
+        conn = s.connection()
+        row = conn.exec_driver_sql(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision' "
+            "RETURNING CAST(value AS INTEGER)").fetchone()
+        if row is None:  # a file from before revisions were kept
+            conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('revision', '1')")
+            new = 1
+        else:
+            new = int(row[0])
+        if self._moved_on or (self._file_rev is not None and new - 1 != self._file_rev):
+            raise ChangedElsewhere.one(
+                str(self.path), "was changed elsewhere (another window or computer) since "
+                                "you last saw it. Nothing was saved: what you see now is its "
+                                "current state; make your change again if it is still needed.")
+        return new
+
+    def file_revision(self) -> int:
+        """The file's data revision as stored now (cheap: for noticing outside changes)."""
+        try:
+            with self.engine.connect() as conn:
+                row = conn.exec_driver_sql(
+                    "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'").fetchone()
+        except OperationalError as exc:
+            raise _busy(self.path, exc) from None
+        return int(row[0]) if row else 0
+
+    def changed_elsewhere(self) -> bool:
+        """True when another window or program saved a change since we last read."""
+        return self._moved_on or (self._file_rev is not None
+                                  and self.file_revision() != self._file_rev)
+
+    def reload(self) -> None:
+        """Forget what was read; the next read sees the file as it is now."""
+        self._doc = None
+        self._snap = None
+        self._results = None
+        self._file_rev = None
+        self._moved_on = False
+
     # ---- reading -------------------------------------------------------------------
     def document(self) -> Record:
         """The whole evaluation as a normalised interchange document (cached)."""
         if self._doc is None:
-            with Session(self.engine) as s:
-                self._doc = _read_document(s)
+            try:
+                with Session(self.engine) as s:
+                    doc = _read_document(s)
+                    row = s.connection().exec_driver_sql(
+                        "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'"
+                    ).fetchone()
+            except OperationalError as exc:
+                raise _busy(self.path, exc) from None
+            rev = int(row[0]) if row else 0
+            if self._file_rev is not None and rev != self._file_rev:
+                # saved elsewhere since our last read or write: what the user is
+                # looking at (and any undo built on it) is out of date
+                self._moved_on = True
+            self._doc = doc
+            self._file_rev = rev
         return self._doc
 
     def snapshot(self) -> Snapshot:
@@ -823,6 +897,18 @@ def _patched_scores(doc: Record, changed: dict[tuple[str, str, str], Record | No
             kept.append(r)
     kept.extend(v for v in changed.values() if v is not None)
     return dict(doc, scores=kept)
+
+
+class ChangedElsewhere(BadInput):
+    """The file moved on under an edit: refused so that nobody's change is undone."""
+
+
+def _busy(path: Path, exc: OperationalError) -> BadInput:
+    text = str(exc.orig if getattr(exc, "orig", None) else exc).lower()
+    if "locked" in text or "busy" in text:
+        return BadInput.one(str(path), "is busy: another window or computer is saving to it. "
+                                       "Nothing was changed; try again in a moment.")
+    return BadInput.one(str(path), f"could not be read or written ({text})")
 
 
 def _patched_pair(doc: Record, key: str, bid: str, cid: str, after: Record | None) -> Record:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QUndoCommand
 
 from procure_desk.errors import BadInput
+from procure_desk.services import ChangedElsewhere
 
 if TYPE_CHECKING:
     from procure_desk.services import EvaluationFile
@@ -68,6 +69,11 @@ class ServiceCommand(QUndoCommand):
     def _run(self, step: Any) -> None:
         try:
             step()
+        except ChangedElsewhere as exc:
+            self.document.outside_change()
+            self.document.failed.emit(f"Could not {'undo' if step == self.revert else 'redo'} "
+                                      f"{self.text()!r}", exc)
+            return
         except BadInput as exc:  # the file changed under us (another program)
             self.document.failed.emit(f"Could not {'undo' if step == self.revert else 'redo'} "
                                       f"{self.text()!r}", exc)

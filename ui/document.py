@@ -22,11 +22,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from procure_desk.engine import Results, Snapshot
-from procure_desk.services import AuditEntry, EvaluationFile
+from procure_desk.errors import BadInput
+from procure_desk.services import AuditEntry, ChangedElsewhere, EvaluationFile
 
 from . import commands as cmd
 
@@ -45,12 +46,38 @@ class Document(QObject):
 
     changed = Signal(str)
     failed = Signal(str, object)
+    notice = Signal(str)  # something the user should know, e.g. for the status bar
+
+    WATCH_MS = 2000  # how often to look for changes saved by another window or computer
 
     def __init__(self, file: EvaluationFile, actor: str, parent: QObject | None = None):
         super().__init__(parent)
         self.file = file
         self.actor = actor
         self.undo_stack = QUndoStack(self)
+        self._watch = QTimer(self)
+        self._watch.setInterval(self.WATCH_MS)
+        self._watch.timeout.connect(self.check_outside_changes)
+        self._watch.start()
+
+    def check_outside_changes(self) -> bool:
+        """Catch up with changes saved elsewhere since we last read; True if there were."""
+        try:
+            moved = self.file.changed_elsewhere()
+        except BadInput:  # busy this moment: look again next time
+            return False
+        if moved:
+            self.file.reload()
+            self.outside_change()
+        return moved
+
+    def outside_change(self) -> None:
+        """The file moved on under us: show it as it is, and drop an undo history that
+        no longer matches it (undoing on top of someone else's change would lose it)."""
+        QTimer.singleShot(0, self.undo_stack.clear)
+        self.changed.emit("all")
+        self.notice.emit("The file was changed in another window or on another computer: "
+                         "showing it as it is now. Undo history cleared.")
 
     @classmethod
     def open(cls, path: str | Path, actor: str, parent: QObject | None = None) -> Document:
@@ -61,6 +88,7 @@ class Document(QObject):
         return self.file.path
 
     def close(self) -> None:
+        self._watch.stop()
         self.undo_stack.clear()
         self.file.close()
 
@@ -88,7 +116,11 @@ class Document(QObject):
     # ---- the one way to edit ---------------------------------------------------------
     def push(self, command: cmd.ServiceCommand) -> cmd.ServiceCommand:
         """Apply `command` now (BadInput propagates, nothing pushed), then make it undoable."""
-        command.apply()
+        try:
+            command.apply()
+        except ChangedElsewhere:
+            self.outside_change()
+            raise
         command._skip_redo = True  # Qt calls redo() on push: it is done already
         self.undo_stack.push(command)
         self.changed.emit(command.what)

@@ -87,7 +87,7 @@ def evaluation_key(ef: Any, *, actor: str | None = None) -> str | None:
         value = row.value if row else None
     if value is None and actor is not None:
         value = uuid.uuid4().hex
-        with ef.unit_of_work() as s:
+        with ef.unit_of_work(changes_data=False) as s:
             s.add(Meta(key=META_KEY, value=value))
             _audit(s, actor, "evaluation.identify", "evaluation", "", None,
                    {META_KEY: value, "why": "scoring sheets name the evaluation they belong to"})
@@ -322,7 +322,7 @@ def write_scoring_sheets(ef: Any, folder: Path, *, actor: str, force: bool = Fal
         progress(len(targets), len(targets), "")
     from ..services import _audit
 
-    with ef.unit_of_work() as s:
+    with ef.unit_of_work(changes_data=False) as s:
         _audit(s, actor, "export.scoring_sheets", "evaluation", "", None,
                {"files": {e["id"]: p.name for p, e in targets}})
     return targets
