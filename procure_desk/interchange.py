@@ -43,6 +43,7 @@ DEFAULT_SCALE = {"max": 5, "step": 1}
 DEFAULT_APPRAISAL = {"years": 5, "discount_rate": 0.035, "cost_basis": "npv"}
 DEFAULT_MODERATION = {"spread_flag": 2}
 
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_TEXT = 20_000  # characters in any one free-text field
 # Larger than any real tender, small enough that sums over a century stay finite.
@@ -224,6 +225,9 @@ def _evaluation(c: _Checker, doc: dict[str, Any]) -> dict[str, Any]:
         "authority": c.text(ev, "authority", "evaluation"),
         "currency": c.text(ev, "currency", "evaluation", default="GBP") or "GBP",
     }
+    if not _CURRENCY.match(out["currency"]):
+        c.add("evaluation.currency", f"{q(out['currency'])} is not a currency code (three "
+                                     "capital letters, e.g. GBP or EUR)")
     scale = ev.get("scale", {})
     scale = c.obj(scale, "evaluation.scale") or {}
     c.keys(scale, "evaluation.scale", {"max", "step", "descriptors"})

@@ -50,3 +50,22 @@ def test_bad_declaration_dates_are_refused(tmp_path, example_doc, capsys, declar
     assert main(["import-json", str(src), str(tmp_path / "e.pdesk")]) == 2
     assert f"procure-desk: {where}: " in capsys.readouterr().err
     assert not (tmp_path / "e.pdesk").exists()
+
+
+@pytest.mark.parametrize("currency", ["pounds", "gbp", "£", "GBPX"])
+def test_a_currency_must_be_a_code(tmp_path, example_doc, capsys, currency):
+    doc = copy.deepcopy(example_doc)
+    doc["evaluation"]["currency"] = currency
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps(doc))
+    assert main(["import-json", str(src), str(tmp_path / "e.pdesk")]) == 2
+    assert "procure-desk: evaluation.currency: " in capsys.readouterr().err
+
+
+def test_changing_the_currency_in_an_open_file_is_checked_too(example_file):
+    from procure_desk.errors import BadInput
+
+    with pytest.raises(BadInput, match="currency"):
+        example_file.update_evaluation("t", {"currency": "pounds"})
+    example_file.update_evaluation("t", {"currency": "EUR"})
+    assert example_file.document()["evaluation"]["currency"] == "EUR"
