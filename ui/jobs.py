@@ -4,7 +4,8 @@
 
 `work(progress)` runs on a worker thread; it calls `progress(done, total, text)` now
 and then, which raises `procure_desk.errors.Cancelled` once the user pressed Cancel.
-Its return value is handed to `on_success(result)` on the GUI thread. A `BadInput`
+Its return value is handed to `on_success(result)` on the GUI thread, after the
+progress dialog has closed (so a follow-up question never sits behind it). A `BadInput`
 is shown as a message naming the problem; `Cancelled` just closes the dialog; any
 other exception is shown as an internal error (and logged with its traceback).
 The window stays responsive throughout.
@@ -54,6 +55,7 @@ class Job(QObject):
         self.func = func
         self.result: Any = None
         self.error: BaseException | None = None
+        self.outcome = ""  # "succeeded", "failed" or "cancelled", set before `finished`
         # True on the GUI thread once the outcome's callbacks have run: wait on this
         # (a signal emitted by the worker before anyone listened would be missed)
         self.settled = False
@@ -77,14 +79,17 @@ class Job(QObject):
             if self._cancel.is_set():
                 raise Cancelled()
         except Cancelled:
+            self.outcome = "cancelled"
             self._emit(self.cancelled)
         except Exception as exc:  # shown to the user by run_job
             if not isinstance(exc, BadInput):
                 log.exception("background job failed")
             self.error = exc
+            self.outcome = "failed"
             self._emit(self.failed)
         else:
             self.result = result
+            self.outcome = "succeeded"
             self._emit(self.succeeded)
         self._emit(self.finished)
 
@@ -140,10 +145,6 @@ def run_job(parent: QWidget | None, title: str, func: Callable[[Progress], Any],
 
         job.progressed.connect(show_progress, _QUEUED)
 
-    def succeeded() -> None:
-        if on_success is not None:
-            on_success(job.result)
-
     def failed() -> None:
         exc = job.error
         assert exc is not None
@@ -155,14 +156,22 @@ def run_job(parent: QWidget | None, title: str, func: Callable[[Progress], Any],
             ask.show_problem(parent, title, f"Internal error: {ask.problem_text(exc)}")
 
     def done() -> None:
-        job.settled = True
+        # The progress dialog goes first: a follow-up question ("Open the folder?",
+        # "Replace these suppliers?") or a message must not appear behind a dialog
+        # whose Cancel button still looks live.
         if dialog is not None:
+            dialog.canceled.disconnect(job.cancel)  # closing emits it: not the user's Cancel
             dialog.close()
             dialog.deleteLater()
         _running.discard(job)
+        try:
+            if job.outcome == "succeeded" and on_success is not None:
+                on_success(job.result)
+            elif job.outcome == "failed":
+                failed()
+        finally:
+            job.settled = True
 
-    job.succeeded.connect(succeeded, _QUEUED)
-    job.failed.connect(failed, _QUEUED)
     job.finished.connect(done, _QUEUED)
     _running.add(job)
     QThreadPool.globalInstance().start(_Runnable(job))

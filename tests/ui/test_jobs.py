@@ -64,3 +64,46 @@ def test_bad_input_is_shown_as_a_message(qtbot, no_dialogs):
     qtbot.waitUntil(lambda: bool(no_dialogs), timeout=5000)
     assert no_dialogs == [("Import bids", "bids.xlsx, sheet Costs, cell C4: -5 is a "
                                           "negative amount")]
+
+
+def _visible_progress(parent):
+    from PySide6.QtWidgets import QProgressDialog
+
+    return [d for d in parent.findChildren(QProgressDialog) if d.isVisible()]
+
+
+def _job_with_dialog_shown(qtbot, parent, fail=False, **callbacks):
+    """Run a job whose progress dialog is showing when the work ends."""
+    release = threading.Event()
+
+    def work(progress):
+        progress(0, 2, "starting")
+        while not release.wait(0.05):  # halfway until released: the dialog shows at 0.4 s
+            progress(1, 2, "halfway")
+        if fail:
+            raise BadInput.one("bids.xlsx", "no sheet Costs")
+        return "done"
+
+    job = run_job(parent, "Export", work, **callbacks)
+    qtbot.waitUntil(lambda: bool(_visible_progress(parent)), timeout=5000)
+    release.set()
+    qtbot.waitUntil(lambda: job.settled, timeout=5000)
+    return job
+
+
+def test_progress_dialog_is_closed_before_the_follow_up_question(qtbot, no_dialogs):
+    from PySide6.QtWidgets import QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    seen = []  # the progress dialogs still showing when the callback asks its question
+    job = _job_with_dialog_shown(qtbot, parent, on_success=lambda r: seen.append(
+        (r, _visible_progress(parent))))
+    assert seen == [("done", [])]
+    assert not job.is_cancelled  # closing the dialog is not the user's Cancel
+
+    failures = []
+    _job_with_dialog_shown(qtbot, parent, fail=True, on_failure=lambda exc: failures.append(
+        (str(exc), _visible_progress(parent))))
+    assert failures == [("bids.xlsx: no sheet Costs", [])]
