@@ -146,3 +146,58 @@ def test_refuses_to_overwrite(tmp_path, example_file):
     with pytest.raises(BadInput, match="already exists"):
         write_summaries(src, tmp_path / "s")
     assert len(write_summaries(src, tmp_path / "s", force=True)) == 2
+
+
+def _cancel_after(n_reports):
+    """A progress callback that cancels on its n-th call (as the app's Cancel does)."""
+    from procure_desk.errors import Cancelled
+
+    calls = []
+
+    def report(fraction, message):
+        calls.append(message)
+        if len(calls) == n_reports:
+            raise Cancelled()
+
+    return report, calls
+
+
+def folder_state(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_cancel_midway_leaves_the_folder_as_it_was(tmp_path, example_file, force):
+    from procure_desk.errors import Cancelled
+
+    src = Source.from_file(example_file)
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("the officer's own file")
+    if force:  # last week's summaries, to be replaced: they must survive a cancel
+        write_summaries(src, folder)
+    before = folder_state(folder)
+    # the example has two bids: cancel as the second summary starts, after the first
+    # has been written
+    report, calls = _cancel_after(2)
+    with pytest.raises(Cancelled):
+        write_summaries(src, folder, force=force, report=report)
+    assert calls == ["Writing the summary for B1", "Writing the summary for B2"]
+    assert folder_state(folder) == before
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+
+
+def test_cancel_at_the_last_moment_and_a_folder_it_made(tmp_path, example_file):
+    from procure_desk.errors import Cancelled
+
+    src = Source.from_file(example_file)
+    folder = tmp_path / "new"
+    report, calls = _cancel_after(3)  # both built; cancelled before they are put in place
+    with pytest.raises(Cancelled):
+        write_summaries(src, folder, report=report)
+    assert len(calls) == 3
+    assert not folder.exists()  # the run made it, the run takes it away
+    assert list(tmp_path.rglob("*.part")) == []
+    # and once not cancelled, every summary is there
+    assert [p.name for p in write_summaries(src, folder)] == sorted(
+        p.name for p in folder.iterdir())

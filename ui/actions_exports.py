@@ -71,7 +71,13 @@ def export(window: Any, kind: str) -> Job | None:
         target = Path(chosen)
         force = True  # the save dialog has already asked before replacing a file
 
+    written: list[Path] = []  # set once the export is complete and in place
+
     def work(progress: Callable[[int, int, str], None]) -> Path:
+        written.append(write(progress))
+        return written[0]
+
+    def write(progress: Callable[[int, int, str], None]) -> Path:
         from procure_desk.exports import Source
 
         progress(0, 100, "Reading the evaluation")
@@ -103,7 +109,14 @@ def export(window: Any, kind: str) -> Job | None:
         if ask.confirm(window, title, f"Wrote {path}.\n\nOpen the folder that holds it?"):
             open_folder(folder)
 
-    return run_job(window, title, work, on_success=done)
+    def cancelled() -> None:
+        # every export writes to temporary files first: a cancel leaves nothing behind,
+        # unless it came as the finished export was being put in place
+        window.statusBar().showMessage(
+            f"Wrote {written[0]}: it was complete before Cancel took effect" if written
+            else f"{title}: cancelled; nothing was written", 8000)
+
+    return run_job(window, title, work, on_success=done, on_cancel=cancelled)
 
 
 def _confirm_replace(window: Any, title: str, folder: Path) -> bool | None:

@@ -6,7 +6,8 @@
 and then, which raises `procure_desk.errors.Cancelled` once the user pressed Cancel.
 Its return value is handed to `on_success(result)` on the GUI thread, after the
 progress dialog has closed (so a follow-up question never sits behind it). A `BadInput`
-is shown as a message naming the problem; `Cancelled` just closes the dialog; any
+is shown as a message naming the problem; `Cancelled` closes the dialog (and calls
+`on_cancel`, if given, to say what was left undone); any
 other exception is shown as an internal error (and logged with its traceback).
 The window stays responsive throughout.
 
@@ -121,7 +122,7 @@ def shutdown(timeout_ms: int = 3000) -> bool:
 def run_job(parent: QWidget | None, title: str, func: Callable[[Progress], Any],
             on_success: Callable[[Any], None] | None = None, *, cancellable: bool = True,
             on_failure: Callable[[BaseException], None] | None = None,
-            show_dialog: bool = True) -> Job:
+            show_dialog: bool = True, on_cancel: Callable[[], None] | None = None) -> Job:
     """Start `func` in the background; returns the Job (tests wait on `job.finished`)."""
     job = Job(func)
     dialog: QProgressDialog | None = None
@@ -169,6 +170,8 @@ def run_job(parent: QWidget | None, title: str, func: Callable[[Progress], Any],
                 on_success(job.result)
             elif job.outcome == "failed":
                 failed()
+            elif job.outcome == "cancelled" and on_cancel is not None:
+                on_cancel()
         finally:
             job.settled = True
 

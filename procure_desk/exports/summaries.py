@@ -13,6 +13,8 @@ story, and the price explanation gives the formula without the lowest price
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +50,15 @@ def summary_names(bids: list[dict[str, Any]]) -> dict[str, str]:
 
 def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
                     report: Report = no_report) -> list[Path]:
-    """One PDF per bid into `folder` (created if absent); refuses to overwrite without force."""
-    from . import atomic_target, check_target
+    """One PDF per bid into `folder` (created if absent); refuses to overwrite without force.
+
+    All or nothing: every summary is first written to a hidden temporary file beside
+    its target and only renamed into place once all are built. Cancelled (`report`
+    raising `Cancelled`), refused or failed, the run removes its own temporary files
+    (and the folder, if it made it) and leaves the folder as it was: no half set of
+    summaries that looks complete, and no earlier summary overwritten.
+    """
+    from . import check_target
 
     folder = Path(folder)
     check_target(folder, force, folder=True)
@@ -57,28 +66,55 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
         raise BadInput.one(str(folder), "its folder does not exist")
     names = summary_names(source.doc["bids"])
     targets = {bid: folder / n for bid, n in names.items()}
+    for target in targets.values():
+        if target.is_dir():
+            raise BadInput.one(str(target), "is a folder, not a file")
     if not force:
         clash = [str(p) for p in targets.values() if p.exists()]
         if clash:
             raise BadInput([Problem(p, "already exists (use --force to overwrite)")
                             for p in clash])
+    made_folder = not folder.exists()
     folder.mkdir(exist_ok=True)
-    out = []
+    run = f"{os.getpid()}.{uuid.uuid4().hex[:8]}"
+    staged: dict[Path, Path] = {}  # target -> its temporary file, in bid order
     bids = source.doc["bids"]
     kit = Kit()  # styles once, not once per bidder
-    for n, b in enumerate(bids):
-        report(n / max(1, len(bids)), f"Writing the summary for {b['id']}")
-        target = targets[b["id"]]
-        with atomic_target(target, force) as tmp:
+    try:
+        for n, b in enumerate(bids):
+            report(n / max(1, len(bids)), f"Writing the summary for {b['id']}")
+            target = targets[b["id"]]
+            tmp = staged[target] = target.with_name(f".{target.name}.{run}.part")
             story = build_summary_story(source, b["id"], kit=kit)
             ev = source.ev
             doc = build_doc(tmp, f"Assessment summary: {ev.get('title', '')}",
                             ev.get("authority", ""))
             doc.build(story, canvasmaker=numbered_canvas(
                 f"{ev.get('reference', '')} · assessment summary for {b['supplier']}"))
-        out.append(target)
-    report(1.0, f"Wrote {len(out)} assessment summaries")
-    return out
+        # the last moment to cancel: after this the summaries are put in place
+        report(1.0, f"Saving {len(bids)} assessment summaries")
+        if not force:
+            clash = [str(t) for t in staged if t.exists()]  # appeared meanwhile
+            if clash:
+                raise BadInput([Problem(p, "already exists (use --force to overwrite)")
+                                for p in clash])
+        placed: list[Path] = []
+        try:
+            for target, tmp in staged.items():
+                existed = target.exists()
+                os.replace(tmp, target)
+                if not existed:
+                    placed.append(target)
+        except BaseException:
+            for target in placed:  # a full disk midway: no partial set left behind
+                target.unlink(missing_ok=True)
+            raise
+    finally:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+        if made_folder and not any(folder.iterdir()):
+            folder.rmdir()
+    return list(staged)
 
 
 def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> list[Any]:

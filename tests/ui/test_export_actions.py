@@ -84,3 +84,39 @@ def test_a_refused_export_says_why(open_window, qtbot, tmp_path, monkeypatch, no
     qtbot.waitUntil(lambda: job.settled, timeout=30000)
     qtbot.waitUntil(lambda: bool(no_dialogs), timeout=5000)
     assert "folder does not exist" in no_dialogs[0][1]
+
+
+def test_cancelled_summaries_leave_the_folder_as_it_was(open_window, qtbot, tmp_path,
+                                                        monkeypatch, opened, no_dialogs):
+    import threading
+
+    from procure_desk.exports import summaries
+
+    folder = tmp_path / "summaries"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("the officer's own file")
+    monkeypatch.setattr(ask, "folder_path", lambda *a, **k: str(folder))
+    monkeypatch.setattr(ask, "confirm", lambda *a: True)
+    # hold the second of the example's two summaries until the user has pressed Cancel:
+    # by then the first has been written
+    second, go = threading.Event(), threading.Event()
+    real = summaries.build_summary_story
+
+    def build(src, bid_id, **kw):
+        if bid_id == "B2":
+            second.set()
+            go.wait(10)
+        return real(src, bid_id, **kw)
+
+    monkeypatch.setattr(summaries, "build_summary_story", build)
+    job = actions_exports.export(open_window, "summaries")
+    qtbot.waitUntil(second.is_set, timeout=30000)
+    job.cancel()
+    go.set()
+    qtbot.waitUntil(lambda: job.settled, timeout=30000)
+    assert job.outcome == "cancelled"
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    assert (folder / "notes.txt").read_text() == "the officer's own file"
+    assert opened == []
+    assert no_dialogs == []  # a cancel is no error: the status bar says what happened
+    assert "cancelled; nothing was written" in open_window.statusBar().currentMessage()
