@@ -197,3 +197,51 @@ def test_guidance_and_descriptors_of_the_current_criterion(view):
     assert "Satisfactory" in text
     assert "Excellent" in text
     assert "minimum score 2" in view.cell_info.text()
+
+
+def test_a_score_in_the_last_cell_stays_there(view, qtbot):
+    doc = view.document
+    view.set_evaluator("E1")
+    view.select("B2", "Q2")  # the last cell of E1's grid (2 bids x 2 criteria)
+    qtbot.keyClick(view.grid, "4")
+    assert score(doc, "E1", "B2", "Q2") == (4, "")
+    assert current(view) == ("B2", "Q2")  # no wrap round to the first cell
+    assert "Last score entered" in view.progress_label.text()
+    assert "4 of 4 scores entered" in view.progress_label.text()
+    qtbot.keyClick(view.grid, "5")  # one more keystroke corrects that cell, nothing else
+    assert score(doc, "E1", "B2", "Q2") == (5, "")
+    assert score(doc, "E1", "B1", "Q1") == (3, "...")
+    qtbot.keyClick(view.grid, Qt.Key.Key_Left)  # moving on drops the note
+    assert "Last score entered" not in view.progress_label.text()
+
+
+def test_the_last_scorable_cell_before_a_conflict_stays_there(view, qtbot):
+    # E2 declared a conflict with B2, the last row: B1/Q2 is E2's last scorable cell
+    doc = view.document
+    view.set_evaluator("E2")
+    view.select("B1", "Q2")
+    qtbot.keyClick(view.grid, "2")
+    assert score(doc, "E2", "B1", "Q2") == (2, "")
+    assert current(view) == ("B1", "Q2")
+    assert "Last score entered" in view.progress_label.text()
+    qtbot.keyClick(view.grid, "1")
+    assert score(doc, "E2", "B1", "Q1") == (5, "")  # E2's first score is untouched
+    assert score(doc, "E2", "B1", "Q2") == (1, "")
+
+
+def test_tab_out_of_a_typed_score_in_the_last_cell_stays_there(view, qtbot):
+    # on a 0..10 scale a score takes two keys: the digit opens an editor, Tab saves it
+    doc = view.document
+    doc.update_evaluation({"scale": {**doc.doc()["evaluation"]["scale"], "max": 10}})
+    view.set_evaluator("E1")
+    view.select("B2", "Q2")
+    qtbot.keyClick(view.grid, "1")
+    editor = view.grid.focusWidget()
+    assert editor is not view.grid
+    qtbot.keyClick(editor, "0")
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: score(doc, "E1", "B2", "Q2") == (10, ""))
+    assert current(view) == ("B2", "Q2")
+    assert view.grid.state() != view.grid.State.EditingState  # no editor on B1/Q1
+    assert "Last score entered" in view.progress_label.text()
+    assert score(doc, "E1", "B1", "Q1") == (3, "...")

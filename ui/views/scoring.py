@@ -29,6 +29,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
     QCheckBox,
@@ -279,7 +280,13 @@ class ScoreGridModel(QAbstractTableModel):
 
 
 class ScoreTable(QTableView):
-    """The grid: a digit records the score and moves on; Delete clears."""
+    """The grid: a digit records the score and moves on; Delete clears.
+
+    At the last cell it stays put (`reached_end`): wrapping to the first cell would let
+    one more keystroke overwrite the first bid's first score without a word.
+    """
+
+    reached_end = Signal()
 
     def __init__(self, model: ScoreGridModel, parent: QWidget | None = None):
         super().__init__(parent)
@@ -304,12 +311,31 @@ class ScoreTable(QTableView):
         s = self.grid_model.scale
         return float(s["max"]) <= 9 and float(s["step"]).is_integer()
 
-    def next_cell(self) -> None:
+    def _next_index(self) -> QModelIndex | None:
+        """The next scorable cell in reading order, or None at the last one."""
+        here = self.currentIndex()
         nxt = self.moveCursor(QAbstractItemView.CursorAction.MoveNext,
                               Qt.KeyboardModifier.NoModifier)
-        if nxt.isValid():
-            self.selectionModel().setCurrentIndex(
-                nxt, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if not nxt.isValid() or (nxt.row(), nxt.column()) <= (here.row(), here.column()):
+            return None  # Qt would wrap round to the first cell
+        return nxt
+
+    def next_cell(self) -> bool:
+        """Move on after a score; at the last cell stay there and say so (False)."""
+        nxt = self._next_index()
+        if nxt is None:
+            self.reached_end.emit()
+            return False
+        self.selectionModel().setCurrentIndex(nxt,
+                                              QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        return True
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """Tab out of a typed score at the last cell: no wrap round to the first."""
+        if hint == QAbstractItemDelegate.EndEditHint.EditNextItem and self._next_index() is None:
+            hint = QAbstractItemDelegate.EndEditHint.NoHint
+            self.reached_end.emit()
+        super().closeEditor(editor, hint)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         index = self.currentIndex()
@@ -350,6 +376,7 @@ class ScoringView(View):
         self.banner = Banner(self)
         self._full = True  # the next refresh rebuilds the grid (else: scores only)
         self._comment_key: tuple[str, str, str] | None = None  # (evaluator, bid, criterion)
+        self._noted = False  # the progress line carries a note about the current cell
 
         self.evaluator_box = QComboBox()
         self.evaluator_box.setAccessibleName("Evaluator")
@@ -372,7 +399,10 @@ class ScoringView(View):
         self.model.refused.connect(lambda t: self.show_problem("Not saved", t))
         self.model.saved.connect(self.banner.clear_text)
         self.grid = ScoreTable(self.model)
-        self.grid.selectionModel().currentChanged.connect(lambda *_: self._show_cell())
+        self.grid.reached_end.connect(
+            lambda: self._update_progress("Last score entered: the cursor stays on the last "
+                                          "cell."))
+        self.grid.selectionModel().currentChanged.connect(lambda *_: self._moved())
         self.hint = QLabel()
         self.hint.setWordWrap(True)
 
@@ -489,7 +519,14 @@ class ScoringView(View):
                 return at
         return QModelIndex()
 
-    def _update_progress(self) -> None:
+    def _moved(self) -> None:
+        if self._noted:
+            self._update_progress()  # the note was about the cell just left
+        self._show_cell()
+
+    def _update_progress(self, note: str = "") -> None:
+        """The progress line; `note` goes before it (until the next edit or move)."""
+        self._noted = bool(note)
         e = self.model.evaluator
         if e is None:
             self.progress_label.setText("No evaluators yet: add them in the Evaluators view.")
@@ -497,8 +534,9 @@ class ScoringView(View):
             self.progress_bar.setValue(0)
             return
         done, expected = self.model.entered(), self.model.expected()
-        self.progress_label.setText(f"{done} of {expected} scores entered for "
-                                    f"{one_line(e['name'], 40)}")
+        self.progress_label.setText((f"{note} " if note else "")
+                                    + f"{done} of {expected} scores entered for "
+                                      f"{one_line(e['name'], 40)}")
         self.progress_bar.setRange(0, max(expected, 1))
         self.progress_bar.setValue(done)
 
