@@ -3,25 +3,38 @@
 The views' tables share it: each `Column` says how to show a record (display,
 tooltip, alignment, check state) and, if editable, how to change it (`edit(row,
 value)`, which calls a Document method). An edit the service refuses emits
-`refused(message)` and leaves the data as it was; the view shows the message.
-Rows are replaced wholesale on refresh (`set_rows`), which is cheap for the
-tens-to-hundreds of rows these tables hold.
+`refused(message)` and leaves the data as it was; the view shows the message; an
+accepted one emits `accepted()` so the view can clear a stale message.
+
+A cell's editor starts with text (numbers written plainly, "1250.5"), so Qt gives a
+line edit, never a spin box that would drop a decimal point or refuse "£90,000"; the
+column's `edit` parses what was typed (`parse_number`, `parse_int`).
+
+`set_rows` updates the rows in place (`dataChanged`) when they are the same records
+in the same order, so an edit's own refresh neither closes the editor that is
+committing it nor moves the current cell. Otherwise the model is reset; during a
+commit the reset waits for the event loop, and `keep_current` puts the current cell
+back (by record key and column) afterwards.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
+from PySide6.QtWidgets import QAbstractItemView
 
 from procure_desk.errors import BadInput
 
@@ -47,20 +60,63 @@ class Column:
     header_tip: str = ""
 
 
+def record_key(row: Row) -> Any:
+    """What identifies a record across refreshes: its "id" (dicts, objects), else None
+    (then its place in the list is its identity)."""
+    if isinstance(row, dict):
+        return row.get("id")
+    return getattr(row, "id", None)
+
+
+def plain_text(value: Any) -> Any:
+    """A number as the user would type it (no exponent, no separators); else unchanged."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return format(Decimal(repr(value)), "f")
+
+
 class RecordTableModel(QAbstractTableModel):
     """Rows are records (dicts or tuples); columns are `Column`s."""
 
     refused = Signal(str)
+    accepted = Signal()
 
-    def __init__(self, columns: list[Column], parent: QObject | None = None):
+    def __init__(self, columns: list[Column], parent: QObject | None = None,
+                 key: Callable[[Row], Any] = record_key):
         super().__init__(parent)
         self.columns = columns
         self.rows: list[Row] = []
+        self.key = key
+        self._committing = 0
+        self._pending: list[Row] | None = None
 
     def set_rows(self, rows: list[Row]) -> None:
+        rows = list(rows)
+        if self._pending is not None:
+            self._pending = rows  # a reset is on its way: it takes the newest rows
+            return
+        if len(rows) == len(self.rows) and all(
+                self.key(a) == self.key(b) for a, b in zip(rows, self.rows)):
+            self.rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0, 0),
+                                      self.index(len(rows) - 1, len(self.columns) - 1))
+            return
+        if self._committing:
+            # resetting now would close the editor whose commit got us here
+            self._pending = rows
+            QTimer.singleShot(0, self._apply_pending)
+            return
         self.beginResetModel()
-        self.rows = list(rows)
+        self.rows = rows
         self.endResetModel()
+
+    def _apply_pending(self) -> None:
+        rows, self._pending = self._pending, None
+        if rows is not None:
+            self.set_rows(rows)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -101,7 +157,7 @@ class RecordTableModel(QAbstractTableModel):
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.EditRole:
             value = col.edit_value(row) if col.edit_value else col.display(row)
-            return "" if value is None else value
+            return "" if value is None else plain_text(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return col.align
         if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
@@ -128,16 +184,66 @@ class RecordTableModel(QAbstractTableModel):
             value = Qt.CheckState(value) == Qt.CheckState.Checked
         elif role != Qt.ItemDataRole.EditRole:
             return False
+        self._committing += 1
         try:
             col.edit(row, value)
         except BadInput as exc:
             self.refused.emit(problem_text(exc))
             return False
+        finally:
+            self._committing -= 1
         # The document's `changed` signal refreshes the rows; nothing more to do here.
+        self.accepted.emit()
         return True
 
     def row_of(self, predicate: Callable[[Row], bool]) -> int:
         return next((i for i, r in enumerate(self.rows) if predicate(r)), -1)
+
+
+def select_row(view: QAbstractItemView, row: int) -> None:
+    """Make `row` current and selected, keeping the current column (QTableView.selectRow
+    moves to the first column, so a keyboard user editing across would lose their place)."""
+    model, sm = view.model(), view.selectionModel()
+    if model is None or sm is None or not 0 <= row < model.rowCount():
+        return
+    cur = view.currentIndex()
+    if cur.isValid() and cur.row() == row and sm.isRowSelected(row, QModelIndex()):
+        return
+    index = model.index(row, cur.column() if cur.isValid() else 0)
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+    if view.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows:
+        flags |= QItemSelectionModel.SelectionFlag.Rows
+    sm.setCurrentIndex(index, flags)
+
+
+def keep_current(view: QAbstractItemView) -> None:
+    """After a reset of the view's RecordTableModel, put the current cell back on the
+    same record (by key) and column, if the record is still there."""
+    model = view.model()
+    if not isinstance(model, RecordTableModel):
+        return
+    place: list[Any] = []
+
+    def remember() -> None:
+        place.clear()
+        cur = view.currentIndex()
+        if cur.isValid() and cur.row() < len(model.rows):
+            key = model.key(model.rows[cur.row()])
+            if key is not None:
+                place.extend((key, cur.column()))
+
+    def restore() -> None:
+        if place:
+            key, column = place
+            row = model.row_of(lambda r: model.key(r) == key)
+            if row >= 0 and not view.currentIndex().isValid():
+                flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+                if view.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows:
+                    flags |= QItemSelectionModel.SelectionFlag.Rows
+                view.selectionModel().setCurrentIndex(model.index(row, column), flags)
+
+    model.modelAboutToBeReset.connect(remember)
+    model.modelReset.connect(restore)
 
 
 def parse_number(text: Any, what: str) -> float:

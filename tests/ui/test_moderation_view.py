@@ -110,3 +110,24 @@ def test_clear_consensus_and_undo(view):
     assert not [c for c in doc.doc()["consensus"] if c["bid"] == "B1"]
     doc.undo_stack.undo()
     assert [(c["criterion"], c["score"]) for c in doc.doc()["consensus"]] == [("Q2", 4)]
+
+
+def test_saving_with_flagged_only_confirms_and_moves_to_the_next_flag(view):
+    doc = view.document
+    e3 = doc.add_evaluator({"name": "C. Third", "role": "Finance"})
+    doc.set_score(e3, "B2", "Q1", 0)  # E1 gave B2/Q1 a 4: a spread of 4, a second flag
+    assert view.flagged_box.isChecked()
+    assert [view.model.row(n).bid["id"] for n in range(view.model.rowCount())] == ["B1", "B2"]
+    view.select("B1", "Q1")
+    view.score_box.setCurrentIndex(view.score_box.findData(4))
+    view.rationale.setPlainText("Agreed at the panel meeting.")
+    assert view.save_consensus()
+    # the saved row has left the table; the view says what was saved and where it is now
+    assert view.model.row_of("B1", "Q1") == -1
+    assert view.notice.text() == "Consensus recorded for B1 Q1: 4. Next flagged: B2 Q1."
+    assert view.current_key() == ("B2", "Q1")
+    assert "B2" in view.detail_title.text()
+    view.score_box.setCurrentIndex(view.score_box.findData(4))
+    view.rationale.setPlainText("Finance misread the pricing schedule.")
+    assert view.save_consensus()
+    assert view.notice.text() == "Consensus recorded for B2 Q1: 4. No flags left."

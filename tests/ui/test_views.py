@@ -225,8 +225,11 @@ def test_audit_lists_and_filters_changes(show, open_window, qtmodeltester):
     qtmodeltester.check(view.model)
     actions = [e.action for e in view.model.rows]
     assert actions[:2] == ["evaluation.update", "score.set"]
-    assert view.model.index(1, 4).data() == '{"evaluator": "E1", "bid": "B1", "criterion": ' \
-                                            '"Q1", "score": 3, "comment": "..."}'
+    # only what changed: the Record column already names evaluator, bid and criterion
+    assert view.model.index(1, 3).data() == "E1/B1/Q1"
+    assert view.model.index(1, 4).data() == "score 3"
+    assert view.model.index(1, 5).data() == "score 4"
+    assert '"comment": "..."' in view.model.index(1, 4).data(Qt.ItemDataRole.ToolTipRole)
     view.search.setText("E1/B1")
     view.refresh()
     assert [e.action for e in view.model.rows] == ["score.set"]
@@ -235,6 +238,24 @@ def test_audit_lists_and_filters_changes(show, open_window, qtmodeltester):
     view.refresh()
     assert [e.actor for e in view.model.rows] == ["Someone Else"]
     assert view.count.text() == "1 change"
+
+
+def test_audit_shows_a_changed_cost_and_a_new_record_briefly(show, open_window):
+    doc = open_window.document
+    costs = [dict(c) for c in doc.doc()["bids"][0]["costs"]]
+    costs[0]["amount"] = 1250.5
+    doc.update_bid("B1", {"costs": costs})
+    doc.set_consensus("B1", "Q1", 4, "Agreed <b>& settled</b>")
+    view = show("audit")
+    m = view.model
+    consensus, bid = m.rows[0], m.rows[1]
+    assert (consensus.action, bid.action) == ("consensus.set", "bid.update")
+    assert m.index(1, 4).data() == "costs[0].amount 250000"
+    assert m.index(1, 5).data() == "costs[0].amount 1250.5"
+    # a new record: its fields, less the bid and criterion the Record column names
+    assert m.index(0, 3).data() == "B1/Q1"
+    assert m.index(0, 4).data() == ""
+    assert m.index(0, 5).data() == 'score 4, rationale "Agreed <b>& settled</b>"'
 
 
 # ---- overview ---------------------------------------------------------------------------

@@ -118,6 +118,7 @@ class AnalysisView(View):
         self.tornado = QChartView()
         self.tornado.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.tornado.setAccessibleName("Switching values chart")
+        self.tornado.viewport().setAccessibleName("Switching values chart")
         self.tornado.setMinimumHeight(220)
 
         # what-if sliders
@@ -144,6 +145,7 @@ class AnalysisView(View):
         self.mc_chart = QChartView()
         self.mc_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.mc_chart.setAccessibleName("Win probability chart")
+        self.mc_chart.viewport().setAccessibleName("Win probability chart")
         self.mc_chart.setMinimumHeight(200)
 
         left = QWidget()
@@ -180,6 +182,7 @@ class AnalysisView(View):
         layout.addWidget(self.findings)
         layout.addWidget(self.banner)
         layout.addWidget(split, 1)
+        self.focus_target = self.switching_table
 
     # ---- helpers ---------------------------------------------------------------------
     def who(self, bid: str | None, width: int = 40) -> str:

@@ -4,7 +4,12 @@ A subclass sets `interests` (the `Document.changed` kinds that concern it; "all"
 always does) and implements `refresh()`. A change arriving while the view is hidden
 only marks it stale; it refreshes when next shown, so a typed score does not
 rebuild eight views. `edit(fn, *args)` runs an edit and shows a refusal to the user
-(returns False) instead of raising.
+(returns False) instead of raising; a successful one clears the banner. `watch(model)`
+does the same for a table model's own edits (its `refused` and `accepted` signals).
+
+A view names its main widget in `focus_target`; when the view is shown (Ctrl+1..0,
+or from another view) the keyboard focus goes there, so the view's own shortcuts work
+at once. Browsing the sidebar with the arrow keys keeps the focus in the sidebar.
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette, QShowEvent
-from PySide6.QtWidgets import QLabel, QWidget
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QPalette, QShowEvent
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QWidget
 
 from procure_desk.errors import BadInput
 
@@ -57,8 +63,21 @@ class View(QWidget):
         super().__init__(parent)
         self.document = document
         self.banner: Banner | None = None  # create one to show refusals inline
+        self.focus_target: QWidget | None = None  # where the focus goes when shown
         self._stale = True
         document.changed.connect(self._on_changed)
+
+    def watch(self, model: QObject, title: str = "Not changed") -> None:
+        """Show a model's refusals in the banner, and clear the banner when an edit of
+        the model is accepted (so an old refusal never sits beside a good value)."""
+        model.refused.connect(lambda text: self.show_problem(title, text))  # type: ignore[attr-defined]
+        accepted = getattr(model, "accepted", None)
+        if accepted is not None:
+            accepted.connect(self.clear_problem)
+
+    def clear_problem(self) -> None:
+        if self.banner is not None:
+            self.banner.clear_text()
 
     def _on_changed(self, kind: str) -> None:
         if not concerns(kind, *self.interests):
@@ -74,6 +93,23 @@ class View(QWidget):
             self._stale = False
             self.refresh()
         super().showEvent(event)
+        if self.focus_target is not None and not event.spontaneous():
+            before = QApplication.focusWidget()
+            if before is not None and self.isAncestorOf(before):
+                return
+            ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+            by_key = bool(QGuiApplication.keyboardModifiers() & ctrl)
+            if not by_key and isinstance(before, QAbstractItemView) and not _in_view(before):
+                return  # the sidebar, browsed with the arrow keys or the mouse
+            QTimer.singleShot(0, self._take_focus)
+
+    def _take_focus(self) -> None:
+        if not shiboken6.isValid(self) or not self.isVisible():
+            return
+        target = self.focus_target
+        if target is not None and shiboken6.isValid(target) and target.isVisible() \
+                and target.isEnabled():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def ensure_fresh(self) -> None:
         """Refresh now if a change arrived while hidden (used by screenshots and tests)."""
@@ -102,3 +138,13 @@ class View(QWidget):
             self.banner.show_text(f"{title}: {text}")
         else:
             ask.show_problem(self, title, text)
+
+
+def _in_view(widget: QWidget) -> bool:
+    """True when `widget` lies inside one of the views (not the window's sidebar)."""
+    w: QWidget | None = widget
+    while w is not None:
+        if isinstance(w, View):
+            return True
+        w = w.parentWidget()
+    return False

@@ -46,8 +46,10 @@ from ..table_model import (
     Column,
     Index,
     RecordTableModel,
+    keep_current,
     parse_int,
     parse_number,
+    select_row,
 )
 from .base import Banner, View
 from .common import bold_font, plural, warning_colour, warning_style
@@ -132,9 +134,14 @@ def parse_result(value: Any, where: str) -> bool | None:
 
 
 def make_table(model: RecordTableModel, name: str) -> QTableView:
-    """A table view with fixed row heights (no per-row measuring on big tables)."""
+    """A table view with fixed row heights (no per-row measuring on big tables).
+
+    Tab leaves the table for the next control (arrows move between cells), so a
+    keyboard user is never held in it; after a reset the current cell stays put."""
     view = QTableView()
     view.setModel(model)
+    view.setTabKeyNavigation(False)
+    keep_current(view)
     view.setAccessibleName(name)
     view.setAlternatingRowColors(True)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -175,7 +182,7 @@ class BidsView(View):
             Column("Gateways", lambda r: r["_gates"],
                    header_tip="Pass/fail results (record them below, under Gateways)"),
         ], self._bid_tone, self)
-        self.bid_model.refused.connect(lambda t: self.show_problem("Not changed", t))
+        self.watch(self.bid_model)
         self.table = make_table(self.bid_model, "Bids")
         self.table.setItemDelegateForColumn(2, ChoiceDelegate(
             list(interchange.OPTION_TYPE_LABELS.items()), self.table))
@@ -197,7 +204,7 @@ class BidsView(View):
                    align=RIGHT, header_tip="Year 0 is the first year"),
             Column("Years", lambda r: r["years"], self._edit_line("years"), align=RIGHT),
         ], self)
-        self.cost_model.refused.connect(lambda t: self.show_problem("Not changed", t))
+        self.watch(self.cost_model)
         self.costs = make_table(self.cost_model, "Cost lines")
         self.costs.setItemDelegateForColumn(1, ChoiceDelegate(CATEGORY_LABELS, self.costs))
         for col, width in enumerate((220, 120, 140, 80, 60)):
@@ -229,7 +236,7 @@ class BidsView(View):
                    tooltip=lambda r: r["note"] or None, edit_value=lambda r: r["note"],
                    header_tip="Why: the evidence seen, or what failed"),
         ], self._gate_tone, self)
-        self.gateway_model.refused.connect(lambda t: self.show_problem("Not changed", t))
+        self.watch(self.gateway_model)
         self.gateways = make_table(self.gateway_model, "Gateways")
         self.gateways.setItemDelegateForColumn(2, ChoiceDelegate(RESULTS, self.gateways))
         for col, width in enumerate((80, 320, 130)):
@@ -281,6 +288,7 @@ class BidsView(View):
         layout.addWidget(self.toolbar)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
+        self.focus_target = self.table
         self.refresh()
 
     def _tool(self, bar: QToolBar, text: str, slot: Any, shortcut: Any,
@@ -314,7 +322,7 @@ class BidsView(View):
         self.bid_model.set_rows(rows)
         self._fit_table(len(rows))
         row = self.bid_model.row_of(lambda r: r["id"] == current) if current else -1
-        self.table.selectRow(row if row >= 0 else 0)
+        select_row(self.table, row if row >= 0 else 0)
         self._show_bid()
 
     def _fit_table(self, n: int) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QKeySequence
@@ -39,7 +40,7 @@ from procure_desk.errors import BadInput
 from .. import ask
 from ..delegates import ChoiceDelegate
 from ..document import Document
-from ..table_model import RIGHT, parse_number
+from ..table_model import RIGHT, parse_number, plain_text
 from .base import Banner, View
 
 Index = QModelIndex | QPersistentModelIndex
@@ -58,9 +59,14 @@ def fmt(x: float | None, digits: int = 2) -> str:
 
 
 class CriteriaModel(QAbstractItemModel):
-    """The criteria tree. internalId of an index is the criterion's place in the list + 1."""
+    """The criteria tree. internalId of an index is the criterion's place in the list + 1.
+
+    `reload` updates in place (`dataChanged`) while the tree keeps its shape, so a typed
+    weight neither closes its editor mid-commit nor loses the current cell; a change of
+    shape resets the model, after the commit when one is under way."""
 
     refused = Signal(str)
+    accepted = Signal()
 
     def __init__(self, document: Document, parent: QObject | None = None):
         super().__init__(parent)
@@ -69,17 +75,45 @@ class CriteriaModel(QAbstractItemModel):
         self.kids: dict[str | None, list[int]] = {}
         self.pos: dict[str, int] = {}
         self.eff: dict[str, float] = {}
+        self._committing = 0
+        self._pending = False
         self.reload()
 
     def reload(self) -> None:
+        items = list(self.document.doc()["criteria"])
+        shape = [(c["id"], c.get("parent")) for c in items]
+        if shape == [(c["id"], c.get("parent")) for c in self.items]:
+            self.items = items
+            self.eff = effective_weights(items)
+            self._changed_all(QModelIndex())
+            return
+        if self._committing:
+            if not self._pending:
+                self._pending = True
+                QTimer.singleShot(0, self._reload_later)
+            return
         self.beginResetModel()
-        self.items = list(self.document.doc()["criteria"])
+        self.items = items
         self.pos = {c["id"]: i for i, c in enumerate(self.items)}
         self.kids = {}
         for i, c in enumerate(self.items):
             self.kids.setdefault(c.get("parent"), []).append(i)
         self.eff = effective_weights(self.items)
         self.endResetModel()
+
+    def _reload_later(self) -> None:
+        self._pending = False
+        self.reload()
+
+    def _changed_all(self, parent: QModelIndex) -> None:
+        n = self.rowCount(parent)
+        if n:
+            self.dataChanged.emit(self.index(0, 0, parent),
+                                  self.index(n - 1, len(COLUMNS) - 1, parent))
+            for row in range(n):
+                child = self.index(row, 0, parent)
+                if self.rowCount(child):
+                    self._changed_all(child)
 
     # ---- structure -------------------------------------------------------------------
     def record(self, index: Index) -> dict[str, Any] | None:
@@ -152,13 +186,15 @@ class CriteriaModel(QAbstractItemModel):
             if col == KIND:
                 return rec["kind"] if edit else KIND_LABELS[rec["kind"]]
             if col == WEIGHT:
-                return fmt(rec.get("weight"), 4)
+                return plain_text(rec.get("weight") or 0) if edit and rec.get("weight") \
+                    is not None else fmt(rec.get("weight"), 4)
             if col == EFFECTIVE:
                 return "" if rec["kind"] == "pass_fail" else fmt(self.eff.get(rec["id"], 0.0))
             if col == SUM:
                 return fmt(self.children_sum(rec), 4) if rec["kind"] == "section" else ""
             if col == MIN:
-                return fmt(rec.get("min_score"), 4)
+                return plain_text(rec["min_score"]) if edit and rec.get("min_score") \
+                    is not None else fmt(rec.get("min_score"), 4)
             if col == FORMULA:
                 if rec["kind"] != "price":
                     return ""
@@ -201,10 +237,15 @@ class CriteriaModel(QAbstractItemModel):
                 change = {"formula": value}
             else:
                 return False
-            self.document.update_criterion(cid, change)
+            self._committing += 1
+            try:
+                self.document.update_criterion(cid, change)
+            finally:
+                self._committing -= 1
         except BadInput as exc:
             self.refused.emit(ask.problem_text(exc))
             return False
+        self.accepted.emit()
         return True
 
 
@@ -215,14 +256,15 @@ class CriteriaView(View):
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(document, parent)
         self.model = CriteriaModel(document, self)
-        self.model.refused.connect(lambda text: self.show_problem("Not changed", text))
         self.banner = Banner(self)
+        self.watch(self.model)
         self.warnings = Banner(self, "Weight warnings")
 
         self.tree = QTreeView()
         self.tree.setAccessibleName("Criteria tree")
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
+        self.tree.setTabKeyNavigation(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setEditTriggers(QTreeView.EditTrigger.DoubleClicked
                                   | QTreeView.EditTrigger.EditKeyPressed
@@ -254,9 +296,11 @@ class CriteriaView(View):
         self.detail_title = QLabel()
         self.guidance = QPlainTextEdit()
         self.guidance.setAccessibleName("Guidance for evaluators")
+        self.guidance.setTabChangesFocus(True)
         self.guidance.setPlaceholderText("What evaluators should look for when scoring this.")
         self.descriptors = QPlainTextEdit()
         self.descriptors.setAccessibleName("Scale descriptors")
+        self.descriptors.setTabChangesFocus(True)
         self.descriptors.setToolTip("One per line, e.g. '3: Meets the requirement'. Leave "
                                     "empty to use the evaluation's scale descriptors.")
         self.apply_button = QPushButton("Apply text")
@@ -283,6 +327,11 @@ class CriteriaView(View):
         layout.addWidget(self.warnings)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
+        self.focus_target = self.tree
+        # a reset that waited for an edit's commit: open the tree and find our place again
+        self._place: tuple[str | None, int] = (None, 0)
+        self.model.modelAboutToBeReset.connect(self._remember_place)
+        self.model.modelReset.connect(self._restore_place)
         self.refresh()
 
     def _tool(self, text: str, slot: Any, shortcut: Any) -> QAction:
@@ -296,14 +345,21 @@ class CriteriaView(View):
         return action
 
     # ---- refresh ---------------------------------------------------------------------
-    def refresh(self) -> None:
-        current = self.current_id()
-        self.model.reload()
+    def _remember_place(self) -> None:
+        self._place = (self.current_id(), max(self.tree.currentIndex().column(), 0))
+
+    def _restore_place(self) -> None:
         self.tree.expandAll()
-        if current and current in self.model.pos:
-            self.select(current)
+        cid, column = self._place
+        if cid and cid in self.model.pos:
+            self.select(cid, column)
         elif self.model.items:
             self.tree.setCurrentIndex(self.model.index(0, 0))
+
+    def refresh(self) -> None:
+        self.model.reload()
+        if not self.tree.currentIndex().isValid():  # the first time
+            self._restore_place()
         problems = interchange.section_weight_problems(self.model.items)
         self.warnings.show_text("\n".join(
             "⚠ " + p.message[0].upper() + p.message[1:] + ": give it weighted criteria, or "
@@ -314,8 +370,8 @@ class CriteriaView(View):
         rec = self.model.record(self.tree.currentIndex())
         return rec["id"] if rec else None
 
-    def select(self, cid: str) -> None:
-        idx = self.model.index_of(cid)
+    def select(self, cid: str, column: int = 0) -> None:
+        idx = self.model.index_of(cid, column)
         if idx.isValid():
             self.tree.setCurrentIndex(idx)
 

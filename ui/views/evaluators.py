@@ -24,7 +24,7 @@ from procure_desk.errors import BadInput
 
 from .. import ask
 from ..document import Document
-from ..table_model import Column, RecordTableModel
+from ..table_model import Column, RecordTableModel, select_row
 from .base import Banner, View
 from .bids import make_table
 
@@ -32,9 +32,13 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class ConflictModel(QAbstractTableModel):
-    """Evaluators (rows) x bids (columns); a checked cell is a declared conflict."""
+    """Evaluators (rows) x bids (columns); a checked cell is a declared conflict.
+
+    With the same evaluators and bids, `reload` updates the cells in place, so ticking
+    one from the keyboard keeps the current cell."""
 
     refused = Signal(str)
+    accepted = Signal()
 
     def __init__(self, document: Document, parent: QObject | None = None):
         super().__init__(parent)
@@ -46,12 +50,21 @@ class ConflictModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        self.beginResetModel()
         doc = self.document.doc()
+        same = ([e["id"] for e in doc["evaluators"]] == [e["id"] for e in self.evaluators]
+                and [b["id"] for b in doc["bids"]] == [b["id"] for b in self.bids])
+        if not same:
+            self.beginResetModel()
         self.evaluators = doc["evaluators"]
         self.bids = doc["bids"]
         self.dates = self.document.conflict_dates()
-        self.endResetModel()
+        if not same:
+            self.endResetModel()
+        elif self.evaluators and self.bids:
+            last = self.index(len(self.evaluators) - 1, len(self.bids) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.bids) - 1)
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(self.evaluators) - 1)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.evaluators)
@@ -116,6 +129,7 @@ class ConflictModel(QAbstractTableModel):
         except BadInput as exc:
             self.refused.emit(ask.problem_text(exc))
             return False
+        self.accepted.emit()
         return True
 
 
@@ -132,13 +146,13 @@ class EvaluatorsView(View):
             Column("Role", lambda r: r["role"], self._edit("role")),
             Column("Conflicts", lambda r: ", ".join(r["conflicts"]) or "none"),
         ], self)
-        self.roster_model.refused.connect(lambda t: self.show_problem("Not changed", t))
+        self.watch(self.roster_model)
         self.roster = make_table(self.roster_model, "Evaluators")
         for col, width in enumerate((50, 220, 260)):
             self.roster.setColumnWidth(col, width)
         self.conflicts_model = ConflictModel(document, self)
         self.conflicts_model.confirm = self._confirm_conflict
-        self.conflicts_model.refused.connect(lambda t: self.show_problem("Not changed", t))
+        self.watch(self.conflicts_model)
         self.matrix = QTableView()
         self.matrix.setModel(self.conflicts_model)
         self.matrix.setAccessibleName("Conflicts of interest")
@@ -147,6 +161,7 @@ class EvaluatorsView(View):
         self.matrix.horizontalHeader().setDefaultSectionSize(120)
         self.matrix.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.matrix.setWordWrap(False)
+        self.matrix.setTabKeyNavigation(False)  # Tab moves on; the arrows move in it
 
         bar = QToolBar("Evaluators")
         bar.setAccessibleName("Evaluator actions")
@@ -177,6 +192,7 @@ class EvaluatorsView(View):
         layout.addWidget(bar)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
+        self.focus_target = self.roster
         self.refresh()
 
     def refresh(self) -> None:
@@ -184,7 +200,7 @@ class EvaluatorsView(View):
         self.roster_model.set_rows(self.document.doc()["evaluators"])
         self.conflicts_model.reload()
         if self.roster_model.rows:
-            self.roster.selectRow(min(max(row, 0), len(self.roster_model.rows) - 1))
+            select_row(self.roster, min(max(row, 0), len(self.roster_model.rows) - 1))
 
     def _edit(self, field: str) -> Any:
         def edit(row: dict[str, Any], value: Any) -> None:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..document import Document
+from ..table_model import select_row
 from .base import Banner, View
 from .scale import bid_label, criterion_label, descriptors, one_line, scale_values, score_text
 
@@ -279,6 +280,7 @@ class ModerationView(View):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the consensus entry
         vh = self.table.verticalHeader()
         vh.setSectionResizeMode(vh.ResizeMode.Fixed)
         vh.setDefaultSectionSize(self.fontMetrics().height() + 10)
@@ -291,6 +293,11 @@ class ModerationView(View):
         self.flagged_box.toggled.connect(self._toggle_filter)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        # what the last save did: with Flagged only on, the saved row leaves the table
+        self.notice = QLabel()
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setWordWrap(True)
+        self.notice.setAccessibleName("Last change")
 
         self.detail_title = QLabel()
         self.detail_title.setTextFormat(Qt.TextFormat.PlainText)
@@ -303,6 +310,7 @@ class ModerationView(View):
         self.detail_info.setWordWrap(True)
         self.comments = QPlainTextEdit()
         self.comments.setReadOnly(True)
+        self.comments.setTabChangesFocus(True)
         self.comments.setAccessibleName("Evaluators' scores and comments")
 
         self.score_box = QComboBox()
@@ -355,7 +363,9 @@ class ModerationView(View):
         layout.addWidget(QLabel("<h2>Moderation</h2>"))
         layout.addLayout(top)
         layout.addWidget(self.banner)
+        layout.addWidget(self.notice)
         layout.addWidget(splitter, 1)
+        self.focus_target = self.table
         self.refresh()
 
     # ---- refresh -----------------------------------------------------------------------
@@ -413,7 +423,7 @@ class ModerationView(View):
         if at < 0 and n:
             at = min(max(row, 0), n - 1)
         if at >= 0:
-            self.table.selectRow(at)
+            select_row(self.table, at)
         self._show_row()
 
     def current_key(self) -> tuple[str, str] | None:
@@ -482,13 +492,34 @@ class ModerationView(View):
         r = self._row()
         if r is None:
             return False
-        return self.edit(self.document.set_consensus, r.bid["id"], r.criterion["id"],
-                         self.score_box.currentData(), self.rationale.toPlainText().strip(),
-                         title="Consensus not saved")
+        score = self.score_box.currentData()
+        self.notice.setText("")
+        if not self.edit(self.document.set_consensus, r.bid["id"], r.criterion["id"],
+                         score, self.rationale.toPlainText().strip(),
+                         title="Consensus not saved"):
+            return False
+        self._saved(r, f"Consensus recorded for {r.bid['id']} {r.criterion['id']}: "
+                       f"{score_text(score)}.")
+        return True
 
     def clear_consensus(self) -> bool:
         r = self._row()
         if r is None or r.consensus is None:
             return False
-        return self.edit(self.document.set_consensus, r.bid["id"], r.criterion["id"], None,
-                         "", title="Consensus not cleared")
+        self.notice.setText("")
+        if not self.edit(self.document.set_consensus, r.bid["id"], r.criterion["id"], None,
+                         "", title="Consensus not cleared"):
+            return False
+        self._saved(r, f"Consensus cleared for {r.bid['id']} {r.criterion['id']}: the mean "
+                       "counts again.")
+        return True
+
+    def _saved(self, r: Row, text: str) -> None:
+        """Say what was saved; when the row has left the table (Flagged only), say what
+        is selected now, the next flagged row."""
+        nxt = self._row()
+        if r.flagged and self.model.flag_count() == 0:
+            text += " No flags left."
+        elif self.model.row_of(r.bid["id"], r.criterion["id"]) < 0 and nxt is not None:
+            text += f" Next flagged: {nxt.bid['id']} {nxt.criterion['id']}."
+        self.notice.setText(text)

@@ -99,6 +99,7 @@ class OverviewView(View):
         layout.addLayout(row)
         layout.addWidget(progress_box)
         layout.addStretch(1)
+        self.focus_target = self.fields["title"]
         self.refresh()
 
     # ---- details ---------------------------------------------------------------------
@@ -137,10 +138,24 @@ class OverviewView(View):
                     parse_number(value, "evaluation.moderation.spread_flag")))}
         except BadInput as exc:
             self.show_problem("Not changed", str(exc))
-            self._fill_details()
+            self._put_back(key)
             return
         if not self.edit(self.document.update_evaluation, change):
-            self._fill_details()
+            self._put_back(key)
+
+    def _put_back(self, key: str) -> None:
+        """After a refusal, the field shows the saved value again (the banner says why),
+        all selected so the user can type over it."""
+        widget = self.fields[key]
+        value = self._values()[key]
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(max(widget.findData(value), 0))
+        else:
+            widget.setText(str(value))
+            if widget.hasFocus():
+                widget.selectAll()
+            else:
+                widget.setCursorPosition(0)
 
     def _fill_details(self) -> None:
         for key, value in self._values().items():

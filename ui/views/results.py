@@ -27,7 +27,7 @@ from procure_desk import interchange
 from procure_desk.engine import Results
 
 from ..document import KINDS, Document
-from ..table_model import RIGHT, Column, RecordTableModel
+from ..table_model import RIGHT, Column, RecordTableModel, select_row
 from .base import Banner, View
 from .bids import cost_warnings, make_table
 from .common import bold_font, colour_axes, follow_palette, plural
@@ -132,6 +132,7 @@ class ResultsView(View):
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setAccessibleName("Points by section chart")
+        self.chart_view.viewport().setAccessibleName("Points by section chart")
         self.chart_view.setMinimumWidth(360)
         self.series: QHorizontalStackedBarSeries | None = None
         self._chart_shape: tuple[list[str], list[str]] = ([], [])
@@ -189,6 +190,7 @@ class ResultsView(View):
         layout.addWidget(self.headline)
         layout.addWidget(self.cost_banner)
         layout.addWidget(splitter, 1)
+        self.focus_target = self.table
         self.refresh()
 
     # ---- refresh -----------------------------------------------------------------------
@@ -214,7 +216,7 @@ class ResultsView(View):
         self._chart(order, res.snap)
         row = self.ranking_model.row_of(lambda r: r["id"] == current) if current else -1
         if self.ranking_model.rows:
-            self.table.selectRow(row if row >= 0 else 0)
+            select_row(self.table, row if row >= 0 else 0)
         self._show_bid()
 
     def _fit_ranking(self, n: int) -> None:
