@@ -10,9 +10,11 @@ from PySide6.QtCore import Qt
 def view(qtbot, document):
     from ui.views.shared import SharedView
 
-    # The worked example has one partner (C1, 98,000 people); add a second of 2,000.
+    # The worked example has one partner (C1, 98,000 people); add a second of 2,000,
+    # and make B2 (best-of-breed in the example) the shared-service bid.
     document.add_partner({"id": "C2", "name": "Small Parish =1+1", "population": 2000,
                           "baseline_annual_cost": 10000})
+    document.update_bid("B2", {"option_type": "shared_service"})
     v = SharedView(document)
     qtbot.addWidget(v)
     v.show()
@@ -131,3 +133,58 @@ def test_title_and_break_even_in_plain_words(view):
     text = view.break_even_label.text()
     assert "once 1 partner of average size shares it; 2 partners share it now." in text
     assert "(s)" not in text
+
+
+def bids_offered(view):
+    return [view.bid_box.itemData(i) for i in range(view.bid_box.count())]
+
+
+def test_only_shared_service_bids_are_offered(view, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    doc = view.document
+    assert bids_offered(view) == ["B2"]  # B1, an enterprise suite, is not split
+    # with no shared-service bid left, the editor says so and offers nothing to split
+    doc.update_bid("B2", {"option_type": "best_of_breed"})
+    assert bids_offered(view) == []
+    assert view.split_check.text() == ("⚠ No shared-service bid: mark a bid's option type "
+                                       "as Shared service in Bids.")
+    assert not view.method_box.isEnabled()
+    assert not view.apply_button.isEnabled()
+    view.apply()  # nothing to apply it to
+    assert all(not b.get("apportionment") for b in doc.doc()["bids"])
+    assert "No shared-service bid" in view.break_even_label.text()
+    assert not any("choose a bid above" in w.text() for w in view.findChildren(QLabel))
+    doc.undo_stack.undo()
+    assert bids_offered(view) == ["B2"]
+    assert view.method_box.isEnabled()
+
+
+def test_a_bid_split_before_its_type_changed_can_only_be_unsplit(view):
+    doc = view.document
+    view.method_box.setCurrentIndex(view.method_box.findData("equal"))
+    view.apply_button.click()
+    doc.update_bid("B2", {"option_type": "best_of_breed"})
+    assert bids_offered(view) == ["B2"]  # still offered: its split is on record
+    assert "B2 is Best-of-breed, not a shared-service bid" in view.split_check.text()
+    assert not view.apply_button.isEnabled()
+    view.method_box.setCurrentIndex(view.method_box.findData(None))  # Not shared
+    assert view.apply_button.isEnabled()
+    view.apply_button.click()
+    assert next(b for b in doc.doc()["bids"] if b["id"] == "B2").get("apportionment") is None
+    assert bids_offered(view) == []
+
+
+def test_buttons_and_fields_have_their_own_alt_keys(view, qtbot):
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    texts = [b.text() for b in view.findChildren(QAbstractButton) if b.text()]
+    texts += [w.text() for w in view.findChildren(QLabel) if w.buddy() is not None]
+    keys = [t[t.index("&") + 1].lower() for t in texts if "&" in t]
+    assert len(keys) == len(texts)  # every one has a mnemonic
+    assert len(set(keys)) == len(keys)  # no two the same
+    assert not set(keys) & {"f", "e", "v", "h"}  # clear of the menu bar's
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # Add partner
+    qtbot.waitUntil(lambda: len(view.document.doc()["partners"]) == 3)  # an animated click

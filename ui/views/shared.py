@@ -39,6 +39,12 @@ from .common import plural, warning_style
 
 METHODS = [(None, "Not shared"), ("equal", "Equally"), ("population", "By population"),
            ("custom", "Custom shares")]
+NO_SHARED_BID = "No shared-service bid: mark a bid's option type as Shared service in Bids"
+
+
+def offered(bid: dict[str, Any]) -> bool:
+    """Whether the split editor offers `bid`: a shared-service bid, or one already split."""
+    return bid["option_type"] == "shared_service" or bool(bid.get("apportionment"))
 
 
 def table(model: RecordTableModel, name: str, stretch: tuple[int, ...] = (1,)) -> QTableView:
@@ -79,9 +85,10 @@ class SharedView(View):
         ], self)
         self.partners_model.refused.connect(lambda m: self.show_problem("Not changed", m))
         self.partners_table = table(self.partners_model, "Partner councils")
-        self.add_button = QPushButton("Add partner")
+        # mnemonics clear of the menu bar's (File, Edit, View, Help)
+        self.add_button = QPushButton("&Add partner")
         self.add_button.clicked.connect(self.add_partner)
-        self.remove_button = QPushButton("Remove partner")
+        self.remove_button = QPushButton("&Remove partner")
         self.remove_button.clicked.connect(self.remove_partner)
 
         # apportionment editor
@@ -108,9 +115,9 @@ class SharedView(View):
         self.split_check.setTextFormat(Qt.TextFormat.PlainText)
         self.split_check.setWordWrap(True)
         self.split_check.setAccessibleName("Split check")
-        self.apply_button = QPushButton("Apply split")
+        self.apply_button = QPushButton("A&pply split")
         self.apply_button.clicked.connect(self.apply)
-        self.revert_button = QPushButton("Revert")
+        self.revert_button = QPushButton("Rever&t")
         self.revert_button.clicked.connect(self.load_pending)
 
         # costs and savings
@@ -147,8 +154,8 @@ class SharedView(View):
         split_box = QGroupBox("How a bid's cost is split")
         sv = QVBoxLayout(split_box)
         form = QFormLayout()
-        form.addRow("Bid", self.bid_box)
-        form.addRow("Split", self.method_box)
+        form.addRow("&Bid:", self.bid_box)
+        form.addRow("&Split:", self.method_box)
         sv.addLayout(form)
         sv.addWidget(self.split_table)
         sv.addWidget(self.split_check)
@@ -194,8 +201,9 @@ class SharedView(View):
         chosen = self.bid_box.currentData()
         self.bid_box.blockSignals(True)
         self.bid_box.clear()
-        bids = sorted(doc["bids"], key=lambda b: (b["option_type"] != "shared_service"
-                                                  and not b.get("apportionment")))
+        # only a shared-service bid is split; one split before its type changed is
+        # offered too, so its split can be seen and taken off
+        bids = [b for b in doc["bids"] if offered(b)]
         for b in bids:
             split = b.get("apportionment")
             how = dict(METHODS).get(split["method"], "") if split else "not shared"
@@ -203,8 +211,10 @@ class SharedView(View):
                                  f"{OPTION_TYPE_LABELS[b['option_type']]} · {how.lower()}",
                                  b["id"])
         i = self.bid_box.findData(chosen)
-        self.bid_box.setCurrentIndex(max(i, 0))
+        self.bid_box.setCurrentIndex(max(i, 0) if bids else -1)
         self.bid_box.blockSignals(False)
+        for w in (self.bid_box, self.method_box, self.split_table):
+            w.setEnabled(bool(bids))
         self.load_pending()
         self.show_savings()
 
@@ -234,9 +244,10 @@ class SharedView(View):
                     f"{be['bid']}: sharing beats {alone} once "
                     f"{_partners_share(be['partners_needed'], ' of average size')} it; "
                     f"{now} it now.")
-        self.break_even_label.setText("\n".join(lines) if lines else
-                                      "No bid is shared yet: choose a bid above and a way "
-                                      "to split it.")
+        self.break_even_label.setText(
+            "\n".join(lines) if lines else
+            "No bid is shared yet: choose a bid above and a way to split it."
+            if self.bid_box.count() else f"{NO_SHARED_BID}.")
 
     # ---- the apportionment editor -------------------------------------------------------
     def load_pending(self) -> None:
@@ -302,9 +313,16 @@ class SharedView(View):
 
     def problems(self) -> str:
         """Why the split cannot be applied yet, in plain words ('' when it can)."""
+        bid = self.current_bid()
+        if bid is None:
+            return f"{NO_SHARED_BID}."
         app = self.pending_apportionment()
         if app is None:
             return ""
+        if bid["option_type"] != "shared_service":
+            return (f"{bid['id']} is {OPTION_TYPE_LABELS[bid['option_type']]}, not a "
+                    "shared-service bid: choose Not shared to take its split off, or mark "
+                    "it as Shared service in Bids.")
         if not self.partners():
             return "Add the partner councils first."
         members = app.get("partners", [p["id"] for p in self.partners()])
