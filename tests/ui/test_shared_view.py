@@ -47,6 +47,21 @@ def test_a_bad_population_is_refused_in_words(view):
     assert view.document.doc()["partners"][0]["population"] == 98000
 
 
+def test_a_good_edit_clears_the_last_refusal(view):
+    m = view.partners_model
+    assert not set_cell(m, 0, 2, "1250.5")  # half a person
+    assert "not a whole number" in view.banner.text()
+    assert view.banner.isVisibleTo(view)
+    assert set_cell(m, 0, 3, "1250.50")  # a baseline in pounds and pence
+    assert view.document.doc()["partners"][0]["baseline_annual_cost"] == 1250.5
+    assert not view.banner.isVisibleTo(view)
+    view.method_box.setCurrentIndex(view.method_box.findData("custom"))
+    assert not set_cell(view.split_model, 0, 3, "-5")
+    assert "must be 0 or more" in view.banner.text()
+    assert set_cell(view.split_model, 0, 3, "40")
+    assert not view.banner.isVisibleTo(view)
+
+
 def test_population_split_applied_and_costed(view):
     # B2 pays 80,000 a year for 5 years; NPV at 3.5% = 80,000 x 4.67308 = 373,846.
     # C1 has 98,000 of the 100,000 people: 98%, C2 2%.
