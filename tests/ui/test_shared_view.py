@@ -203,3 +203,31 @@ def test_buttons_and_fields_have_their_own_alt_keys(view, qtbot):
     qtbot.waitUntil(view.isActiveWindow)
     qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # Add partner
     qtbot.waitUntil(lambda: len(view.document.doc()["partners"]) == 3)  # an animated click
+
+
+def test_figures_typed_into_the_partner_cells_are_saved_as_typed(view, qtbot):
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    t, m = view.partners_table, view.partners_model
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+
+    def type_into(col, text):
+        t.setFocus()
+        t.setCurrentIndex(m.index(0, col))
+        t.edit(t.currentIndex())
+        editor = QApplication.focusWidget()
+        assert isinstance(editor, QLineEdit)  # text, not a spin box that drops the point
+        editor.selectAll()
+        qtbot.keyClicks(editor, text)
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+    type_into(3, "1250.50")
+    qtbot.waitUntil(lambda: view.document.doc()["partners"][0]["baseline_annual_cost"]
+                    == 1250.5)
+    type_into(2, "1250.5")
+    qtbot.waitUntil(lambda: "not a whole number" in view.banner.text())
+    assert view.document.doc()["partners"][0]["population"] == 98000
+    type_into(2, "12,500")
+    qtbot.waitUntil(lambda: view.document.doc()["partners"][0]["population"] == 12500)
+    assert not view.banner.isVisibleTo(view)
