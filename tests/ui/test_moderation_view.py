@@ -131,3 +131,4 @@ def test_saving_with_flagged_only_confirms_and_moves_to_the_next_flag(view):
     view.rationale.setPlainText("Finance misread the pricing schedule.")
     assert view.save_consensus()
     assert view.notice.text() == "Consensus recorded for B2 Q1: 4. No flags left."
+    assert view.notice.isVisibleTo(view)

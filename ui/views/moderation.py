@@ -294,10 +294,8 @@ class ModerationView(View):
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         # what the last save did: with Flagged only on, the saved row leaves the table
-        self.notice = QLabel()
+        self.notice = Banner(self, "Last change")
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice.setWordWrap(True)
-        self.notice.setAccessibleName("Last change")
 
         self.detail_title = QLabel()
         self.detail_title.setTextFormat(Qt.TextFormat.PlainText)
@@ -493,7 +491,7 @@ class ModerationView(View):
         if r is None:
             return False
         score = self.score_box.currentData()
-        self.notice.setText("")
+        self.notice.clear_text()
         if not self.edit(self.document.set_consensus, r.bid["id"], r.criterion["id"],
                          score, self.rationale.toPlainText().strip(),
                          title="Consensus not saved"):
@@ -506,7 +504,7 @@ class ModerationView(View):
         r = self._row()
         if r is None or r.consensus is None:
             return False
-        self.notice.setText("")
+        self.notice.clear_text()
         if not self.edit(self.document.set_consensus, r.bid["id"], r.criterion["id"], None,
                          "", title="Consensus not cleared"):
             return False
@@ -522,4 +520,4 @@ class ModerationView(View):
             text += " No flags left."
         elif self.model.row_of(r.bid["id"], r.criterion["id"]) < 0 and nxt is not None:
             text += f" Next flagged: {nxt.bid['id']} {nxt.criterion['id']}."
-        self.notice.setText(text)
+        self.notice.show_text(text)
