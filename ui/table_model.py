@@ -103,6 +103,8 @@ class RecordTableModel(QAbstractTableModel):
             if rows:
                 self.dataChanged.emit(self.index(0, 0),
                                       self.index(len(rows) - 1, len(self.columns) - 1))
+            # a column's title may follow the data (Results: NPV or WLC)
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
             return
         if self._committing:
             # resetting now would close the editor whose commit got us here

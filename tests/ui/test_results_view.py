@@ -110,3 +110,14 @@ def test_table_rows_say_what_bid_json_says(view):
         expected = res.bid_json(row["_i"])
         del expected["criteria"]
         assert {k: row[k] for k in expected} == expected
+
+
+def test_price_basis_column_heading_follows_the_evaluation(view, qtbot):
+    """WLC instead of NPV: the same bids in the same order, so the rows update in place;
+    the table's header must still be told that its heading changed."""
+    ev = view.document.doc()["evaluation"]
+    header = view.table.horizontalHeader()
+    with qtbot.waitSignal(view.ranking_model.headerDataChanged, timeout=1000):
+        view.document.update_evaluation({"appraisal": dict(ev["appraisal"], cost_basis="wlc")})
+    assert view.ranking_model.headerData(8, Qt.Orientation.Horizontal) == "WLC"
+    assert header.model().headerData(8, Qt.Orientation.Horizontal) == "WLC"
