@@ -286,13 +286,18 @@ class MainWindow(QMainWindow):
             self.settings.remove_recent(p)
             self.start_page.refresh()
             return False
+        doc: Document | None = None
         try:
             doc = Document.open(p, self.settings.user_name, self)
             doc.doc()  # read it now: a broken file is refused here, not in a view
         except BadInput as exc:
+            if doc is not None:
+                doc.close()
             ask.show_problem(self, "Cannot open", exc)
             return False
         except Exception as exc:  # not a .pdesk file at all
+            if doc is not None:
+                doc.close()
             log.exception("could not open %s", p)
             ask.show_problem(self, "Cannot open", f"{p}: not a ProcureDesk evaluation "
                                                   f"({exc})")
@@ -317,6 +322,7 @@ class MainWindow(QMainWindow):
             self.undo_group.setActiveStack(doc.undo_stack)
             doc.changed.connect(self._on_changed)
             doc.failed.connect(lambda title, exc: ask.show_problem(self, title, exc))
+            doc.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
             self._ensure_view_classes()
             if self.sidebar.count():
                 self.sidebar.setCurrentRow(-1)

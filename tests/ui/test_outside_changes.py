@@ -42,3 +42,28 @@ def test_undo_after_a_change_elsewhere_does_not_overwrite_it(document, qtbot):
     with EvaluationFile.open(document.path) as check:
         assert check.document()["bids"][0]["supplier"] == "Theirs"
     qtbot.waitUntil(lambda: document.undo_stack.count() == 0)
+
+
+def test_the_window_says_when_it_caught_up_with_outside_changes(open_window, qtbot):
+    doc = open_window.document
+    doc.doc()
+    with EvaluationFile.open(doc.path) as other:
+        other.update_bid("colleague", "B1", {"supplier": "Renamed elsewhere"})
+    assert doc.check_outside_changes()
+    assert "changed in another window" in open_window.statusBar().currentMessage()
+
+
+def test_opening_a_busy_file_says_it_is_busy(window, example_path, no_dialogs):
+    import sqlite3
+
+    holder = sqlite3.connect(example_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        assert not window.open_file(example_path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    [(title, text)] = no_dialogs
+    assert title == "Cannot open"
+    assert "is busy" in text
+    assert window.open_file(example_path)

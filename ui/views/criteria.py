@@ -283,7 +283,7 @@ class CriteriaView(View):
         self.toolbar = QToolBar("Criteria")
         self.toolbar.setAccessibleName("Criteria actions")
         self.add_action = self._tool("Add question", self.add_question, "Ctrl+Shift+Q")
-        self.add_section_action = self._tool("Add section", self.add_section, "Ctrl+Shift+S")
+        self.add_section_action = self._tool("Add section", self.add_section, "Ctrl+Shift+T")
         self.add_gateway_action = self._tool("Add gateway", self.add_gateway, "Ctrl+Shift+G")
         self.remove_action = self._tool("Remove", self.remove, QKeySequence.StandardKey.Delete)
         self.toolbar.addSeparator()
