@@ -7,6 +7,7 @@ raises `BadInput` with one problem per cause, each naming the record and field.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -64,7 +65,12 @@ def plain(x: float) -> float | int:
 
 
 def is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def is_integer(v: Any) -> bool:
@@ -415,7 +421,7 @@ def _apportionment(c: _Checker, v: Any, where: str, partners: dict[str, Any]
                 if m not in shares:
                     c.add(f"{where}.shares", f"no share for partner {q(m)}")
             total = sum(clean.values())
-            if len(clean) == len(members) and abs(total - 100) > 1e-6:
+            if len(clean) == len(members) == len(shares) and abs(total - 100) > 1e-6:
                 c.add(f"{where}.shares", f"the shares add up to {plain(total)}, not 100")
             out["shares"] = {m: clean[m] for m in members if m in clean}
     elif shares is not None:
@@ -658,12 +664,34 @@ def read_json_file(path: str | Path) -> Any:
     except OSError as exc:
         raise BadInput.one(str(p), f"cannot be read ({exc.strerror})") from None
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadInput.one(str(p), "is not UTF-8 text") from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as exc:
         raise BadInput.one(f"{p}, line {exc.lineno} column {exc.colno}",
                            f"not valid JSON ({exc.msg})") from None
+    except _DuplicateKeyError as exc:
+        raise BadInput.one(str(p), f"the field {q(exc.args[0])} appears twice in one object: "
+                                   "each field may be given once") from None
+    except RecursionError:
+        raise BadInput.one(str(p), "is nested too deeply to be an evaluation") from None
+    except ValueError as exc:  # e.g. a number with thousands of digits
+        raise BadInput.one(str(p), f"not valid JSON ({exc})") from None
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise _DuplicateKeyError(k)
+        out[k] = v
+    return out
 
 
 def load_json(path: str | Path) -> dict[str, Any]:
@@ -673,3 +701,93 @@ def load_json(path: str | Path) -> dict[str, Any]:
 
 def dumps(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---- leaving out again what the file left out ------------------------------------------
+# An export writes every field; for a file that came from an import, fields the
+# source left out (and that still hold their default) are left out again, so that
+# importing and exporting gives back the same document.
+
+_RECORD_DEFAULTS: dict[str, dict[str, Any]] = {
+    "criteria": {"parent": None, "guidance": "", "formula": "lowest_relative"},
+    "bids": {"sme": False, "notes": "", "costs": []},
+    "evaluators": {"role": "", "conflicts": []},
+    "scores": {"comment": ""},
+    "consensus": {},
+    "gateways": {"note": ""},
+    "partners": {"population": 0, "baseline_annual_cost": 0},
+}
+_EVALUATION_DEFAULTS: dict[str, Any] = {"reference": "", "authority": "", "currency": "GBP"}
+_BLOCK_DEFAULTS: dict[str, dict[str, Any]] = {
+    "scale": {"max": 5, "step": 1},
+    "appraisal": dict(DEFAULT_APPRAISAL),
+    "moderation": dict(DEFAULT_MODERATION),
+}
+_OPTIONAL_LISTS = ("evaluators", "scores", "consensus", "gateways", "partners")
+
+
+def _identity(key: str, rec: dict[str, Any]) -> str:
+    if key in ("scores",):
+        return f"{rec.get('evaluator')}/{rec.get('bid')}/{rec.get('criterion')}"
+    if key in ("consensus", "gateways"):
+        return f"{rec.get('bid')}/{rec.get('criterion')}"
+    return str(rec.get("id"))
+
+
+def omitted_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """Which optional fields a (valid) source document left out."""
+    out: dict[str, Any] = {"": [k for k in _OPTIONAL_LISTS if k not in raw]}
+    ev = raw.get("evaluation", {})
+    out["evaluation"] = [k for k in (*_EVALUATION_DEFAULTS, *_BLOCK_DEFAULTS) if k not in ev]
+    for block, fields in _BLOCK_DEFAULTS.items():
+        if isinstance(ev.get(block), dict):
+            keys = [*fields, "descriptors"] if block == "scale" else list(fields)
+            out[f"evaluation.{block}"] = [k for k in keys if k not in ev[block]]
+    for key, defaults in _RECORD_DEFAULTS.items():
+        records = [r for r in raw.get(key, []) if isinstance(r, dict)]
+        per_field: dict[str, Any] = {}
+        for field in defaults:
+            missing = [_identity(key, r) for r in records if field not in r]
+            if missing:
+                per_field[field] = "all" if len(missing) == len(records) else missing
+        if per_field:
+            out[key] = per_field
+    return out
+
+
+def leave_out(doc: dict[str, Any], omitted: dict[str, Any]) -> dict[str, Any]:
+    """The document without the fields its source left out, where they still hold
+    their default (a value changed since is always written)."""
+    out = copy.deepcopy(doc)
+    for k in omitted.get("", []):
+        if out.get(k) == []:
+            del out[k]
+    ev = out["evaluation"]
+    smax = ev["scale"]["max"]
+    default_descriptors = DEFAULT_DESCRIPTORS if smax == 5 else {}
+    for block, fields in _BLOCK_DEFAULTS.items():
+        for k in omitted.get(f"evaluation.{block}", []):
+            default = default_descriptors if k == "descriptors" else fields.get(k)
+            if k in ev[block] and ev[block][k] == default:
+                del ev[block][k]
+    for k in omitted.get("evaluation", []):
+        if k in _EVALUATION_DEFAULTS:
+            if ev.get(k) == _EVALUATION_DEFAULTS[k]:
+                del ev[k]
+        elif k in _BLOCK_DEFAULTS:
+            full = dict(_BLOCK_DEFAULTS[k])
+            if k == "scale":
+                full["descriptors"] = default_descriptors
+            if ev.get(k) in (full, {}):
+                del ev[k]
+    for key, per_field in omitted.items():
+        if key not in _RECORD_DEFAULTS or key not in out:
+            continue
+        for field, who in per_field.items():
+            default = _RECORD_DEFAULTS[key][field]
+            ids = None if who == "all" else set(who)
+            for rec in out[key]:
+                if ((ids is None or _identity(key, rec) in ids) and field in rec
+                        and rec[field] == default):
+                    del rec[field]
+    return out

@@ -48,6 +48,7 @@ from .models import (
 )
 
 Record = dict[str, Any]
+OMITTED_KEY = "interchange_omitted"
 
 
 def default_actor() -> str:
@@ -109,8 +110,13 @@ class EvaluationFile:
     @classmethod
     def create(cls, path: str | Path, doc: Any, *, actor: str | None = None,
                force: bool = False, action: str = "evaluation.create",
-               detail: Record | None = None) -> EvaluationFile:
-        """A new file from a document, checked whole first; all or nothing on disk."""
+               detail: Record | None = None, omitted: Record | None = None
+               ) -> EvaluationFile:
+        """A new file from a document, checked whole first; all or nothing on disk.
+
+        `omitted` records which optional fields the source left out (see
+        `interchange.omitted_fields`), so that an export can leave them out again.
+        """
         target = Path(path)
         if target.exists() and not force:
             raise BadInput.one(str(target), "already exists (use --force to overwrite)")
@@ -128,6 +134,8 @@ class EvaluationFile:
                 _write_document(s, norm)
                 s.add(Meta(key="created_at", value=now_iso()))
                 s.add(Meta(key="revision", value="1"))
+                if omitted:
+                    s.add(Meta(key=OMITTED_KEY, value=json.dumps(omitted)))
                 _audit(s, actor or default_actor(), action, "evaluation", "",
                        None, detail or {"title": norm["evaluation"]["title"],
                                         "bids": len(norm["bids"]),
@@ -282,6 +290,13 @@ class EvaluationFile:
             return [AuditEntry(r.id or 0, r.at, r.actor, r.action, r.entity, r.entity_id,
                                json.loads(r.before) if r.before else None,
                                json.loads(r.after) if r.after else None) for r in rows]
+
+    def omitted_fields(self) -> Record:
+        """The optional fields the imported source left out ({} for other files)."""
+        with Session(self.engine) as s:
+            row = s.connection().exec_driver_sql(
+                "SELECT value FROM meta WHERE key = ?", (OMITTED_KEY,)).fetchone()
+        return json.loads(row[0]) if row else {}
 
     def conflict_dates(self) -> dict[tuple[str, str], str]:
         with Session(self.engine) as s:
@@ -835,18 +850,24 @@ class EvaluationFile:
 
 def import_json(src: str | Path, dest: str | Path, *, force: bool = False,
                 actor: str | None = None) -> EvaluationFile:
-    doc = interchange.load_json(src)
+    if Path(dest).exists() and Path(dest).resolve() == Path(src).resolve():
+        raise BadInput.one(str(dest), "is the file being imported: choose another name")
+    raw = interchange.read_json_file(src)
+    doc = interchange.validate(raw)
     return EvaluationFile.create(dest, doc, actor=actor, force=force, action="import.json",
                                  detail={"source": Path(src).name, "bids": len(doc["bids"]),
-                                         "scores": len(doc["scores"])})
+                                         "scores": len(doc["scores"])},
+                                 omitted=interchange.omitted_fields(raw))
 
 
 def export_json(src: str | Path, dest: str | Path, *, force: bool = False) -> None:
     target = Path(dest)
+    if target.exists() and target.resolve() == Path(src).resolve():
+        raise BadInput.one(str(target), "is the evaluation file itself: choose another name")
     if target.exists() and not force:
         raise BadInput.one(str(target), "already exists (use --force to overwrite)")
     with EvaluationFile.open(src) as ef:
-        text = interchange.dumps(ef.document())
+        text = interchange.dumps(interchange.leave_out(ef.document(), ef.omitted_fields()))
     write_text_atomic(target, text)
 
 
