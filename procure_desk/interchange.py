@@ -138,8 +138,14 @@ class _Checker:
 
     def ident(self, rec: dict[str, Any], where: str, seen: set[str]) -> str | None:
         v = rec.get("id")
+        if v is not None and not isinstance(v, str):
+            self.add(f"{where}.id", f"{q(v)} is not text")
+            return None
         if not isinstance(v, str) or not v.strip():
             self.add(f"{where}.id", "is required (non-blank text)")
+            return None
+        if v != v.strip():
+            self.add(f"{where}.id", f"{q(v)} starts or ends with a space")
             return None
         if len(v) > 64:
             self.add(f"{where}.id", f"{q(v[:20])}... is longer than 64 characters")

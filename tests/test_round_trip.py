@@ -86,3 +86,16 @@ def test_an_integer_too_large_for_a_float_is_refused(tmp_path, capsys, example_d
     src.write_text(json.dumps(doc))
     assert main(["import-json", str(src), str(tmp_path / "e.pdesk")]) == 2
     assert "bids[0].costs[0].amount: " in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("bad_id", "says"), [(1, "1 is not text"),
+                                              ("B1 ", "starts or ends with a space")])
+def test_ids_are_plain_text(tmp_path, capsys, example_doc, bad_id, says):
+    doc = copy.deepcopy(example_doc)
+    doc["partners"][0]["id"] = bad_id
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps(doc))
+    assert main(["import-json", str(src), str(tmp_path / "e.pdesk")]) == 2
+    err = capsys.readouterr().err
+    assert "procure-desk: partners[0].id: " in err
+    assert says in err
