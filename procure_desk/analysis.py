@@ -71,6 +71,51 @@ def analyse(source: Any, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED
     }
 
 
+# ---- the published JSON ----------------------------------------------------------------
+
+#: The keys of each entry of section 5, exactly as the format writes them out.
+CONTRACT_KEYS: dict[str, tuple[str, ...]] = {
+    "switching": ("node", "weight", "holds_from", "holds_to", "winner_below", "winner_above"),
+    "formulas": FORMULAS,
+    "leave_one_out": ("bid", "winner", "reversal"),
+    "monte_carlo": ("draws", "seed", "win_probability"),
+    "shared": ("bid", "partner", "share", "cost", "baseline", "saving"),
+}
+#: Sections whose extras always appear in `details`, even when there are none.
+_ALWAYS_DETAILED = ("switching", "monte_carlo", "shared")
+
+
+def contract_json(data: Mapping[str, Any]) -> dict[str, Any]:
+    """`analyse()`'s dict in the exact entry shapes of section 5, extras moved to `details`.
+
+    The format lets a reader rely on each entry's keys, and only allows new
+    keys at the top level, so everything else an entry carries for the app
+    (names, inclusive ends, partner names, noise settings...) goes into the
+    top-level `details` object, index for index: `details.switching[i]`
+    holds the extras of `switching[i]`, `details.monte_carlo` those of
+    `monte_carlo`. Top-level keys that are not sections pass through.
+    """
+    out: dict[str, Any] = {}
+    details: dict[str, Any] = {}
+    for key, value in data.items():
+        keys = CONTRACT_KEYS.get(key)
+        if keys is None:
+            out[key] = value
+            continue
+        if isinstance(value, Mapping):
+            out[key] = {k: value.get(k) for k in keys}
+            extra: Any = {k: v for k, v in value.items() if k not in keys}
+            has_extra = bool(extra)
+        else:
+            out[key] = [{k: e.get(k) for k in keys} for e in value]
+            extra = [{k: v for k, v in e.items() if k not in keys} for e in value]
+            has_extra = any(extra)
+        if has_extra or key in _ALWAYS_DETAILED:
+            details[key] = extra
+    out["details"] = details
+    return out
+
+
 # ---- switching values ---------------------------------------------------------------
 
 def top_level_nodes(snap: Snapshot) -> list[str]:
@@ -299,8 +344,8 @@ def _weight_tree(snap: Snapshot) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     idx = {c["id"]: k for k, c in enumerate(nodes)}
     parent = {c["id"]: c.get("parent") for c in nodes}
     groups: dict[str | None, int] = {}
-    group = np.array([groups.setdefault(c.get("parent"), len(groups)) for c in nodes])
-    raw = np.array([float(c.get("weight") or 0) for c in nodes])
+    group = np.array([groups.setdefault(c.get("parent"), len(groups)) for c in nodes], dtype=int)
+    raw = np.array([float(c.get("weight") or 0) for c in nodes], dtype=float)
 
     def ancestry(leaves: Sequence[str]) -> np.ndarray:
         m = np.zeros((len(nodes), len(leaves)))

@@ -16,9 +16,20 @@ def register(sub: Any) -> None:
     s.add_argument("--json", action="store_true", help="print the analysis JSON")
     s.add_argument("--draws", type=int, default=None, metavar="N",
                    help="Monte Carlo draws (default 10,000)")
-    s.add_argument("--seed", type=int, default=None, metavar="S",
+    s.add_argument("--seed", type=_seed, default=None, metavar="S",
                    help="Monte Carlo random seed (default 1): the same seed gives the same figures")
     s.set_defaults(run=cmd_analyse)
+
+
+def _seed(text: str) -> int:
+    """A seed numpy accepts: a whole number 0 or more (argparse turns the error into exit 2)."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be a whole number 0 or more")
+    return value
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
@@ -35,7 +46,8 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
-        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        out = analysis.contract_json(data)
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         return 0
     sys.stdout.write(analysis_text(doc, data))
     return 0
@@ -76,12 +88,18 @@ def analysis_text(doc: dict[str, Any], data: dict[str, Any]) -> str:
         lines += ["", "Robustness:"]
         lines += [f"  ! {w}" for w in warnings] or [
             "  No warning: the winner holds under the other price formula, a weight change "
-            "of 5 points and any one withdrawal."]
+            "of 5 points and any one withdrawal." if data["switching"] else
+            "  No warning: the winner holds under the other price formula and any one "
+            "withdrawal."]
 
         lines += ["", "Switching values (weight of each top-level criterion; the others keep "
-                      "their proportions):",
-                  f"  {'Node':<28} {'Today':>7} {'Holds from':>10} {'to':>7}  "
-                  f"{'Winner below':<26} {'Winner above':<26}"]
+                      "their proportions):"]
+        if data["switching"]:
+            lines.append(f"  {'Node':<28} {'Today':>7} {'Holds from':>10} {'to':>7}  "
+                         f"{'Winner below':<26} {'Winner above':<26}")
+        else:
+            lines.append("  No criterion carries a weight: every ranked bid totals 0 and the "
+                         "tie rules (lower cost, then smaller id) pick the winner.")
         for e in data["switching"]:
             lines.append(f"  {_clip(e['node'] + ' ' + e['name'], 28):<28} {_pct(e['weight']):>7} "
                          f"{_pct(e['holds_from']):>10} {_pct(e['holds_to']):>7}  "
