@@ -9,6 +9,7 @@ whose `to_json()` is the section 4 object. Variants used by the analysis
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -109,6 +110,13 @@ class Snapshot:
         self.cube_hi = np.where(self.cube_has, self.cube_val, -np.inf)
         self.cube_lo = np.where(self.cube_has, self.cube_val, np.inf)
 
+
+    def with_scores(self, at: np.ndarray, values: np.ndarray) -> Snapshot:
+        """The same evaluation with the scores at positions `at` set to `values`
+        (a typed score: no need to rebuild the arrays from the document)."""
+        s_val = self.s_val.copy()
+        s_val[at] = values
+        return dataclasses.replace(self, s_val=s_val)
 
     @property
     def cost_basis(self) -> np.ndarray:

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -100,6 +101,9 @@ class EvaluationFile:
         self._moved_on = False  # the file was saved elsewhere since the user last saw it
         self._doc: Record | None = None
         self._snap: Snapshot | None = None
+        self._snap_scores: Any = None
+        self._score_pos: dict[tuple[str, str, str], int] | None = None
+        self._score_pos_of: Any = None
         self._results: Results | None = None
 
     # ---- lifecycle -----------------------------------------------------------------
@@ -262,8 +266,18 @@ class EvaluationFile:
 
     def snapshot(self) -> Snapshot:
         if self._snap is None:
-            self._snap = Snapshot.from_doc(self.document())
+            doc = self.document()
+            self._snap = Snapshot.from_doc(doc)
+            self._snap_scores = doc["scores"]  # which list the score arrays follow
         return self._snap
+
+    def _score_positions(self, doc: Record) -> dict[tuple[str, str, str], int]:
+        """Where each score stands in the cached document, built once per list."""
+        if self._score_pos is None or self._score_pos_of is not doc["scores"]:
+            self._score_pos = {(r["evaluator"], r["bid"], r["criterion"]): i
+                               for i, r in enumerate(doc["scores"])}
+            self._score_pos_of = doc["scores"]
+        return self._score_pos
 
     def results(self) -> Results:
         if self._results is None:
@@ -601,7 +615,14 @@ class EvaluationFile:
         kinds = {c["id"]: c["kind"] for c in doc["criteria"]}
         smax = doc["evaluation"]["scale"]["max"]
         step = doc["evaluation"]["scale"]["step"]
-        current = {(r["evaluator"], r["bid"], r["criterion"]): r for r in doc["scores"]}
+        where_is = self._score_positions(doc)
+        scores = doc["scores"]
+        old_snap = self._snap if self._snap_scores is scores else None
+
+        def current(key: tuple[str, str, str]) -> Record | None:
+            i = where_is.get(key)
+            return None if i is None else scores[i]
+
         problems: list[Problem] = []
         befores: list[Record | None] = []
         for it in items:
@@ -626,7 +647,7 @@ class EvaluationFile:
                                         or len(comment) > interchange.MAX_TEXT):
                 problems.append(Problem(where, "the comment is not text of at most "
                                                f"{interchange.MAX_TEXT} characters"))
-            befores.append(current.get((e, b, c)))
+            befores.append(current((e, b, c)))
         if problems:
             raise BadInput(problems)
         changed: dict[tuple[str, str, str], Record | None] = {}
@@ -648,7 +669,7 @@ class EvaluationFile:
         events: list[dict[str, Any]] = []
         at = now_iso()
         for key, after in changed.items():
-            before = current.get(key)
+            before = current(key)
             if before == after:
                 continue
             row = {"evaluator_id": key[0], "bid_id": key[1], "criterion_id": key[2]}
@@ -699,9 +720,26 @@ class EvaluationFile:
             conn.execute(insert(AuditEvent), events)
         # The file now holds exactly the cached document with these changes: patch it
         # rather than read every score back after each keystroke.
-        if not reread:  # a score put back in its old place: read the order from the file
-            self._doc = _patched_scores(doc, {k: v for k, v in changed.items()
-                                              if current.get(k) != v})
+        real = {k: v for k, v in changed.items() if current(k) != v}
+        if reread:  # a score put back in its old place: read the order from the file
+            pass
+        elif all(v is not None and k in where_is for k, v in real.items()):
+            # scores changed in place (typing in the grid): patch the list and the
+            # engine's arrays at their positions instead of rebuilding either
+            patched = list(scores)
+            for k, v in real.items():
+                patched[where_is[k]] = v
+            self._doc = dict(doc, scores=patched)
+            self._score_pos, self._score_pos_of = where_is, patched
+            if old_snap is not None:
+                spots = np.fromiter((where_is[k] for k in real), dtype=np.int64,
+                                    count=len(real))
+                values = np.fromiter((float(v["score"]) for v in real.values()
+                                      if v is not None), dtype=float, count=len(real))
+                self._snap = old_snap.with_scores(spots, values)
+                self._snap_scores = patched
+        else:
+            self._doc = _patched_scores(doc, real)
         return [copy.deepcopy(b) for b in befores]
 
     def set_consensus(self, actor: str, bid: str, cid: str, score: float | None,
