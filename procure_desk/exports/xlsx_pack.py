@@ -17,6 +17,7 @@ writes the same cells with no styling at all: the benchmark's floor.
 from __future__ import annotations
 
 import contextlib
+import copy
 import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -179,6 +180,7 @@ class _Sheet:
         self._region_rows = 0
         self._header_rows: set[int] = set()
         self._styles: dict[tuple[int, int, int], tuple[str, bool, int, bool]] = {}
+        self._style_cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._done = st is None
         if st is not None:
             wb.pending.append(self)
@@ -221,17 +223,27 @@ class _Sheet:
         c = WriteOnlyCell(self.ws, value=value)
         if isinstance(value, str) and not value.startswith("="):
             c.data_type = "s"
-        if fmt:
-            c.number_format = fmt
-        if font is not None:
-            c.font = font
-        if fill is not None:
-            c.fill = fill
         if align is None and (fmt or _is_number(value)
                               or (isinstance(value, str) and value.startswith("="))):
             align = self.st.num
-        if align is not None:
-            c.alignment = align
+        # Registering a style with the workbook hashes it: do that once per
+        # combination and copy the result (tens of thousands of score cells).
+        key = (fmt, id(font), id(fill), id(align))
+        known = self._style_cache.get(key)
+        if known is None:
+            t = WriteOnlyCell(self.ws)
+            if fmt:
+                t.number_format = fmt
+            if font is not None:
+                t.font = font
+            if fill is not None:
+                t.fill = fill
+            if align is not None:
+                t.alignment = align
+            # the style objects are kept with their ids so that an id is never reused
+            known = (t._style, font, fill, align)
+            self._style_cache[key] = known
+        c._style = copy.copy(known[0])
         return c
 
     def spill(self, value: Any, **kw: Any) -> _Spill:
