@@ -563,55 +563,58 @@ def read_sheets(ef: Any, paths: Sequence[str | Path], *,
     return reads
 
 
-def describe_changes(doc: dict[str, Any], changes: Sequence[ScoreChange], *,
-                     detail: int = 25) -> list[str]:
-    """What will change, per evaluator: counts, then the changes themselves."""
+def _per_evaluator(doc: dict[str, Any], items: Sequence[ScoreChange], detail: int,
+                   heading: Callable[[list[ScoreChange]], str],
+                   line: Callable[[ScoreChange, str], str],
+                   order: Callable[[list[ScoreChange]], list[ScoreChange]] = list
+                   ) -> list[str]:
+    """Lines per evaluator: a heading, then up to `detail` items naming bid and criterion."""
     names = {e["id"]: e["name"] for e in doc["evaluators"]}
     bids = {b["id"]: b["supplier"] for b in doc["bids"]}
     crits = {c["id"]: c["name"] for c in doc["criteria"]}
-    lines: list[str] = []
     by_ev: dict[str, list[ScoreChange]] = {}
-    for c in changes:
+    for c in items:
         by_ev.setdefault(c.evaluator, []).append(c)
-    for eid, items in by_ev.items():
-        new = [c for c in items if c.old is None]
-        changed = [c for c in items if c.old is not None]
-        lines.append(f"{eid} {names.get(eid, '')} ({items[0].source}): {len(new)} new, "
-                     f"{len(changed)} changed")
-        for c in (changed + new)[:detail]:
-            about = (f"  ({_short_name(bids.get(c.bid, ''))}; "
+    lines: list[str] = []
+    for eid, group in by_ev.items():
+        lines.append(f"{eid} {names.get(eid, '')} ({group[0].source}): {heading(group)}")
+        for c in order(group)[:detail]:
+            about = (f"({_short_name(bids.get(c.bid, ''))}; "
                      f"{_short_name(crits.get(c.criterion, ''))})")
-            if c.old is None:
-                lines.append(f"  new      {c.bid} {c.criterion}: {c.score}{about}")
-            elif c.old["score"] != c.score:
-                lines.append(f"  changed  {c.bid} {c.criterion}: {plain(c.old['score'])} -> "
-                             f"{c.score}{about}")
-            else:
-                lines.append(f"  changed  {c.bid} {c.criterion}: comment only{about}")
-        if len(items) > detail:
-            lines.append(f"  ... and {len(items) - detail} more")
+            lines.append(line(c, about))
+        if len(group) > detail:
+            lines.append(f"  ... and {len(group) - detail} more")
     return lines
+
+
+def describe_changes(doc: dict[str, Any], changes: Sequence[ScoreChange], *,
+                     detail: int = 25) -> list[str]:
+    """What will change, per evaluator: counts, then the changes themselves."""
+    def heading(group: list[ScoreChange]) -> str:
+        new = sum(1 for c in group if c.old is None)
+        return f"{new} new, {len(group) - new} changed"
+
+    def line(c: ScoreChange, about: str) -> str:
+        if c.old is None:
+            return f"  new      {c.bid} {c.criterion}: {c.score}  {about}"
+        if c.old["score"] != c.score:
+            return (f"  changed  {c.bid} {c.criterion}: {plain(c.old['score'])} -> "
+                    f"{c.score}  {about}")
+        return f"  changed  {c.bid} {c.criterion}: comment only  {about}"
+
+    def changed_first(group: list[ScoreChange]) -> list[ScoreChange]:
+        return ([c for c in group if c.old is not None]
+                + [c for c in group if c.old is None])
+
+    return _per_evaluator(doc, changes, detail, heading, line, changed_first)
 
 
 def describe_conflicts(doc: dict[str, Any], conflicts: Sequence[ScoreChange], *,
                        detail: int = 25) -> list[str]:
     """The rows changed both in a sheet and in the evaluation since the sheet was exported."""
-    names = {e["id"]: e["name"] for e in doc["evaluators"]}
-    bids = {b["id"]: b["supplier"] for b in doc["bids"]}
-    crits = {c["id"]: c["name"] for c in doc["criteria"]}
-    lines: list[str] = []
-    by_ev: dict[str, list[ScoreChange]] = {}
-    for c in conflicts:
-        by_ev.setdefault(c.evaluator, []).append(c)
-    for eid, items in by_ev.items():
-        lines.append(f"{eid} {names.get(eid, '')} ({items[0].source}): "
-                     f"{plural(len(items), 'conflict')}")
-        for c in items[:detail]:
-            lines.append(f"  {conflict_text(c)}  ({_short_name(bids.get(c.bid, ''))}; "
-                         f"{_short_name(crits.get(c.criterion, ''))})")
-        if len(items) > detail:
-            lines.append(f"  ... and {len(items) - detail} more")
-    return lines
+    return _per_evaluator(doc, conflicts, detail,
+                          lambda group: plural(len(group), "conflict"),
+                          lambda c, about: f"  {conflict_text(c)}  {about}")
 
 
 def conflict_text(c: ScoreChange) -> str:
