@@ -28,6 +28,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
 from . import db, interchange
+from .criteria_tree import insert_order, subtree_ids
 from .engine import Results, Snapshot, compute
 from .errors import BadInput, Problem
 from .interchange import plain, q, score_problem
@@ -312,6 +313,32 @@ class EvaluationFile:
                 "SELECT value FROM meta WHERE key = ?", (OMITTED_KEY,)).fetchone()
         return json.loads(row[0]) if row else {}
 
+    def meta(self, key: str) -> str | None:
+        """A value the file keeps about itself (None when it has none)."""
+        with Session(self.engine) as s:
+            row = s.connection().exec_driver_sql(
+                "SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, actor: str, key: str, value: str, action: str, detail: Record) -> None:
+        """Keep a value about the file, with its audit event; changes no figure."""
+        with self.unit_of_work(changes_data=False) as s:
+            s.merge(Meta(key=key, value=value))
+            _audit(s, actor, action, "evaluation", "", None, detail)
+
+    @contextmanager
+    def recording(self, actor: str, action: str, detail: Record) -> Iterator[None]:
+        """An audit event (an export) kept only if the block succeeds.
+
+        The event is written first, so a busy or read-only file refuses before the
+        block runs; the block's own work (renaming finished files into place) and
+        the event then stand or fall together.
+        """
+        with self.unit_of_work(changes_data=False) as s:
+            _audit(s, actor, action, "evaluation", "", None, detail)
+            s.flush()
+            yield
+
     def conflict_dates(self) -> dict[tuple[str, str], str]:
         with Session(self.engine) as s:
             rows = s.exec(select(Conflict.evaluator_id, Conflict.bid_id,  # type: ignore[call-overload]
@@ -416,7 +443,7 @@ class EvaluationFile:
             prefix = {"section": "S", "scored": "Q", "price": "P", "pass_fail": "G"}.get(
                 rec.get("kind", ""), "C")
             rec["id"] = self.new_id(prefix, (c["id"] for c in doc["criteria"]))
-        order = _insert_order(doc["criteria"], rec, index)
+        order = insert_order(doc["criteria"], rec, index)
         new = self._check_light(lambda d: d.__setitem__("criteria", order))
         norm = next(c for c in new["criteria"] if c["id"] == rec["id"])
         with self.unit_of_work() as s:
@@ -452,11 +479,11 @@ class EvaluationFile:
         siblings = [c["id"] for c in doc["criteria"] if c.get("parent") == old.get("parent")]
         before = {"parent": old.get("parent"), "index": siblings.index(cid)}
         moved = dict(old, parent=parent)
-        subtree = _subtree_ids(doc["criteria"], cid)
+        subtree = subtree_ids(doc["criteria"], cid)
         if parent in subtree:
             raise BadInput.one(f"criterion {cid}.parent", "cannot move a section under itself")
         rest = [c for c in doc["criteria"] if c["id"] != cid]
-        order = _insert_order(rest, moved, index)
+        order = insert_order(rest, moved, index)
         # keep the subtree's descendants after their ancestor for a readable order
         new = self._check_light(lambda d: d.__setitem__("criteria", order))
         del new
@@ -472,7 +499,7 @@ class EvaluationFile:
         """Remove a criterion, everything under it, and their scores; returns all of it."""
         doc = self.document()
         _find(doc["criteria"], cid, "criterion")
-        ids = _subtree_ids(doc["criteria"], cid)
+        ids = subtree_ids(doc["criteria"], cid)
         bundle = _bundle(doc, criteria=ids)
         remaining = [c for c in doc["criteria"] if c["id"] not in ids]
         self._check_light(lambda d: d.__setitem__("criteria", remaining))
@@ -555,12 +582,14 @@ class EvaluationFile:
         return bundle
 
     def set_conflict(self, actor: str, eid: str, bid: str, conflicted: bool,
-                     declared_on: str | None = None) -> Record:
+                     declared_on: str | None = None, *,
+                     scores: list[Record] | None = None) -> Record:
         """Declare (or withdraw) a conflict of interest.
 
         Declaring one sets aside that evaluator's scores on that bid: a conflicted
         person does not evaluate it. They are returned (and kept in the audit log)
-        so undo can restore them.
+        so undo can restore them: withdrawing with `scores` puts them back in the
+        same transaction (undo of a declaration is one step, never half done).
         """
         doc = self.document()
         ev = _find(doc["evaluators"], eid, "evaluator")
@@ -573,7 +602,19 @@ class EvaluationFile:
         if was == conflicted:
             return before
         when = declared_on or date.today().isoformat()
+        back = [] if conflicted else [r for r in (scores or [])
+                                      if r["evaluator"] == eid and r["bid"] == bid]
+        smax, step = doc["evaluation"]["scale"]["max"], doc["evaluation"]["scale"]["step"]
+        for r in back:
+            if why := score_problem(r["score"], smax, step):
+                raise BadInput.one(f"score {eid}/{bid}/{r['criterion']}", why)
         with self.unit_of_work() as s:
+            if back:
+                pos = _next_position(s, Score)
+                s.connection().execute(insert(Score), [
+                    {"evaluator_id": eid, "bid_id": bid, "criterion_id": r["criterion"],
+                     "position": pos + i, "score": float(r["score"]),
+                     "comment": r.get("comment") or ""} for i, r in enumerate(back)])
             if conflicted:
                 s.exec(delete(Score).where(col(Score.evaluator_id) == eid,  # type: ignore[call-overload]
                                            col(Score.bid_id) == bid))
@@ -584,7 +625,8 @@ class EvaluationFile:
                                               col(Conflict.bid_id) == bid))
             _audit(s, actor, "conflict.declare" if conflicted else "conflict.withdraw",
                    "conflict", f"{eid}/{bid}", before,
-                   {"conflicted": conflicted, "declared_on": when if conflicted else None})
+                   {"conflicted": conflicted, "declared_on": when if conflicted else None,
+                    **({"scores": back} if back else {})})
         return before
 
     # ---- scores, consensus, gateways -----------------------------------------------
@@ -1001,39 +1043,6 @@ def _uses(doc: Record, cid: str) -> str:
     parts = [f"{n} {w}" for n, w in ((n_scores, "scores"), (n_cons, "consensus scores"),
                                      (n_gates, "gateway results")) if n]
     return ", ".join(parts)
-
-
-def _subtree_ids(criteria: list[Record], cid: str) -> list[str]:
-    ids = [cid]
-    changed = True
-    while changed:
-        changed = False
-        for c in criteria:
-            if c.get("parent") in ids and c["id"] not in ids:
-                ids.append(c["id"])
-                changed = True
-    return ids
-
-
-def _insert_order(criteria: list[Record], rec: Record, index: int | None) -> list[Record]:
-    """The criteria list with `rec` placed as the index-th child of its parent."""
-    parent = rec.get("parent")
-    siblings = [i for i, c in enumerate(criteria) if c.get("parent") == parent]
-    out = list(criteria)
-    if index is None or index >= len(siblings):
-        if siblings:
-            last = siblings[-1]
-            # after the last sibling's whole subtree
-            sub = set(_subtree_ids(criteria, criteria[last]["id"]))
-            pos = max(i for i, c in enumerate(criteria) if c["id"] in sub) + 1
-        elif parent is not None:
-            pos = next(i for i, c in enumerate(criteria) if c["id"] == parent) + 1
-        else:
-            pos = len(criteria)
-    else:
-        pos = siblings[max(index, 0)]
-    out.insert(pos, rec)
-    return out
 
 
 def _bundle(doc: Record, *, criteria: Iterable[str] = (), bids: Iterable[str] = (),
