@@ -53,9 +53,9 @@ def _gui(file: str | None) -> int:
 
 def cmd_open(args: argparse.Namespace) -> int:
     p = Path(args.file)
-    from .db import check_and_migrate
+    from .services import check_file
 
-    check_and_migrate(p)  # a clear message before any window opens
+    check_file(p)  # a clear message before any window opens
     return _gui(str(p))
 
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from procure_desk import db
 from procure_desk.errors import BadInput
 from procure_desk.services import EvaluationFile
+from procure_desk.store import schema as db
 
 
 def pragma(path, name: str):
@@ -23,14 +23,14 @@ def pragma(path, name: str):
 
 
 def test_connections_enforce_foreign_keys(example_file):
-    with example_file.engine.connect() as conn:
+    with example_file.store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
 def test_a_dangling_reference_is_refused_by_the_database(example_file):
     insert = text("INSERT INTO score (evaluator_id, bid_id, criterion_id, position, score, "
                   "comment) VALUES ('E1', 'NO-SUCH-BID', 'Q1', 99, 1, '')")
-    with example_file.engine.connect() as conn:
+    with example_file.store.engine.connect() as conn:
         with pytest.raises(IntegrityError):
             conn.execute(insert)
         conn.rollback()
@@ -39,7 +39,7 @@ def test_a_dangling_reference_is_refused_by_the_database(example_file):
 
 def test_journal_mode_is_delete_not_wal(example_file):
     ef = example_file
-    with ef.engine.connect() as conn:
+    with ef.store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "delete"
     ef.set_score("tester", "E1", "B2", "Q1", 5)
     # WAL would persist in the file and leave -wal / -shm files beside it

@@ -7,9 +7,9 @@ import sqlite3
 
 import pytest
 
-from procure_desk import services
 from procure_desk.errors import BadInput
 from procure_desk.services import EvaluationFile
+from procure_desk.store import Writer
 
 ACTOR = "alice"
 
@@ -229,7 +229,7 @@ def test_audit_helper_failing_after_the_row_change_rolls_back(example_file, monk
     def broken(*args, **kwargs):
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(services, "_audit", broken)
+    monkeypatch.setattr(Writer, "audit", broken)
     with pytest.raises(RuntimeError):
         ef.set_gateway(ACTOR, "B1", "G1", False, "row written, then the audit fails")
     with pytest.raises(RuntimeError):
@@ -245,7 +245,7 @@ def test_unit_of_work_commits_or_rolls_back_as_one(example_file):
 
     def half_done() -> None:
         with ef.unit_of_work() as s:
-            services._audit(s, ACTOR, "custom.step", "bid", "B1", None, {"x": 1})
+            s.audit(ACTOR, "custom.step", "bid", "B1", None, {"x": 1})
             raise ValueError("stop")
 
     with pytest.raises(ValueError, match="stop"):
@@ -253,7 +253,7 @@ def test_unit_of_work_commits_or_rolls_back_as_one(example_file):
     assert fresh(ef) == before
     assert not ef.audit(text="custom.step")
     with ef.unit_of_work() as s:
-        services._audit(s, ACTOR, "custom.step", "bid", "B1", None, {"x": 1})
+        s.audit(ACTOR, "custom.step", "bid", "B1", None, {"x": 1})
     assert [e.action for e in ef.audit(text="custom.step")] == ["custom.step"]
 
 

@@ -17,7 +17,6 @@ officer checks the evidence and records the gateway result.
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 import unicodedata
@@ -378,62 +377,8 @@ def refuse_duplicates(doc: dict[str, Any], plan: ImportPlan) -> None:
 
 def apply_import(ef: Any, actor: str, plan: ImportPlan) -> list[str]:
     """Write the plan in one transaction with an audit event per bid; returns the bid ids."""
-    from .. import interchange
-    from ..models import Bid, CostLine
-    from ..services import _audit, _bid_row, _insert_bids, _insert_costs, _light, _next_position
-
-    doc = ef.document()
-    light = copy.deepcopy(_light(doc))
-    taken = {b["id"] for b in doc["bids"]}
-    new_ids = []
-    for pb in plan.added:
-        bid_id = ef.new_id("B", taken)
-        taken.add(bid_id)
-        new_ids.append(bid_id)
-        light["bids"].append({"id": bid_id, **copy.deepcopy(pb.record)})
-    by_id = {b["id"]: b for b in light["bids"]}
-    for bid_id, pb in plan.replaced:
-        by_id[bid_id].update(copy.deepcopy(pb.record))
-    try:
-        norm = interchange.validate(light, strict=False)
-    except BadInput as exc:  # our own checks should have caught it: name the files anyway
-        sources = {b: pb.source for b, pb in zip(new_ids, plan.added)}
-        sources.update({b: pb.source for b, pb in plan.replaced})
-        raise BadInput([Problem(_source_of(p.where, norm_ids=list(by_id), sources=sources),
-                                p.message) for p in exc.problems]) from None
-    nb = {b["id"]: b for b in norm["bids"]}
-    from sqlalchemy import delete, update
-    from sqlmodel import col
-
-    with ef.unit_of_work() as s:
-        _insert_bids(s, [nb[b] for b in new_ids], start=_next_position(s, Bid))
-        for bid_id, pb in zip(new_ids, plan.added):
-            _audit(s, actor, "bid.add", "bid", bid_id, None,
-                   dict(nb[bid_id], source=pb.source))
-        old = {b["id"]: b for b in doc["bids"]}
-        for bid_id, pb in plan.replaced:
-            row = _bid_row(nb[bid_id], 0)
-            row.pop("position")
-            row.pop("id")
-            s.exec(update(Bid).where(col(Bid.id) == bid_id).values(**row))  # type: ignore[call-overload]
-            s.exec(delete(CostLine).where(col(CostLine.bid_id) == bid_id))  # type: ignore[call-overload]
-            _insert_costs(s, nb[bid_id])
-            before = {k: old[bid_id].get(k) for k in pb.record}
-            after = {k: nb[bid_id].get(k) for k in pb.record}
-            _audit(s, actor, "bid.update", "bid", bid_id, before, dict(after, source=pb.source))
-        _audit(s, actor, "import.bids", "evaluation", "", None,
-               {"files": [pb.source for pb in plan.added] + [pb.source for _, pb in plan.replaced],
-                "added": new_ids, "replaced": [b for b, _ in plan.replaced]})
-    return new_ids + [b for b, _ in plan.replaced]
-
-
-def _source_of(where: str, *, norm_ids: list[str], sources: dict[str, str]) -> str:
-    m = re.match(r"bids\[(\d+)\](.*)", where)
-    if m and int(m.group(1)) < len(norm_ids):
-        bid = norm_ids[int(m.group(1))]
-        if bid in sources:
-            return f"{sources[bid]} ({bid}{m.group(2)})"
-    return where
+    return list(ef.import_bids(actor, [(pb.record, pb.source) for pb in plan.added],
+                               [(bid, pb.record, pb.source) for bid, pb in plan.replaced]))
 
 
 def _labels(paths: Sequence[str | Path]) -> list[str]:

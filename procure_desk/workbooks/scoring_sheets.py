@@ -77,20 +77,11 @@ def evaluation_key(ef: Any, *, actor: str | None = None) -> str | None:
     """
     import uuid
 
-    from sqlmodel import Session, select
-
-    from ..models import Meta
-    from ..services import _audit
-
-    with Session(ef.engine) as s:
-        row = s.exec(select(Meta).where(Meta.key == META_KEY)).first()
-        value = row.value if row else None
+    value = ef.meta(META_KEY)
     if value is None and actor is not None:
         value = uuid.uuid4().hex
-        with ef.unit_of_work(changes_data=False) as s:
-            s.add(Meta(key=META_KEY, value=value))
-            _audit(s, actor, "evaluation.identify", "evaluation", "", None,
-                   {META_KEY: value, "why": "scoring sheets name the evaluation they belong to"})
+        ef.set_meta(actor, META_KEY, value, "evaluation.identify",
+                    {META_KEY: value, "why": "scoring sheets name the evaluation they belong to"})
     return None if value is None else hashlib.sha256(value.encode()).hexdigest()[:20]
 
 
@@ -320,11 +311,9 @@ def write_scoring_sheets(ef: Any, folder: Path, *, actor: str, force: bool = Fal
         save_workbook(build_scoring_sheet(ef, e["id"], key=key), path, force=True)
     if progress:
         progress(len(targets), len(targets), "")
-    from ..services import _audit
-
-    with ef.unit_of_work(changes_data=False) as s:
-        _audit(s, actor, "export.scoring_sheets", "evaluation", "", None,
-               {"files": {e["id"]: p.name for p, e in targets}})
+    with ef.recording(actor, "export.scoring_sheets",
+                      {"files": {e["id"]: p.name for p, e in targets}}):
+        pass
     return targets
 
 

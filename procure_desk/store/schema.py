@@ -17,8 +17,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, create_engine
 
+from ..errors import BadInput
 from . import models  # noqa: F401 - registers the tables
-from .errors import BadInput
 
 APPLICATION_ID = 0x50445331  # "PDS1": marks a file as a ProcureDesk evaluation
 SCHEMA_VERSION = 1
@@ -111,3 +111,30 @@ def backup(src: str | Path, dest: str | Path) -> None:
         target.close()
         source.close()
     os.replace(tmp, dest)
+
+
+def damage_problem(path: str | Path, exc: BaseException) -> BadInput:
+    """A file SQLite (or our own reading) cannot make sense of, in one sentence."""
+    del exc  # its text may quote the damaged bytes: never shown
+    return BadInput.one(str(path), "is damaged and cannot be read as an evaluation file")
+
+
+_DAMAGED = ("malformed", "not a database", "disk image", "encrypted", "no such table",
+            "no such column", "database corrupt")
+
+
+def environment_problem(path: str | Path, text: str) -> BadInput | None:
+    """SQLite's error text (lower case) as one plain sentence, or None if it is not
+    about the file or the disk."""
+    if any(w in text for w in _DAMAGED):
+        return damage_problem(path, Exception(text))
+    if "database or disk is full" in text or "disk is full" in text:
+        return BadInput.one(str(path), "could not be saved: the disk is full. Nothing was "
+                                       "changed; free some space and try again.")
+    if "readonly" in text or "read-only" in text:
+        return BadInput.one(str(path), "is read-only (the file or its folder cannot be "
+                                       "written). Nothing was changed.")
+    if "unable to open" in text or "disk i/o error" in text:
+        return BadInput.one(str(path), "could not be read or written (the disk or folder "
+                                       "refused). Nothing was changed.")
+    return None

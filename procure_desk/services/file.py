@@ -1,0 +1,270 @@
+"""An open evaluation file: its lifecycle, its unit of work and what it last read.
+
+Every edit goes through `unit_of_work`, which moves the file's data revision
+on and refuses (`ChangedElsewhere`) when another window or computer saved
+since this object last read: an edit checked against what we saw could
+otherwise undo theirs. Reads are cached until the next edit.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Self
+
+from .. import interchange
+from ..engine import Results, Snapshot, compute
+from ..errors import BadInput
+from ..stamps import default_actor, now_iso
+from ..store import Store, Writer, remove_leftovers
+from .records import (
+    AuditEntry,
+    ChangedElsewhere,
+    Record,
+    ScoreKey,
+    find,
+    light,
+    name_records,
+    new_id,
+)
+
+OMITTED_KEY = "interchange_omitted"
+
+
+class FileCore:
+    """The file, its cache and the checks every edit shares."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.store = Store(self.path)
+        self.revision = 0  # edits made through this object (the app's "something changed")
+        self._vacated: dict[ScoreKey, int] = {}  # where cleared scores stood, for undo
+        self._file_rev: int | None = None  # the data revision the cache reflects
+        self._moved_on = False  # the file was saved elsewhere since the user last saw it
+        self._doc: Record | None = None
+        self._snap: Snapshot | None = None
+        self._snap_scores: Any = None
+        self._score_pos: dict[ScoreKey, int] | None = None
+        self._score_pos_of: Any = None
+        self._results: Results | None = None
+
+    # ---- lifecycle -----------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path) -> Self:
+        return cls(path)
+
+    @classmethod
+    def create(cls, path: str | Path, doc: Any, *, actor: str | None = None,
+               force: bool = False, action: str = "evaluation.create",
+               detail: Record | None = None, omitted: Record | None = None) -> Self:
+        """A new file from a document, checked whole first; all or nothing on disk.
+
+        `omitted` records which optional fields the source left out (see
+        `interchange.omitted_fields`), so that an export can leave them out again.
+        """
+        target = Path(path)
+        if target.is_dir():
+            raise BadInput.one(str(target), "is a folder")
+        if target.exists() and not force:
+            raise BadInput.one(str(target), "already exists (use --force to overwrite)")
+        if not target.parent.exists():
+            raise BadInput.one(str(target), "its folder does not exist")
+        norm = interchange.validate(doc)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+        remove_leftovers(tmp)
+        meta = {"created_at": now_iso(), "revision": "1"}
+        if omitted:
+            meta[OMITTED_KEY] = json.dumps(omitted)
+        event = detail or {"title": norm["evaluation"]["title"], "bids": len(norm["bids"]),
+                           "scores": len(norm["scores"])}
+        try:
+            Store.create(tmp, norm, meta, (actor or default_actor(), action, event))
+            os.replace(tmp, target)
+        except BaseException:
+            remove_leftovers(tmp)
+            raise
+        return cls(target)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def save_copy(self, dest: str | Path, *, force: bool = False) -> None:
+        d = Path(dest)
+        if d.exists() and not force:
+            raise BadInput.one(str(d), "already exists")
+        if d.resolve() == self.path.resolve():
+            raise BadInput.one(str(d), "is the open file itself")
+        self.store.backup_to(d)
+
+    # ---- unit of work --------------------------------------------------------------
+    @contextmanager
+    def unit_of_work(self, *, changes_data: bool = True) -> Iterator[Writer]:
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        `changes_data=False` is for records that change no figure (an export noted in
+        the audit log), which must not make other windows reload.
+        """
+        new_rev: int | None = None
+        try:
+            with self.store.transaction() as w:
+                if changes_data:
+                    new_rev = w.advance_revision()
+                    self._check_not_moved(new_rev)
+                yield w
+        except ChangedElsewhere:
+            self.reload()
+            raise
+        if new_rev is not None:
+            self._file_rev = new_rev
+        self.revision += 1
+        self._doc = None
+        self._snap = None
+        self._results = None
+
+    def _check_not_moved(self, new_rev: int) -> None:
+        if self._moved_on or (self._file_rev is not None and new_rev - 1 != self._file_rev):
+            raise ChangedElsewhere.one(
+                str(self.path), "was changed elsewhere (another window or computer) since "
+                                "you last saw it. Nothing was saved: what you see now is its "
+                                "current state; make your change again if it is still needed.")
+
+    def file_revision(self) -> int:
+        """The file's data revision as stored now (cheap: for noticing outside changes)."""
+        return self.store.revision()
+
+    def changed_elsewhere(self) -> bool:
+        """True when another window or program saved a change since we last read."""
+        return self._moved_on or (self._file_rev is not None
+                                  and self.file_revision() != self._file_rev)
+
+    def reload(self) -> None:
+        """Forget what was read; the next read sees the file as it is now."""
+        self._doc = None
+        self._snap = None
+        self._results = None
+        self._file_rev = None
+        self._moved_on = False
+
+    # ---- reading -------------------------------------------------------------------
+    def document(self) -> Record:
+        """The whole evaluation as a normalised interchange document (cached)."""
+        if self._doc is None:
+            doc, rev = self.store.read_document()
+            if self._file_rev is not None and rev != self._file_rev:
+                # saved elsewhere since our last read or write: what the user is
+                # looking at (and any undo built on it) is out of date
+                self._moved_on = True
+            self._doc = doc
+            self._file_rev = rev
+        return self._doc
+
+    def snapshot(self) -> Snapshot:
+        if self._snap is None:
+            doc = self.document()
+            self._snap = Snapshot.from_doc(doc)
+            self._snap_scores = doc["scores"]  # which list the score arrays follow
+        return self._snap
+
+    def score_positions(self, doc: Record) -> dict[ScoreKey, int]:
+        """Where each score stands in the cached document, built once per list."""
+        if self._score_pos is None or self._score_pos_of is not doc["scores"]:
+            self._score_pos = {(r["evaluator"], r["bid"], r["criterion"]): i
+                               for i, r in enumerate(doc["scores"])}
+            self._score_pos_of = doc["scores"]
+        return self._score_pos
+
+    def results(self) -> Results:
+        if self._results is None:
+            self._results = compute(self.snapshot())
+        return self._results
+
+    def audit(self, *, text: str = "", actor: str | None = None, entity: str | None = None,
+              limit: int | None = None) -> list[AuditEntry]:
+        return [AuditEntry(i or 0, at, who, action, ent, eid,
+                           json.loads(before) if before else None,
+                           json.loads(after) if after else None)
+                for i, at, who, action, ent, eid, before, after
+                in self.store.audit_rows(text=text, actor=actor, entity=entity, limit=limit)]
+
+    def omitted_fields(self) -> Record:
+        """The optional fields the imported source left out ({} for other files)."""
+        value = self.store.meta(OMITTED_KEY)
+        return json.loads(value) if value else {}
+
+    def meta(self, key: str) -> str | None:
+        """A value the file keeps about itself (None when it has none)."""
+        return self.store.meta(key)
+
+    def set_meta(self, actor: str, key: str, value: str, action: str, detail: Record) -> None:
+        """Keep a value about the file, with its audit event; changes no figure."""
+        with self.unit_of_work(changes_data=False) as w:
+            w.set_meta(key, value)
+            w.audit(actor, action, "evaluation", "", None, detail)
+
+    @contextmanager
+    def recording(self, actor: str, action: str, detail: Record) -> Iterator[None]:
+        """An audit event (an export) kept only if the block succeeds.
+
+        The event is written first, so a busy or read-only file refuses before the
+        block runs; the block's own work (renaming finished files into place) and
+        the event then stand or fall together.
+        """
+        with self.unit_of_work(changes_data=False) as w:
+            w.audit(actor, action, "evaluation", "", None, detail)
+            yield
+
+    def conflict_dates(self) -> dict[tuple[str, str], str]:
+        return self.store.conflict_dates()
+
+    def new_id(self, prefix: str, existing: Any) -> str:
+        return new_id(prefix, existing)
+
+    # ---- checks every edit shares ----------------------------------------------------
+    def _check_light(self, change: Callable[[Record], Any]) -> Record:
+        """Apply `change` to a copy of the structure and check it by the import rules."""
+        doc = copy.deepcopy(light(self.document()))
+        change(doc)
+        try:
+            return interchange.validate(doc, strict=False)
+        except BadInput as exc:
+            raise BadInput([name_records(p, doc) for p in exc.problems]) from None
+
+    def _checked_addition(self, key: str, prefix: str, record: Record) -> Record:
+        """A new record (given an id if it has none) checked within a copy of the structure."""
+        rec = dict(record)
+        if not rec.get("id"):
+            rec["id"] = new_id(prefix, (r["id"] for r in self.document()[key]))
+        new = self._check_light(lambda d: d[key].append(rec))
+        norm: Record = new[key][-1]
+        return norm
+
+    def _checked_change(self, key: str, what: str, rid: str, changes: Record
+                        ) -> tuple[Record, Record, Record]:
+        """Field changes to one record, checked within a copy of the structure.
+
+        None removes an optional field. Returns the record as it was, the old values
+        of the changed fields (what undo needs) and the checked new record.
+        """
+        old = find(self.document()[key], rid, what)
+        before = {k: copy.deepcopy(old.get(k)) for k in changes}
+
+        def change(d: Record) -> None:
+            rec = next(r for r in d[key] if r["id"] == rid)
+            for k, v in changes.items():
+                if v is None:
+                    rec.pop(k, None)
+                else:
+                    rec[k] = v
+
+        new = self._check_light(change)
+        return old, before, next(r for r in new[key] if r["id"] == rid)

@@ -1,0 +1,155 @@
+"""One evaluation file's database: the connection, transactions and every read.
+
+`Store` is the only door to the tables. It turns the database's own errors
+into plain sentences (`BadInput`), so no caller needs to know SQLite exists.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlmodel import Session
+
+from ..errors import BadInput
+from . import rows, schema
+from .writer import Writer
+
+Record = dict[str, Any]
+
+_REVISION = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'"
+
+
+def db_problem(path: Path, exc: Exception) -> Exception:
+    """The database's own error as one sentence a user can act on, where it is one.
+
+    Anything else (a constraint our own checks should have caught) is returned as it
+    was: an internal error, not the user's to mend.
+    """
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "locked" in text or "busy" in text:
+        return BadInput.one(str(path), "is busy: another window or computer is saving to it. "
+                                       "Nothing was changed; try again in a moment.")
+    said = schema.environment_problem(path, text)
+    return said if said is not None else exc
+
+
+class Store:
+    """An open evaluation file."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        schema.check_and_migrate(self.path)
+        self.engine: Engine = schema.make_engine(self.path)
+
+    @classmethod
+    def create(cls, path: Path, doc: Record, meta: dict[str, str],
+               audit: tuple[str, str, Record]) -> None:
+        """A new file at `path` (which must not exist) holding `doc`, its meta and one event."""
+        engine = schema.make_engine(path)
+        try:
+            schema.create_schema(engine)
+            with Session(engine) as s:
+                w = Writer(s)
+                w.start_file(doc, meta)
+                actor, action, detail = audit
+                w.audit(actor, action, "evaluation", "", None, detail)
+                s.commit()
+        finally:
+            engine.dispose()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        try:
+            with Session(self.engine) as s:
+                try:
+                    yield Writer(s)
+                    s.commit()
+                except BaseException:
+                    s.rollback()
+                    raise
+        except (OperationalError, DatabaseError) as exc:
+            raise db_problem(self.path, exc) from None
+
+    @contextmanager
+    def _reading(self) -> Iterator[Any]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except (OperationalError, DatabaseError) as exc:
+            raise db_problem(self.path, exc) from None
+
+    # ---- reads -----------------------------------------------------------------------
+    def revision(self) -> int:
+        """The file's data revision as stored now (cheap: for noticing outside changes)."""
+        with self._reading() as conn:
+            row = conn.exec_driver_sql(_REVISION).fetchone()
+        return int(row[0]) if row else 0
+
+    def read_document(self) -> tuple[Record, int]:
+        """The whole evaluation as a document, with the revision it reflects (one read)."""
+        try:
+            with Session(self.engine) as s:
+                doc = rows.read_document(s)
+                row = s.connection().exec_driver_sql(_REVISION).fetchone()
+        except (OperationalError, DatabaseError) as exc:
+            raise db_problem(self.path, exc) from None
+        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise schema.damage_problem(self.path, exc) from None
+        return doc, int(row[0]) if row else 0
+
+    def meta(self, key: str) -> str | None:
+        with self._reading() as conn:
+            row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def conflict_dates(self) -> dict[tuple[str, str], str]:
+        with self._reading() as conn:
+            got = conn.exec_driver_sql(
+                "SELECT evaluator_id, bid_id, declared_on FROM conflict").fetchall()
+        return {(e, b): d for e, b, d in got}
+
+    def audit_rows(self, *, text: str = "", actor: str | None = None,
+                   entity: str | None = None, limit: int | None = None) -> list[tuple]:
+        """Audit events, newest first: (id, at, actor, action, entity, entity_id, before,
+        after) with before/after as stored JSON text."""
+        sql = ["SELECT id, at, actor, action, entity, entity_id, before, after "
+               "FROM auditevent WHERE 1 = 1"]
+        args: list[Any] = []
+        if actor:
+            sql.append("AND actor = ?")
+            args.append(actor)
+        if entity:
+            sql.append("AND entity = ?")
+            args.append(entity)
+        if text:
+            like = f"%{text}%"
+            sql.append("AND (action LIKE ? OR entity_id LIKE ? OR before LIKE ? "
+                       "OR after LIKE ? OR actor LIKE ?)")
+            args += [like] * 5
+        sql.append("ORDER BY id DESC")
+        if limit:
+            sql.append("LIMIT ?")
+            args.append(int(limit))
+        with self._reading() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(" ".join(sql), tuple(args))]
+
+    def backup_to(self, dest: Path) -> None:
+        schema.backup(self.path, dest)
+
+
+def remove_leftovers(path: Path) -> None:
+    """A failed new file and its journal, so nothing half-made is left behind."""
+    for p in (path, Path(f"{path}-journal")):
+        with suppress(FileNotFoundError):
+            os.unlink(p)

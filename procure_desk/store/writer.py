@@ -1,0 +1,238 @@
+"""Every write to an evaluation file, one method per change a service makes.
+
+A `Writer` lives for one transaction (see `Store.transaction`). The services
+decide what may change and check it; the writer only knows where it goes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlmodel import Session, col
+
+from ..stamps import default_actor, now_iso
+from . import rows
+from .models import (
+    Apportionment,
+    AuditEvent,
+    Bid,
+    Conflict,
+    Consensus,
+    CostLine,
+    Criterion,
+    Evaluation,
+    Evaluator,
+    Gateway,
+    Meta,
+    Partner,
+    Score,
+)
+
+Record = dict[str, Any]
+ScoreKey = tuple[str, str, str]
+
+# The data revision, moved on by every unit of work that changes a figure.
+_ADVANCE = ("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision' "
+            "RETURNING CAST(value AS INTEGER)")
+
+
+def as_json(v: Any) -> str | None:
+    return None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=False)
+
+
+def _score_where(prefix: str = "") -> Any:
+    return (col(Score.evaluator_id) == bindparam(f"{prefix}evaluator_id"),
+            col(Score.bid_id) == bindparam(f"{prefix}bid_id"),
+            col(Score.criterion_id) == bindparam(f"{prefix}criterion_id"))
+
+
+class Writer:
+    """The writes of one transaction."""
+
+    def __init__(self, session: Session):
+        self.s = session
+
+    # ---- the file's own records ------------------------------------------------------
+    def advance_revision(self) -> int:
+        """Move the data revision on (taking the write lock); returns the new revision."""
+        conn = self.s.connection()
+        row = conn.exec_driver_sql(_ADVANCE).fetchone()
+        if row is None:  # a file from before revisions were kept
+            conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('revision', '1')")
+            return 1
+        return int(row[0])
+
+    def audit(self, actor: str, action: str, entity: str, entity_id: str,
+              before: Any, after: Any) -> None:
+        self.s.add(AuditEvent(at=now_iso(), actor=actor or default_actor(), action=action,
+                              entity=entity, entity_id=entity_id, before=as_json(before),
+                              after=as_json(after)))
+        self.s.flush()
+
+    def audit_many(self, events: list[Record]) -> None:
+        """Events given as dicts of the audit fields (before/after as values)."""
+        at = now_iso()
+        self.s.connection().execute(insert(AuditEvent), [
+            {"at": at, "actor": e["actor"] or default_actor(), "action": e["action"],
+             "entity": e["entity"], "entity_id": e["entity_id"],
+             "before": as_json(e["before"]), "after": as_json(e["after"])} for e in events])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.s.merge(Meta(key=key, value=value))
+        self.s.flush()
+
+    def start_file(self, doc: Record, meta: dict[str, str],
+                   conflict_dates: dict[tuple[str, str], str] | None = None) -> None:
+        rows.write_document(self.s, doc, conflict_dates)
+        for k, v in meta.items():
+            self.s.add(Meta(key=k, value=v))
+        self.s.flush()
+
+    def replace_all(self, doc: Record, conflict_dates: dict[tuple[str, str], str]) -> None:
+        rows.clear_all(self.s)
+        rows.write_document(self.s, doc, conflict_dates=conflict_dates)
+
+    # ---- evaluation and criteria -----------------------------------------------------
+    def put_evaluation(self, ev: Record) -> None:
+        self.s.exec(update(Evaluation).where(col(Evaluation.id) == 1)  # type: ignore[call-overload]
+                    .values(**rows.evaluation_row(ev)))
+
+    def add_criterion(self, norm: Record, order: list[str]) -> None:
+        self.s.add(Criterion(**rows.criterion_row(norm, 0)))
+        self.s.flush()
+        self._renumber(Criterion, order)
+
+    def put_criterion(self, norm: Record) -> None:
+        values = {k: v for k, v in rows.criterion_row(norm, 0).items()
+                  if k not in ("id", "position", "parent_id")}
+        self.s.exec(update(Criterion).where(col(Criterion.id) == norm["id"])  # type: ignore[call-overload]
+                    .values(**values))
+
+    def move_criterion(self, cid: str, parent: str | None, order: list[str]) -> None:
+        self.s.exec(update(Criterion).where(col(Criterion.id) == cid)  # type: ignore[call-overload]
+                    .values(parent_id=parent))
+        self._renumber(Criterion, order)
+
+    def delete_criteria(self, ids: list[str]) -> None:
+        self.s.exec(delete(Criterion).where(col(Criterion.id).in_(ids)))  # type: ignore[call-overload]
+
+    def _renumber(self, table: Any, ids: list[str]) -> None:
+        conn = self.s.connection()
+        conn.execute(update(table).where(table.id == bindparam("k_id")),
+                     [{"k_id": rid, "position": i} for i, rid in enumerate(ids)])
+
+    # ---- bids ------------------------------------------------------------------------
+    def add_bids(self, bids: list[Record]) -> None:
+        rows.insert_bids(self.s, bids, start=rows.next_position(self.s, Bid))
+
+    def put_bid(self, norm: Record, *, costs: bool, apportionment: bool) -> None:
+        row = rows.bid_row(norm, 0)
+        row.pop("position")
+        bid = row.pop("id")
+        self.s.exec(update(Bid).where(col(Bid.id) == bid).values(**row))  # type: ignore[call-overload]
+        if costs:
+            self.s.exec(delete(CostLine).where(col(CostLine.bid_id) == bid))  # type: ignore[call-overload]
+            rows.insert_costs(self.s, norm)
+        if apportionment:
+            self.s.exec(delete(Apportionment).where(col(Apportionment.bid_id) == bid))  # type: ignore[call-overload]
+            rows.insert_apportionment(self.s, norm)
+
+    def delete_bid(self, bid: str) -> None:
+        self.s.exec(delete(Bid).where(col(Bid.id) == bid))  # type: ignore[call-overload]
+
+    # ---- evaluators and conflicts ----------------------------------------------------
+    def add_evaluators(self, evaluators: list[Record]) -> None:
+        rows.insert_evaluators(self.s, evaluators, start=rows.next_position(self.s, Evaluator))
+
+    def put_evaluator(self, eid: str, name: str, role: str) -> None:
+        self.s.exec(update(Evaluator).where(col(Evaluator.id) == eid)  # type: ignore[call-overload]
+                    .values(name=name, role=role))
+
+    def delete_evaluator(self, eid: str) -> None:
+        self.s.exec(delete(Evaluator).where(col(Evaluator.id) == eid))  # type: ignore[call-overload]
+
+    def declare_conflict(self, eid: str, bid: str, declared_on: str) -> None:
+        """The conflict, with that evaluator's scores on the bid set aside."""
+        self.s.exec(delete(Score).where(col(Score.evaluator_id) == eid,  # type: ignore[call-overload]
+                                        col(Score.bid_id) == bid))
+        self.s.add(Conflict(evaluator_id=eid, bid_id=bid,
+                            position=rows.next_position(self.s, Conflict),
+                            declared_on=declared_on))
+        self.s.flush()
+
+    def withdraw_conflict(self, eid: str, bid: str) -> None:
+        self.s.exec(delete(Conflict).where(col(Conflict.evaluator_id) == eid,  # type: ignore[call-overload]
+                                           col(Conflict.bid_id) == bid))
+
+    # ---- scores ----------------------------------------------------------------------
+    def score_positions(self, keys: list[ScoreKey]) -> dict[ScoreKey, int]:
+        conn = self.s.connection()
+        out: dict[ScoreKey, int] = {}
+        for e, b, c in keys:
+            pos = conn.execute(select(col(Score.position)).where(
+                col(Score.evaluator_id) == e, col(Score.bid_id) == b,
+                col(Score.criterion_id) == c)).scalar()
+            if pos is not None:
+                out[(e, b, c)] = int(pos)
+        return out
+
+    def next_score_position(self) -> int:
+        return rows.next_position(self.s, Score)
+
+    def write_scores(self, *, deletes: list[ScoreKey], updates: list[Record],
+                     inserts: list[Record]) -> None:
+        """Score rows removed, changed in place and added (with their positions)."""
+        conn = self.s.connection()
+        if deletes:
+            conn.execute(delete(Score).where(*_score_where()), [
+                {"evaluator_id": e, "bid_id": b, "criterion_id": c} for e, b, c in deletes])
+        if updates:
+            conn.execute(update(Score).where(*_score_where("k_")), [
+                {"k_evaluator_id": r["evaluator"], "k_bid_id": r["bid"],
+                 "k_criterion_id": r["criterion"], "score": float(r["score"]),
+                 "comment": r["comment"]} for r in updates])
+        if inserts:
+            conn.execute(insert(Score), [
+                {"evaluator_id": r["evaluator"], "bid_id": r["bid"],
+                 "criterion_id": r["criterion"], "position": r["position"],
+                 "score": float(r["score"]), "comment": r.get("comment") or ""}
+                for r in inserts])
+
+    # ---- consensus and gateways ------------------------------------------------------
+    def put_consensus(self, bid: str, cid: str, after: Record | None, *, exists: bool) -> None:
+        self._put_pair(Consensus, bid, cid, exists,
+                       None if after is None else {"score": float(after["score"]),
+                                                   "rationale": after["rationale"]})
+
+    def put_gateway(self, bid: str, cid: str, after: Record | None, *, exists: bool) -> None:
+        self._put_pair(Gateway, bid, cid, exists,
+                       None if after is None else {"passed": bool(after["passed"]),
+                                                   "note": after["note"]})
+
+    def _put_pair(self, table: Any, bid: str, cid: str, exists: bool,
+                  values: Record | None) -> None:
+        where = (table.bid_id == bid, table.criterion_id == cid)
+        if values is None:
+            self.s.exec(delete(table).where(*where))  # type: ignore[call-overload]
+        elif exists:  # changed in place: the record keeps its order
+            self.s.exec(update(table).where(*where).values(**values))  # type: ignore[call-overload]
+        else:
+            self.s.add(table(bid_id=bid, criterion_id=cid,
+                             position=rows.next_position(self.s, table), **values))
+            self.s.flush()
+
+    # ---- partners --------------------------------------------------------------------
+    def add_partner(self, norm: Record) -> None:
+        self.s.add(Partner(**rows.partner_row(norm, rows.next_position(self.s, Partner))))
+        self.s.flush()
+
+    def put_partner(self, norm: Record) -> None:
+        row = rows.partner_row(norm, 0)
+        row.pop("position")
+        pid = row.pop("id")
+        self.s.exec(update(Partner).where(col(Partner.id) == pid).values(**row))  # type: ignore[call-overload]
+
+    def delete_partner(self, pid: str) -> None:
+        self.s.exec(delete(Partner).where(col(Partner.id) == pid))  # type: ignore[call-overload]
