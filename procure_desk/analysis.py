@@ -13,7 +13,7 @@ in docs/analysis.md.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -633,8 +633,3 @@ def plain_warnings(data: Mapping[str, Any], names: Mapping[str, str] | None = No
             out.append(f"If {who(r['bid'])} withdrew, the prices would be re-scored and "
                        f"{who(r['winner'])} would win instead.")
     return out
-
-
-def ids_named(snap: Snapshot, ids: Iterable[str]) -> dict[str, str]:
-    by_id = {b["id"]: b["supplier"] for b in snap.bids}
-    return {i: by_id.get(i, i) for i in ids}

@@ -67,7 +67,7 @@ def _pct(x: float | None) -> str:
 def analysis_text(doc: dict[str, Any], data: dict[str, Any]) -> str:
     """The analysis for a terminal: what a board member would read, in order of weight."""
     from .analysis import plain_warnings
-    from .report_text import money
+    from .wording import money
 
     cur = doc["evaluation"]["currency"]
     names = {b["id"]: b["supplier"] for b in doc["bids"]}

@@ -7,22 +7,13 @@ from typing import Any
 
 from .engine import Results
 from .interchange import OPTION_TYPE_LABELS
+from .wording import money, one_line
 
 MAX_REASONS = 4  # per bid in the table; the JSON has every one
 
 
-def money(x: float, currency: str = "GBP") -> str:
-    sign = "£" if currency == "GBP" else f"{currency} "
-    return f"{sign}{x:,.0f}"
-
-
 def _fmt(x: float | None, digits: int = 2) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
-
-
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def results_table(doc: dict[str, Any], results: Results) -> str:
@@ -35,7 +26,8 @@ def results_table(doc: dict[str, Any], results: Results) -> str:
     by_id = {b["id"]: b for b in data["bids"]}
     if data["winner"]:
         w = by_id[data["winner"]]
-        lines.append(f"Winner: {w['id']} {_clip(w['supplier'], 80)} with {_fmt(w['total'])} points")
+        lines.append(f"Winner: {w['id']} {one_line(w['supplier'], 80)} "
+                     f"with {_fmt(w['total'])} points")
     else:
         lines.append("No winner: no bid is ranked yet")
     lines.append("")
@@ -46,8 +38,8 @@ def results_table(doc: dict[str, Any], results: Results) -> str:
     for bid_id in order:
         b = by_id[bid_id]
         lines.append(
-            f"{b['rank'] if b['rank'] is not None else '-':>4}  {_clip(b['id'], 6):<6} "
-            f"{_clip(b['supplier'], 30):<30} "
+            f"{b['rank'] if b['rank'] is not None else '-':>4}  {one_line(b['id'], 6):<6} "
+            f"{one_line(b['supplier'], 30):<30} "
             f"{OPTION_TYPE_LABELS.get(b['option_type'], b['option_type']):<16} "
             f"{b['status']:<10} {_fmt(b['total']):>7} {_fmt(b['quality']):>7} "
             f"{_fmt(b['price']):>7} "
@@ -56,7 +48,7 @@ def results_table(doc: dict[str, Any], results: Results) -> str:
     if unranked:
         lines += ["", "Not ranked:"]
         for b in unranked:
-            lines.append(f"  {b['id']} {_clip(b['supplier'], 80)} ({b['status']}):")
+            lines.append(f"  {b['id']} {one_line(b['supplier'], 80)} ({b['status']}):")
             lines += [f"    - {r}" for r in b["reasons"][:MAX_REASONS]]
             if len(b["reasons"]) > MAX_REASONS:
                 lines.append(f"    ... and {len(b['reasons']) - MAX_REASONS} more "

@@ -22,7 +22,6 @@ from . import models  # noqa: F401 - registers the tables
 
 APPLICATION_ID = 0x50445331  # "PDS1": marks a file as a ProcureDesk evaluation
 SCHEMA_VERSION = 1
-SUFFIX = ".pdesk"
 
 # Each migration takes a raw sqlite3 connection at version N and brings it to N+1.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
