@@ -30,5 +30,9 @@ class BadInput(Exception):  # noqa: N818 - the name reads as what it is
         return cls([Problem(where, message)])
 
 
+class FileBusy(BadInput):
+    """Another window or computer holds the file's write lock: try again in a moment."""
+
+
 class Cancelled(Exception):  # noqa: N818
     """Long work stopped at the user's request; nothing was written."""

@@ -9,3 +9,23 @@ RESOURCES = ROOT / "resources"
 TEMPLATES = RESOURCES / "templates"
 SAMPLE_BIDS = ROOT / "sample_bids"
 SAMPLE_TENDER = SAMPLE_BIDS / "harrowmere.json"
+
+
+def user_data_folder() -> Path:
+    """Where ProcureDesk keeps its own files for this user (backups of evaluations).
+
+    `PROCURE_DESK_DATA` overrides it (the tests use this, so they never touch a real
+    profile); otherwise the platform's usual place.
+    """
+    import os
+    import sys
+
+    if os.environ.get("PROCURE_DESK_DATA"):
+        return Path(os.environ["PROCURE_DESK_DATA"])
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "ProcureDesk"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "ProcureDesk"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "procure-desk"

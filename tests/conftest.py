@@ -1,15 +1,26 @@
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PROCURE_DESK_USER", "tester")
+# Backups and other per-user files go to a throwaway folder, never a real profile.
+os.environ["PROCURE_DESK_DATA"] = tempfile.mkdtemp(prefix="procure-desk-test-data-")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = Path(__file__).resolve().parent / "data" / "example.json"
+
+
+@pytest.fixture(autouse=True)
+def user_data(tmp_path_factory, monkeypatch) -> Path:
+    """Each test's own data folder (backups), also seen by the commands it runs."""
+    folder = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("PROCURE_DESK_DATA", str(folder))
+    return folder
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from procure_desk.errors import BadInput
 from procure_desk.services import EvaluationFile
+from procure_desk.store import files
 from procure_desk.store import schema as db
 
 
@@ -53,7 +54,7 @@ def test_application_id_and_user_version_are_set(example_file):
     assert pragma(path, "application_id") == db.APPLICATION_ID
     assert pragma(path, "user_version") == db.SCHEMA_VERSION
     assert db.SCHEMA_VERSION >= 1
-    assert db.file_identity(path) == (db.APPLICATION_ID, db.SCHEMA_VERSION)
+    assert files.file_identity(path) == (db.APPLICATION_ID, db.SCHEMA_VERSION)
     head = path.read_bytes()[:100]
     assert head.startswith(b"SQLite format 3\x00")
     assert int.from_bytes(head[68:72], "big") == db.APPLICATION_ID
@@ -139,7 +140,7 @@ def test_not_sqlite_is_refused(tmp_path, content):
 
 def test_backup_is_a_consistent_copy(example_file, tmp_path):
     dest = tmp_path / "b.pdesk"
-    db.backup(example_file.path, dest)
+    files.backup(example_file.path, dest)
     assert pragma(dest, "application_id") == db.APPLICATION_ID
     assert pragma(dest, "user_version") == db.SCHEMA_VERSION
     with EvaluationFile.open(dest) as other:

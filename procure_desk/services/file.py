@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,9 +19,16 @@ from typing import Any, Self
 
 from .. import interchange
 from ..engine import Results, Snapshot, compute
-from ..errors import BadInput
+from ..errors import BadInput, FileBusy
 from ..stamps import default_actor, now_iso
-from ..store import Store, Writer, remove_leftovers
+from ..store import (
+    Store,
+    Writer,
+    file_identity,
+    keep_backup,
+    remove_leftovers,
+    replace_file,
+)
 from .records import (
     AuditEntry,
     ChangedElsewhere,
@@ -33,6 +41,7 @@ from .records import (
 )
 
 OMITTED_KEY = "interchange_omitted"
+log = logging.getLogger(__name__)
 
 
 class FileCore:
@@ -51,6 +60,8 @@ class FileCore:
         self._score_pos: dict[ScoreKey, int] | None = None
         self._score_pos_of: Any = None
         self._results: Results | None = None
+        self.backup: Path | None = None  # the copy kept before this session's first edit
+        self.backup_problem: str | None = None  # why no copy could be kept, if so
 
     # ---- lifecycle -----------------------------------------------------------------
     @classmethod
@@ -83,7 +94,9 @@ class FileCore:
                            "scores": len(norm["scores"])}
         try:
             Store.create(tmp, norm, meta, (actor or default_actor(), action, event))
-            os.replace(tmp, target)
+            if target.exists():
+                _keep_replaced(target)
+            replace_file(tmp, target)
         except BaseException:
             remove_leftovers(tmp)
             raise
@@ -115,6 +128,8 @@ class FileCore:
         the audit log), which must not make other windows reload.
         """
         new_rev: int | None = None
+        if self.backup is None and self.backup_problem is None:
+            self._keep_backup()
         try:
             with self.store.transaction() as w:
                 if changes_data:
@@ -130,6 +145,20 @@ class FileCore:
         self._doc = None
         self._snap = None
         self._results = None
+
+    def _keep_backup(self) -> None:
+        """A copy of the file as it was before this session's first edit.
+
+        A copy that cannot be made (no room in the data folder) does not stop the
+        work: the reason is kept for the app to show.
+        """
+        try:
+            self.backup = keep_backup(self.path)
+        except FileBusy:
+            return  # the edit will say so; a copy is tried again at the next one
+        except BadInput as exc:
+            self.backup_problem = str(exc)
+            log.warning("no backup kept: %s", exc)
 
     def _check_not_moved(self, new_rev: int) -> None:
         if self._moved_on or (self._file_rev is not None and new_rev - 1 != self._file_rev):
@@ -268,3 +297,14 @@ class FileCore:
 
         new = self._check_light(change)
         return old, before, next(r for r in new[key] if r["id"] == rid)
+
+
+def _keep_replaced(target: Path) -> None:
+    """A copy of an evaluation about to be overwritten (import --force, new --force)."""
+    from ..store import APPLICATION_ID
+
+    try:
+        if file_identity(target)[0] == APPLICATION_ID:
+            keep_backup(target)
+    except BadInput:
+        pass  # not an evaluation we can read: overwritten as the user asked

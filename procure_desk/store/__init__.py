@@ -6,9 +6,17 @@ one unit of work. The services above speak in documents and records only.
 
 from __future__ import annotations
 
-from .database import Store, remove_leftovers
-from .schema import APPLICATION_ID, SCHEMA_VERSION, backup, check_and_migrate, file_identity
+from .database import Store
+from .files import (
+    backup,
+    file_identity,
+    keep_backup,
+    latest_backup,
+    remove_leftovers,
+    replace_file,
+)
+from .schema import APPLICATION_ID, SCHEMA_VERSION, check_and_migrate
 from .writer import Writer
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "Store", "Writer", "backup", "check_and_migrate",
-           "file_identity", "remove_leftovers"]
+           "file_identity", "keep_backup", "latest_backup", "remove_leftovers", "replace_file"]

@@ -7,9 +7,8 @@ into plain sentences (`BadInput`), so no caller needs to know SQLite exists.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session
 
 from ..errors import BadInput
-from . import rows, schema
+from . import files, rows, schema
 from .writer import Writer
 
 Record = dict[str, Any]
@@ -32,12 +31,8 @@ def db_problem(path: Path, exc: Exception) -> Exception:
     Anything else (a constraint our own checks should have caught) is returned as it
     was: an internal error, not the user's to mend.
     """
-    text = str(getattr(exc, "orig", None) or exc).lower()
-    if "locked" in text or "busy" in text:
-        return BadInput.one(str(path), "is busy: another window or computer is saving to it. "
-                                       "Nothing was changed; try again in a moment.")
-    said = schema.environment_problem(path, text)
-    return said if said is not None else exc
+    said = files.sqlite_problem(path, getattr(exc, "orig", None) or exc)
+    return said if isinstance(said, BadInput) else exc
 
 
 class Store:
@@ -104,8 +99,8 @@ class Store:
                 row = s.connection().exec_driver_sql(_REVISION).fetchone()
         except (OperationalError, DatabaseError) as exc:
             raise db_problem(self.path, exc) from None
-        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise schema.damage_problem(self.path, exc) from None
+        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError):
+            raise files.damage_problem(self.path) from None
         return doc, int(row[0]) if row else 0
 
     def meta(self, key: str) -> str | None:
@@ -145,11 +140,4 @@ class Store:
             return [tuple(r) for r in conn.exec_driver_sql(" ".join(sql), tuple(args))]
 
     def backup_to(self, dest: Path) -> None:
-        schema.backup(self.path, dest)
-
-
-def remove_leftovers(path: Path) -> None:
-    """A failed new file and its journal, so nothing half-made is left behind."""
-    for p in (path, Path(f"{path}-journal")):
-        with suppress(FileNotFoundError):
-            os.unlink(p)
+        files.backup(self.path, dest)
