@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
             self.undo_group.addStack(doc.undo_stack)
             self.undo_group.setActiveStack(doc.undo_stack)
             doc.changed.connect(self._on_changed)
-            doc.failed.connect(lambda title, exc: ask.show_problem(self, title, exc))
+            doc.failed.connect(lambda title, text: ask.show_problem(self, title, text))
             doc.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
             self._ensure_view_classes()
             if self.sidebar.count():
