@@ -14,10 +14,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from procure_desk.errors import BadInput
@@ -295,7 +295,7 @@ class _DropOnBids(QObject):
         self.window = window
         self.last_job: Job | None = None
 
-    def _paths(self, event: Any) -> list[str]:
+    def _paths(self, event: QDropEvent) -> list[str]:
         mime = event.mimeData()
         if not mime.hasUrls():
             return []
@@ -310,10 +310,11 @@ class _DropOnBids(QObject):
             return False
         if self.window.document is None or self.window.current_view_key() != "bids":
             return False
-        paths = self._paths(event)
+        drag = cast(QDropEvent, event)  # DragEnter and DragMove events are QDropEvents too
+        paths = self._paths(drag)
         if not paths:
             return False
-        event.acceptProposedAction()  # type: ignore[attr-defined]
+        drag.acceptProposedAction()
         if kind == QEvent.Type.Drop:
             self.last_job = import_bids(self.window, paths)
         return True

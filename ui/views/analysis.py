@@ -300,8 +300,9 @@ class AnalysisView(View):
         if set(today) != set(self.sliders):
             while self.slider_grid.count():
                 item = self.slider_grid.takeAt(0)
-                if item.widget() is not None:
-                    item.widget().deleteLater()
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.deleteLater()
             self.sliders.clear()
             self.slider_labels.clear()
             for row, node in enumerate(today):

@@ -129,8 +129,8 @@ class CriteriaModel(QAbstractItemModel):
         return self.createIndex(siblings.index(i), column, i + 1)
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        pid = self.record(parent)["id"] if parent.isValid() else None  # type: ignore[index]
-        siblings = self.kids.get(pid, [])
+        rec = self.record(parent)
+        siblings = self.kids.get(rec["id"] if rec is not None else None, [])
         if not (0 <= row < len(siblings) and 0 <= column < len(COLUMNS)):
             return QModelIndex()
         return self.createIndex(row, column, siblings[row] + 1)
@@ -142,11 +142,10 @@ class CriteriaModel(QAbstractItemModel):
         return self.index_of(rec["parent"])
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid():
-            if parent.column() != 0:
-                return 0
-            return len(self.kids.get(self.record(parent)["id"], []))  # type: ignore[index]
-        return len(self.kids.get(None, []))
+        rec = self.record(parent)
+        if rec is None:
+            return len(self.kids.get(None, []))
+        return len(self.kids.get(rec["id"], [])) if parent.column() == 0 else 0
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return len(COLUMNS)
@@ -287,8 +286,8 @@ class CriteriaView(View):
         self.add_gateway_action = self._tool("Add gateway", self.add_gateway, "Ctrl+Shift+G")
         self.remove_action = self._tool("Remove", self.remove, QKeySequence.StandardKey.Delete)
         self.toolbar.addSeparator()
-        self.up_action = self._tool("Move up", lambda: self.move(-1), "Ctrl+Up")
-        self.down_action = self._tool("Move down", lambda: self.move(1), "Ctrl+Down")
+        self.up_action = self._tool("Move up", lambda: self.move_current(-1), "Ctrl+Up")
+        self.down_action = self._tool("Move down", lambda: self.move_current(1), "Ctrl+Down")
         self.indent_action = self._tool("Indent", self.indent, "Ctrl+Right")
         self.outdent_action = self._tool("Outdent", self.outdent, "Ctrl+Left")
 
@@ -474,7 +473,7 @@ class CriteriaView(View):
     def _siblings(self, rec: dict[str, Any]) -> list[str]:
         return [self.model.items[i]["id"] for i in self.model.kids.get(rec.get("parent"), [])]
 
-    def move(self, step: int) -> None:
+    def move_current(self, step: int) -> None:
         rec = self.model.record(self.tree.currentIndex())
         if rec is None:
             return

@@ -291,7 +291,7 @@ class SharedView(View):
 
             raise BadInput.one(f"custom share of {partner['id']}", "must be 0 or more")
         self.pending["shares"][partner["id"]] = share
-        self.banner.clear_text()
+        self.clear_problem()
         QTimer.singleShot(0, self.update_editor)
 
     def custom_text(self, partner: dict[str, Any]) -> str:
@@ -374,17 +374,17 @@ class SharedView(View):
     # (BadInput) is shown in the banner with its reason, and the next good edit clears it.
     def edit_name(self, p: dict[str, Any], value: Any) -> None:
         self.document.update_partner(p["id"], {"name": str(value)})
-        self.banner.clear_text()
+        self.clear_problem()
 
     def edit_population(self, p: dict[str, Any], value: Any) -> None:
         self.document.update_partner(p["id"], {"population": parse_int(
             value, f"partner {p['id']}.population")})
-        self.banner.clear_text()
+        self.clear_problem()
 
     def edit_baseline(self, p: dict[str, Any], value: Any) -> None:
         self.document.update_partner(p["id"], {"baseline_annual_cost": parse_number(
             value, f"partner {p['id']}.baseline_annual_cost")})
-        self.banner.clear_text()
+        self.clear_problem()
 
     def add_partner(self) -> None:
         n = len(self.partners()) + 1
