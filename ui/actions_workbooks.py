@@ -21,7 +21,7 @@ from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from procure_desk.errors import BadInput
-from procure_desk.workbooks.words import plural, these
+from procure_desk.wording import plural, these
 
 from . import ask
 from .commands import ServiceCommand

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
+from procure_desk.criteria_tree import subtree_ids
 from procure_desk.engine import Results, Snapshot
 from procure_desk.errors import BadInput
 from procure_desk.services import AuditEntry, ChangedElsewhere, EvaluationFile
@@ -259,14 +260,7 @@ class Document(QObject):
     def has_scores(self, *, criterion: str | None = None, bid: str | None = None) -> int:
         """How many scores, consensus scores and gateway results hang off a criterion/bid."""
         d = self.doc()
-        crit_ids: set[str] = set()
-        if criterion is not None:
-            crit_ids = {criterion}
-            grew = True
-            while grew:
-                kids = {c["id"] for c in d["criteria"] if c.get("parent") in crit_ids}
-                grew = not kids <= crit_ids
-                crit_ids |= kids
+        crit_ids = set(subtree_ids(d["criteria"], criterion)) if criterion is not None else set()
         n = 0
         for key in ("scores", "consensus", "gateways"):
             for r in d[key]:

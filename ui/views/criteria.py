@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from procure_desk import interchange
+from procure_desk.criteria_tree import subtree_ids
 from procure_desk.engine import effective_weights
 from procure_desk.errors import BadInput
 
@@ -451,7 +452,7 @@ class CriteriaView(View):
         if rec is None:
             return
         n = self.document.has_scores(criterion=rec["id"])
-        below = len(self._subtree(rec["id"])) - 1
+        below = len(subtree_ids(self.model.items, rec["id"])) - 1
         if n or below:
             what = []
             if below:
@@ -463,12 +464,6 @@ class CriteriaView(View):
                                "You can undo this (Ctrl+Z)."):
                 return
         self.edit(self.document.delete_criterion, rec["id"], title="Not removed")
-
-    def _subtree(self, cid: str) -> list[str]:
-        out = [cid]
-        for i in self.model.kids.get(cid, []):
-            out += self._subtree(self.model.items[i]["id"])
-        return out
 
     def _siblings(self, rec: dict[str, Any]) -> list[str]:
         return [self.model.items[i]["id"] for i in self.model.kids.get(rec.get("parent"), [])]

@@ -28,14 +28,13 @@ from PySide6.QtWidgets import (
 
 from procure_desk import analysis
 from procure_desk.interchange import OPTION_TYPE_LABELS
-from procure_desk.report_text import money
+from procure_desk.wording import money, one_line, plural
 
 from ..document import Document
 from ..table_model import RIGHT, Column, RecordTableModel, parse_int, parse_number
-from .analysis import one_line
 from .base import Banner, View
 from .bids import make_table
-from .common import plural, warning_style
+from .common import warning_style
 
 METHODS = [(None, "Not shared"), ("equal", "Equally"), ("population", "By population"),
            ("custom", "Custom shares")]
