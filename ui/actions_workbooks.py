@@ -14,21 +14,20 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from procure_desk.errors import BadInput
-from procure_desk.workbooks.words import plural, these
+from procure_desk.wording import plural, these
 
 from . import ask
 from .commands import ServiceCommand
 from .jobs import Job, run_job
 
 XLSX_FILTER = "Excel workbooks (*.xlsx)"
-BID_KEYS = ("supplier", "option_type", "sme", "term_years", "notes", "costs")
 
 
 def choose_workbooks(parent: QWidget | None, title: str) -> list[str]:
@@ -71,30 +70,30 @@ def install(window: Any) -> None:
 # ---- bids ---------------------------------------------------------------------------------
 
 class ImportBids(ServiceCommand):
-    """Bids from workbooks, added or replaced in one transaction; undo takes them out."""
+    """Bids from workbooks, added or replaced in one transaction; undo puts the evaluation
+    back as it was before, in one transaction too."""
 
     what = "bids"
 
     def __init__(self, document: Any, plan: Any, text: str):
         super().__init__(document, text)
         self.plan = plan
+        self.before: dict[str, Any] = {}
         self.added: list[str] = []
-        self.befores: dict[str, dict[str, Any]] = {}
 
     def apply(self) -> None:
         from procure_desk.workbooks.bid_import import apply_import
 
-        old = {b["id"]: b for b in self.ef.document()["bids"]}
-        self.befores = {bid: {k: copy.deepcopy(old[bid].get(k)) for k in BID_KEYS}
-                        for bid, _ in self.plan.replaced}
+        self.before = copy.deepcopy(self.ef.document())
         ids = apply_import(self.ef, self.actor, self.plan)
         self.added = ids[:len(self.plan.added)]
 
     def revert(self) -> None:
-        for bid in reversed(self.added):
-            self.ef.delete_bid(self.actor, bid)
-        for bid, before in self.befores.items():
-            self.ef.update_bid(self.actor, bid, before)
+        # The stack is linear and cleared when the file changes elsewhere, so the file
+        # is as the import left it: the evaluation before it is exactly what to put back.
+        self.ef.replace_document(self.actor, self.before, "bids.import.undo",
+                                 {"removed": self.added,
+                                  "restored": [bid for bid, _ in self.plan.replaced]})
 
 
 def import_bids(window: Any, paths: list[str] | None = None) -> Job | None:
@@ -278,7 +277,7 @@ def export_scoring_sheets(window: Any) -> Job | None:
 
     def done(written: Any) -> None:
         if window.document is document:
-            document.changed.emit("evaluation")  # the export is in the audit log
+            document.recorded_elsewhere()  # the export is in the audit log
         window.statusBar().showMessage(f"Wrote {plural(len(written), 'scoring sheet')}", 5000)
         ask.info(window, title, f"Wrote {plural(len(written), 'scoring sheet')} in {folder}:\n"
                  + "\n".join(f"• {p.name} for {e['name']}" for p, e in written))
@@ -296,7 +295,7 @@ class _DropOnBids(QObject):
         self.window = window
         self.last_job: Job | None = None
 
-    def _paths(self, event: Any) -> list[str]:
+    def _paths(self, event: QDropEvent) -> list[str]:
         mime = event.mimeData()
         if not mime.hasUrls():
             return []
@@ -311,10 +310,11 @@ class _DropOnBids(QObject):
             return False
         if self.window.document is None or self.window.current_view_key() != "bids":
             return False
-        paths = self._paths(event)
+        drag = cast(QDropEvent, event)  # DragEnter and DragMove events are QDropEvents too
+        paths = self._paths(drag)
         if not paths:
             return False
-        event.acceptProposedAction()  # type: ignore[attr-defined]
+        drag.acceptProposedAction()
         if kind == QEvent.Type.Drop:
             self.last_job = import_bids(self.window, paths)
         return True

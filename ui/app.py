@@ -64,15 +64,16 @@ def install_error_handler() -> None:
             where.parent.mkdir(parents=True, exist_ok=True)
             with where.open("a", encoding="utf-8") as fh:
                 fh.write("".join(traceback.format_exception(kind, exc, tb)) + "\n")
+            written = True
         except OSError:
-            where = None  # type: ignore[assignment]
+            written = False
         log.error("unexpected error: %s: %s", kind.__name__, exc)
         from . import ask
 
         ask.show_problem(QApplication.activeWindow(), "Something went wrong",
                          f"ProcureDesk met an unexpected error ({kind.__name__}: {exc}). "
                          "Your work is safe: every edit was saved when you made it."
-                         + (f" The details are in {where}." if where else ""))
+                         + (f" The details are in {where}." if written else ""))
 
     sys.excepthook = handle
 

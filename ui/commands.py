@@ -1,10 +1,13 @@
 """Undoable edits: each command's redo()/undo() only calls the service layer.
 
 Modelled on orange-canvas-core's document/commands.py. A command does its work in
-`apply()` and takes it back in `revert()`, both plain service calls that use what
-the service returned (the before-record of an update, the bundle of a delete).
-`Document.push` runs `apply()` once eagerly, so a refused edit (`BadInput`) never
-reaches the undo stack, then pushes the command; Qt's first `redo()` is skipped.
+`apply()` and takes it back in `revert()`, each one named service call (one
+transaction) that uses what the service returned (the before-record of an update,
+the bundle of a delete). `Document.push` runs `apply()` once eagerly, so a refused
+edit (`BadInput`) never reaches the undo stack, then pushes the command; Qt's first
+`redo()` is skipped. Later undo and redo steps run through `Document.replay`, which
+emits the change signals and clears the history when the file refuses a step, so the
+stack never offers a step that disagrees with the file.
 
 Adding a use case: subclass `ServiceCommand`, set `what` (the `Document.changed`
 kind it touches), implement `apply` and `revert`, and push it with
@@ -14,32 +17,32 @@ kind it touches), implement `apply` and `revert`, and push it with
 from __future__ import annotations
 
 import copy
-import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtGui import QUndoCommand
-
-from procure_desk.errors import BadInput
-from procure_desk.services import ChangedElsewhere
 
 if TYPE_CHECKING:
     from procure_desk.services import EvaluationFile
 
     from .document import Document
 
-log = logging.getLogger(__name__)
 Record = dict[str, Any]
+RecordKind = Literal["criterion", "bid", "evaluator", "partner"]
+# the `Document.changed` kind an edit of each record touches
+WHAT: dict[str, str] = {"criterion": "criteria", "bid": "bids", "evaluator": "evaluators",
+                        "partner": "partners"}
 
 
 class ServiceCommand(QUndoCommand):
-    """Base: remembers the Document, skips Qt's first redo, reports failures."""
+    """Base: remembers the Document and lets it run Qt's undo and redo steps."""
 
     what = "all"
 
     def __init__(self, document: Document, text: str):
         super().__init__(text)
         self.document = document
-        self._skip_redo = False  # set by Document.push, which has applied it already
+        self._skip_redo = False
 
     @property
     def ef(self) -> EvaluationFile:
@@ -48,6 +51,11 @@ class ServiceCommand(QUndoCommand):
     @property
     def actor(self) -> str:
         return self.document.actor
+
+    def applied(self) -> None:
+        """Said by `Document.push`, which has applied the command: Qt's first redo()
+        (on push) must not apply it again."""
+        self._skip_redo = True
 
     # subclasses
     def apply(self) -> None:
@@ -61,23 +69,10 @@ class ServiceCommand(QUndoCommand):
         if self._skip_redo:
             self._skip_redo = False
             return
-        self._run(self.apply)
+        self.document.replay(self, self.apply, "redo")
 
     def undo(self) -> None:
-        self._run(self.revert)
-
-    def _run(self, step: Any) -> None:
-        try:
-            step()
-        except ChangedElsewhere as exc:
-            self.document.outside_change()
-            self.document.failed.emit(f"Could not {'undo' if step == self.revert else 'redo'} "
-                                      f"{self.text()!r}", exc)
-            return
-        except BadInput as exc:  # the file changed under us (another program)
-            self.document.failed.emit(f"Could not {'undo' if step == self.revert else 'redo'} "
-                                      f"{self.text()!r}", exc)
-        self.document.changed.emit(self.what)
+        self.document.replay(self, self.revert, "undo")
 
 
 # ---- evaluation settings ----------------------------------------------------------------
@@ -96,48 +91,67 @@ class UpdateEvaluation(ServiceCommand):
         self.ef.update_evaluation(self.actor, self.before)
 
 
-# ---- generic add / update / delete of a record ------------------------------------------
+# ---- add / update / delete of a criterion, bid, evaluator or partner --------------------
+def _updater(ef: EvaluationFile, kind: RecordKind) -> Callable[[str, str, Record], Record]:
+    return {"criterion": ef.update_criterion, "bid": ef.update_bid,
+            "evaluator": ef.update_evaluator, "partner": ef.update_partner}[kind]
+
+
+def _deleter(ef: EvaluationFile, kind: RecordKind) -> Callable[[str, str], Record]:
+    return {"criterion": ef.delete_criterion, "bid": ef.delete_bid,
+            "evaluator": ef.delete_evaluator, "partner": ef.delete_partner}[kind]
+
+
 class AddRecord(ServiceCommand):
     """Add a criterion, bid, evaluator or partner; undo deletes it again."""
 
-    def __init__(self, document: Document, kind: str, record: Record,
+    def __init__(self, document: Document, kind: RecordKind, record: Record,
                  index: int | None = None, text: str | None = None):
         super().__init__(document, text or f"Add {kind}")
         self.kind = kind
-        self.what = {"criterion": "criteria", "bid": "bids", "evaluator": "evaluators",
-                     "partner": "partners"}[kind]
+        self.what = WHAT[kind]
         self.record = copy.deepcopy(record)
         self.index = index
         self.new_id: str | None = None
 
+    @property
+    def added_id(self) -> str:
+        """The new record's id (once applied)."""
+        if self.new_id is None:
+            raise RuntimeError(f"{self.text()!r} has not been applied")
+        return self.new_id
+
     def apply(self) -> None:
+        # a redo puts the record back under the id it had, so later steps still find it
         rec = dict(self.record, id=self.new_id) if self.new_id else self.record
+        ef, actor = self.ef, self.actor
         if self.kind == "criterion":
-            self.new_id = self.ef.add_criterion(self.actor, rec, index=self.index)
+            self.new_id = ef.add_criterion(actor, rec, index=self.index)
         else:
-            self.new_id = getattr(self.ef, f"add_{self.kind}")(self.actor, rec)
+            adders = {"bid": ef.add_bid, "evaluator": ef.add_evaluator,
+                      "partner": ef.add_partner}
+            self.new_id = adders[self.kind](actor, rec)
 
     def revert(self) -> None:
-        getattr(self.ef, f"delete_{self.kind}")(self.actor, self.new_id)
+        _deleter(self.ef, self.kind)(self.actor, self.added_id)
 
 
 class UpdateRecord(ServiceCommand):
     """Change fields of a criterion, bid, evaluator or partner."""
 
-    def __init__(self, document: Document, kind: str, rid: str, changes: Record,
+    def __init__(self, document: Document, kind: RecordKind, rid: str, changes: Record,
                  text: str | None = None):
         super().__init__(document, text or f"Edit {kind} {rid}")
         self.kind, self.rid = kind, rid
-        self.what = {"criterion": "criteria", "bid": "bids", "evaluator": "evaluators",
-                     "partner": "partners"}[kind]
+        self.what = WHAT[kind]
         self.changes = copy.deepcopy(changes)
         self.before: Record = {}
 
     def apply(self) -> None:
-        self.before = getattr(self.ef, f"update_{self.kind}")(self.actor, self.rid, self.changes)
+        self.before = _updater(self.ef, self.kind)(self.actor, self.rid, self.changes)
 
     def revert(self) -> None:
-        getattr(self.ef, f"update_{self.kind}")(self.actor, self.rid, self.before)
+        _updater(self.ef, self.kind)(self.actor, self.rid, self.before)
 
 
 class DeleteRecord(ServiceCommand):
@@ -145,13 +159,14 @@ class DeleteRecord(ServiceCommand):
 
     what = "all"
 
-    def __init__(self, document: Document, kind: str, rid: str, text: str | None = None):
+    def __init__(self, document: Document, kind: RecordKind, rid: str,
+                 text: str | None = None):
         super().__init__(document, text or f"Delete {kind} {rid}")
         self.kind, self.rid = kind, rid
         self.bundle: Record = {}
 
     def apply(self) -> None:
-        self.bundle = getattr(self.ef, f"delete_{self.kind}")(self.actor, self.rid)
+        self.bundle = _deleter(self.ef, self.kind)(self.actor, self.rid)
 
     def revert(self) -> None:
         self.ef.restore(self.actor, self.bundle)
@@ -175,7 +190,8 @@ class MoveCriterion(ServiceCommand):
 
 # ---- conflicts, scores, consensus, gateways ---------------------------------------------
 class SetConflict(ServiceCommand):
-    """Declaring a conflict sets that evaluator's scores on the bid aside; undo puts them back."""
+    """Declaring a conflict sets that evaluator's scores on the bid aside; undo puts them
+    back in the same transaction that withdraws it."""
 
     what = "all"
 
@@ -190,13 +206,13 @@ class SetConflict(ServiceCommand):
         self.before = self.ef.set_conflict(self.actor, self.eid, self.bid, self.conflicted,
                                            self.declared_on)
         if self.conflicted and self.declared_on is None:
+            # a redo declares it on the day it was first declared
             self.declared_on = self.ef.conflict_dates().get((self.eid, self.bid))
 
     def revert(self) -> None:
         self.ef.set_conflict(self.actor, self.eid, self.bid, self.before["conflicted"],
-                             self.before["declared_on"])
-        if self.before["scores"]:
-            self.ef.set_scores(self.actor, [dict(r) for r in self.before["scores"]])
+                             self.before["declared_on"],
+                             scores=[dict(r) for r in self.before["scores"]])
 
 
 def _score_items(befores: list[Record | None], items: list[Record]) -> list[Record]:
@@ -279,22 +295,3 @@ class SetApportionment(ServiceCommand):
 
     def revert(self) -> None:
         self.ef.set_apportionment(self.actor, self.bid, self.before)
-
-
-class ReplaceDocument(ServiceCommand):
-    """Replace the whole evaluation (an import into the open file); undo puts the old back."""
-
-    what = "all"
-
-    def __init__(self, document: Document, doc: Record, action: str, detail: Record,
-                 text: str = "Replace evaluation"):
-        super().__init__(document, text)
-        self.doc, self.action, self.detail = doc, action, detail
-        self.old: Record | None = None
-
-    def apply(self) -> None:
-        self.old = copy.deepcopy(self.ef.document())
-        self.ef.replace_document(self.actor, self.doc, self.action, self.detail)
-
-    def revert(self) -> None:
-        self.ef.replace_document(self.actor, self.old, "undo." + self.action, self.detail)

@@ -5,11 +5,14 @@ methods, each of which pushes a command from `ui.commands` onto `undo_stack`. Th
 file is the document: every edit is committed to disk by the service as it is made,
 so there is no "save".
 
-Signals:
+Signals (the Document emits them; commands only call the service):
 - `changed(kind)`: after every edit, undo and redo. `kind` is one of KINDS and names
   what changed; "all" means anything may have (deletes, restores, conflicts, which set
   scores aside). Views refresh when the kind concerns them (see `concerns`).
-- `failed(title, exc)`: an undo or redo the file refused (it changed underneath).
+- `failed(title, text)`: an undo or redo step the file refused (busy, or changed
+  underneath). The undo history is then cleared, so that the stack never offers a
+  step that disagrees with the file, and `text` says so.
+- `notice(text)`: something the user should know, for the status bar.
 
 A refused edit raises `BadInput` to the caller before anything reaches the stack; the
 view shows `ui.ask.problem_text(exc)` to the user.
@@ -17,23 +20,26 @@ view shows `ui.ask.problem_text(exc)` to the user.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
+from procure_desk.criteria_tree import subtree_ids
 from procure_desk.engine import Results, Snapshot
 from procure_desk.errors import BadInput
 from procure_desk.services import AuditEntry, ChangedElsewhere, EvaluationFile
 
 from . import commands as cmd
+from .ask import problem_text
 
 KINDS = ("evaluation", "criteria", "bids", "evaluators", "scores", "consensus", "gateways",
          "partners", "all")
 Record = dict[str, Any]
+Command = TypeVar("Command", bound=cmd.ServiceCommand)
 
 
 def concerns(kind: str, *interests: str) -> bool:
@@ -45,7 +51,7 @@ class Document(QObject):
     """One open evaluation file, with its undo stack and the user's name for the audit log."""
 
     changed = Signal(str)
-    failed = Signal(str, object)
+    failed = Signal(str, str)  # title, what happened
     notice = Signal(str)  # something the user should know, e.g. for the status bar
 
     WATCH_MS = 2000  # how often to look for changes saved by another window or computer
@@ -55,6 +61,7 @@ class Document(QObject):
         self.file = file
         self.actor = actor
         self.undo_stack = QUndoStack(self)
+        self._dropping_history = False  # a step was refused: the history is being cleared
         self._watch = QTimer(self)
         self._watch.setInterval(self.WATCH_MS)
         self._watch.timeout.connect(self.check_outside_changes)
@@ -74,10 +81,21 @@ class Document(QObject):
     def outside_change(self) -> None:
         """The file moved on under us: show it as it is, and drop an undo history that
         no longer matches it (undoing on top of someone else's change would lose it)."""
-        QTimer.singleShot(0, self.undo_stack.clear)
+        self._drop_history()
         self.changed.emit("all")
         self.notice.emit("The file was changed in another window or on another computer: "
                          "showing it as it is now. Undo history cleared.")
+
+    def _drop_history(self) -> None:
+        # Never clear the stack from inside its own undo()/redo(): Qt still uses the
+        # command when the step returns. Steps asked for until then are skipped.
+        if not self._dropping_history:
+            self._dropping_history = True
+            QTimer.singleShot(0, self, self._clear_history)
+
+    def _clear_history(self) -> None:
+        self.undo_stack.clear()
+        self._dropping_history = False
 
     @classmethod
     def open(cls, path: str | Path, actor: str, parent: QObject | None = None) -> Document:
@@ -114,17 +132,50 @@ class Document(QObject):
         return self.file.revision
 
     # ---- the one way to edit ---------------------------------------------------------
-    def push(self, command: cmd.ServiceCommand) -> cmd.ServiceCommand:
+    def push(self, command: Command) -> Command:
         """Apply `command` now (BadInput propagates, nothing pushed), then make it undoable."""
         try:
             command.apply()
         except ChangedElsewhere:
             self.outside_change()
             raise
-        command._skip_redo = True  # Qt calls redo() on push: it is done already
+        command.applied()
         self.undo_stack.push(command)
         self.changed.emit(command.what)
         return command
+
+    def replay(self, command: cmd.ServiceCommand, step: Callable[[], None],
+               verb: str) -> None:
+        """Run an undo or redo step of `command` for the undo stack.
+
+        A step the file refuses (busy, changed elsewhere, or no longer valid) leaves the
+        file as it was; the history is cleared then, since every step after it assumes
+        a state the file is not in, and the user is told plainly.
+        """
+        if self._dropping_history:
+            return  # an earlier step was refused (say, within a macro): do nothing more
+        try:
+            step()
+        except BadInput as exc:
+            self._refused(command, verb, exc)
+            return
+        except Exception:
+            self._refused(command, verb, None)
+            raise  # a fault, not a refusal: the error handler reports it
+        self.changed.emit(command.what)
+
+    def _refused(self, command: cmd.ServiceCommand, verb: str,
+                 exc: BadInput | None) -> None:
+        command.setObsolete(True)  # Qt drops the refused step itself when it returns
+        self._drop_history()
+        if isinstance(exc, ChangedElsewhere):  # the service has reloaded: show the file now
+            self.changed.emit("all")
+        title = f"Could not {verb} {command.text()!r}"
+        text = (f"{title}: {refusal_reason(exc)}. Undo history was cleared so that it "
+                "cannot disagree with the file.")
+        self.notice.emit(text)
+        if exc is not None:
+            self.failed.emit(title, text)
 
     @contextmanager
     def macro(self, text: str) -> Iterator[None]:
@@ -140,7 +191,7 @@ class Document(QObject):
         self.push(cmd.UpdateEvaluation(self, changes))
 
     def add_criterion(self, record: Record, index: int | None = None) -> str:
-        return self.push(cmd.AddRecord(self, "criterion", record, index)).new_id  # type: ignore[attr-defined, no-any-return]
+        return self.push(cmd.AddRecord(self, "criterion", record, index)).added_id
 
     def update_criterion(self, cid: str, changes: Record) -> None:
         self.push(cmd.UpdateRecord(self, "criterion", cid, changes))
@@ -152,7 +203,7 @@ class Document(QObject):
         self.push(cmd.DeleteRecord(self, "criterion", cid))
 
     def add_bid(self, record: Record) -> str:
-        return self.push(cmd.AddRecord(self, "bid", record)).new_id  # type: ignore[attr-defined, no-any-return]
+        return self.push(cmd.AddRecord(self, "bid", record)).added_id
 
     def update_bid(self, bid: str, changes: Record) -> None:
         self.push(cmd.UpdateRecord(self, "bid", bid, changes))
@@ -161,7 +212,7 @@ class Document(QObject):
         self.push(cmd.DeleteRecord(self, "bid", bid))
 
     def add_evaluator(self, record: Record) -> str:
-        return self.push(cmd.AddRecord(self, "evaluator", record)).new_id  # type: ignore[attr-defined, no-any-return]
+        return self.push(cmd.AddRecord(self, "evaluator", record)).added_id
 
     def update_evaluator(self, eid: str, changes: Record) -> None:
         self.push(cmd.UpdateRecord(self, "evaluator", eid, changes))
@@ -189,7 +240,7 @@ class Document(QObject):
         self.push(cmd.SetGateway(self, bid, cid, passed, note))
 
     def add_partner(self, record: Record) -> str:
-        return self.push(cmd.AddRecord(self, "partner", record)).new_id  # type: ignore[attr-defined, no-any-return]
+        return self.push(cmd.AddRecord(self, "partner", record)).added_id
 
     def update_partner(self, pid: str, changes: Record) -> None:
         self.push(cmd.UpdateRecord(self, "partner", pid, changes))
@@ -200,22 +251,16 @@ class Document(QObject):
     def set_apportionment(self, bid: str, apportionment: Record | None) -> None:
         self.push(cmd.SetApportionment(self, bid, apportionment))
 
-    def replace_document(self, doc: Record, action: str, detail: Record,
-                         text: str = "Replace evaluation") -> None:
-        self.push(cmd.ReplaceDocument(self, doc, action, detail, text))
+    def recorded_elsewhere(self) -> None:
+        """Something that changes no figure (an export) was written to the file's audit
+        log by other code: views that show the log read it again."""
+        self.changed.emit("evaluation")
 
     # ---- questions views often ask ------------------------------------------------------
     def has_scores(self, *, criterion: str | None = None, bid: str | None = None) -> int:
         """How many scores, consensus scores and gateway results hang off a criterion/bid."""
         d = self.doc()
-        crit_ids: set[str] = set()
-        if criterion is not None:
-            crit_ids = {criterion}
-            grew = True
-            while grew:
-                kids = {c["id"] for c in d["criteria"] if c.get("parent") in crit_ids}
-                grew = not kids <= crit_ids
-                crit_ids |= kids
+        crit_ids = set(subtree_ids(d["criteria"], criterion)) if criterion is not None else set()
         n = 0
         for key in ("scores", "consensus", "gateways"):
             for r in d[key]:
@@ -223,3 +268,14 @@ class Document(QObject):
                         bid is not None and r["bid"] == bid):
                     n += 1
         return n
+
+
+def refusal_reason(exc: BadInput | None) -> str:
+    """Why the file refused an undo or redo step, as the end of a sentence."""
+    if exc is None:
+        return "something went wrong"
+    if isinstance(exc, ChangedElsewhere):
+        return "the file was changed in another window or on another computer"
+    if any(p.message.startswith("is busy") for p in exc.problems):
+        return "the file is busy (another window or computer is saving to it)"
+    return "the file refused it (" + "; ".join(problem_text(exc).splitlines()) + ")"

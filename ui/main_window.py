@@ -1,16 +1,16 @@
 """The main window: menus, a sidebar of views over one open evaluation, a status bar.
 
-Views come from the registry in `ui.views` and are imported when the first file
-opens and built when first shown. Extensions (`ui.extensions`) are installed after
-the menus exist and may add to `file_menu`, `import_menu` and `export_menu`.
+Views come from `ui.views.view_classes()`, imported when the first file opens and
+built when first shown. Extensions (`ui.extensions`) are installed after the menus
+exist and may add to `file_menu`, `import_menu` and `export_menu`.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
@@ -38,27 +38,15 @@ from procure_desk.services import EvaluationFile
 
 from . import ask
 from .document import Document, concerns
-from .extensions import EXTENSIONS
+from .extensions import installers
 from .settings import Settings
-from .views import VIEWS
+from .views import view_classes
+
+if TYPE_CHECKING:
+    from .views.base import View
 
 log = logging.getLogger(__name__)
 APP_NAME = "ProcureDesk"
-
-
-def load_view_classes(registry: list[tuple[str, str, str]] | None = None
-                      ) -> list[tuple[str, str, type]]:
-    """The registered views that can be imported now, in sidebar order."""
-    out = []
-    for key, title, target in VIEWS if registry is None else registry:
-        module_name, _, cls_name = target.partition(":")
-        try:
-            cls = getattr(importlib.import_module(module_name), cls_name)
-        except Exception as exc:  # a view still being written must not stop the app
-            log.warning("view %s (%s) is not available: %s", key, target, exc)
-            continue
-        out.append((key, title, cls))
-    return out
 
 
 class StartPage(QWidget):
@@ -108,7 +96,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.document: Document | None = None
         self.views: dict[str, QWidget] = {}
-        self.view_classes: list[tuple[str, str, type]] | None = None
+        self._view_classes: list[tuple[str, str, type[View]]] | None = None
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 820)
@@ -215,19 +203,16 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     def _install_extensions(self) -> None:
-        for name in EXTENSIONS:
-            try:
-                importlib.import_module(name).install(self)
-            except Exception:
-                log.exception("extension %s could not be installed", name)
+        for install in installers():
+            install(self)
 
     # ---- views -----------------------------------------------------------------------
-    def _ensure_view_classes(self) -> list[tuple[str, str, type]]:
-        if self.view_classes is None:
-            self.view_classes = load_view_classes()
+    def _ensure_view_classes(self) -> list[tuple[str, str, type[View]]]:
+        if self._view_classes is None:
+            self._view_classes = view_classes()
             self.sidebar.clear()
             used: set[str] = set()
-            for n, (key, title, _cls) in enumerate(self.view_classes, start=1):
+            for n, (key, title, _cls) in enumerate(self._view_classes, start=1):
                 # Ctrl+1 .. Ctrl+9, then Ctrl+0 for the tenth, as the number keys run
                 shortcut = f"Ctrl+{n % 10}" if n <= 10 else None
                 item = QListWidgetItem(title)
@@ -239,7 +224,7 @@ class MainWindow(QMainWindow):
                                       lambda _=False, k=key: self.show_view(k), shortcut)
                 action.setData(key)
                 action.setShortcutVisibleInContextMenu(True)
-        return self.view_classes
+        return self._view_classes
 
     def view_keys(self) -> list[str]:
         return [k for k, _t, _c in self._ensure_view_classes()]
@@ -249,9 +234,9 @@ class MainWindow(QMainWindow):
         if self.document is None:
             raise RuntimeError("no file is open")
         if key not in self.views:
-            cls = next(c for k, _t, c in self._ensure_view_classes() if k == key)
+            title, cls = next((t, c) for k, t, c in self._ensure_view_classes() if k == key)
             widget = cls(self.document, self.stack)
-            widget.setAccessibleName(next(t for k, t, _c in self.view_classes or [] if k == key))
+            widget.setAccessibleName(title)
             self.views[key] = widget
             self.stack.addWidget(widget)
         return self.views[key]
@@ -321,7 +306,7 @@ class MainWindow(QMainWindow):
             self.undo_group.addStack(doc.undo_stack)
             self.undo_group.setActiveStack(doc.undo_stack)
             doc.changed.connect(self._on_changed)
-            doc.failed.connect(lambda title, exc: ask.show_problem(self, title, exc))
+            doc.failed.connect(lambda title, text: ask.show_problem(self, title, text))
             doc.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
             self._ensure_view_classes()
             if self.sidebar.count():

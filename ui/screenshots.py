@@ -58,7 +58,7 @@ def render(out_dir: Path, dark: bool = False) -> list[Path]:
     from .app import ensure_demo, make_application
     from .main_window import MainWindow
     from .settings import Settings
-    from .views import VIEWS
+    from .views import view_classes
 
     app = make_application([sys.argv[0]])
     if dark:
@@ -75,7 +75,7 @@ def render(out_dir: Path, dark: bool = False) -> list[Path]:
         window.show()
         if not window.open_file(demo):
             raise SystemExit(f"could not open {demo}")
-        order = [k for k, _t, _m in VIEWS]  # numbered by registry place: stable names
+        order = [k for k, _t, _c in view_classes()]  # numbered by sidebar place: stable names
         for key in window.view_keys():
             n = order.index(key) + 1
             view = window.show_view(key)

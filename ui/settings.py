@@ -40,8 +40,8 @@ class Settings:
     def recent_files(self) -> list[str]:
         value = self.qsettings.value("files/recent", [])
         if isinstance(value, str):  # QSettings gives one string for a one-item list
-            value = [value]
-        return [str(v) for v in (value or [])]
+            return [value]
+        return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
 
     def add_recent(self, path: str | Path) -> None:
         p = str(Path(path).resolve())

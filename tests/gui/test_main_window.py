@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-import types
+
+import pytest
 
 from procure_desk.services import EvaluationFile
 from ui import ask
@@ -30,13 +31,11 @@ def test_start_page_new_from_template_then_reopen(window, tmp_path, monkeypatch,
     assert window.document.path.name == "new-eval.pdesk"
 
 
-def test_open_shows_the_registered_views_and_ctrl_numbers(open_window):
-    from ui.views import VIEWS
+def test_open_shows_every_view_and_ctrl_numbers(open_window):
+    from ui.views import view_classes
 
     keys = open_window.view_keys()
-    registered = [k for k, _t, _m in VIEWS]
-    assert keys == [k for k in registered if k in keys]  # registry order, none invented
-    assert {"overview", "criteria", "bids", "evaluators", "audit"} <= set(keys)
+    assert keys == [k for k, _t, _c in view_classes()]  # every view, in order
     assert open_window.current_view_key() == "overview"
     shortcuts = {a.data(): a.shortcut().toString() for a in open_window.view_menu.actions()}
     assert [shortcuts[k] for k in keys[:9]] == [f"Ctrl+{n}" for n in range(1, len(keys[:9]) + 1)]
@@ -47,14 +46,29 @@ def test_open_shows_the_registered_views_and_ctrl_numbers(open_window):
     assert open_window.sidebar.currentRow() == len(keys) - 1
 
 
-def test_a_missing_view_module_is_skipped(monkeypatch, caplog):
-    from ui import main_window
+def test_every_view_imports_and_is_built(open_window, qtbot):
+    from ui.views import view_classes
+    from ui.views.base import View
 
-    registry = [("overview", "Overview", "ui.views.overview:OverviewView"),
-                ("nothing", "Nothing", "ui.views.not_written_yet:NothingView")]
-    loaded = main_window.load_view_classes(registry)
-    assert [k for k, _t, _c in loaded] == ["overview"]
-    assert "not_written_yet" in caplog.text
+    listed = view_classes()
+    assert [k for k, _t, _c in listed] == [
+        "overview", "criteria", "bids", "evaluators", "scoring", "moderation", "results",
+        "analysis", "shared", "audit"]
+    for key, title, cls in listed:
+        view = open_window.show_view(key)
+        assert type(view) is cls
+        assert isinstance(view, View)
+        assert view.accessibleName() == title
+        assert open_window.stack.currentWidget() is view
+        assert open_window.sidebar.currentItem().text() == title
+
+
+def test_a_view_that_cannot_be_imported_is_not_skipped(monkeypatch):
+    from ui.views import view_classes
+
+    monkeypatch.setitem(sys.modules, "ui.views.audit", None)  # as if the module were broken
+    with pytest.raises(ImportError, match=r"ui\.views\.audit"):
+        view_classes()
 
 
 def test_open_refuses_a_file_that_is_not_an_evaluation(window, tmp_path, no_dialogs):
@@ -108,22 +122,24 @@ def test_extensions_are_installed_after_the_menus(monkeypatch, qtbot, settings):
     from ui import main_window
 
     calls = []
-    mod = types.ModuleType("fake_export_extension")
 
     def install(window):
         calls.append(window)
         window.export_menu.addAction("Evidence pack…")
 
-    mod.install = install
-    broken = types.ModuleType("broken_extension")
-    broken.install = lambda window: 1 / 0
-    monkeypatch.setitem(sys.modules, "fake_export_extension", mod)
-    monkeypatch.setitem(sys.modules, "broken_extension", broken)
-    monkeypatch.setattr(main_window, "EXTENSIONS", ("broken_extension", "fake_export_extension"))
+    monkeypatch.setattr(main_window, "installers", lambda: [install])
     w = main_window.MainWindow(settings=settings)
     qtbot.addWidget(w)
     assert calls == [w]
     assert [a.text() for a in w.export_menu.actions()] == ["Evidence pack…"]
+
+
+def test_the_window_installs_the_export_and_workbook_actions(window):
+    exports = [a.text() for a in window.export_menu.actions()]
+    assert "Evidence pack (&Excel)…" in exports  # ui.actions_exports
+    assert "&Bid template…" in exports  # ui.actions_workbooks
+    assert [a.text() for a in window.import_menu.actions()] == [
+        "&Bids from workbooks…", "&Scoring sheets…"]
 
 
 def test_document_opened_signal_and_geometry_saved(window, example_path, qtbot):

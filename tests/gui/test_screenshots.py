@@ -11,7 +11,7 @@ def test_stale_pictures_are_removed_and_others_kept(tmp_path):
     if not paths.SAMPLE_TENDER.exists():
         pytest.skip("the sample tender (sample_bids/harrowmere.json) is not there yet")
     from ui.screenshots import render
-    from ui.views import VIEWS
+    from ui.views import view_classes
 
     out = tmp_path / "shots"
     out.mkdir()
@@ -19,7 +19,7 @@ def test_stale_pictures_are_removed_and_others_kept(tmp_path):
     (out / "logo.png").write_bytes(b"not a view picture")
     written = render(out)
     names = sorted(p.name for p in out.glob("*.png"))
-    expected = [f"{i:02d}-{key}.png" for i, (key, _, _) in enumerate(VIEWS, start=1)]
+    expected = [f"{i:02d}-{key}.png" for i, (key, _, _) in enumerate(view_classes(), start=1)]
     assert [p.name for p in written] == expected
     assert names == sorted([*expected, "logo.png"])
     if "08-audit.png" not in expected:

@@ -231,3 +231,20 @@ def test_figures_typed_into_the_partner_cells_are_saved_as_typed(view, qtbot):
     type_into(2, "12,500")
     qtbot.waitUntil(lambda: view.document.doc()["partners"][0]["population"] == 12500)
     assert not view.banner.isVisibleTo(view)
+
+
+def test_amounts_are_written_as_everywhere_else(view):
+    # a partner whose baseline is tiny loses by sharing: its saving is negative
+    view.document.update_evaluation({"currency": "EUR"})
+    assert view.edit(view.document.update_partner, "C2", {"baseline_annual_cost": 100})
+    view.method_box.setCurrentIndex(view.method_box.findData("population"))
+    view.apply_button.click()
+    npv = 80000 * sum(1 / 1.035 ** y for y in range(5))
+    saving = 100 * npv / 80000 - 0.02 * npv
+    assert saving < 0
+    m = view.savings_model
+    c2 = next(i for i, r in enumerate(m.rows) if r["partner"] == "C2")
+    assert m.index(c2, 5).data() == f"-€{-saving:,.0f}"  # the sign first, then the symbol
+    assert view.partners_model.index(1, 3).data() == "€100"
+    view.document.update_evaluation({"currency": "CHF"})
+    assert m.index(c2, 4).data() == f"{100 * npv / 80000:,.0f} CHF"

@@ -86,8 +86,13 @@ def test_import_bids_through_the_menu_is_one_undoable_step(open_window, qtbot, t
     assert open_window.current_view_key() == "bids"
     stack = open_window.document.undo_stack
     assert stack.undoText() == "Import 2 bid workbooks"
+    events = len(open_window.document.audit())
     stack.undo()
     assert suppliers(open_window) == before
+    # one transaction: one audit event, naming the bids taken out
+    [undone] = open_window.document.audit()[:len(open_window.document.audit()) - events]
+    assert undone.action == "bids.import.undo"
+    assert undone.after == {"removed": ["B3", "B4"], "restored": []}
     stack.redo()
     assert suppliers(open_window)[-2:] == ["Kestrel Systems Ltd", "Owl Ltd"]
     assert no_dialogs == []

@@ -58,12 +58,12 @@ def test_screenshots_render_every_view(tmp_path):
     from PySide6.QtGui import QImage
 
     from ui.screenshots import HEIGHT, WIDTH, render
-    from ui.views import VIEWS
+    from ui.views import view_classes
 
     written = render(tmp_path / "shots")
     names = [p.name for p in written]
-    # one picture per registered view, numbered in sidebar order
-    assert names == [f"{i:02d}-{key}.png" for i, (key, _, _) in enumerate(VIEWS, start=1)]
+    # one picture per view, numbered in sidebar order
+    assert names == [f"{i:02d}-{key}.png" for i, (key, _, _) in enumerate(view_classes(), start=1)]
     for p in written:
         img = QImage(str(p))
         assert (img.width(), img.height()) == (WIDTH, HEIGHT)

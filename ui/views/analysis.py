@@ -37,25 +37,20 @@ from PySide6.QtWidgets import (
 
 from procure_desk import analysis
 from procure_desk.engine import compute
+from procure_desk.wording import one_line, plural
 
 from ..document import Document
 from ..jobs import Job, run_job
 from ..table_model import RIGHT, Column, RecordTableModel
 from .base import Banner, View
 from .bids import make_table
-from .common import colour_axes, follow_palette, is_dark, plural, warning_style
+from .common import colour_axes, follow_palette, is_dark, warning_style
 
 STEPS = 10  # slider steps per percentage point
 HOLDS = QColor("#2f6f9f")
 HOLDS_UP = QColor("#5b9bd5")
 OTHER = QColor("#d9d9d9")
 OTHER_DARK = QColor("#5a5a5a")
-
-
-def one_line(text: Any, width: int = 40) -> str:
-    """Supplier text on one line and not too long (it may hold anything)."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def pct(x: float | None) -> str:
@@ -300,8 +295,9 @@ class AnalysisView(View):
         if set(today) != set(self.sliders):
             while self.slider_grid.count():
                 item = self.slider_grid.takeAt(0)
-                if item.widget() is not None:
-                    item.widget().deleteLater()
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.deleteLater()
             self.sliders.clear()
             self.slider_labels.clear()
             for row, node in enumerate(today):

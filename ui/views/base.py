@@ -15,10 +15,10 @@ at once. Browsing the sidebar with the arrow keys keeps the focus in the sidebar
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtGui import QGuiApplication, QPalette, QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QWidget
 
@@ -26,6 +26,13 @@ from procure_desk.errors import BadInput
 
 from .. import ask
 from ..document import Document, concerns
+
+
+class RefusingModel(Protocol):
+    """A model that edits through the Document and says why an edit was refused."""
+
+    @property
+    def refused(self) -> SignalInstance: ...
 
 
 class Banner(QLabel):
@@ -67,10 +74,10 @@ class View(QWidget):
         self._stale = True
         document.changed.connect(self._on_changed)
 
-    def watch(self, model: QObject, title: str = "Not changed") -> None:
+    def watch(self, model: RefusingModel, title: str = "Not changed") -> None:
         """Show a model's refusals in the banner, and clear the banner when an edit of
         the model is accepted (so an old refusal never sits beside a good value)."""
-        model.refused.connect(lambda text: self.show_problem(title, text))  # type: ignore[attr-defined]
+        model.refused.connect(lambda text: self.show_problem(title, text))
         accepted = getattr(model, "accepted", None)
         if accepted is not None:
             accepted.connect(self.clear_problem)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from procure_desk import interchange
 from procure_desk.engine import Results, year_costs
 from procure_desk.errors import BadInput
+from procure_desk.wording import money, plural
 
 from .. import ask
 from ..delegates import ChoiceDelegate
@@ -52,8 +53,7 @@ from ..table_model import (
     select_row,
 )
 from .base import Banner, View
-from .common import bold_font, plural, warning_colour, warning_style
-from .money import money
+from .common import bold_font, warning_colour, warning_style
 
 CATEGORY_LABELS = [(c, c.capitalize()) for c in interchange.CATEGORIES]
 RESULTS = [("passed", "Passed"), ("failed", "Failed"), ("", "Not assessed")]
@@ -171,10 +171,10 @@ class BidsView(View):
             Column("SME", lambda r: None, self._edit("sme"), check=lambda r: r["sme"],
                    header_tip="Small or medium-sized enterprise"),
             Column("Term (years)", lambda r: r.get("term_years"), self._edit_term, align=RIGHT),
-            Column("WLC", lambda r: money(r["_wlc"], cur()) if r["costs"] else NO_COSTS,
+            Column("WLC", lambda r: money(r["_wlc"], cur(), none="") if r["costs"] else NO_COSTS,
                    align=RIGHT, header_tip="Whole-life cost over the appraisal period",
                    tooltip=self._cost_tip),
-            Column("NPV", lambda r: money(r["_npv"], cur()) if r["costs"] else NO_COSTS,
+            Column("NPV", lambda r: money(r["_npv"], cur(), none="") if r["costs"] else NO_COSTS,
                    align=RIGHT, header_tip="Net present value of the costs",
                    tooltip=self._cost_tip),
             Column("Exit cost", lambda r: f"{r['_exit'] * 100:.1f}%" if r["_exit"] is not None
@@ -198,7 +198,7 @@ class BidsView(View):
             Column("Item", lambda r: r["item"], self._edit_line("item")),
             Column("Category", lambda r: r["category"].capitalize(),
                    self._edit_line("category"), edit_value=lambda r: r["category"]),
-            Column("Amount per year", lambda r: money(r["amount"], cur()),
+            Column("Amount per year", lambda r: money(r["amount"], cur(), none=""),
                    self._edit_line("amount"), align=RIGHT, edit_value=lambda r: r["amount"]),
             Column("Start year", lambda r: r["start_year"], self._edit_line("start_year"),
                    align=RIGHT, header_tip="Year 0 is the first year"),

@@ -1,4 +1,4 @@
-"""Small things several views share: plurals, a warning colour, charts in the palette.
+"""Small things several views share: a warning colour, bold text, charts in the palette.
 
 A warning colour is chosen against the palette's base colour, so it reads in light
 and dark themes alike; a chart takes the Qt Charts theme that matches the palette and
@@ -10,11 +10,6 @@ from __future__ import annotations
 from PySide6.QtCharts import QChart
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """'1 bid', '2 bids', '0 bids'; `many` for irregular words ('1 entry', '2 entries')."""
-    return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 def is_dark(palette: QPalette | None = None) -> bool:

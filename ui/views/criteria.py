@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from procure_desk import interchange
+from procure_desk.criteria_tree import subtree_ids
 from procure_desk.engine import effective_weights
 from procure_desk.errors import BadInput
 
@@ -129,8 +130,8 @@ class CriteriaModel(QAbstractItemModel):
         return self.createIndex(siblings.index(i), column, i + 1)
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        pid = self.record(parent)["id"] if parent.isValid() else None  # type: ignore[index]
-        siblings = self.kids.get(pid, [])
+        rec = self.record(parent)
+        siblings = self.kids.get(rec["id"] if rec is not None else None, [])
         if not (0 <= row < len(siblings) and 0 <= column < len(COLUMNS)):
             return QModelIndex()
         return self.createIndex(row, column, siblings[row] + 1)
@@ -142,11 +143,10 @@ class CriteriaModel(QAbstractItemModel):
         return self.index_of(rec["parent"])
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid():
-            if parent.column() != 0:
-                return 0
-            return len(self.kids.get(self.record(parent)["id"], []))  # type: ignore[index]
-        return len(self.kids.get(None, []))
+        rec = self.record(parent)
+        if rec is None:
+            return len(self.kids.get(None, []))
+        return len(self.kids.get(rec["id"], [])) if parent.column() == 0 else 0
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return len(COLUMNS)
@@ -287,8 +287,8 @@ class CriteriaView(View):
         self.add_gateway_action = self._tool("Add gateway", self.add_gateway, "Ctrl+Shift+G")
         self.remove_action = self._tool("Remove", self.remove, QKeySequence.StandardKey.Delete)
         self.toolbar.addSeparator()
-        self.up_action = self._tool("Move up", lambda: self.move(-1), "Ctrl+Up")
-        self.down_action = self._tool("Move down", lambda: self.move(1), "Ctrl+Down")
+        self.up_action = self._tool("Move up", lambda: self.move_current(-1), "Ctrl+Up")
+        self.down_action = self._tool("Move down", lambda: self.move_current(1), "Ctrl+Down")
         self.indent_action = self._tool("Indent", self.indent, "Ctrl+Right")
         self.outdent_action = self._tool("Outdent", self.outdent, "Ctrl+Left")
 
@@ -452,7 +452,7 @@ class CriteriaView(View):
         if rec is None:
             return
         n = self.document.has_scores(criterion=rec["id"])
-        below = len(self._subtree(rec["id"])) - 1
+        below = len(subtree_ids(self.model.items, rec["id"])) - 1
         if n or below:
             what = []
             if below:
@@ -465,16 +465,10 @@ class CriteriaView(View):
                 return
         self.edit(self.document.delete_criterion, rec["id"], title="Not removed")
 
-    def _subtree(self, cid: str) -> list[str]:
-        out = [cid]
-        for i in self.model.kids.get(cid, []):
-            out += self._subtree(self.model.items[i]["id"])
-        return out
-
     def _siblings(self, rec: dict[str, Any]) -> list[str]:
         return [self.model.items[i]["id"] for i in self.model.kids.get(rec.get("parent"), [])]
 
-    def move(self, step: int) -> None:
+    def move_current(self, step: int) -> None:
         rec = self.model.record(self.tree.currentIndex())
         if rec is None:
             return

@@ -38,10 +38,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from procure_desk.wording import one_line
+
 from ..document import Document
 from ..table_model import select_row
 from .base import Banner, View
-from .scale import bid_label, criterion_label, descriptors, one_line, scale_values, score_text
+from .scale import bid_label, criterion_label, descriptors, scale_values, score_text
 
 Index = QModelIndex | QPersistentModelIndex
 Record = dict[str, Any]

@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
 
 from procure_desk import interchange
 from procure_desk.errors import BadInput
+from procure_desk.wording import plural
 
 from ..document import Document
 from ..table_model import RIGHT, Column, RecordTableModel, parse_int, parse_number
 from .base import Banner, View
 from .bids import cost_warnings, make_table
-from .common import plural
 
 OK, TODO = "✔", "✘"
 

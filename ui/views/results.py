@@ -25,14 +25,14 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidge
 
 from procure_desk import interchange
 from procure_desk.engine import Results
+from procure_desk.wording import money, one_line, plural
 
 from ..document import KINDS, Document
 from ..table_model import RIGHT, Column, RecordTableModel, select_row
 from .base import Banner, View
 from .bids import cost_warnings, make_table
-from .common import bold_font, colour_axes, follow_palette, plural
-from .money import money
-from .scale import one_line, score_text
+from .common import bold_font, colour_axes, follow_palette
+from .scale import score_text
 
 Record = dict[str, Any]
 FORMULA_LABELS = {"lowest_relative": "lowest price / this price",
@@ -101,7 +101,7 @@ class ResultsView(View):
                    header_tip="Points from the scored criteria"),
             Column("Price", lambda r: points(r["price"]), align=RIGHT,
                    header_tip="Points from the price criteria"),
-            Column("NPV", lambda r: money(r[self.basis], cur())
+            Column("NPV", lambda r: money(r[self.basis], cur(), none="")
                    + (" (no costs)" if r["id"] in self.no_costs else ""), align=RIGHT),
             Column("Reasons", lambda r: "; ".join(r["reasons"]),
                    tooltip=lambda r: "\n".join(r["reasons"]) or None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from procure_desk.interchange import plain
+from procure_desk.wording import one_line
 
 Record = dict[str, Any]
 
@@ -30,12 +31,6 @@ def descriptors(criterion: Record | None, scale: Record) -> dict[str, str]:
 def score_text(value: Any) -> str:
     """A score as people write it: 3, 3.5."""
     return "" if value is None else str(plain(value))
-
-
-def one_line(text: Any, limit: int = 60) -> str:
-    """Text on one line, cut to `limit` characters with an ellipsis."""
-    s = " ".join(str(text or "").split())
-    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
 
 
 def bid_label(bid: Record, limit: int = 40) -> str:

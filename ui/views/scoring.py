@@ -46,12 +46,13 @@ from PySide6.QtWidgets import (
 )
 
 from procure_desk.errors import BadInput
+from procure_desk.wording import one_line
 
 from .. import ask
 from ..document import Document, concerns
 from ..table_model import parse_number
 from .base import Banner, View
-from .scale import bid_label, criterion_label, descriptors, one_line, score_text
+from .scale import bid_label, criterion_label, descriptors, score_text
 
 Index = QModelIndex | QPersistentModelIndex
 Record = dict[str, Any]

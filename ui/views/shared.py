@@ -28,14 +28,13 @@ from PySide6.QtWidgets import (
 
 from procure_desk import analysis
 from procure_desk.interchange import OPTION_TYPE_LABELS
-from procure_desk.report_text import money
+from procure_desk.wording import money, one_line, plural
 
 from ..document import Document
 from ..table_model import RIGHT, Column, RecordTableModel, parse_int, parse_number
-from .analysis import one_line
 from .base import Banner, View
 from .bids import make_table
-from .common import plural, warning_style
+from .common import warning_style
 
 METHODS = [(None, "Not shared"), ("equal", "Equally"), ("population", "By population"),
            ("custom", "Custom shares")]
@@ -291,7 +290,7 @@ class SharedView(View):
 
             raise BadInput.one(f"custom share of {partner['id']}", "must be 0 or more")
         self.pending["shares"][partner["id"]] = share
-        self.banner.clear_text()
+        self.clear_problem()
         QTimer.singleShot(0, self.update_editor)
 
     def custom_text(self, partner: dict[str, Any]) -> str:
@@ -374,17 +373,17 @@ class SharedView(View):
     # (BadInput) is shown in the banner with its reason, and the next good edit clears it.
     def edit_name(self, p: dict[str, Any], value: Any) -> None:
         self.document.update_partner(p["id"], {"name": str(value)})
-        self.banner.clear_text()
+        self.clear_problem()
 
     def edit_population(self, p: dict[str, Any], value: Any) -> None:
         self.document.update_partner(p["id"], {"population": parse_int(
             value, f"partner {p['id']}.population")})
-        self.banner.clear_text()
+        self.clear_problem()
 
     def edit_baseline(self, p: dict[str, Any], value: Any) -> None:
         self.document.update_partner(p["id"], {"baseline_annual_cost": parse_number(
             value, f"partner {p['id']}.baseline_annual_cost")})
-        self.banner.clear_text()
+        self.clear_problem()
 
     def add_partner(self) -> None:
         n = len(self.partners()) + 1
