@@ -228,6 +228,18 @@ def test_a_long_text_refuses_control_and_hidden_characters(path, field, char, sa
     assert message.endswith("at character 3")
 
 
+def test_a_huge_text_or_field_name_is_refused_quickly_and_shown_short():
+    d = example()
+    d["bids"][0]["supplier"] = "é" * 5_000_000
+    d["bids"][0]["x" * 1_000_000] = 1
+    started = time.perf_counter()
+    found = problems(d)
+    assert time.perf_counter() - started < 2
+    assert "bids[0].supplier: is 5,000,000 characters long; at most 200 are allowed" in found
+    unknown = [m for m in found if "known field" in m]
+    assert unknown == ["bids[0]." + "x" * 60 + "…: is not a known field"]
+
+
 def test_a_descriptor_is_one_line_of_at_most_500_characters():
     d = example()
     d["evaluation"]["scale"]["descriptors"] = {"0": "x" * 501, "1": "a\nb"}

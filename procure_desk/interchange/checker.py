@@ -10,6 +10,8 @@ from .text import id_problem, long_text_problem, name_problem, normalise_line_br
 from .text import unsafe_in_message as _unsafe
 from .values import is_integer, is_number, plain, q
 
+_KEY_SHOWN = 60  # characters of an unknown field's name shown in a message
+
 
 class Checker:
     """Collects problems; each read returns a usable value (or a default) so that
@@ -34,7 +36,8 @@ class Checker:
     def keys(self, rec: dict[str, Any], where: str, allowed: set[str]) -> None:
         for k in rec:
             if k not in allowed:
-                self.add(f"{where}.{k}" if where else k, "is not a known field")
+                name = str(k) if len(str(k)) <= _KEY_SHOWN else str(k)[:_KEY_SHOWN] + "…"
+                self.add(f"{where}.{name}" if where else name, "is not a known field")
 
     def text(self, rec: dict[str, Any], key: str, where: str, *, required: bool = False,
              nonempty: bool = False, default: str = "", long: bool = False,

@@ -111,7 +111,8 @@ def _length_problem(value: str, limit: int) -> str | None:
 
 def name_problem(value: str, limit: int = MAX_NAME) -> str | None:
     """Why a name (one line of visible text, at most `limit` characters) is refused."""
-    return hidden_problem(value) or _one_line_problem(value) or _length_problem(value, limit)
+    # the length before the character by character look, which it bounds
+    return hidden_problem(value) or _length_problem(value, limit) or _one_line_problem(value)
 
 
 def long_text_problem(value: str, limit: int = MAX_TEXT) -> str | None:
