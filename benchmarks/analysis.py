@@ -17,7 +17,7 @@ MONTE_CARLO_TARGET_S = 1.0
 
 
 def analyse(ctx: Context) -> list[Row]:
-    """Median of 3 whole-process runs; the output must be the section 5 object."""
+    """Median of 3 whole-process runs; the output must be the analysis JSON."""
     pdesk = ctx.imported_file()
     runs = []
     for _ in range(RUNS):

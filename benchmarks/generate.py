@@ -1,7 +1,7 @@
 """A large, valid interchange document for the benchmarks.
 
-The document follows docs/evaluation-format.md (section 1) and obeys every rule of
-section 2, so `import-json` accepts it. It is deterministic for a given seed: the same
+The document follows docs/format.md and obeys every rule of docs/bad-input.md, so
+`import-json` accepts it. It is deterministic for a given seed: the same
 arguments always give the same document, byte for byte once written.
 
 Run `python -m benchmarks.generate OUT.json` to write one for manual checks.

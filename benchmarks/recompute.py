@@ -107,7 +107,7 @@ class Floor:
 
 
 def effective_weights(criteria: list[dict[str, Any]]) -> dict[str, float]:
-    """100 x the product of sibling shares along each node's path (section 3)."""
+    """100 x the product of sibling shares along each node's path (docs/scoring.md)."""
     siblings: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
     for c in criteria:
         if c["kind"] != "pass_fail":

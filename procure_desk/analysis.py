@@ -1,13 +1,13 @@
-"""Decision analysis: section 5 of the evaluation format.
+"""Decision analysis: `procure-desk analyse` (docs/analysis.md).
 
 A board needs to know whether today's winner survives a different weight, a
 different price formula or a withdrawn bid, how likely it is to win when the
 weights and the evaluators' scores are uncertain, and what each partner of a
 shared service pays and saves. Every figure here comes from
-`engine.compute` or from the same arrays it uses, so the section 3 rules
-(statuses, price formulas, ties within 1e-9 to the higher quality, then the
-lower cost, then the smaller id) hold throughout. The method is written up
-in docs/analysis.md.
+`engine.compute` or from the same arrays it uses, so the scoring rules
+of docs/scoring.md (statuses, price formulas, ties within 1e-9 to the higher
+quality, then the lower cost, then the smaller id) hold throughout. The method
+is written up in docs/analysis.md.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def _inputs(source: Any) -> _Inputs:
 
 def analyse(source: Any, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
             weight_sigma: float = WEIGHT_SIGMA) -> dict[str, Any]:
-    """The section 5 analysis JSON of an evaluation (an EvaluationFile or a normalised doc)."""
+    """The analysis JSON of an evaluation (an EvaluationFile or a normalised doc)."""
     inp = _inputs(source)
     res = inp.results
     return {
@@ -73,7 +73,7 @@ def analyse(source: Any, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED
 
 # ---- the published JSON ----------------------------------------------------------------
 
-#: The keys of each entry of section 5, exactly as the format writes them out.
+#: The keys of each entry of the analysis JSON, exactly as docs/analysis.md lists them.
 CONTRACT_KEYS: dict[str, tuple[str, ...]] = {
     "switching": ("node", "weight", "holds_from", "holds_to", "winner_below", "winner_above"),
     "formulas": FORMULAS,
@@ -86,7 +86,7 @@ _ALWAYS_DETAILED = ("switching", "monte_carlo", "shared")
 
 
 def contract_json(data: Mapping[str, Any]) -> dict[str, Any]:
-    """`analyse()`'s dict in the exact entry shapes of section 5, extras moved to `details`.
+    """`analyse()`'s dict in the exact entry shapes of docs/analysis.md, extras in `details`.
 
     The format lets a reader rely on each entry's keys, and only allows new
     keys at the top level, so everything else an entry carries for the app
@@ -193,7 +193,7 @@ def _winner_at(snap: Snapshot, lines: Lines, p: float) -> str | None:
 
 
 def _ahead(snap: Snapshot, lines: Lines, w: int, b: int, p: float) -> bool:
-    """True when candidate w ranks above candidate b at share p (section 3 order)."""
+    """True when candidate w ranks above candidate b at share p (docs/scoring.md order)."""
     t, q = lines.totals(p)
     if abs(t[w] - t[b]) > TIE:
         return bool(t[w] > t[b])
@@ -312,7 +312,7 @@ def leaf_weights(snap: Snapshot, shares: Mapping[str, float]) -> tuple[np.ndarra
     """Effective weights (scored, price) with the top-level nodes at `shares` percent.
 
     Pass the result to `engine.compute(snap, scored_w=..., price_w=...)`: the
-    what-if sliders use this, so a slider's totals follow section 3 exactly.
+    what-if sliders use this, so a slider's totals follow docs/scoring.md exactly.
     """
     eff = _leaf_weights(snap.criteria, {k: max(0.0, float(v)) for k, v in shares.items()})
     return (np.array([eff.get(c, 0.0) for c in snap.scored_ids]),
@@ -365,7 +365,7 @@ def perturbed_weights(snap: Snapshot, rng: np.random.Generator, n: int, sigma: f
 
     Every weight the panel set (each node among its siblings) moves by its own
     multiplicative lognormal factor, median 1; shares are then renormalised
-    among siblings and multiplied down the tree as in section 3, so each
+    among siblings and multiplied down the tree as in docs/scoring.md, so each
     draw's leaf weights add up to 100 again.
     """
     raw, group, anc_s, anc_p = _weight_tree(snap)
@@ -417,7 +417,7 @@ def monte_carlo(snap: Snapshot, res: Results, *, draws: int = DEFAULT_DRAWS,
     independent normals, itself normal with variance sum(w^2 se^2) / max^2,
     so one normal per (draw, bid) gives it exactly: no loop per draw and no
     (draws x bids x criteria) array. Statuses, costs and price fractions stay
-    as they are; ties follow section 3.
+    as they are; ties follow docs/scoring.md.
     """
     draws, seed = int(draws), int(seed)
     if not 1 <= draws <= MAX_DRAWS:

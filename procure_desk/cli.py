@@ -1,8 +1,9 @@
-"""The command line (section 6 of the evaluation format).
+"""The command line: the commands listed in README.md.
 
-Exit status: 0 done, 2 bad input or usage (a clear message, nothing written),
-1 an internal error. Heavy libraries (Qt, openpyxl, reportlab) are imported
-only by the commands that need them, so `results` stays quick.
+Exit status: 0 done, 2 bad input or usage (a clear message, nothing written:
+docs/bad-input.md), 1 an internal error. Heavy libraries (Qt, openpyxl,
+reportlab) are imported only by the commands that need them, so `results`
+stays quick.
 
 Commands beyond the core live in their own modules, listed in
 `COMMAND_MODULES`; each has `register(subparsers)` that adds its parsers with

@@ -1,4 +1,4 @@
-"""`procure-desk analyse FILE [--json] [--draws N] [--seed S]`: section 5 of the format."""
+"""`procure-desk analyse FILE [--json] [--draws N] [--seed S]`: see docs/analysis.md."""
 
 from __future__ import annotations
 

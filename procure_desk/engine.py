@@ -1,8 +1,8 @@
-"""The scoring engine: section 3 of the evaluation format, vectorised.
+"""The scoring engine: the rules of docs/scoring.md, vectorised.
 
 A `Snapshot` turns a normalised document into index arrays once; `compute`
 then works on whole arrays (no Python loop per score) and returns `Results`,
-whose `to_json()` is the section 4 object. Variants used by the analysis
+whose `to_json()` is the results JSON (docs/results.md). Variants used by the analysis
 (another price formula, withdrawn bids, other weights) are parameters of
 `compute`, so every figure comes from the same rules.
 """
@@ -329,7 +329,7 @@ def _label(snap: Snapshot, cid: str) -> str:
 def compute(snap: Snapshot, *, formula: str | None = None,
             withdrawn: Iterable[str] = (), scored_w: np.ndarray | None = None,
             price_w: np.ndarray | None = None, final: np.ndarray | None = None) -> Results:
-    """Results under the section 3 rules.
+    """Results under the rules of docs/scoring.md.
 
     `formula` forces every price leaf to one formula; `withdrawn` bids take no
     part (no rank, and prices re-scored without them); `scored_w`/`price_w`

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from older_files import store_unchecked
 
 from procure_desk.cli import main
 
@@ -50,9 +51,10 @@ def test_readable_text(capsys, example_file):
 def test_hostile_supplier_names_stay_on_one_line(capsys, tmp_path, example_doc):
     from procure_desk.services import EvaluationFile
 
-    example_doc["bids"][1]["supplier"] = "=HYPERLINK(\"x\")\nEvil <b>&amp;</b>"
     with EvaluationFile.create(tmp_path / "h.pdesk", example_doc, actor="t") as ef:
         path = str(ef.path)
+    # refused on input now; a file saved before the rule may hold it
+    store_unchecked(path, "bid", "B2", supplier="=HYPERLINK(\"x\")\nEvil <b>&amp;</b>")
     code, out, _ = run(capsys, "analyse", path, "--draws", "50")
     assert code == 0
     assert not any(line.startswith("Evil") for line in out.splitlines())

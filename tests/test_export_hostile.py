@@ -6,6 +6,7 @@ import subprocess
 
 import openpyxl
 import pytest
+from older_files import store_unchecked
 from test_export_xlsx import make_file
 
 from procure_desk.exports import Source
@@ -35,13 +36,20 @@ def hostile_doc(example_doc):
     doc["scores"][0]["comment"] = HOSTILE[4]
     doc["scores"][2]["comment"] = MARKUP
     doc["consensus"][0]["rationale"] = HOSTILE[5]
-    doc["criteria"][1]["name"] = "=Fit" + "\x07"
+    doc["criteria"][1]["name"] = "=Fit"  # with a control character below
     doc["gateways"][0]["note"] = "@note"
     return doc
 
 
+def hostile_file(tmp_path, example_doc):
+    path = make_file(tmp_path, hostile_doc(example_doc))
+    # refused on input now; a file saved before the rule may hold it
+    store_unchecked(path, "criterion", "Q1", name="=Fit" + "\x07")
+    return path
+
+
 def test_no_user_text_becomes_a_formula(tmp_path, example_doc):
-    src = Source.load(make_file(tmp_path, hostile_doc(example_doc)))
+    src = Source.load(hostile_file(tmp_path, example_doc))
     out = write_xlsx(src, tmp_path / "pack.xlsx")
     wb = openpyxl.load_workbook(out)
     texts = []
@@ -65,7 +73,7 @@ def test_no_user_text_becomes_a_formula(tmp_path, example_doc):
 def test_pdf_prints_markup_as_typed(tmp_path, example_doc):
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    src = Source.load(make_file(tmp_path, hostile_doc(example_doc)))
+    src = Source.load(hostile_file(tmp_path, example_doc))
     out = write_pdf(src, tmp_path / "report.pdf")
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout

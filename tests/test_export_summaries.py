@@ -9,6 +9,7 @@ from test_export_xlsx import make_file, rich_doc
 
 from procure_desk.exports import Source
 from procure_desk.exports.summaries import build_summary_story, write_summaries
+from procure_desk.interchange.limits import MAX_NAME
 
 
 def pdf_text(path):
@@ -94,7 +95,7 @@ def test_file_names_are_safe_on_windows(tmp_path, example_doc):
     doc = rich_doc(example_doc)
     doc["bids"][0]["supplier"] = 'CON'
     doc["bids"][1]["supplier"] = 'a<b>:"c"/d\\e|f?g*h. '
-    doc["bids"][2]["supplier"] = "x" * 400
+    doc["bids"][2]["supplier"] = "x" * MAX_NAME
     doc["bids"][3]["supplier"] = "a<b>:\"c\"/d\\e|f?g*h. "  # clashes once made safe
     src = Source.load(make_file(tmp_path, doc))
     files = write_summaries(src, tmp_path / "out")

@@ -1,4 +1,4 @@
-"""Bad input (section 2): every rule refused by `import-json` with exit 2.
+"""Bad input (docs/bad-input.md): every rule refused by `import-json` with exit 2.
 
 Each case breaks one rule in the worked example and names where the message
 must point. The file must be refused whole: a message on stderr naming the
@@ -67,6 +67,18 @@ def _conflicted_score(d: dict) -> None:
 
 def _second_score(d: dict) -> None:
     d["scores"].append({"evaluator": "E1", "bid": "B2", "criterion": "Q2", "score": 4})
+
+
+def _chain(levels: int):
+    """The example's quality section Q with `levels` - 1 sections nested below it."""
+    def mutate(d: dict) -> None:
+        parent = "Q"
+        for level in range(2, levels + 1):
+            kind = "scored" if level == levels else "section"
+            d["criteria"].append({"id": f"L{level}", "name": f"Level {level}", "kind": kind,
+                                  "weight": 1, "parent": parent})
+            parent = f"L{level}"
+    return mutate
 
 
 def _no_rationale(d: dict) -> None:
@@ -140,6 +152,21 @@ RULES = [
     ("custom shares not 100",
      _apportion({"method": "custom", "partners": ["C1", "C2"], "shares": {"C1": 40, "C2": 50}}),
      "bids[1].apportionment.shares"),
+    # the limits (docs/bad-input.md, "Ids", "Text" and "Size")
+    ("id with a wildcard", _set("bids.1.id", "B?"), "bids[1].id"),
+    ("id too long", _set("evaluators.0.id", "E" * 41), "evaluators[0].id"),
+    ("name too long", _set("bids.0.supplier", "S" * 201), "bids[0].supplier"),
+    ("name on two lines", _set("criteria.1.name", "Fit\nwithout customisation"),
+     "criteria[1].name"),
+    ("comment too long", _set("scores.0.comment", "c" * 20_001), "scores[0].comment"),
+    ("control character in a rationale", _set("consensus.0.rationale", "Agreed\x00"),
+     "consensus[0].rationale"),
+    ("right-to-left override", _set("evaluation.title", "Evil\u202eLtd"), "evaluation.title"),
+    ("unpaired surrogate", _set("gateways.0.note", "half \ud83d"), "gateways[0].note"),
+    ("too many evaluators",
+     _set("evaluators", [{"id": f"E{i}", "name": f"Evaluator {i}"} for i in range(101)]),
+     "evaluators"),
+    ("criteria too deep", _chain(9), "criteria[12].parent"),
 ]
 
 
@@ -266,9 +293,11 @@ def test_refused_import_leaves_an_existing_output_untouched(capsys, tmp_path, wr
 
 
 def test_hostile_supplier_text_is_accepted_verbatim(capsys, tmp_path, write_json):
-    # Supplier names are data, not markup or formulas: kept exactly as written.
+    # Supplier names are data, not markup or formulas: kept exactly as written
+    # (line breaks and invisible characters are refused: see test_input_limits.py).
     d = example()
-    d["bids"][0]["supplier"] = "=HYPERLINK(\"x\")<b>&amp;\nNew line \u202e\U0001f600"
+    d["bids"][0]["supplier"] = ("=HYPERLINK(\"x\")<b>&amp; Caf\u00e9 \u05e9\u05dc\u05d5\u05dd "
+                                "\U0001f600")
     out = tmp_path / "out.pdesk"
     code, _, err = run(capsys, "import-json", str(write_json(d)), str(out))
     assert code == 0, err

@@ -500,7 +500,7 @@ class _Evaluated:
 
 
 def analysis_of(src: Source) -> dict[str, Any]:
-    """The section 5 analysis (default draws and seed) of the evaluation being exported."""
+    """The analysis (docs/analysis.md; default draws and seed) of the evaluation exported."""
     from ..analysis import analyse
 
     return analyse(_Evaluated(src))

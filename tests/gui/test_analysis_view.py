@@ -18,8 +18,11 @@ def crossing_path(tmp_path):
 
     path = tmp_path / "crossing.pdesk"
     doc = make_doc([("B1", 5, 200), ("B2", 3, 100)])
-    doc["bids"][1]["supplier"] = "<b>Bold</b> & =SUM(A1)\nLtd"
     EvaluationFile.create(path, doc, actor="tester").close()
+    # a line break is refused in a name now; a file saved before the rule may hold one
+    from older_files import store_unchecked
+
+    store_unchecked(path, "bid", "B2", supplier="<b>Bold</b> & =SUM(A1)\nLtd")
     return path
 
 

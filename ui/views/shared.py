@@ -3,8 +3,8 @@
 Partners (population, baseline annual cost) are edited in place. A bid's
 apportionment (equally, by population, or custom percentages) is prepared in the
 editor, checked as it is typed (custom shares must add up to 100) and applied as one
-undoable edit. The costs and savings below follow section 5 of the evaluation
-format, as `procure-desk analyse` prints them.
+undoable edit. The costs and savings below are the shared-service analysis of
+docs/analysis.md, as `procure-desk analyse` prints them.
 """
 
 from __future__ import annotations

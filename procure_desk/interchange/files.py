@@ -1,0 +1,62 @@
+"""Reading an interchange file from disk, and writing one as text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import BadInput
+from .checks import validate
+from .values import q
+
+
+def read_json_file(path: str | Path) -> Any:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise BadInput.one(str(p), "no such file") from None
+    except IsADirectoryError:
+        raise BadInput.one(str(p), "is a folder, not a file") from None
+    except OSError as exc:
+        raise BadInput.one(str(p), f"cannot be read ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInput.one(str(p), "is not UTF-8 text") from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as exc:
+        raise BadInput.one(f"{p}, line {exc.lineno} column {exc.colno}",
+                           f"not valid JSON ({exc.msg})") from None
+    except _DuplicateKeyError as exc:
+        raise BadInput.one(str(p), f"the field {q(exc.args[0])} appears twice in one object: "
+                                   "each field may be given once") from None
+    except RecursionError:
+        raise BadInput.one(str(p), "is nested too deeply to be an evaluation") from None
+    except ValueError as exc:  # e.g. a number with thousands of digits
+        raise BadInput.one(str(p), f"not valid JSON ({exc})") from None
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise _DuplicateKeyError(k)
+        out[k] = v
+    return out
+
+
+def load_json(path: str | Path) -> dict[str, Any]:
+    """Read and validate an interchange file; BadInput names every problem."""
+    return validate(read_json_file(path))
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+

@@ -1,0 +1,31 @@
+"""The words the interchange file uses: its name, version, kinds and defaults."""
+
+from __future__ import annotations
+
+FORMAT = "procure-desk/evaluation"
+VERSION = 1
+
+KINDS = ("section", "scored", "price", "pass_fail")
+OPTION_TYPES = ("enterprise_suite", "best_of_breed", "build", "shared_service", "do_nothing")
+OPTION_TYPE_LABELS = {
+    "enterprise_suite": "Enterprise suite",
+    "best_of_breed": "Best-of-breed",
+    "build": "Build",
+    "shared_service": "Shared service",
+    "do_nothing": "Do nothing",
+}
+CATEGORIES = (
+    "implementation", "licence", "hosting", "support", "staff",
+    "training", "integration", "customisation", "exit", "other",
+)
+FORMULAS = ("lowest_relative", "linear_deviation")
+COST_BASES = ("npv", "wlc")
+APPORTIONMENT_METHODS = ("equal", "population", "custom")
+
+DEFAULT_DESCRIPTORS = {
+    "0": "Unacceptable", "1": "Poor", "2": "Weak",
+    "3": "Satisfactory", "4": "Good", "5": "Excellent",
+}
+DEFAULT_SCALE = {"max": 5, "step": 1}
+DEFAULT_APPRAISAL = {"years": 5, "discount_rate": 0.035, "cost_basis": "npv"}
+DEFAULT_MODERATION = {"spread_flag": 2}
