@@ -27,6 +27,12 @@ _DAMAGED = ("malformed", "not a database", "disk image", "encrypted", "no such t
             "no such column", "database corrupt", "could not decode", "utf-8", "codec")
 
 
+def _busy_seconds() -> float:
+    from .schema import BUSY_TIMEOUT_MS
+
+    return BUSY_TIMEOUT_MS / 1000
+
+
 # ---- sentences ------------------------------------------------------------------------
 
 def damage_problem(path: str | Path) -> BadInput:
@@ -123,7 +129,7 @@ def check_intact(path: Path) -> None:
     except sqlite3.Error as exc:
         raise sqlite_problem(path, exc) from None
     try:
-        con.execute("PRAGMA busy_timeout = 3000")
+        con.execute(f"PRAGMA busy_timeout = {int(_busy_seconds() * 1000)}")
         check = "integrity_check" if path.stat().st_size <= FULL_CHECK_UP_TO else "quick_check"
         rows = con.execute(f"PRAGMA {check}").fetchall()
         # the size SQLite expects from the header against the real size: a file cut
@@ -209,7 +215,7 @@ def backup(src: str | Path, dest: str | Path) -> None:
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
     remove_leftovers(tmp)
     try:
-        source = sqlite3.connect(src, isolation_level=None, timeout=3)
+        source = sqlite3.connect(src, isolation_level=None, timeout=_busy_seconds())
         try:
             # Hold a read lock first: the backup API itself retries a locked file
             # for ever, where this waits a few seconds and then says "busy".

@@ -17,13 +17,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, create_engine
 
 from ..errors import BadInput
-from . import files, models  # noqa: F401 - models registers the tables
+from . import files, migrations, models  # noqa: F401 - models registers the tables
 
 APPLICATION_ID = 0x50445331  # "PDS1": marks a file as a ProcureDesk evaluation
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # see migrations.py for what each version changed
+BUSY_TIMEOUT_MS = 3000  # how long an edit waits for another writer before saying "busy"
 
 # Each migration takes a raw sqlite3 connection at version N and brings it to N+1.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = migrations.MIGRATIONS
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -34,7 +35,7 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA journal_mode = DELETE")
     cur.execute("PRAGMA synchronous = FULL")
-    cur.execute("PRAGMA busy_timeout = 3000")
+    cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
     cur.close()
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 
-from sqlalchemy import event
+import pytest
 
 from procure_desk.services import EvaluationFile
+from procure_desk.store import schema
 
 
 def score_in_file(path, eid, bid, cid):
@@ -21,11 +22,15 @@ def score_in_file(path, eid, bid, cid):
                      if (r["evaluator"], r["bid"], r["criterion"]) == (eid, bid, cid)), None)
 
 
+@pytest.fixture(autouse=True)
+def _short_busy_wait(monkeypatch):
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 50)
+
+
 def impatient(document):
-    """The document's file gives up on a held lock after 50 ms instead of 3 s."""
-    engine = document.file.engine
-    engine.dispose()
-    event.listen(engine, "connect", lambda conn, _rec: conn.execute("PRAGMA busy_timeout = 50"))
+    """The document's file gives up on a held lock after 50 ms instead of 3 s (the
+    setting is read at each new connection)."""
+    document.file.store.engine.dispose()
 
 
 @contextmanager
