@@ -13,7 +13,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from . import Report, Source, atomic_target, money, no_report, num
+from ..wording import money
+from . import Report, Source, atomic_target, no_report, num
 from .safe_text import para, plain_text
 
 FONT = "Helvetica"
@@ -304,7 +305,7 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
             story.append(kit.m("<b>Note.</b> The margin is under 2 points: check the "
                                "robustness tests (section 4) before award."))
     report(0.08, "Testing the robustness of the decision")
-    from .xlsx_pack import analysis_of
+    from .xlsx_analysis import analysis_of
 
     analysis = analysis_of(src)
     findings = robustness_findings(analysis, {b["id"]: b["supplier"] for b in bids})

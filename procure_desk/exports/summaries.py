@@ -13,13 +13,13 @@ story, and the price explanation gives the formula without the lowest price
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadInput, Problem
-from . import Report, Source, money, no_report, num
+from .. import atomic
+from ..errors import BadInput
+from ..wording import money
+from . import Report, Source, no_report, num
 from .pdf_report import Kit, build_doc, numbered_canvas
 from .safe_text import para, safe_filename
 
@@ -52,11 +52,12 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
                     report: Report = no_report) -> list[Path]:
     """One PDF per bid into `folder` (created if absent); refuses to overwrite without force.
 
-    All or nothing: every summary is first written to a hidden temporary file beside
-    its target and only renamed into place once all are built. Cancelled (`report`
-    raising `Cancelled`), refused or failed, the run removes its own temporary files
-    (and the folder, if it made it) and leaves the folder as it was: no half set of
-    summaries that looks complete, and no earlier summary overwritten.
+    All or nothing (an `atomic.Batch`): every summary is first written to a hidden
+    temporary file beside its target and only renamed into place once all are built.
+    Cancelled (`report` raising `Cancelled`), refused or failed (a full disk), the run
+    removes its own temporary files (and the folder, if it made it) and leaves the
+    folder as it was: no half set of summaries that looks complete, and no earlier
+    summary overwritten.
     """
     from . import check_target
 
@@ -66,55 +67,22 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
         raise BadInput.one(str(folder), "its folder does not exist")
     names = summary_names(source.doc["bids"])
     targets = {bid: folder / n for bid, n in names.items()}
-    for target in targets.values():
-        if target.is_dir():
-            raise BadInput.one(str(target), "is a folder, not a file")
-    if not force:
-        clash = [str(p) for p in targets.values() if p.exists()]
-        if clash:
-            raise BadInput([Problem(p, "already exists (use --force to overwrite)")
-                            for p in clash])
-    made_folder = not folder.exists()
-    folder.mkdir(exist_ok=True)
-    run = f"{os.getpid()}.{uuid.uuid4().hex[:8]}"
-    staged: dict[Path, Path] = {}  # target -> its temporary file, in bid order
     bids = source.doc["bids"]
     kit = Kit()  # styles once, not once per bidder
-    try:
+    with atomic.Batch(targets.values(), force=force, make_folders=True) as batch:
         for n, b in enumerate(bids):
             report(n / max(1, len(bids)), f"Writing the summary for {b['id']}")
-            target = targets[b["id"]]
-            tmp = staged[target] = target.with_name(f".{target.name}.{run}.part")
             story = build_summary_story(source, b["id"], kit=kit)
             ev = source.ev
-            doc = build_doc(tmp, f"Assessment summary: {ev.get('title', '')}",
+            doc = build_doc(batch.part(targets[b["id"]]),
+                            f"Assessment summary: {ev.get('title', '')}",
                             ev.get("authority", ""))
             doc.build(story, canvasmaker=numbered_canvas(
                 f"{ev.get('reference', '')} · assessment summary for {b['supplier']}"))
         # the last moment to cancel: after this the summaries are put in place
         report(1.0, f"Saving {len(bids)} assessment summaries")
-        if not force:
-            clash = [str(t) for t in staged if t.exists()]  # appeared meanwhile
-            if clash:
-                raise BadInput([Problem(p, "already exists (use --force to overwrite)")
-                                for p in clash])
-        placed: list[Path] = []
-        try:
-            for target, tmp in staged.items():
-                existed = target.exists()
-                os.replace(tmp, target)
-                if not existed:
-                    placed.append(target)
-        except BaseException:
-            for target in placed:  # a full disk midway: no partial set left behind
-                target.unlink(missing_ok=True)
-            raise
-    finally:
-        for tmp in staged.values():
-            tmp.unlink(missing_ok=True)
-        if made_folder and not any(folder.iterdir()):
-            folder.rmdir()
-    return list(staged)
+        batch.commit()
+    return list(targets.values())
 
 
 def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> list[Any]:

@@ -35,10 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
 
+from .. import atomic
 from ..errors import BadInput, Problem
 from ..interchange import MAX_TEXT, plain, q, score_problem
+from ..wording import one_line, plural
 from .safety import Grid, Limits, open_workbook
-from .words import plural
 
 FORMAT = "procure-desk/scoring-sheet"
 VERSION = 2  # 2: each row carries its score and comment as exported
@@ -71,26 +72,17 @@ def evaluation_key(ef: Any, *, actor: None = None) -> str | None: ...
 def evaluation_key(ef: Any, *, actor: str | None = None) -> str | None:
     """A key naming this evaluation in its sheets: a random id kept in the file.
 
-    Made (in one transaction, with an audit event by `actor`) the first time
-    sheets are exported; None if sheets were never exported from this file. Copies of the
-    file keep it, so a sheet can come back to a copy of the same evaluation.
+    Made (with an audit event by `actor`) the first time sheets are exported;
+    None if sheets were never exported from this file. Copies of the file keep
+    it, so a sheet can come back to a copy of the same evaluation.
     """
     import uuid
 
-    from sqlmodel import Session, select
-
-    from ..models import Meta
-    from ..services import _audit
-
-    with Session(ef.engine) as s:
-        row = s.exec(select(Meta).where(Meta.key == META_KEY)).first()
-        value = row.value if row else None
+    value = ef.meta(META_KEY)
     if value is None and actor is not None:
         value = uuid.uuid4().hex
-        with ef.unit_of_work(changes_data=False) as s:
-            s.add(Meta(key=META_KEY, value=value))
-            _audit(s, actor, "evaluation.identify", "evaluation", "", None,
-                   {META_KEY: value, "why": "scoring sheets name the evaluation they belong to"})
+        ef.set_meta(actor, META_KEY, value, "evaluation.identify",
+                    {META_KEY: value, "why": "scoring sheets name the evaluation they belong to"})
     return None if value is None else hashlib.sha256(value.encode()).hexdigest()[:20]
 
 
@@ -287,10 +279,11 @@ def write_scoring_sheets(ef: Any, folder: Path, *, actor: str, force: bool = Fal
                          progress: Progress | None = None) -> list[tuple[Path, dict]]:
     """One workbook per evaluator in `folder`; returns (path, evaluator) pairs.
 
-    The export is recorded in the audit log (which evaluators, which files).
+    The sheets and the audit event recording their export are one outcome: every
+    sheet is built under a temporary name first, then renamed into place inside the
+    recorded event. A file that cannot record it (busy, read-only) refuses before
+    any sheet appears, and a disk that fails takes every sheet back.
     """
-    from .bid_template import save_workbook
-
     doc = ef.document()
     if folder.exists() and not folder.is_dir():
         raise BadInput.one(str(folder), "is a file, not a folder")
@@ -307,24 +300,17 @@ def write_scoring_sheets(ef: Any, folder: Path, *, actor: str, force: bool = Fal
             n += 1
         taken.add(name.casefold())
         targets.append((folder / name, e))
-    if not force:
-        clash = [str(p) for p, _ in targets if p.exists()]
-        if clash:
-            raise BadInput([Problem(p, "already exists (use --force to overwrite)")
-                            for p in clash])
-    folder.mkdir(parents=True, exist_ok=True)
-    key = evaluation_key(ef, actor=actor)
-    for i, (path, e) in enumerate(targets):
+    with atomic.Batch([p for p, _ in targets], force=force, make_folders=True) as batch:
+        key = evaluation_key(ef, actor=actor)
+        for i, (path, e) in enumerate(targets):
+            if progress:
+                progress(i, len(targets), e["name"])
+            atomic.save_buffered(batch.part(path), build_scoring_sheet(ef, e["id"], key=key).save)
         if progress:
-            progress(i, len(targets), e["name"])
-        save_workbook(build_scoring_sheet(ef, e["id"], key=key), path, force=True)
-    if progress:
-        progress(len(targets), len(targets), "")
-    from ..services import _audit
-
-    with ef.unit_of_work(changes_data=False) as s:
-        _audit(s, actor, "export.scoring_sheets", "evaluation", "", None,
-               {"files": {e["id"]: p.name for p, e in targets}})
+            progress(len(targets), len(targets), "")
+        with ef.recording(actor, "export.scoring_sheets",
+                          {"files": {e["id"]: p.name for p, e in targets}}):
+            batch.commit()
     return targets
 
 
@@ -486,8 +472,7 @@ def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *
             try:
                 value = float(raw.strip())
             except ValueError:
-                problems.append(Problem(where, f"score {q(raw[:40])} is not a number"))
-                continue
+                value = raw[:40]  # `score_problem` says it is not a number
         comment_raw = grid.value(r, COMMENT_COL)
         comment = "" if comment_raw is None else str(comment_raw).strip()
         score = plain(value) if isinstance(value, int | float) else value
@@ -521,17 +506,6 @@ def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *
     if problems:
         raise BadInput(problems)
     return SheetRead(name, eid, changes, unchanged, blank, conflicts)
-
-
-def plan_scores(ef: Any, paths: Sequence[str | Path], *, overwrite_newer: bool = False,
-                progress: Progress | None = None) -> list[ScoreChange]:
-    """Read and check every sheet; the new and changed scores, or BadInput for all files.
-
-    Conflicts (scores changed in the evaluation since the export) are left out
-    unless `overwrite_newer`.
-    """
-    reads = read_sheets(ef, paths, progress=progress)
-    return [c for r in reads for c in r.changes + (r.conflicts if overwrite_newer else [])]
 
 
 def read_sheets(ef: Any, paths: Sequence[str | Path], *,
@@ -579,8 +553,8 @@ def _per_evaluator(doc: dict[str, Any], items: Sequence[ScoreChange], detail: in
     for eid, group in by_ev.items():
         lines.append(f"{eid} {names.get(eid, '')} ({group[0].source}): {heading(group)}")
         for c in order(group)[:detail]:
-            about = (f"({_short_name(bids.get(c.bid, ''))}; "
-                     f"{_short_name(crits.get(c.criterion, ''))})")
+            about = (f"({one_line(bids.get(c.bid, ''), 32)}; "
+                     f"{one_line(crits.get(c.criterion, ''), 32)})")
             lines.append(line(c, about))
         if len(group) > detail:
             lines.append(f"  ... and {len(group) - detail} more")
@@ -629,11 +603,6 @@ def conflict_text(c: ScoreChange) -> str:
         why = f"was {shown(c.exported)}, now {shown(now)}; the sheet says {shown(c.score)}"
     return f"{c.bid} {c.criterion}: changed in the evaluation since this sheet was exported " \
            f"({why})"
-
-
-def _short_name(text: str, limit: int = 32) -> str:
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= limit else one_line[:limit - 1] + "…"
 
 
 def apply_score_changes(ef: Any, actor: str, changes: Sequence[ScoreChange]) -> int:
