@@ -41,7 +41,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from .errors import BadInput, Problem
+from .errors import BadInput, Cancelled, Problem
 
 __all__ = ["Batch", "copy_file", "disk_error", "make_folder", "part_path", "save_buffered",
            "sweep", "write_bytes", "write_text", "writing"]
@@ -248,12 +248,16 @@ class Batch:
     # ---- the block ---------------------------------------------------------------
     def __enter__(self) -> Batch:
         self._check()
-        for folder in dict.fromkeys(t.parent for t in self.targets):
-            if self.make_folders:
-                missing = [p for p in (folder, *folder.parents) if not p.exists()]
-                if make_folder(folder):
-                    self._made += missing  # deepest first
-            sweep(folder)
+        try:
+            for folder in dict.fromkeys(t.parent for t in self.targets):
+                if self.make_folders:
+                    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+                    if make_folder(folder):
+                        self._made += missing  # deepest first
+                sweep(folder)
+        except BaseException:
+            self._remove_made_folders()
+            raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
@@ -268,10 +272,9 @@ class Batch:
                 with contextlib.suppress(OSError):
                     tmp.unlink(missing_ok=True)
             if exc is not None:
-                for folder in self._made:
-                    with contextlib.suppress(OSError):
-                        folder.rmdir()  # only if empty
-        if exc is not None and not isinstance(exc, BadInput) and disk_reason(exc):
+                self._remove_made_folders()
+        if (isinstance(exc, Exception) and not isinstance(exc, BadInput | Cancelled)
+                and disk_reason(exc)):
             where = self._current or (self.targets[0] if self.targets else Path("."))
             raise disk_error(exc, where) from None
 
@@ -353,6 +356,12 @@ class Batch:
 
     def _drop_backups(self) -> None:
         self._placed = []
+
+    def _remove_made_folders(self) -> None:
+        for folder in self._made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty
+        self._made = []
 
 
 def _fsync(path: Path) -> None:

@@ -88,17 +88,14 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
 def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> list[Any]:
     """The flowables of one bidder's summary: that bid's own figures and nothing else."""
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Spacer
+    from reportlab.platypus import Spacer
 
     kit = kit or Kit()
     doc, res = src.doc, src.results
     ev = doc["evaluation"]
-    cur = ev.get("currency") or "GBP"
-    snap = res.snap
-    i = snap.bid_ids.index(bid_id)
+    i = res.snap.bid_ids.index(bid_id)
     bid = doc["bids"][i]
     mine = res.bid_json(i)  # this bid's figures only
-    smax = float(ev["scale"]["max"])
     story: list[Any] = [
         kit.p(ev.get("authority", ""), kit.h2),
         kit.m("Assessment summary", kit.title),
@@ -109,6 +106,17 @@ def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> 
         Spacer(1, 4 * mm),
         kit.m("Outcome", kit.h1),
     ]
+    story += _outcome(kit, src, i, mine)
+    story += _your_scores(kit, src, i, mine)
+    story += _price(kit, src, i)
+    story += _why(kit, src, bid_id)
+    return story
+
+
+def _outcome(kit: Kit, src: Source, i: int, mine: dict[str, Any]) -> list[Any]:
+    """Successful, ranked lower, excluded (and why) or not yet assessed in full."""
+    res = src.results
+    story: list[Any] = []
     status = res.status[i]
     n_ranked = len(res.ranking)
     if status == "ranked" and res.rank[i] == 1:
@@ -129,6 +137,18 @@ def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> 
                            "items are outstanding."))
         story += [kit.p("• " + r) for r in mine["reasons"]]
 
+    return story
+
+
+def _your_scores(kit: Kit, src: Source, i: int, mine: dict[str, Any]) -> list[Any]:
+    """Every criterion with its weight, this bid's score and points; sections add up."""
+    from reportlab.lib.units import mm
+
+    doc, res = src.doc, src.results
+    snap = res.snap
+    bid_id = snap.bid_ids[i]
+    smax = float(doc["evaluation"]["scale"]["max"])
+    story: list[Any] = []
     story.append(kit.m("Your scores", kit.h1))
     story.append(kit.p(f"Scores run from 0 to {smax:g}. The points available for a "
                        f"criterion are its effective weight; a scored criterion earns "
@@ -170,6 +190,15 @@ def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> 
         story.append(kit.p(f"Totals: quality {mine['quality']:.2f} + price "
                            f"{mine['price']:.2f} = {mine['total']:.2f} points of 100."))
 
+    return story
+
+
+def _price(kit: Kit, src: Source, i: int) -> list[Any]:
+    """This bid's own costs and how price is scored (without the lowest price)."""
+    ev = src.ev
+    cur = ev.get("currency") or "GBP"
+    snap = src.results.snap
+    story: list[Any] = []
     story.append(kit.m("Price", kit.h2))
     appr = ev["appraisal"]
     basis = "net present value" if appr["cost_basis"] == "npv" else "whole-life cost"
@@ -177,13 +206,23 @@ def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> 
                        f"{money(float(snap.wlc[i]), cur)}, and its net present value at "
                        f"{appr['discount_rate']:.1%} a year is "
                        f"{money(float(snap.npv[i]), cur)}."))
-    for c in doc["criteria"]:
+    for c in src.doc["criteria"]:
         if c["kind"] == "price":
             f = c.get("formula") or "lowest_relative"
             story.append(kit.p(f"{c['id']} {c['name']} is scored on {basis}: the price score "
                                f"is {PRICE_WORDS.get(f, f)}, times the weight. An excluded "
                                f"tender earns no price points."))
 
+    return story
+
+
+def _why(kit: Kit, src: Source, bid_id: str) -> list[Any]:
+    """Each scored criterion's explanation: the moderation rationale, else the
+    non-conflicted evaluators' comments, unattributed."""
+    from reportlab.platypus import Paragraph
+
+    doc = src.doc
+    story: list[Any] = []
     story.append(kit.m("Why each score was given", kit.h1))
     cons = {c["criterion"]: c for c in doc.get("consensus", []) if c["bid"] == bid_id}
     conflicted = {e["id"] for e in doc["evaluators"] if bid_id in e.get("conflicts", [])}

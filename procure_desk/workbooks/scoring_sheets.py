@@ -127,35 +127,33 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
                         actor: str | None = None) -> Any:
     """The workbook for one evaluator, pre-filled with the scores already recorded."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .style import (
-        BOX,
-        INPUT_FILL,
-        NOTE_FONT,
-        UNLOCKED,
-        WRAP,
-        header,
-        printable,
-        protect,
-        put,
-        title,
-    )
+    from .style import NOTE_FONT
 
     key = key or evaluation_key(ef, actor=actor or "procure-desk")
     doc = ef.document()
     ev = next((e for e in doc["evaluators"] if e["id"] == eid), None)
     if ev is None:
         raise BadInput.one(f"evaluator {eid}", "is not in this evaluation")
-    evaluation = doc["evaluation"]
-    smax, step = evaluation["scale"]["max"], evaluation["scale"]["step"]
     current = {(r["bid"], r["criterion"]): r for r in doc["scores"] if r["evaluator"] == eid}
     rows = _rows_for(doc, ev)
-    names = {c["id"]: c["name"] for c in doc["criteria"]}
 
     wb = Workbook()
-    ws = wb.active
+    sheets = [_instructions(wb.active, doc["evaluation"], ev),
+              _scores(wb, doc, ev, rows, current), _guidance(wb, doc)]
+    for sheet in sheets:
+        sheet.cell(row=2, column=1).font = NOTE_FONT
+    _identifiers(wb, key, doc["evaluation"], ev, rows, current)
+    wb.active = 1
+    return wb
+
+
+def _instructions(ws: Any, evaluation: dict[str, Any], ev: dict[str, Any]) -> Any:
+    from openpyxl.styles import Font
+
+    from .style import WRAP, printable, put, title
+
+    smax, step = evaluation["scale"]["max"], evaluation["scale"]["step"]
     ws.title = INSTRUCTIONS
     title(ws, f"Scoring sheet: {ev['name']}", f"{evaluation['authority']}: "
           f"{evaluation['title']} {evaluation['reference']}".strip())
@@ -182,21 +180,37 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
     ws.column_dimensions["A"].width = 110
     ws.sheet_view.showGridLines = False
     printable(ws)
+    return ws
 
+
+def _score_validation(smax: float, step: float) -> Any:
+    """A list of the scale's scores where Excel can hold it, else a range check."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    values = [plain(round(step * k, 10)) for k in range(round(smax / step) + 1)]
+    listed = ",".join(str(v) for v in values)
+    if len(listed) <= 250:
+        return DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True,
+                              showErrorMessage=True, errorTitle="Score",
+                              error=f"Choose a score from 0 to {plain(smax)}.")
+    return DataValidation(type="decimal", operator="between", formula1="0",
+                          formula2=str(plain(smax)), allow_blank=True,
+                          showErrorMessage=True, error=f"A score from 0 to {plain(smax)}")
+
+
+def _scores(wb: Any, doc: dict[str, Any], ev: dict[str, Any], rows: list[tuple[dict, dict]],
+            current: dict[tuple[str, str], dict[str, Any]]) -> Any:
+    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+
+    from .style import BOX, INPUT_FILL, UNLOCKED, header, protect, put, title
+
+    scale = doc["evaluation"]["scale"]
+    names = {c["id"]: c["name"] for c in doc["criteria"]}
     sc = wb.create_sheet(SCORES)
     title(sc, "Scores", f"{ev['name']}: {plural(len(rows), 'score')} to give "
                         f"({plural(len({b['id'] for b, _ in rows}), 'bid')})")
     header(sc, HEADER_ROW, HEADERS, [8, 36, 8, 44, 9, 70])
-    values = [plain(round(step * k, 10)) for k in range(round(smax / step) + 1)]
-    listed = ",".join(str(v) for v in values)
-    if len(listed) <= 250:
-        dv = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True,
-                            showErrorMessage=True, errorTitle="Score",
-                            error=f"Choose a score from 0 to {plain(smax)}.")
-    else:
-        dv = DataValidation(type="decimal", operator="between", formula1="0",
-                            formula2=str(plain(smax)), allow_blank=True,
-                            showErrorMessage=True, error=f"A score from 0 to {plain(smax)}")
+    dv = _score_validation(scale["max"], scale["step"])
     sc.add_data_validation(dv)
     # named styles: one assignment per cell instead of four (5,000-row sheets)
     top = Alignment(wrap_text=True, vertical="top")
@@ -231,12 +245,17 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
     sc.freeze_panes = f"E{FIRST_ROW}"
     sc.auto_filter.ref = None
     protect(sc)
+    return sc
+
+
+def _guidance(wb: Any, doc: dict[str, Any]) -> Any:
+    from .style import WRAP, header, protect, put, title
 
     gd = wb.create_sheet(GUIDANCE)
     title(gd, "Guidance", "What each criterion asks and what each score means")
     header(gd, HEADER_ROW, ["Ref", "Criterion", "Minimum score", "Guidance", "Descriptors"],
            [8, 36, 10, 70, 60])
-    scale_desc = evaluation["scale"]["descriptors"]
+    scale_desc = doc["evaluation"]["scale"]["descriptors"]
     for i, c in enumerate([c for c in doc["criteria"] if c["kind"] == "scored"]):
         r = FIRST_ROW + i
         desc = c.get("descriptors") or scale_desc
@@ -246,9 +265,16 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
             put(gd.cell(row=r, column=col), value).alignment = WRAP
     gd.freeze_panes = f"C{FIRST_ROW}"
     protect(gd)
-    for sheet in (ws, sc, gd):
-        sheet.cell(row=2, column=1).font = NOTE_FONT
+    return gd
 
+
+def _identifiers(wb: Any, key: str, evaluation: dict[str, Any], ev: dict[str, Any],
+                 rows: list[tuple[dict, dict]],
+                 current: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """The hidden sheet: which evaluation, evaluator and row is which, with a checksum."""
+    from .style import protect, put
+
+    smax, step = evaluation["scale"]["max"], evaluation["scale"]["step"]
     ids = wb.create_sheet(IDS)
     # per row: bid, criterion, and the score and comment key as exported
     entries = []
@@ -258,9 +284,10 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
                         _comment_key(cur["comment"]) if cur else ""])
     row_map = [[FIRST_ROW + i, *e] for i, e in enumerate(entries)]
     meta = [("format", FORMAT), ("version", VERSION), ("evaluation", key),
-            ("title", evaluation["title"]), ("evaluator", eid), ("evaluator name", ev["name"]),
-            ("scale max", plain(smax)), ("scale step", plain(step)), ("rows", len(rows)),
-            ("checksum", _checksum(key, eid, smax, step, row_map))]
+            ("title", evaluation["title"]), ("evaluator", ev["id"]),
+            ("evaluator name", ev["name"]), ("scale max", plain(smax)),
+            ("scale step", plain(step)), ("rows", len(rows)),
+            ("checksum", _checksum(key, ev["id"], smax, step, row_map))]
     for r, (k, v) in enumerate(meta, start=1):
         put(ids.cell(row=r, column=1), k)
         put(ids.cell(row=r, column=2), v)
@@ -270,8 +297,6 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
         put(ids.cell(row=IDS_FIRST + i // IDS_CHUNK, column=1), text[i:i + IDS_CHUNK])
     ids.sheet_state = "veryHidden"
     protect(ids)
-    wb.active = 1
-    return wb
 
 
 def write_scoring_sheets(ef: Any, folder: Path, *, actor: str, force: bool = False,
