@@ -22,8 +22,6 @@ import pytest
 from procure_desk.cli import main
 from procure_desk.services import EvaluationFile
 
-resource = pytest.importorskip("resource")  # POSIX only
-
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 1024  # bytes: smaller than any of the exports of the example evaluation
 
@@ -31,8 +29,11 @@ LIMIT = 1024  # bytes: smaller than any of the exports of the example evaluation
 def run(args: list[str], *, limit: int | None = None, wrap: list[str] | None = None
         ) -> subprocess.CompletedProcess[str]:
     """`python -m procure_desk ARGS` in a child process, its file size capped at `limit`."""
-    def cap() -> None:
-        if limit is not None:
+    cap = None
+    if limit is not None:
+        resource = pytest.importorskip("resource", reason="file size limits are POSIX")
+
+        def cap() -> None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PROCURE_DESK_USER="tester")
@@ -52,6 +53,11 @@ def refused_plainly(r: subprocess.CompletedProcess[str], where: Path, reason: st
     for leak in ("Traceback", "openpyxl", "lxml", "reportlab", "Serialisation", "Errno",
                  "sqlite", "SQL", "internal error"):
         assert leak not in r.stderr
+
+
+def files(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Each file's name, inode and content: a file replaced by a copy has a new inode."""
+    return {p.name: (p.stat().st_ino, p.read_bytes()) for p in folder.iterdir()}
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -106,10 +112,10 @@ def test_a_full_disk_leaves_earlier_summaries_as_they_were(pdesk, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     assert main(export_args("summaries", pdesk, out)) == 0
-    before = {p.name: p.read_bytes() for p in (out / "summaries").iterdir()}
+    before = files(out / "summaries")
     r = run([*export_args("summaries", pdesk, out), "--force"], limit=LIMIT)
     refused_plainly(r, out / "summaries", "the file would be larger")
-    assert {p.name: p.read_bytes() for p in (out / "summaries").iterdir()} == before
+    assert files(out / "summaries") == before
 
 
 def test_a_full_disk_refuses_the_bid_template(tmp_path):
@@ -217,7 +223,7 @@ def test_scoring_sheets_for_a_busy_file_leave_no_sheet_and_say_so(pdesk, tmp_pat
                                                                  force):
     sheets = tmp_path / "sheets"
     assert main(["scoring-sheets", str(pdesk), str(sheets)]) == 0
-    before = {p.name: p.read_bytes() for p in sheets.iterdir()}
+    before = files(sheets)
     target = sheets if force else tmp_path / "more"
     holder = sqlite3.connect(pdesk, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another program is saving to it
@@ -230,7 +236,7 @@ def test_scoring_sheets_for_a_busy_file_leave_no_sheet_and_say_so(pdesk, tmp_pat
     assert rc == 2
     err = capsys.readouterr().err
     assert f"{pdesk}: is busy" in err
-    assert {p.name: p.read_bytes() for p in sheets.iterdir()} == before
+    assert files(sheets) == before  # the very same files: none was replaced
     assert not (tmp_path / "more").exists()
     assert leftovers(tmp_path) == []
     with EvaluationFile.open(pdesk) as ef:
