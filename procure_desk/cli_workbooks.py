@@ -24,8 +24,8 @@ def cmd_bid_template(args: argparse.Namespace) -> int:
 def cmd_import_bids(args: argparse.Namespace) -> int:
     from .cli import actor
     from .services import EvaluationFile
+    from .wording import plural
     from .workbooks.bid_import import import_bids
-    from .workbooks.words import plural
 
     with EvaluationFile.open(args.file) as ef:
         plan, _ = import_bids(ef, actor(args), args.workbooks, replace=args.replace)
@@ -57,13 +57,13 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
     was exported are kept unless --overwrite-newer."""
     from .cli import actor
     from .services import EvaluationFile
+    from .wording import plural, these
     from .workbooks.scoring_sheets import (
         apply_score_changes,
         describe_changes,
         describe_conflicts,
         read_sheets,
     )
-    from .workbooks.words import plural, these
 
     with EvaluationFile.open(args.file) as ef:
         reads = read_sheets(ef, args.workbooks)

@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .errors import BadInput
+from . import atomic
 from .paths import SAMPLE_TENDER
 
 Step = Callable[[Path, Path, bool], Iterator[str]]
@@ -32,9 +32,8 @@ def build_demo(folder: Path, *, force: bool = False, actor: str | None = None
                ) -> Iterator[str]:
     from .services import import_json
 
-    if folder.exists() and not folder.is_dir():
-        raise BadInput.one(str(folder), "is a file, not a folder")
-    folder.mkdir(parents=True, exist_ok=True)
+    atomic.make_folder(folder)  # or a plain refusal: a file of that name, a read-only disk
+    atomic.sweep(folder)  # what an earlier demo left when it was killed
     target = folder / "demo.pdesk"
     with import_json(SAMPLE_TENDER, target, force=force, actor=actor or "demo") as ef:
         doc = ef.document()

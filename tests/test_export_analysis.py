@@ -305,3 +305,19 @@ def test_pdf_shared_service_table_and_hostile_text(tmp_path):
                     assert "evil" not in c.value
     values = [c.value for row in wb["Shared service"].iter_rows() for c in row]
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in values
+
+
+@pytest.mark.parametrize(("currency", "saving", "baseline"), [
+    ("GBP", "-£150,000", "£30,000"), ("EUR", "-€150,000", "€30,000"),
+    ("CHF", "-150,000 CHF", "30,000 CHF")])
+def test_pdf_writes_amounts_as_the_app_does(tmp_path, currency, saving, baseline):
+    # East Council pays 10,000 a year today: a third of B2 (180,000) costs it more
+    doc = shared_doc()
+    doc["evaluation"]["currency"] = currency
+    doc["partners"][2]["baseline_annual_cost"] = 10000
+    src = Source.load(make_file(tmp_path, doc))
+    text = pdftext(write_pdf(src, tmp_path / "report.pdf"))
+    assert f"B2 C3 East Council 33.3% {baseline.replace('30,000', '180,000')} {baseline} " \
+           f"{saving}" in text
+    assert "£-" not in text
+    assert "€-" not in text

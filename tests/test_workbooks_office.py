@@ -23,9 +23,13 @@ BID = {
 
 
 def resave(soffice, src, out_dir):
+    """Resave with LibreOffice headless, with a profile of its own beside the output (never
+    the user's real one under ~/.config, and parallel runs never clash)."""
     out_dir.mkdir()
-    subprocess.run([soffice, "--headless", "--convert-to", "xlsx", "--outdir", str(out_dir),
-                    str(src)], check=True, capture_output=True, timeout=120)
+    profile = (out_dir.parent / "lo-profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(out_dir), str(src)],
+                   check=True, capture_output=True, timeout=120)
     return out_dir / src.name
 
 

@@ -1,11 +1,11 @@
 """The evidence: an Excel pack with live formulas, a PDF report, one assessment
 summary per bidder and an OCDS release, all from one reading of the file.
 
-Each export writes to a temporary name beside its target and renames it into
-place when complete, so a crash or a cancel never leaves half a file; none
-overwrites an existing file unless asked to (`force`). Long exports call
-`report(fraction, message)` now and then; the caller may raise `Cancelled`
-from it to stop.
+Each export writes through `procure_desk.atomic`: to a temporary name beside
+its target, renamed into place when complete, so a crash, a cancel or a full
+disk never leaves half a file; none overwrites an existing file unless asked
+to (`force`). Long exports call `report(fraction, message)` now and then; the
+caller may raise `Cancelled` from it to stop.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import atomic
 from ..errors import BadInput
 
 Report = Callable[[float, str], None]
@@ -113,26 +113,11 @@ def check_target(target: Path, force: bool, *, folder: bool = False) -> None:
 
 @contextlib.contextmanager
 def atomic_target(target: Path, force: bool) -> Iterator[Path]:
-    """A temporary path beside `target`; renamed onto it only when the body succeeds."""
+    """A temporary path beside `target`; renamed onto it only when the body succeeds
+    (see `procure_desk.atomic`: a full or read-only disk is a plain `BadInput`)."""
     check_target(target, force)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
+    with atomic.writing(target, force=force) as tmp:
         yield tmp
-        if target.exists() and not force:  # appeared meanwhile
-            raise BadInput.one(str(target), "already exists (use --force to overwrite)")
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
-
-
-def money(value: float | None, currency: str) -> str:
-    if value is None:
-        return "—"
-    sym = CURRENCY_SYMBOLS.get(currency)
-    return f"{sym}{value:,.0f}" if sym else f"{value:,.0f} {currency}"
 
 
 def num(value: float | None, places: int = 2) -> str:

@@ -13,7 +13,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from . import Report, Source, atomic_target, money, no_report, num
+from ..wording import money
+from . import Report, Source, atomic_target, no_report, num
 from .safe_text import para, plain_text
 
 FONT = "Helvetica"
@@ -26,12 +27,6 @@ _FONT_FILES = (
 )
 _fonts_ready = False
 
-NEAR = 5.0  # points of weight: a switching value this close is reported as a finding
-PRICE_FORMULAS = {
-    "lowest_relative": "relative to the lowest: lowest cost / this bid's cost (1 when the "
-                       "cost is 0)",
-    "linear_deviation": "linear deviation: 1 - (cost - lowest) / lowest, never below 0",
-}
 
 
 def fonts() -> tuple[str, str]:
@@ -243,41 +238,86 @@ def write_pdf(source: Source, target: str | Path, *, force: bool = False,
     return target
 
 
+class _Story:
+    """What every section of the report reads, worked out once."""
+
+    def __init__(self, src: Source, kit: Kit) -> None:
+        from reportlab.lib.units import mm
+
+        self.src, self.kit = src, kit
+        self.doc, self.res, self.rj = src.doc, src.results, src.results_json()
+        self.ev = self.doc["evaluation"]
+        self.cur = self.ev.get("currency") or "GBP"
+        self.snap = self.res.snap
+        self.by_id = {b["id"]: b for b in self.doc["bids"]}
+        self.rb = {b["id"]: b for b in self.rj["bids"]}
+        self.names = {c["id"]: c["name"] for c in self.doc["criteria"]}
+        ranked = set(self.res.ranking)
+        # ranked bids in rank order, then the others in file order
+        self.order = list(self.res.ranking) + [i for i in range(len(self.doc["bids"]))
+                                               if i not in ranked]
+        self.width = 174 * mm
+
+
 def build_story(src: Source, report: Report = no_report) -> list[Any]:
-    from reportlab.lib.units import mm
-    from reportlab.platypus import CondPageBreak, PageBreak, Spacer
+    from reportlab.platypus import PageBreak
 
-    kit = Kit()
-    doc, res, rj = src.doc, src.results, src.results_json()
-    ev = doc["evaluation"]
-    cur = ev.get("currency") or "GBP"
-    snap = res.snap
-    bids = doc["bids"]
-    by_id = {b["id"]: b for b in bids}
-    rb = {b["id"]: b for b in rj["bids"]}
-    names = {c["id"]: c["name"] for c in doc["criteria"]}
-    story: list[Any] = []
-    width = 174 * mm
+    from .pdf_robustness import robustness_findings, robustness_section, robustness_summary
+    from .xlsx_analysis import analysis_of
 
-    # Cover
-    story += [Spacer(1, 40 * mm), kit.p(ev.get("authority", ""), kit.h2),
-              kit.p(ev.get("title", ""), kit.title),
-              kit.m("Evaluation report", kit.h1),
-              kit.p(f"Reference: {ev.get('reference', '')}"),
-              Spacer(1, 20 * mm),
-              kit.p(f"Produced by ProcureDesk {src.version} on {src.exported_at} from the "
-                    f"evaluation file {src.path.name}.", kit.small),
-              kit.p(f"SHA-256 of that file: {src.sha256}", kit.small),
-              kit.m("The figures in this report are computed by the same rules as the "
-                    "Excel evidence pack, whose formulas let a reader check each one.",
-                    kit.small),
-              PageBreak()]
-
-    # Executive summary
+    st = _Story(src, Kit())
+    kit = st.kit
+    story = _cover(st)
     report(0.05, "Writing the executive summary")
-    story.append(kit.m("1. Executive summary", kit.h1))
+    story += _executive_summary(st)
+    report(0.08, "Testing the robustness of the decision")
+    analysis = analysis_of(src)
+    findings = robustness_findings(analysis, {b["id"]: b["supplier"] for b in st.doc["bids"]})
+    if st.res.winner:
+        story.append(kit.m("<b>Robustness.</b> " + para(robustness_summary(analysis))
+                           + " See section 4."))
+    report(0.1, "Writing the methodology")
+    story += _methodology(st)
+    report(0.2, "Writing the results")
+    story += _results(st)
+    report(0.22, "Writing the robustness tests")
+    story.append(PageBreak())
+    story += robustness_section(kit, src, analysis, findings, st.width)
+    story.append(PageBreak())
+    story += _bid_by_bid(st, report)
+    report(0.6, "Writing the moderation record")
+    story.append(PageBreak())
+    story += _moderation(st)
+    report(0.7, "Writing the conflicts and the audit")
+    story += _conflicts(st)
+    story += _audit(st)
+    return story
+
+
+def _cover(st: _Story) -> list[Any]:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, Spacer
+
+    kit, src, ev = st.kit, st.src, st.ev
+    return [Spacer(1, 40 * mm), kit.p(ev.get("authority", ""), kit.h2),
+            kit.p(ev.get("title", ""), kit.title),
+            kit.m("Evaluation report", kit.h1),
+            kit.p(f"Reference: {ev.get('reference', '')}"),
+            Spacer(1, 20 * mm),
+            kit.p(f"Produced by ProcureDesk {src.version} on {src.exported_at} from the "
+                  f"evaluation file {src.path.name}.", kit.small),
+            kit.p(f"SHA-256 of that file: {src.sha256}", kit.small),
+            kit.m("The figures in this report are computed by the same rules as the "
+                  "Excel evidence pack, whose formulas let a reader check each one.",
+                  kit.small),
+            PageBreak()]
+
+
+def _executive_summary(st: _Story) -> list[Any]:
+    kit, doc, res, rb, by_id = st.kit, st.doc, st.res, st.rb, st.by_id
+    story = [kit.m("1. Executive summary", kit.h1)]
     statuses = Counter(res.status)
-    ranking = [snap.bid_ids[i] for i in res.ranking]
+    ranking = [st.snap.bid_ids[i] for i in res.ranking]
     if res.winner:
         w = rb[res.winner]
         text = (f"The most advantageous tender is {res.winner} from "
@@ -293,34 +333,31 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
         story.append(kit.m("<b>Recommendation.</b> No bid can be ranked yet: every bid is "
                            "excluded or incomplete (see section 5)."))
     story.append(kit.p(
-        f"{len(bids)} bids were received: {statuses.get('ranked', 0)} ranked, "
+        f"{len(doc['bids'])} bids were received: {statuses.get('ranked', 0)} ranked, "
         f"{statuses.get('excluded', 0)} excluded and {statuses.get('incomplete', 0)} "
         f"incomplete. {len(doc['evaluators'])} evaluators gave {len(doc['scores'])} scores; "
         f"{len(doc.get('consensus', []))} consensus scores were recorded at moderation, and "
-        f"{len(rj['flags'])} divergent scores remain flagged without a consensus."))
+        f"{len(st.rj['flags'])} divergent scores remain flagged without a consensus."))
     if res.winner and len(ranking) > 1:
         margin = rb[ranking[0]]["total"] - rb[ranking[1]]["total"]
         if margin < 2:
             story.append(kit.m("<b>Note.</b> The margin is under 2 points: check the "
                                "robustness tests (section 4) before award."))
-    report(0.08, "Testing the robustness of the decision")
-    from .xlsx_pack import analysis_of
+    return story
 
-    analysis = analysis_of(src)
-    findings = robustness_findings(analysis, {b["id"]: b["supplier"] for b in bids})
-    if res.winner:
-        story.append(kit.m("<b>Robustness.</b> " + para(robustness_summary(analysis))
-                           + " See section 4."))
 
-    # Methodology
-    report(0.1, "Writing the methodology")
-    story.append(kit.m("2. Methodology", kit.h1))
-    story.append(kit.m(
+def _methodology(st: _Story) -> list[Any]:
+    from reportlab.lib.units import mm
+
+    from .pdf_robustness import PRICE_FORMULAS
+
+    kit, doc, ev, snap = st.kit, st.doc, st.ev, st.snap
+    story = [kit.m("2. Methodology", kit.h1), kit.m(
         "Each criterion's weight is shared among its siblings; a criterion's effective "
         "weight is 100 times the product of the shares along its path. A scored "
         "criterion's final score is the consensus score where moderation recorded one, "
         "otherwise the mean of the scores of evaluators with no declared conflict with "
-        "the bid. Its points are final score / scale maximum x effective weight."))
+        "the bid. Its points are final score / scale maximum x effective weight.")]
     depth: dict[str, int] = {}
     rows = []
     for c in doc["criteria"]:
@@ -360,7 +397,11 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
     story.append(kit.p(f"Costs are summed per year over {appr['years']} years (year 0 is the "
                        f"first); the net present value discounts year y by "
                        f"1 / (1 + {appr['discount_rate']:.2%})^y."))
-    story.append(kit.m("Gateways and thresholds", kit.h2))
+    return story + _gateways(st)
+
+
+def _gateways(st: _Story) -> list[Any]:
+    kit, doc, ev = st.kit, st.doc, st.ev
     gates = [c for c in doc["criteria"] if c["kind"] == "pass_fail"]
     mins = [c for c in doc["criteria"] if c.get("min_score") is not None]
     items = [f"Gateway {g['id']} {g['name']}: a fail excludes the bid." for g in gates]
@@ -372,21 +413,23 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
     items.append("A bid missing a gateway result or a final score is incomplete and is not "
                  "ranked. Ties go to the higher quality score, then the lower cost, then "
                  "the smaller bid id.")
-    story += [kit.p("• " + x) for x in items]
+    return [kit.m("Gateways and thresholds", kit.h2)] + [kit.p("• " + x) for x in items]
 
-    # Results
-    report(0.2, "Writing the results")
-    story.append(CondPageBreak(110 * mm))
-    story.append(kit.m("3. Results", kit.h1))
-    order = list(res.ranking) + [i for i in range(len(bids)) if i not in set(res.ranking)]
+
+def _results(st: _Story) -> list[Any]:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import CondPageBreak
+
+    kit, doc, res, snap = st.kit, st.doc, st.res, st.snap
+    story = [CondPageBreak(110 * mm), kit.m("3. Results", kit.h1)]
     rows = []
-    for i in order:
-        b = rj["bids"][i]
+    for i in st.order:
+        b = st.rj["bids"][i]
         rows.append([str(b["rank"] or "—"), b["id"], kit.cell(b["supplier"], 120),
                      b["status"], num(b["quality"]), num(b["price"]), num(b["total"]),
-                     money(snap.cost_basis[i], cur)])
+                     money(snap.cost_basis[i], st.cur)])
     story.append(kit.table(["Rank", "Bid", "Supplier", "Status", "Quality", "Price", "Total",
-                            f"Cost ({appr['cost_basis'].upper()})"], rows,
+                            f"Cost ({st.ev['appraisal']['cost_basis'].upper()})"], rows,
                            [11 * mm, 14 * mm, 62 * mm, 19 * mm, 15 * mm, 15 * mm, 15 * mm,
                             23 * mm], align_right=(4, 5, 6, 7)))
     parent = {c["id"]: c.get("parent") for c in doc["criteria"]}
@@ -395,25 +438,25 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
     if ranked_i and tops:
         story.append(CondPageBreak(95 * mm))
         story.append(kit.m("Points by section, ranked bids in rank order", kit.h2))
-        series = [(f"{snap.section_ids[k]} {names.get(snap.section_ids[k], '')}",
+        series = [(f"{snap.section_ids[k]} {st.names.get(snap.section_ids[k], '')}",
                    [float(res.sections[i, k]) for i in ranked_i]) for k in tops]
         story.append(points_chart(kit, [snap.bid_ids[i] for i in ranked_i], series,
-                                  width, 85 * mm))
+                                  st.width, 85 * mm))
+    return story
 
-    # Robustness
-    report(0.22, "Writing the robustness tests")
-    story.append(PageBreak())
-    story += robustness_section(kit, src, analysis, findings, width)
 
-    # Per-bid breakdown
-    story.append(PageBreak())
-    story.append(kit.m("5. Bid by bid", kit.h1))
-    smax = float(scale["max"])
-    leaves = [c for c in doc["criteria"] if c["kind"] in ("scored", "price")]
+def _bid_by_bid(st: _Story, report: Report) -> list[Any]:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import CondPageBreak
+
+    kit, cur, order = st.kit, st.cur, st.order
+    story = [kit.m("5. Bid by bid", kit.h1)]
+    smax = float(st.ev["scale"]["max"])
+    leaves = [c for c in st.doc["criteria"] if c["kind"] in ("scored", "price")]
     for n, i in enumerate(order):
         if n % 5 == 0:
             report(0.25 + 0.35 * n / max(1, len(order)), f"Writing bid {n + 1} of {len(order)}")
-        b = rj["bids"][i]
+        b = st.rj["bids"][i]
         story.append(CondPageBreak(40 * mm))
         story.append(kit.p(f"{b['id']} {b['supplier']}", kit.h2))
         head = (f"Status: {b['status']}" + (f", rank {b['rank']}" if b["rank"] else "") +
@@ -431,18 +474,21 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
                 score = "—" if v["score"] is None else f"{v['score']:.2f} / {smax:g}"
             else:
                 score = "—" if v["score"] is None else f"fraction {v['score']:.4f}"
-            rows.append([c["id"], kit.cell(c["name"], 90, fit=48), f"{snap.eff[c['id']]:.2f}",
-                         score, num(v["contribution"])])
+            rows.append([c["id"], kit.cell(c["name"], 90, fit=48),
+                         f"{st.snap.eff[c['id']]:.2f}", score, num(v["contribution"])])
         story.append(kit.table(["ID", "Criterion", "Effective weight", "Final score",
                                 "Points"], rows,
                                [16 * mm, 92 * mm, 22 * mm, 26 * mm, 18 * mm],
                                align_right=(2, 3, 4)))
+    return story
 
-    # Moderation record
-    report(0.6, "Writing the moderation record")
-    story.append(PageBreak())
-    story.append(kit.m("6. Moderation record", kit.h1))
-    cons = doc.get("consensus", [])
+
+def _moderation(st: _Story) -> list[Any]:
+    from reportlab.lib.units import mm
+
+    kit, res, snap = st.kit, st.res, st.snap
+    story = [kit.m("6. Moderation record", kit.h1)]
+    cons = st.doc.get("consensus", [])
     sj = {cid: j for j, cid in enumerate(snap.scored_ids)}
     bi = {bid: i for i, bid in enumerate(snap.bid_ids)}
     if cons:
@@ -463,29 +509,33 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
                                align_right=(2, 3, 4)))
     else:
         story.append(kit.p("No consensus scores were recorded."))
-    flags = rj["flags"]
+    flags = st.rj["flags"]
     story.append(kit.m("Divergent scores still flagged", kit.h2))
     if flags:
-        rows = [[f["bid"], kit.cell(by_id[f["bid"]]["supplier"], 80), f["criterion"],
-                 kit.cell(names.get(f["criterion"], ""), 80), f"{f['spread']:g}"]
+        rows = [[f["bid"], kit.cell(st.by_id[f["bid"]]["supplier"], 80), f["criterion"],
+                 kit.cell(st.names.get(f["criterion"], ""), 80), f"{f['spread']:g}"]
                 for f in flags]
         story.append(kit.table(["Bid", "Supplier", "Criterion", "Name", "Spread"], rows,
                                [14 * mm, 60 * mm, 18 * mm, 66 * mm, 16 * mm],
                                align_right=(4,)))
     else:
         story.append(kit.p("None: every divergence of "
-                           f"{ev['moderation']['spread_flag']:g} points or more has a "
+                           f"{st.ev['moderation']['spread_flag']:g} points or more has a "
                            "consensus."))
+    return story
 
-    # Conflicts
-    report(0.7, "Writing the conflicts and the audit")
-    story.append(kit.m("7. Declared conflicts of interest", kit.h1))
+
+def _conflicts(st: _Story) -> list[Any]:
+    from reportlab.lib.units import mm
+
+    kit, doc, by_id = st.kit, st.doc, st.by_id
+    story = [kit.m("7. Declared conflicts of interest", kit.h1)]
     rows = []
     for e in doc["evaluators"]:
         for bid in e.get("conflicts", []):
             rows.append([kit.cell(e["name"], 60), kit.cell(e.get("role") or "", 60), bid,
                          kit.cell(by_id[bid]["supplier"] if bid in by_id else "", 80),
-                         src.conflict_dates.get((e["id"], bid)) or "—"])
+                         st.src.conflict_dates.get((e["id"], bid)) or "—"])
     if rows:
         story.append(kit.p("An evaluator who declared a conflict with a bid did not score it "
                            "(Procurement Act 2023, s.81-83); such scores are never counted."))
@@ -497,226 +547,28 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
            for e in doc["evaluators"]]
     story.append(kit.m("Evaluators", kit.h2))
     story.append(kit.table(["ID", "Name", "Role"], evs, [16 * mm, 60 * mm, 98 * mm]))
-
-    # Audit
-    story.append(kit.m("8. Audit summary", kit.h1))
-    audit = src.audit
-    if audit:
-        story.append(kit.p(f"{len(audit)} recorded events from {audit[0].at} to "
-                           f"{audit[-1].at}, by {len({a.actor for a in audit})} people. "
-                           f"The full log is in the Excel pack (Audit sheet)."))
-        counts = Counter(a.action for a in audit)
-        rows = [[kit.cell(k, 80), str(v)] for k, v in counts.most_common()]
-        story.append(kit.table(["Action", "Events"], rows, [120 * mm, 30 * mm],
-                               align_right=(1,)))
-        story.append(kit.m("Latest events", kit.h2))
-        rows = [[a.at, kit.cell(a.actor, 40), kit.cell(a.action, 40),
-                 kit.cell(f"{a.entity} {a.entity_id}", 60)] for a in audit[-15:]]
-        story.append(kit.table(["When", "Who", "Action", "Record"], rows,
-                               [44 * mm, 36 * mm, 46 * mm, 48 * mm]))
-    else:
-        story.append(kit.p("The audit log is empty."))
     return story
 
 
-def robustness_findings(analysis: dict[str, Any], names: dict[str, str]) -> list[str]:
-    """The ways the winner could change, in plain words (empty when it holds throughout)."""
-    from ..analysis import plain_warnings
-
-    if analysis.get("winner") is None:
-        return []
-    return plain_warnings(analysis, names, near=NEAR)
-
-
-def _kept(block: list[Any], rows: int) -> list[Any]:
-    """A heading, its words and a short table on one page; a long table may split."""
-    from reportlab.platypus import KeepTogether
-
-    return [KeepTogether(block)] if rows <= 20 else block
-
-
-def robustness_summary(analysis: dict[str, Any]) -> str:
-    """One sentence for the executive summary: what the winner depends on, if anything."""
-    winner = analysis["winner"]
-    parts = []
-    if len(set(analysis["formulas"].values())) > 1:
-        parts.append("the price formula")
-    for e in analysis["switching"]:
-        lo, hi = e["holds_from"], e["holds_to"]
-        if lo is not None and ((e["winner_below"] and e["weight"] - lo <= NEAR)
-                               or (e["winner_above"] and hi - e["weight"] <= NEAR)):
-            parts.append(f"the weight of {e['node']} ({e['name']}), within {NEAR:g} "
-                         f"points of today's")
-    rev = [r["bid"] for r in analysis["leave_one_out"] if r["reversal"]]
-    if rev:
-        shown = ", ".join(rev[:5]) + (f" and {len(rev) - 5} more" if len(rev) > 5 else "")
-        parts.append(f"whether {shown} {'withdraws' if len(rev) == 1 else 'withdraw'}")
-    if not parts:
-        return (f"The recommendation is robust: {winner} wins under both price formulas, "
-                f"no top-level weight within {NEAR:g} points of today's would change the "
-                f"winner, and neither would any other bid withdrawing.")
-    text = parts[0] if len(parts) == 1 else "; on ".join(parts[:-1]) + "; and on " + parts[-1]
-    return f"The winner depends on {text}."
-
-
-def robustness_section(kit: Kit, src: Source, analysis: dict[str, Any], findings: list[str],
-                       width: float) -> list[Any]:
-    """Section 4: would the winner survive another weight, formula or withdrawn bid?
-
-    Says plainly what could change the winner (the price formula, a top-level
-    weight within NEAR points of today's, a withdrawn bid), or that nothing
-    tested does, then the tables behind it. Supplier text is escaped.
-    """
+def _audit(st: _Story) -> list[Any]:
     from reportlab.lib.units import mm
-    from reportlab.platypus import CondPageBreak
 
-    c = kit.colors
-    cur = src.ev.get("currency") or "GBP"
-    names = {b["id"]: b["supplier"] for b in src.doc["bids"]}
-    winner = analysis["winner"]
-
-    def who(bid: str | None) -> str:
-        return "—" if bid is None else f"{bid} {names.get(bid, '')}"
-
-    out: list[Any] = [kit.m("4. Robustness", kit.h1), kit.m(
-        "Would the recommendation survive a different weight, the other price formula or a "
-        "bidder withdrawing? Each test keeps the recorded scores, costs and statuses and "
-        "changes one thing. The Excel evidence pack (Sensitivity and Shared service sheets) "
-        "holds the same figures.")]
-    if winner is None:
-        out.append(kit.p("No bid is ranked yet, so there is no winner to test."))
-        return out
-    if findings:
-        out.append(kit.m(f"<b>The winner could change.</b> {len(findings)} of the tests "
-                         f"below {'finds' if len(findings) == 1 else 'find'} a way:"))
-        out += [kit.p("• " + f) for f in findings]
-    else:
-        out.append(kit.m("<b>The decision is robust.</b> " + para(
-            f"{who(winner)} wins under both price formulas; no top-level weight would have "
-            f"to move by less than {NEAR:g} points to change the winner; and withdrawing "
-            f"any other ranked bid leaves {winner} the winner.")))
-    mc = analysis["monte_carlo"]
-    prob = mc["win_probability"]
-    if prob:
-        out.append(kit.p(
-            f"With the weights and the evaluators' scores both uncertain, {winner} won "
-            f"{prob.get(winner, 0.0):.1%} of {mc['draws']:,} simulated draws (see below)."))
-
-    # switching values
-    out.append(kit.m("Weights: how far each could move before the winner changes", kit.h2))
-    out.append(kit.m(
-        "Each top-level weight is moved from 0 to 100 while the others keep their "
-        "proportions; the winner holds within the interval shown. Rows shaded amber have "
-        f"an end within {NEAR:g} points of today's weight."))
-    rows, extra = [], []
-    for k, e in enumerate(analysis["switching"], start=1):
-        lo, hi = e["holds_from"], e["holds_to"]
-        below, above = e["winner_below"], e["winner_above"]
-        near = lo is not None and ((below is not None and e["weight"] - lo <= NEAR)
-                                   or (above is not None and hi - e["weight"] <= NEAR))
-        if near:
-            extra.append(("BACKGROUND", (0, k), (-1, k), c.HexColor("#FFE699")))
-        rows.append([kit.cell(e["node"], 20, fit=8), kit.cell(e["name"], 120, fit=28),
-                     f"{e['weight']:.1f}%", "—" if lo is None else f"{lo:.1f}%",
-                     "—" if hi is None else f"{hi:.1f}%",
-                     kit.cell(who(below) if below else "none", 80, fit=24),
-                     kit.cell(who(above) if above else "none", 80, fit=24)])
-    out.append(kit.table(["Node", "Name", "Weight", "Holds from", "Holds to",
-                          "Winner below", "Winner above"], rows,
-                         [12 * mm, 38 * mm, 16 * mm, 19 * mm, 17 * mm, 36 * mm, 36 * mm],
-                         align_right=(2, 3, 4), extra=extra))
-
-    # price formulas and withdrawals
-    out.append(CondPageBreak(40 * mm))
-    out.append(kit.m("Price formula", kit.h2))
-    rows, extra = [], []
-    for k, (f, w) in enumerate(analysis["formulas"].items(), start=1):
-        if w != winner:
-            extra.append(("BACKGROUND", (0, k), (-1, k), c.HexColor("#F8CBAD")))
-        rows.append([kit.m(PRICE_FORMULAS.get(f, f), kit.small),
-                     kit.cell(who(w), 80, fit=34), "yes" if w == winner else "no"])
-    out.append(kit.table(["If every price criterion used", "Winner", "Same"], rows,
-                         [92 * mm, 64 * mm, 18 * mm], extra=extra))
-    loo = analysis["leave_one_out"]
-    out.append(CondPageBreak(40 * mm))
-    out.append(kit.m("Withdrawn bids", kit.h2))
-    if loo:
-        out.append(kit.m(
-            "The winner if each other ranked bid were withdrawn, with prices re-scored "
-            "without it. A change is a rank reversal: a known flaw of relative price "
-            "formulas that a challenger may raise."))
-        rows, extra = [], []
-        for k, r in enumerate(loo, start=1):
-            if r["reversal"]:
-                extra.append(("BACKGROUND", (0, k), (-1, k), c.HexColor("#F8CBAD")))
-            rows.append([r["bid"], kit.cell(names.get(r["bid"], ""), 90, fit=40),
-                         kit.cell(who(r["winner"]), 80, fit=34),
-                         "yes" if r["reversal"] else "no"])
-        out.append(kit.table(["Withdrawn", "Supplier", "Winner", "Reversal"], rows,
-                             [20 * mm, 72 * mm, 62 * mm, 20 * mm], extra=extra))
-    else:
-        out.append(kit.p("Only one bid is ranked: there is no other bid to withdraw."))
-
-    # Monte Carlo
-    block: list[Any] = [kit.m("Uncertain weights and scores (Monte Carlo)", kit.h2)]
-    block.append(kit.p(
-        f"In each of {mc['draws']:,} draws (random seed {mc['seed']}) every weight is "
-        f"multiplied by its own random factor (lognormal, median 1, sd of the log "
-        f"{mc['weight_sigma']:g}) and renormalised among its siblings, and each final score "
-        f"without a consensus moves by its standard error (the evaluators' spread over the "
-        f"square root of their number); consensus scores, costs and statuses stay as they "
-        f"are. The table gives how often each bid won."))
-    ranks = {src.results.snap.bid_ids[i]: src.results.rank[i] for i in src.results.ranking}
-    shown = [(b, p) for b, p in prob.items() if p > 0]
-    rows = [[str(ranks.get(b) or "—"), b, kit.cell(names.get(b, ""), 90, fit=56),
-             f"{p:.1%}"] for b, p in shown]
-    block.append(kit.table(["Rank", "Bid", "Supplier", "Won"], rows,
-                           [14 * mm, 16 * mm, 118 * mm, 26 * mm], align_right=(3,)))
-    if len(shown) < len(prob):
-        n = len(prob) - len(shown)
-        block.append(kit.p(f"The other {n} ranked bid{'s' if n != 1 else ''} won no draw.",
-                           kit.small))
-    out += _kept(block, len(rows))
-
-    # Shared service
-    shared = analysis["shared"]
-    if shared:
-        basis = src.ev["appraisal"]["cost_basis"].upper()
-        block = [kit.m("Shared service: what each partner pays and saves", kit.h2)]
-        block.append(kit.p(
-            f"Each partner's cost is its share of the bid's cost ({basis}); its baseline "
-            f"is what it pays today, every year of the appraisal period on the same basis; "
-            f"the saving is the difference. Going alone is the whole cost of the cheapest "
-            f"ranked bid that is not shared."))
-        partners = {p["id"]: p["name"] for p in src.doc.get("partners", [])}
-        rows, extra = [], []
-        for k, r in enumerate(shared, start=1):
-            if r["saving"] < 0:
-                extra.append(("TEXTCOLOR", (5, k), (5, k), c.HexColor("#C00000")))
-            if r["beats_go_alone"] is False:
-                extra.append(("TEXTCOLOR", (6, k), (6, k), c.HexColor("#C00000")))
-            beats = {True: "yes", False: "no", None: "—"}[r["beats_go_alone"]]
-            rows.append([r["bid"], kit.cell(f"{r['partner']} {partners.get(r['partner'], '')}",
-                                            80, fit=30),
-                         f"{r['share']:.1%}", money(r["cost"], cur), money(r["baseline"], cur),
-                         money(r["saving"], cur), beats])
-        block.append(kit.table(["Bid", "Partner", "Share", "Cost", "Baseline", "Saving",
-                                "Beats going alone"], rows,
-                               [14 * mm, 54 * mm, 16 * mm, 22 * mm, 22 * mm, 22 * mm,
-                                24 * mm], align_right=(2, 3, 4, 5), extra=extra))
-        out += _kept(block, len(rows))
-        for e in analysis["break_even"]:
-            if e["go_alone_bid"] is None:
-                text = (f"{e['bid']}: every ranked bid is shared, so there is no go-alone "
-                        f"option to compare with.")
-            elif e["partners_needed"] is None:
-                text = (f"{e['bid']}: going alone with {who(e['go_alone_bid'])} costs "
-                        f"nothing, so sharing cannot beat it.")
-            else:
-                n = e["partners_needed"]
-                text = (f"Break-even for {e['bid']}: against going alone with "
-                        f"{who(e['go_alone_bid'])} at {money(e['go_alone_cost'], cur)}, "
-                        f"{n} partner{'s' if n != 1 else ''} of average size must share it "
-                        f"for each to pay less; {e['partners_sharing']} share it now.")
-            out.append(kit.p(text))
-    return out
+    kit = st.kit
+    story = [kit.m("8. Audit summary", kit.h1)]
+    audit = st.src.audit
+    if not audit:
+        story.append(kit.p("The audit log is empty."))
+        return story
+    story.append(kit.p(f"{len(audit)} recorded events from {audit[0].at} to "
+                       f"{audit[-1].at}, by {len({a.actor for a in audit})} people. "
+                       f"The full log is in the Excel pack (Audit sheet)."))
+    counts = Counter(a.action for a in audit)
+    rows = [[kit.cell(k, 80), str(v)] for k, v in counts.most_common()]
+    story.append(kit.table(["Action", "Events"], rows, [120 * mm, 30 * mm],
+                           align_right=(1,)))
+    story.append(kit.m("Latest events", kit.h2))
+    rows = [[a.at, kit.cell(a.actor, 40), kit.cell(a.action, 40),
+             kit.cell(f"{a.entity} {a.entity_id}", 60)] for a in audit[-15:]]
+    story.append(kit.table(["When", "Who", "Action", "Record"], rows,
+                           [44 * mm, 36 * mm, 46 * mm, 48 * mm]))
+    return story

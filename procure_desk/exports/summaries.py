@@ -13,13 +13,13 @@ story, and the price explanation gives the formula without the lowest price
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadInput, Problem
-from . import Report, Source, money, no_report, num
+from .. import atomic
+from ..errors import BadInput
+from ..wording import money
+from . import Report, Source, no_report, num
 from .pdf_report import Kit, build_doc, numbered_canvas
 from .safe_text import para, safe_filename
 
@@ -52,11 +52,12 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
                     report: Report = no_report) -> list[Path]:
     """One PDF per bid into `folder` (created if absent); refuses to overwrite without force.
 
-    All or nothing: every summary is first written to a hidden temporary file beside
-    its target and only renamed into place once all are built. Cancelled (`report`
-    raising `Cancelled`), refused or failed, the run removes its own temporary files
-    (and the folder, if it made it) and leaves the folder as it was: no half set of
-    summaries that looks complete, and no earlier summary overwritten.
+    All or nothing (an `atomic.Batch`): every summary is first written to a hidden
+    temporary file beside its target and only renamed into place once all are built.
+    Cancelled (`report` raising `Cancelled`), refused or failed (a full disk), the run
+    removes its own temporary files (and the folder, if it made it) and leaves the
+    folder as it was: no half set of summaries that looks complete, and no earlier
+    summary overwritten.
     """
     from . import check_target
 
@@ -66,71 +67,35 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
         raise BadInput.one(str(folder), "its folder does not exist")
     names = summary_names(source.doc["bids"])
     targets = {bid: folder / n for bid, n in names.items()}
-    for target in targets.values():
-        if target.is_dir():
-            raise BadInput.one(str(target), "is a folder, not a file")
-    if not force:
-        clash = [str(p) for p in targets.values() if p.exists()]
-        if clash:
-            raise BadInput([Problem(p, "already exists (use --force to overwrite)")
-                            for p in clash])
-    made_folder = not folder.exists()
-    folder.mkdir(exist_ok=True)
-    run = f"{os.getpid()}.{uuid.uuid4().hex[:8]}"
-    staged: dict[Path, Path] = {}  # target -> its temporary file, in bid order
     bids = source.doc["bids"]
     kit = Kit()  # styles once, not once per bidder
-    try:
+    with atomic.Batch(targets.values(), force=force, make_folders=True) as batch:
         for n, b in enumerate(bids):
             report(n / max(1, len(bids)), f"Writing the summary for {b['id']}")
-            target = targets[b["id"]]
-            tmp = staged[target] = target.with_name(f".{target.name}.{run}.part")
             story = build_summary_story(source, b["id"], kit=kit)
             ev = source.ev
-            doc = build_doc(tmp, f"Assessment summary: {ev.get('title', '')}",
+            doc = build_doc(batch.part(targets[b["id"]]),
+                            f"Assessment summary: {ev.get('title', '')}",
                             ev.get("authority", ""))
             doc.build(story, canvasmaker=numbered_canvas(
                 f"{ev.get('reference', '')} · assessment summary for {b['supplier']}"))
         # the last moment to cancel: after this the summaries are put in place
         report(1.0, f"Saving {len(bids)} assessment summaries")
-        if not force:
-            clash = [str(t) for t in staged if t.exists()]  # appeared meanwhile
-            if clash:
-                raise BadInput([Problem(p, "already exists (use --force to overwrite)")
-                                for p in clash])
-        placed: list[Path] = []
-        try:
-            for target, tmp in staged.items():
-                existed = target.exists()
-                os.replace(tmp, target)
-                if not existed:
-                    placed.append(target)
-        except BaseException:
-            for target in placed:  # a full disk midway: no partial set left behind
-                target.unlink(missing_ok=True)
-            raise
-    finally:
-        for tmp in staged.values():
-            tmp.unlink(missing_ok=True)
-        if made_folder and not any(folder.iterdir()):
-            folder.rmdir()
-    return list(staged)
+        batch.commit()
+    return list(targets.values())
 
 
 def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> list[Any]:
     """The flowables of one bidder's summary: that bid's own figures and nothing else."""
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Spacer
+    from reportlab.platypus import Spacer
 
     kit = kit or Kit()
     doc, res = src.doc, src.results
     ev = doc["evaluation"]
-    cur = ev.get("currency") or "GBP"
-    snap = res.snap
-    i = snap.bid_ids.index(bid_id)
+    i = res.snap.bid_ids.index(bid_id)
     bid = doc["bids"][i]
     mine = res.bid_json(i)  # this bid's figures only
-    smax = float(ev["scale"]["max"])
     story: list[Any] = [
         kit.p(ev.get("authority", ""), kit.h2),
         kit.m("Assessment summary", kit.title),
@@ -141,6 +106,17 @@ def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> 
         Spacer(1, 4 * mm),
         kit.m("Outcome", kit.h1),
     ]
+    story += _outcome(kit, src, i, mine)
+    story += _your_scores(kit, src, i, mine)
+    story += _price(kit, src, i)
+    story += _why(kit, src, bid_id)
+    return story
+
+
+def _outcome(kit: Kit, src: Source, i: int, mine: dict[str, Any]) -> list[Any]:
+    """Successful, ranked lower, excluded (and why) or not yet assessed in full."""
+    res = src.results
+    story: list[Any] = []
     status = res.status[i]
     n_ranked = len(res.ranking)
     if status == "ranked" and res.rank[i] == 1:
@@ -161,6 +137,18 @@ def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> 
                            "items are outstanding."))
         story += [kit.p("• " + r) for r in mine["reasons"]]
 
+    return story
+
+
+def _your_scores(kit: Kit, src: Source, i: int, mine: dict[str, Any]) -> list[Any]:
+    """Every criterion with its weight, this bid's score and points; sections add up."""
+    from reportlab.lib.units import mm
+
+    doc, res = src.doc, src.results
+    snap = res.snap
+    bid_id = snap.bid_ids[i]
+    smax = float(doc["evaluation"]["scale"]["max"])
+    story: list[Any] = []
     story.append(kit.m("Your scores", kit.h1))
     story.append(kit.p(f"Scores run from 0 to {smax:g}. The points available for a "
                        f"criterion are its effective weight; a scored criterion earns "
@@ -202,6 +190,15 @@ def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> 
         story.append(kit.p(f"Totals: quality {mine['quality']:.2f} + price "
                            f"{mine['price']:.2f} = {mine['total']:.2f} points of 100."))
 
+    return story
+
+
+def _price(kit: Kit, src: Source, i: int) -> list[Any]:
+    """This bid's own costs and how price is scored (without the lowest price)."""
+    ev = src.ev
+    cur = ev.get("currency") or "GBP"
+    snap = src.results.snap
+    story: list[Any] = []
     story.append(kit.m("Price", kit.h2))
     appr = ev["appraisal"]
     basis = "net present value" if appr["cost_basis"] == "npv" else "whole-life cost"
@@ -209,13 +206,23 @@ def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> 
                        f"{money(float(snap.wlc[i]), cur)}, and its net present value at "
                        f"{appr['discount_rate']:.1%} a year is "
                        f"{money(float(snap.npv[i]), cur)}."))
-    for c in doc["criteria"]:
+    for c in src.doc["criteria"]:
         if c["kind"] == "price":
             f = c.get("formula") or "lowest_relative"
             story.append(kit.p(f"{c['id']} {c['name']} is scored on {basis}: the price score "
                                f"is {PRICE_WORDS.get(f, f)}, times the weight. An excluded "
                                f"tender earns no price points."))
 
+    return story
+
+
+def _why(kit: Kit, src: Source, bid_id: str) -> list[Any]:
+    """Each scored criterion's explanation: the moderation rationale, else the
+    non-conflicted evaluators' comments, unattributed."""
+    from reportlab.platypus import Paragraph
+
+    doc = src.doc
+    story: list[Any] = []
     story.append(kit.m("Why each score was given", kit.h1))
     cons = {c["criterion"]: c for c in doc.get("consensus", []) if c["bid"] == bid_id}
     conflicted = {e["id"] for e in doc["evaluators"] if bid_id in e.get("conflicts", [])}

@@ -65,7 +65,6 @@ STANDARD_DECLARATIONS: list[tuple[str, str]] = [
 
 OPTION_LABELS = [OPTION_TYPE_LABELS[k] for k in OPTION_TYPE_LABELS]
 CATEGORY_LABELS = {c: c.capitalize() for c in CATEGORIES}
-YES_NO = ["Yes", "No"]
 
 
 def norm_key(text: str) -> str:

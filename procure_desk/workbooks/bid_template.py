@@ -7,10 +7,10 @@ yes/no; the labels and headers are locked, the answer cells are not.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
+from .. import atomic
 from ..errors import BadInput
 from . import bid_layout as L  # noqa: N812 - the layout reads as L.FIELD
 
@@ -50,20 +50,12 @@ def build_bid_workbook(doc: dict[str, Any] | None = None, bid: dict[str, Any] | 
 
 
 def save_workbook(wb: Any, target: Path, *, force: bool = False) -> None:
-    """Save through a temporary file so a failed save leaves nothing half-written."""
-    if target.exists() and not force:
-        raise BadInput.one(str(target), "already exists (use --force to overwrite)")
-    if not target.parent.is_dir():
-        raise BadInput.one(str(target), "its folder does not exist")
+    """Save through `atomic.writing`: a failed save (a full disk, a cancel) leaves
+    nothing half-written, and a disk that refuses is a plain `BadInput`."""
     if target.suffix.lower() != ".xlsx":
         raise BadInput.one(str(target), "must end in .xlsx")
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic.writing(target, force=force) as tmp:
+        atomic.save_buffered(tmp, wb.save)
 
 
 def write_bid_template(path: str | Path, *, doc: dict[str, Any] | None = None,

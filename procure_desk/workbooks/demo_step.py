@@ -10,13 +10,13 @@ template tailored to the tender and one scoring sheet per evaluator.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from .. import atomic
 from ..errors import BadInput, Problem
 from ..paths import SAMPLE_BIDS
-from .words import plural
+from ..wording import plural
 
 
 def sample_workbooks() -> list[Path]:
@@ -51,12 +51,9 @@ def workbooks_step(folder: Path, pdesk: Path, force: bool) -> Iterator[str]:
         yield (f"Checked {plural(len(books), 'sample bid workbook')}: same suppliers and costs "
                "as the bids")
         bids_dir = folder / "bid-workbooks"
-        bids_dir.mkdir(exist_ok=True)
+        atomic.make_folder(bids_dir)
         for book in books:
-            target = bids_dir / book.name
-            if target.exists() and not force:
-                raise BadInput.one(str(target), "already exists (use --force to overwrite)")
-            shutil.copyfile(book, target)
+            atomic.copy_file(book, bids_dir / book.name, force=force)
         template = write_bid_template(folder / "bid-template.xlsx", doc=doc, force=force)
         yield f"Wrote {template} and copied the sample bids to {bids_dir}"
         written = write_scoring_sheets(ef, folder / "scoring-sheets", actor="demo",

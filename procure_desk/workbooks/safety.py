@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadInput, Problem
+from ..wording import column_letter
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls and encrypted .xlsx
 XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -61,11 +62,7 @@ BID_LIMITS = Limits()
 
 def cell_name(row: int, col: int) -> str:
     """A1-style name of a 1-based cell."""
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
+    return f"{column_letter(col)}{row}"
 
 
 def _col_number(letters: bytes) -> int:

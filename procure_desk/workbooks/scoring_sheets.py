@@ -35,10 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
 
+from .. import atomic
 from ..errors import BadInput, Problem
 from ..interchange import MAX_TEXT, plain, q, score_problem
+from ..wording import one_line, plural
 from .safety import Grid, Limits, open_workbook
-from .words import plural
 
 FORMAT = "procure-desk/scoring-sheet"
 VERSION = 2  # 2: each row carries its score and comment as exported
@@ -71,9 +72,9 @@ def evaluation_key(ef: Any, *, actor: None = None) -> str | None: ...
 def evaluation_key(ef: Any, *, actor: str | None = None) -> str | None:
     """A key naming this evaluation in its sheets: a random id kept in the file.
 
-    Made (in one transaction, with an audit event by `actor`) the first time
-    sheets are exported; None if sheets were never exported from this file. Copies of the
-    file keep it, so a sheet can come back to a copy of the same evaluation.
+    Made (with an audit event by `actor`) the first time sheets are exported;
+    None if sheets were never exported from this file. Copies of the file keep
+    it, so a sheet can come back to a copy of the same evaluation.
     """
     import uuid
 
@@ -126,35 +127,33 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
                         actor: str | None = None) -> Any:
     """The workbook for one evaluator, pre-filled with the scores already recorded."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .style import (
-        BOX,
-        INPUT_FILL,
-        NOTE_FONT,
-        UNLOCKED,
-        WRAP,
-        header,
-        printable,
-        protect,
-        put,
-        title,
-    )
+    from .style import NOTE_FONT
 
     key = key or evaluation_key(ef, actor=actor or "procure-desk")
     doc = ef.document()
     ev = next((e for e in doc["evaluators"] if e["id"] == eid), None)
     if ev is None:
         raise BadInput.one(f"evaluator {eid}", "is not in this evaluation")
-    evaluation = doc["evaluation"]
-    smax, step = evaluation["scale"]["max"], evaluation["scale"]["step"]
     current = {(r["bid"], r["criterion"]): r for r in doc["scores"] if r["evaluator"] == eid}
     rows = _rows_for(doc, ev)
-    names = {c["id"]: c["name"] for c in doc["criteria"]}
 
     wb = Workbook()
-    ws = wb.active
+    sheets = [_instructions(wb.active, doc["evaluation"], ev),
+              _scores(wb, doc, ev, rows, current), _guidance(wb, doc)]
+    for sheet in sheets:
+        sheet.cell(row=2, column=1).font = NOTE_FONT
+    _identifiers(wb, key, doc["evaluation"], ev, rows, current)
+    wb.active = 1
+    return wb
+
+
+def _instructions(ws: Any, evaluation: dict[str, Any], ev: dict[str, Any]) -> Any:
+    from openpyxl.styles import Font
+
+    from .style import WRAP, printable, put, title
+
+    smax, step = evaluation["scale"]["max"], evaluation["scale"]["step"]
     ws.title = INSTRUCTIONS
     title(ws, f"Scoring sheet: {ev['name']}", f"{evaluation['authority']}: "
           f"{evaluation['title']} {evaluation['reference']}".strip())
@@ -181,21 +180,37 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
     ws.column_dimensions["A"].width = 110
     ws.sheet_view.showGridLines = False
     printable(ws)
+    return ws
 
+
+def _score_validation(smax: float, step: float) -> Any:
+    """A list of the scale's scores where Excel can hold it, else a range check."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    values = [plain(round(step * k, 10)) for k in range(round(smax / step) + 1)]
+    listed = ",".join(str(v) for v in values)
+    if len(listed) <= 250:
+        return DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True,
+                              showErrorMessage=True, errorTitle="Score",
+                              error=f"Choose a score from 0 to {plain(smax)}.")
+    return DataValidation(type="decimal", operator="between", formula1="0",
+                          formula2=str(plain(smax)), allow_blank=True,
+                          showErrorMessage=True, error=f"A score from 0 to {plain(smax)}")
+
+
+def _scores(wb: Any, doc: dict[str, Any], ev: dict[str, Any], rows: list[tuple[dict, dict]],
+            current: dict[tuple[str, str], dict[str, Any]]) -> Any:
+    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+
+    from .style import BOX, INPUT_FILL, UNLOCKED, header, protect, put, title
+
+    scale = doc["evaluation"]["scale"]
+    names = {c["id"]: c["name"] for c in doc["criteria"]}
     sc = wb.create_sheet(SCORES)
     title(sc, "Scores", f"{ev['name']}: {plural(len(rows), 'score')} to give "
                         f"({plural(len({b['id'] for b, _ in rows}), 'bid')})")
     header(sc, HEADER_ROW, HEADERS, [8, 36, 8, 44, 9, 70])
-    values = [plain(round(step * k, 10)) for k in range(round(smax / step) + 1)]
-    listed = ",".join(str(v) for v in values)
-    if len(listed) <= 250:
-        dv = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True,
-                            showErrorMessage=True, errorTitle="Score",
-                            error=f"Choose a score from 0 to {plain(smax)}.")
-    else:
-        dv = DataValidation(type="decimal", operator="between", formula1="0",
-                            formula2=str(plain(smax)), allow_blank=True,
-                            showErrorMessage=True, error=f"A score from 0 to {plain(smax)}")
+    dv = _score_validation(scale["max"], scale["step"])
     sc.add_data_validation(dv)
     # named styles: one assignment per cell instead of four (5,000-row sheets)
     top = Alignment(wrap_text=True, vertical="top")
@@ -230,12 +245,17 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
     sc.freeze_panes = f"E{FIRST_ROW}"
     sc.auto_filter.ref = None
     protect(sc)
+    return sc
+
+
+def _guidance(wb: Any, doc: dict[str, Any]) -> Any:
+    from .style import WRAP, header, protect, put, title
 
     gd = wb.create_sheet(GUIDANCE)
     title(gd, "Guidance", "What each criterion asks and what each score means")
     header(gd, HEADER_ROW, ["Ref", "Criterion", "Minimum score", "Guidance", "Descriptors"],
            [8, 36, 10, 70, 60])
-    scale_desc = evaluation["scale"]["descriptors"]
+    scale_desc = doc["evaluation"]["scale"]["descriptors"]
     for i, c in enumerate([c for c in doc["criteria"] if c["kind"] == "scored"]):
         r = FIRST_ROW + i
         desc = c.get("descriptors") or scale_desc
@@ -245,9 +265,16 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
             put(gd.cell(row=r, column=col), value).alignment = WRAP
     gd.freeze_panes = f"C{FIRST_ROW}"
     protect(gd)
-    for sheet in (ws, sc, gd):
-        sheet.cell(row=2, column=1).font = NOTE_FONT
+    return gd
 
+
+def _identifiers(wb: Any, key: str, evaluation: dict[str, Any], ev: dict[str, Any],
+                 rows: list[tuple[dict, dict]],
+                 current: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """The hidden sheet: which evaluation, evaluator and row is which, with a checksum."""
+    from .style import protect, put
+
+    smax, step = evaluation["scale"]["max"], evaluation["scale"]["step"]
     ids = wb.create_sheet(IDS)
     # per row: bid, criterion, and the score and comment key as exported
     entries = []
@@ -257,9 +284,10 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
                         _comment_key(cur["comment"]) if cur else ""])
     row_map = [[FIRST_ROW + i, *e] for i, e in enumerate(entries)]
     meta = [("format", FORMAT), ("version", VERSION), ("evaluation", key),
-            ("title", evaluation["title"]), ("evaluator", eid), ("evaluator name", ev["name"]),
-            ("scale max", plain(smax)), ("scale step", plain(step)), ("rows", len(rows)),
-            ("checksum", _checksum(key, eid, smax, step, row_map))]
+            ("title", evaluation["title"]), ("evaluator", ev["id"]),
+            ("evaluator name", ev["name"]), ("scale max", plain(smax)),
+            ("scale step", plain(step)), ("rows", len(rows)),
+            ("checksum", _checksum(key, ev["id"], smax, step, row_map))]
     for r, (k, v) in enumerate(meta, start=1):
         put(ids.cell(row=r, column=1), k)
         put(ids.cell(row=r, column=2), v)
@@ -269,8 +297,6 @@ def build_scoring_sheet(ef: Any, eid: str, *, key: str | None = None,
         put(ids.cell(row=IDS_FIRST + i // IDS_CHUNK, column=1), text[i:i + IDS_CHUNK])
     ids.sheet_state = "veryHidden"
     protect(ids)
-    wb.active = 1
-    return wb
 
 
 def write_scoring_sheets(ef: Any, folder: Path, *, actor: str, force: bool = False,
@@ -278,10 +304,11 @@ def write_scoring_sheets(ef: Any, folder: Path, *, actor: str, force: bool = Fal
                          progress: Progress | None = None) -> list[tuple[Path, dict]]:
     """One workbook per evaluator in `folder`; returns (path, evaluator) pairs.
 
-    The export is recorded in the audit log (which evaluators, which files).
+    The sheets and the audit event recording their export are one outcome: every
+    sheet is built under a temporary name first, then renamed into place inside the
+    recorded event. A file that cannot record it (busy, read-only) refuses before
+    any sheet appears, and a disk that fails takes every sheet back.
     """
-    from .bid_template import save_workbook
-
     doc = ef.document()
     if folder.exists() and not folder.is_dir():
         raise BadInput.one(str(folder), "is a file, not a folder")
@@ -298,22 +325,17 @@ def write_scoring_sheets(ef: Any, folder: Path, *, actor: str, force: bool = Fal
             n += 1
         taken.add(name.casefold())
         targets.append((folder / name, e))
-    if not force:
-        clash = [str(p) for p, _ in targets if p.exists()]
-        if clash:
-            raise BadInput([Problem(p, "already exists (use --force to overwrite)")
-                            for p in clash])
-    folder.mkdir(parents=True, exist_ok=True)
-    key = evaluation_key(ef, actor=actor)
-    for i, (path, e) in enumerate(targets):
+    with atomic.Batch([p for p, _ in targets], force=force, make_folders=True) as batch:
+        key = evaluation_key(ef, actor=actor)
+        for i, (path, e) in enumerate(targets):
+            if progress:
+                progress(i, len(targets), e["name"])
+            atomic.save_buffered(batch.part(path), build_scoring_sheet(ef, e["id"], key=key).save)
         if progress:
-            progress(i, len(targets), e["name"])
-        save_workbook(build_scoring_sheet(ef, e["id"], key=key), path, force=True)
-    if progress:
-        progress(len(targets), len(targets), "")
-    with ef.recording(actor, "export.scoring_sheets",
-                      {"files": {e["id"]: p.name for p, e in targets}}):
-        pass
+            progress(len(targets), len(targets), "")
+        with ef.recording(actor, "export.scoring_sheets",
+                          {"files": {e["id"]: p.name for p, e in targets}}):
+            batch.commit()
     return targets
 
 
@@ -475,8 +497,7 @@ def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *
             try:
                 value = float(raw.strip())
             except ValueError:
-                problems.append(Problem(where, f"score {q(raw[:40])} is not a number"))
-                continue
+                value = raw[:40]  # `score_problem` says it is not a number
         comment_raw = grid.value(r, COMMENT_COL)
         comment = "" if comment_raw is None else str(comment_raw).strip()
         score = plain(value) if isinstance(value, int | float) else value
@@ -510,17 +531,6 @@ def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *
     if problems:
         raise BadInput(problems)
     return SheetRead(name, eid, changes, unchanged, blank, conflicts)
-
-
-def plan_scores(ef: Any, paths: Sequence[str | Path], *, overwrite_newer: bool = False,
-                progress: Progress | None = None) -> list[ScoreChange]:
-    """Read and check every sheet; the new and changed scores, or BadInput for all files.
-
-    Conflicts (scores changed in the evaluation since the export) are left out
-    unless `overwrite_newer`.
-    """
-    reads = read_sheets(ef, paths, progress=progress)
-    return [c for r in reads for c in r.changes + (r.conflicts if overwrite_newer else [])]
 
 
 def read_sheets(ef: Any, paths: Sequence[str | Path], *,
@@ -568,8 +578,8 @@ def _per_evaluator(doc: dict[str, Any], items: Sequence[ScoreChange], detail: in
     for eid, group in by_ev.items():
         lines.append(f"{eid} {names.get(eid, '')} ({group[0].source}): {heading(group)}")
         for c in order(group)[:detail]:
-            about = (f"({_short_name(bids.get(c.bid, ''))}; "
-                     f"{_short_name(crits.get(c.criterion, ''))})")
+            about = (f"({one_line(bids.get(c.bid, ''), 32)}; "
+                     f"{one_line(crits.get(c.criterion, ''), 32)})")
             lines.append(line(c, about))
         if len(group) > detail:
             lines.append(f"  ... and {len(group) - detail} more")
@@ -618,11 +628,6 @@ def conflict_text(c: ScoreChange) -> str:
         why = f"was {shown(c.exported)}, now {shown(now)}; the sheet says {shown(c.score)}"
     return f"{c.bid} {c.criterion}: changed in the evaluation since this sheet was exported " \
            f"({why})"
-
-
-def _short_name(text: str, limit: int = 32) -> str:
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= limit else one_line[:limit - 1] + "…"
 
 
 def apply_score_changes(ef: Any, actor: str, changes: Sequence[ScoreChange]) -> int:
