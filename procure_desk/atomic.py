@@ -43,8 +43,8 @@ from typing import IO
 
 from .errors import BadInput, Cancelled, Problem
 
-__all__ = ["Batch", "copy_file", "disk_error", "make_folder", "part_path", "save_buffered",
-           "sweep", "write_bytes", "write_text", "writing"]
+__all__ = ["Batch", "copy_file", "disk_error", "fsync_folder", "make_folder", "part_path",
+           "save_buffered", "sweep", "write_bytes", "write_text", "writing"]
 
 _HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
 _COUNTER = itertools.count(1)
@@ -314,7 +314,7 @@ class Batch:
                                    "try again") from None
             raise
         for folder in dict.fromkeys(t.parent for t in self.targets):
-            _fsync_folder(folder)
+            fsync_folder(folder)
 
     # ---- helpers -----------------------------------------------------------------
     def _check(self) -> None:
@@ -374,7 +374,7 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make the rename durable (POSIX; Windows cannot open a folder for this)."""
     if sys.platform == "win32":
         return

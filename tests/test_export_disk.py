@@ -118,6 +118,26 @@ def test_a_full_disk_leaves_earlier_summaries_as_they_were(pdesk, tmp_path):
     assert files(out / "summaries") == before
 
 
+def test_a_full_disk_refuses_the_interchange_file(pdesk, tmp_path):
+    target = tmp_path / "out.json"
+    r = run(["export-json", str(pdesk), str(target)], limit=LIMIT)
+    refused_plainly(r, target, "the file would be larger")
+    assert not target.exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_a_full_disk_refuses_a_new_evaluation_file(tmp_path):
+    target = tmp_path / "new.pdesk"
+    r = run(["import-json", str(ROOT / "sample_bids" / "harrowmere.json"), str(target)],
+            limit=64 * 1024)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.count("\n") == 1, r.stderr
+    assert str(target) in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not target.exists()
+    assert leftovers(tmp_path) == []
+
+
 def test_a_full_disk_refuses_the_bid_template(tmp_path):
     target = tmp_path / "template.xlsx"
     r = run(["bid-template", str(target)], limit=LIMIT)

@@ -29,7 +29,6 @@ from .vocabulary import (
     DEFAULT_APPRAISAL,
     DEFAULT_DESCRIPTORS,
     DEFAULT_MODERATION,
-    DEFAULT_SCALE,
     FORMAT,
     FORMULAS,
     KINDS,
@@ -40,7 +39,7 @@ from .vocabulary import (
 
 __all__ = [
     "APPORTIONMENT_METHODS", "CATEGORIES", "COST_BASES", "DEFAULT_APPRAISAL",
-    "DEFAULT_DESCRIPTORS", "DEFAULT_MODERATION", "DEFAULT_SCALE", "FORMAT", "FORMULAS",
+    "DEFAULT_DESCRIPTORS", "DEFAULT_MODERATION", "FORMAT", "FORMULAS",
     "KINDS", "MAX_AMOUNT", "MAX_TEXT", "MAX_WEIGHT", "OPTION_TYPES", "OPTION_TYPE_LABELS",
     "VERSION", "dumps", "hidden_problem", "id_problem", "is_integer", "is_number",
     "leave_out", "limits", "load_json", "long_text_problem", "name_problem",

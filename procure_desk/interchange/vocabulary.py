@@ -26,6 +26,5 @@ DEFAULT_DESCRIPTORS = {
     "0": "Unacceptable", "1": "Poor", "2": "Weak",
     "3": "Satisfactory", "4": "Good", "5": "Excellent",
 }
-DEFAULT_SCALE = {"max": 5, "step": 1}
 DEFAULT_APPRAISAL = {"years": 5, "discount_rate": 0.035, "cost_basis": "npv"}
 DEFAULT_MODERATION = {"spread_flag": 2}

@@ -37,8 +37,7 @@ def check_file(path: str | Path) -> None:
     check_and_migrate(path)
 
 
-from .transfer import export_json, import_json, write_text_atomic  # noqa: E402
+from .transfer import export_json, import_json  # noqa: E402
 
 __all__ = ["OMITTED_KEY", "AuditEntry", "ChangedElsewhere", "EvaluationFile", "Record",
-           "check_file", "default_actor", "export_json", "import_json", "now_iso",
-           "write_text_atomic"]
+           "check_file", "default_actor", "export_json", "import_json", "now_iso"]

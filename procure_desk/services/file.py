@@ -11,13 +11,12 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
-from .. import interchange
+from .. import atomic, interchange
 from ..engine import Results, Snapshot, compute
 from ..errors import BadInput, FileBusy
 from ..stamps import default_actor, now_iso
@@ -85,15 +84,16 @@ class FileCore:
         if not target.parent.exists():
             raise BadInput.one(str(target), "its folder does not exist")
         norm = interchange.validate(doc)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-        remove_leftovers(tmp)
+        atomic.sweep(target.parent)  # what a killed run left behind
+        tmp = atomic.part_path(target)
         meta = {"created_at": now_iso(), "revision": "1"}
         if omitted:
             meta[OMITTED_KEY] = json.dumps(omitted)
         event = detail or {"title": norm["evaluation"]["title"], "bids": len(norm["bids"]),
                            "scores": len(norm["scores"])}
         try:
-            Store.create(tmp, norm, meta, (actor or default_actor(), action, event))
+            Store.create(tmp, norm, meta, (actor or default_actor(), action, event),
+                         shown_as=target)
             if target.exists():
                 _keep_replaced(target)
             replace_file(tmp, target)

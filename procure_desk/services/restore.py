@@ -28,7 +28,8 @@ class RestoreEdits(FileCore):
             ev["conflicts"] = [*ev["conflicts"], *[b for b in bids if b not in ev["conflicts"]]]
         for bid, app in removed.get("apportionments", {}).items():
             next(b for b in doc["bids"] if b["id"] == bid)["apportionment"] = app
-        norm = interchange.validate(doc)
+        # not strict: undo must work while a just-added section still weighs nothing
+        norm = interchange.validate(doc, strict=False)
         dates = self.conflict_dates()
         for key, when in removed.get("conflict_dates", {}).items():
             eid, bid = key.split("/", 1)
@@ -38,8 +39,9 @@ class RestoreEdits(FileCore):
             w.audit(actor, "restore", "evaluation", "", None, summary(removed))
 
     def replace_document(self, actor: str, doc: Any, action: str, detail: Record) -> None:
-        """Replace everything with a checked document in one transaction (imports)."""
-        norm = interchange.validate(doc)
+        """Replace everything with a checked document in one transaction (imports and
+        their undo; not strict, as an edit, so a section still being built is allowed)."""
+        norm = interchange.validate(doc, strict=False)
         dates = self.conflict_dates()
         with self.unit_of_work() as w:
             w.replace_all(norm, dates)

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..errors import BadInput, Problem
 from ..interchange import MAX_TEXT, plain, q, score_problem
+from ..interchange.text import long_text_problem
 from .file import FileCore
 from .records import Record, ScoreKey, find, patched_pair, patched_scores
 
@@ -113,6 +114,8 @@ class ScoringEdits(FileCore):
                 raise BadInput.one(where, why)
             if not rationale or not rationale.strip():
                 raise BadInput.one(where, "a consensus score needs a rationale")
+            if why := _text_problem(rationale):
+                raise BadInput.one(f"{where}.rationale", why)
             after = {"bid": bid, "criterion": cid, "score": plain(score),
                      "rationale": rationale}
         with self.unit_of_work() as w:
@@ -127,6 +130,8 @@ class ScoringEdits(FileCore):
         """Record a gateway result (passed true/false) or clear it (None)."""
         doc = self.document()
         self._check_target(f"gateway {bid}/{cid}", bid, cid, "pass_fail")
+        if note and (why := _text_problem(note)):
+            raise BadInput.one(f"gateway {bid}/{cid}.note", why)
         current = next((r for r in doc["gateways"]
                         if r["bid"] == bid and r["criterion"] == cid), None)
         before = copy.deepcopy(current)
@@ -174,11 +179,17 @@ def _check_scores(doc: Record, items: list[Record]) -> None:
         if score is not None and (why := score_problem(score, smax, step)):
             problems.append(Problem(where, why))
         comment = it.get("comment")
-        if comment is not None and (not isinstance(comment, str) or len(comment) > MAX_TEXT):
-            problems.append(Problem(where, "the comment is not text of at most "
-                                           f"{MAX_TEXT} characters"))
+        if comment is not None and (why := _text_problem(comment)):
+            problems.append(Problem(f"{where}.comment", why))
     if problems:
         raise BadInput(problems)
+
+
+def _text_problem(text: object) -> str | None:
+    """A comment, rationale or note by the same rule as an import (docs/bad-input.md)."""
+    if not isinstance(text, str):
+        return "is not text"
+    return long_text_problem(text, MAX_TEXT)
 
 
 def _score_changes(items: list[Record], befores: list[Record | None]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from .. import interchange
+from .. import atomic, interchange
 from ..errors import BadInput
 from . import EvaluationFile
 
@@ -30,16 +29,4 @@ def export_json(src: str | Path, dest: str | Path, *, force: bool = False) -> No
         raise BadInput.one(str(target), "already exists (use --force to overwrite)")
     with EvaluationFile.open(src) as ef:
         text = interchange.dumps(interchange.leave_out(ef.document(), ef.omitted_fields()))
-    write_text_atomic(target, text)
-
-
-def write_text_atomic(target: Path, text: str) -> None:
-    if not target.parent.exists():
-        raise BadInput.one(str(target), "its folder does not exist")
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    atomic.write_text(target, text, force=force)

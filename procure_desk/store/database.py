@@ -45,8 +45,12 @@ class Store:
 
     @classmethod
     def create(cls, path: Path, doc: Record, meta: dict[str, str],
-               audit: tuple[str, str, Record]) -> None:
-        """A new file at `path` (which must not exist) holding `doc`, its meta and one event."""
+               audit: tuple[str, str, Record], *, shown_as: Path | None = None) -> None:
+        """A new file at `path` (which must not exist) holding `doc`, its meta and one event.
+
+        A disk that refuses is said of `shown_as` (the name the user gave), not of the
+        temporary file being written.
+        """
         engine = schema.make_engine(path)
         try:
             schema.create_schema(engine)
@@ -56,6 +60,8 @@ class Store:
                 actor, action, detail = audit
                 w.audit(actor, action, "evaluation", "", None, detail)
                 s.commit()
+        except (OperationalError, DatabaseError) as exc:
+            raise db_problem(shown_as or path, exc) from None
         finally:
             engine.dispose()
 

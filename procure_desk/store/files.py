@@ -8,7 +8,6 @@ file: never SQLite's own text, which may quote damaged bytes.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
 import sqlite3
@@ -16,6 +15,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from .. import atomic
 from ..errors import BadInput, FileBusy
 from ..paths import user_data_folder
 
@@ -65,17 +65,11 @@ def environment_problem(path: str | Path, text: str) -> BadInput | None:
 
 def os_problem(path: str | Path, exc: OSError) -> BadInput:
     """An operating-system refusal as one plain sentence naming the path."""
-    why = {
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "your disk quota is used up",
-        errno.EFBIG: "the file is larger than this system allows (or the disk is full)",
-        errno.EROFS: "the disk is read-only",
-        errno.EACCES: "you do not have permission",
-        errno.EPERM: "you do not have permission",
-        errno.ENOENT: "it or its folder does not exist",
-        errno.EISDIR: "it is a folder",
-    }.get(exc.errno or 0, "the system refused")
-    return BadInput.one(str(path), f"could not be read or written: {why}. Nothing was changed.")
+    if atomic.disk_reason(exc):
+        return atomic.disk_error(exc, path, "could not be read or written")
+    why = exc.strerror or "the system refused"
+    return BadInput.one(str(path), f"could not be read or written ({why}). Nothing was "
+                                   "changed.")
 
 
 def sqlite_problem(path: str | Path, exc: Exception) -> Exception:
@@ -162,7 +156,7 @@ def replace_file(tmp: Path, target: Path) -> None:
         os.replace(tmp, target)
     except OSError as exc:
         raise os_problem(target, exc) from None
-    fsync_folder(target.parent)
+    atomic.fsync_folder(target.parent)
 
 
 def _take_over(target: Path) -> None:
@@ -183,22 +177,6 @@ def _take_over(target: Path) -> None:
         con.close()
 
 
-def fsync_folder(folder: Path) -> None:
-    """Make a rename in `folder` survive a power cut (where the system allows it)."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def remove_leftovers(path: Path) -> None:
     """A failed new file and its side files, so nothing half-made is left behind."""
     for p in (str(path), *(f"{path}{s}" for s in SIDE_FILES)):
@@ -212,8 +190,8 @@ def backup(src: str | Path, dest: str | Path) -> None:
     """A consistent copy of an evaluation file, even while it is open (SQLite backup API),
     written beside `dest` and renamed into place."""
     dest = Path(dest)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
-    remove_leftovers(tmp)
+    atomic.sweep(dest.parent)
+    tmp = atomic.part_path(dest)
     try:
         source = sqlite3.connect(src, isolation_level=None, timeout=_busy_seconds())
         try:

@@ -75,7 +75,7 @@ def partner_row(p: Record, position: int) -> Record:
 def insert_costs(s: Session, b: Record) -> None:
     rows = [{"bid_id": b["id"], "position": j, **line} for j, line in enumerate(b["costs"])]
     if rows:
-        s.exec(insert(CostLine), params=rows)  # type: ignore[call-overload]
+        s.exec(insert(CostLine), params=rows)
 
 
 def insert_apportionment(s: Session, b: Record) -> None:
@@ -96,7 +96,7 @@ def insert_apportionment(s: Session, b: Record) -> None:
 def insert_bids(s: Session, bids: list[Record], start: int = 0) -> None:
     if not bids:
         return
-    s.exec(insert(Bid), params=[bid_row(b, start + i) for i, b in enumerate(bids)])  # type: ignore[call-overload]
+    s.exec(insert(Bid), params=[bid_row(b, start + i) for i, b in enumerate(bids)])
     for b in bids:
         insert_costs(s, b)
         insert_apportionment(s, b)
@@ -106,7 +106,7 @@ def insert_evaluators(s: Session, evaluators: list[Record], start: int = 0,
                        conflict_dates: dict[tuple[str, str], str] | None = None) -> None:
     if not evaluators:
         return
-    s.exec(insert(Evaluator), params=[  # type: ignore[call-overload]
+    s.exec(insert(Evaluator), params=[
         {"id": e["id"], "position": start + i, "name": e["name"], "role": e["role"]}
         for i, e in enumerate(evaluators)])
     # A declaration's date is evidence: from the document, else as the file had it,
@@ -118,17 +118,17 @@ def insert_evaluators(s: Session, evaluators: list[Record], start: int = 0,
     for i, r in enumerate(rows):
         r["position"] = i
     if rows:
-        s.exec(insert(Conflict), params=rows)  # type: ignore[call-overload]
+        s.exec(insert(Conflict), params=rows)
 
 
 def clear_all(s: Session) -> None:
     for table in (Score, Consensus, Gateway, Conflict, ApportionmentShare, Apportionment,
                   CostLine, Bid, Evaluator, Partner):
-        s.exec(delete(table))  # type: ignore[call-overload]
+        s.exec(delete(table))
     # children before parents so the self-reference never dangles
-    s.exec(update(Criterion).values(parent_id=None))  # type: ignore[call-overload]
-    s.exec(delete(Criterion))  # type: ignore[call-overload]
-    s.exec(delete(Evaluation))  # type: ignore[call-overload]
+    s.exec(update(Criterion).values(parent_id=None))
+    s.exec(delete(Criterion))
+    s.exec(delete(Evaluation))
 
 
 def write_document(s: Session, doc: Record,
@@ -138,27 +138,27 @@ def write_document(s: Session, doc: Record,
         rows = [criterion_row(c, i) for i, c in enumerate(doc["criteria"])]
         # parents first is not guaranteed by the file: insert, then link
         parents = {r["id"]: r["parent_id"] for r in rows}
-        s.exec(insert(Criterion), params=[dict(r, parent_id=None) for r in rows])  # type: ignore[call-overload]
+        s.exec(insert(Criterion), params=[dict(r, parent_id=None) for r in rows])
         for cid, p in parents.items():
             if p is not None:
-                s.exec(update(Criterion).where(col(Criterion.id) == cid).values(parent_id=p))  # type: ignore[call-overload]
+                s.exec(update(Criterion).where(col(Criterion.id) == cid).values(parent_id=p))
     if doc["partners"]:
-        s.exec(insert(Partner), params=[partner_row(p, i)  # type: ignore[call-overload]
+        s.exec(insert(Partner), params=[partner_row(p, i)
                                         for i, p in enumerate(doc["partners"])])
     insert_bids(s, doc["bids"])
     insert_evaluators(s, doc["evaluators"], conflict_dates=conflict_dates)
     if doc["scores"]:
-        s.exec(insert(Score), params=[  # type: ignore[call-overload]
+        s.exec(insert(Score), params=[
             {"evaluator_id": r["evaluator"], "bid_id": r["bid"], "criterion_id": r["criterion"],
              "position": i, "score": r["score"], "comment": r["comment"]}
             for i, r in enumerate(doc["scores"])])
     if doc["consensus"]:
-        s.exec(insert(Consensus), params=[  # type: ignore[call-overload]
+        s.exec(insert(Consensus), params=[
             {"bid_id": r["bid"], "criterion_id": r["criterion"], "position": i,
              "score": r["score"], "rationale": r["rationale"]}
             for i, r in enumerate(doc["consensus"])])
     if doc["gateways"]:
-        s.exec(insert(Gateway), params=[  # type: ignore[call-overload]
+        s.exec(insert(Gateway), params=[
             {"bid_id": r["bid"], "criterion_id": r["criterion"], "position": i,
              "passed": r["passed"], "note": r["note"]}
             for i, r in enumerate(doc["gateways"])])

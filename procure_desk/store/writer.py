@@ -96,7 +96,7 @@ class Writer:
 
     # ---- evaluation and criteria -----------------------------------------------------
     def put_evaluation(self, ev: Record) -> None:
-        self.s.exec(update(Evaluation).where(col(Evaluation.id) == 1)  # type: ignore[call-overload]
+        self.s.exec(update(Evaluation).where(col(Evaluation.id) == 1)
                     .values(**rows.evaluation_row(ev)))
 
     def add_criterion(self, norm: Record, order: list[str]) -> None:
@@ -107,16 +107,16 @@ class Writer:
     def put_criterion(self, norm: Record) -> None:
         values = {k: v for k, v in rows.criterion_row(norm, 0).items()
                   if k not in ("id", "position", "parent_id")}
-        self.s.exec(update(Criterion).where(col(Criterion.id) == norm["id"])  # type: ignore[call-overload]
+        self.s.exec(update(Criterion).where(col(Criterion.id) == norm["id"])
                     .values(**values))
 
     def move_criterion(self, cid: str, parent: str | None, order: list[str]) -> None:
-        self.s.exec(update(Criterion).where(col(Criterion.id) == cid)  # type: ignore[call-overload]
+        self.s.exec(update(Criterion).where(col(Criterion.id) == cid)
                     .values(parent_id=parent))
         self._renumber(Criterion, order)
 
     def delete_criteria(self, ids: list[str]) -> None:
-        self.s.exec(delete(Criterion).where(col(Criterion.id).in_(ids)))  # type: ignore[call-overload]
+        self.s.exec(delete(Criterion).where(col(Criterion.id).in_(ids)))
 
     def _renumber(self, table: Any, ids: list[str]) -> None:
         conn = self.s.connection()
@@ -131,31 +131,31 @@ class Writer:
         row = rows.bid_row(norm, 0)
         row.pop("position")
         bid = row.pop("id")
-        self.s.exec(update(Bid).where(col(Bid.id) == bid).values(**row))  # type: ignore[call-overload]
+        self.s.exec(update(Bid).where(col(Bid.id) == bid).values(**row))
         if costs:
-            self.s.exec(delete(CostLine).where(col(CostLine.bid_id) == bid))  # type: ignore[call-overload]
+            self.s.exec(delete(CostLine).where(col(CostLine.bid_id) == bid))
             rows.insert_costs(self.s, norm)
         if apportionment:
-            self.s.exec(delete(Apportionment).where(col(Apportionment.bid_id) == bid))  # type: ignore[call-overload]
+            self.s.exec(delete(Apportionment).where(col(Apportionment.bid_id) == bid))
             rows.insert_apportionment(self.s, norm)
 
     def delete_bid(self, bid: str) -> None:
-        self.s.exec(delete(Bid).where(col(Bid.id) == bid))  # type: ignore[call-overload]
+        self.s.exec(delete(Bid).where(col(Bid.id) == bid))
 
     # ---- evaluators and conflicts ----------------------------------------------------
     def add_evaluators(self, evaluators: list[Record]) -> None:
         rows.insert_evaluators(self.s, evaluators, start=rows.next_position(self.s, Evaluator))
 
     def put_evaluator(self, eid: str, name: str, role: str) -> None:
-        self.s.exec(update(Evaluator).where(col(Evaluator.id) == eid)  # type: ignore[call-overload]
+        self.s.exec(update(Evaluator).where(col(Evaluator.id) == eid)
                     .values(name=name, role=role))
 
     def delete_evaluator(self, eid: str) -> None:
-        self.s.exec(delete(Evaluator).where(col(Evaluator.id) == eid))  # type: ignore[call-overload]
+        self.s.exec(delete(Evaluator).where(col(Evaluator.id) == eid))
 
     def declare_conflict(self, eid: str, bid: str, declared_on: str) -> None:
         """The conflict, with that evaluator's scores on the bid set aside."""
-        self.s.exec(delete(Score).where(col(Score.evaluator_id) == eid,  # type: ignore[call-overload]
+        self.s.exec(delete(Score).where(col(Score.evaluator_id) == eid,
                                         col(Score.bid_id) == bid))
         self.s.add(Conflict(evaluator_id=eid, bid_id=bid,
                             position=rows.next_position(self.s, Conflict),
@@ -163,7 +163,7 @@ class Writer:
         self.s.flush()
 
     def withdraw_conflict(self, eid: str, bid: str) -> None:
-        self.s.exec(delete(Conflict).where(col(Conflict.evaluator_id) == eid,  # type: ignore[call-overload]
+        self.s.exec(delete(Conflict).where(col(Conflict.evaluator_id) == eid,
                                            col(Conflict.bid_id) == bid))
 
     # ---- scores ----------------------------------------------------------------------
@@ -215,9 +215,9 @@ class Writer:
                   values: Record | None) -> None:
         where = (table.bid_id == bid, table.criterion_id == cid)
         if values is None:
-            self.s.exec(delete(table).where(*where))  # type: ignore[call-overload]
+            self.s.exec(delete(table).where(*where))
         elif exists:  # changed in place: the record keeps its order
-            self.s.exec(update(table).where(*where).values(**values))  # type: ignore[call-overload]
+            self.s.exec(update(table).where(*where).values(**values))
         else:
             self.s.add(table(bid_id=bid, criterion_id=cid,
                              position=rows.next_position(self.s, table), **values))
@@ -232,7 +232,7 @@ class Writer:
         row = rows.partner_row(norm, 0)
         row.pop("position")
         pid = row.pop("id")
-        self.s.exec(update(Partner).where(col(Partner.id) == pid).values(**row))  # type: ignore[call-overload]
+        self.s.exec(update(Partner).where(col(Partner.id) == pid).values(**row))
 
     def delete_partner(self, pid: str) -> None:
-        self.s.exec(delete(Partner).where(col(Partner.id) == pid))  # type: ignore[call-overload]
+        self.s.exec(delete(Partner).where(col(Partner.id) == pid))

@@ -138,13 +138,28 @@ def test_replacing_an_existing_supplier_asks_first(open_window, qtbot, tmp_path,
     assert no_dialogs == []
 
 
-def test_cancel_stops_the_import_with_nothing_written(open_window, qtbot, tmp_path):
+def test_cancel_stops_the_import_with_nothing_written(open_window, qtbot, tmp_path,
+                                                     monkeypatch):
+    from procure_desk.workbooks import bid_import
+
     files = [write_bid(tmp_path / f"b{i}.xlsx", supplier=f"Supplier {i}") for i in range(30)]
     before = open_window.document.doc()
+    read = []
+    real = bid_import.read_bid_workbook
+
+    def reading(path, **kwargs):  # the user presses Cancel while the second file is read
+        read.append(path)
+        if len(read) == 2:
+            for job in list(jobs._running):
+                job.cancel()
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(bid_import, "read_bid_workbook", reading)
     job = actions_workbooks.import_bids(open_window, files)
-    job.cancel()
     qtbot.waitUntil(lambda: job not in jobs._running, timeout=20000)  # finished
+    assert job.outcome == "cancelled"
     assert job.result is None
+    assert len(read) == 2  # stopped at the next step, not after reading all 30
     assert open_window.document.doc() == before
 
 
