@@ -5,15 +5,14 @@ docs/bad-input.md), 1 an internal error. Heavy libraries (Qt, openpyxl,
 reportlab) are imported only by the commands that need them, so `results`
 stays quick.
 
-Commands beyond the core live in their own modules, listed in
-`COMMAND_MODULES`; each has `register(subparsers)` that adds its parsers with
+Commands beyond the core live in their own modules (`cli_*.py`, listed in
+`build_parser`); each has `register(subparsers)` that adds its parsers with
 `set_defaults(run=...)`.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -22,9 +21,6 @@ from typing import Any
 
 from . import __version__
 from .errors import BadInput, Cancelled
-
-COMMAND_MODULES: tuple[str, ...] = ("procure_desk.cli_analysis", "procure_desk.cli_exports",
-                                   "procure_desk.cli_workbooks")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -98,10 +94,13 @@ def cmd_results(args: argparse.Namespace) -> int:
     with EvaluationFile.open(args.file) as ef:
         results = ef.results()
         doc = ef.document()
+        sealed = ef.sealed()
     if args.json:
         import json
 
-        sys.stdout.write(json.dumps(results.to_json(), ensure_ascii=False) + "\n")
+        data = results.to_json()
+        data["sealed"] = None if sealed is None else {k: sealed[k] for k in ("at", "by", "head")}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         return 0
     from .report_text import results_table
 
@@ -159,8 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="overwrite files already in DIR")
     s.set_defaults(run=cmd_demo)
 
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    from . import cli_analysis, cli_exports, cli_governance, cli_workbooks
+
+    for module in (cli_analysis, cli_exports, cli_workbooks, cli_governance):
+        module.register(sub)
     return p
 
 

@@ -312,13 +312,22 @@ class Results:
             "criteria": crit,
         }
 
+    def outstanding(self) -> list[dict[str, str]]:
+        """What a final decision still needs (docs/results.md); [] when it is final."""
+        from .provisional import outstanding
+
+        return outstanding(self)
+
     def to_json(self) -> dict[str, Any]:
         ids = self.snap.bid_ids
+        reasons = self.outstanding()
         return {
             "winner": self.winner,
             "ranking": [ids[i] for i in self.ranking],
             "bids": [self.bid_json(i) for i in range(len(ids))],
             "flags": self.flags(),
+            "provisional": bool(reasons),
+            "provisional_reasons": reasons,
         }
 
 

@@ -26,10 +26,14 @@ def results_table(doc: dict[str, Any], results: Results) -> str:
     by_id = {b["id"]: b for b in data["bids"]}
     if data["winner"]:
         w = by_id[data["winner"]]
-        lines.append(f"Winner: {w['id']} {one_line(w['supplier'], 80)} "
+        word = "Provisional leader" if data["provisional"] else "Winner"
+        lines.append(f"{word}: {w['id']} {one_line(w['supplier'], 80)} "
                      f"with {_fmt(w['total'])} points")
     else:
         lines.append("No winner: no bid is ranked yet")
+    if data["provisional"]:
+        lines.append("PROVISIONAL: a final decision still needs")
+        lines += [f"  - {one_line(r['detail'], 200)}" for r in data["provisional_reasons"]]
     lines.append("")
     header = (f"{'Rank':>4}  {'Bid':<6} {'Supplier':<30} {'Option type':<16} "
               f"{'Status':<10} {'Total':>7} {'Quality':>7} {'Price':>7} {basis:>14}")

@@ -111,14 +111,17 @@ def test_results_json_equals_the_engine(capsys, pdesk):
     assert code == 0, err
     data = json.loads(out)  # exactly one JSON object
     expected = compute(Snapshot.from_doc(interchange.validate(example()))).to_json()
-    assert data == expected
+    assert data == {**expected, "sealed": None}
     assert data["winner"] == "B1"
 
 
 def test_results_table_is_readable(capsys, pdesk):
     code, out, err = run(capsys, "results", pdesk)
     assert code == 0, err
-    assert "Winner: B1 Example Suite Ltd" in out
+    # the example's evaluators have not submitted: the leader is only provisional
+    assert "Provisional leader: B1 Example Suite Ltd" in out
+    assert "Winner" not in out
+    assert "have not submitted their scores" in out
     assert "Example Suite Ltd" in out
     assert "Small Co" in out
     assert "Customer platform replacement" in out
@@ -145,7 +148,8 @@ def test_results_table_with_no_bids(capsys, tmp_path):
     assert code == 0
     assert "No winner" in out
     code, out, _ = run(capsys, "results", pd, "--json")
-    assert json.loads(out) == {"winner": None, "ranking": [], "bids": [], "flags": []}
+    assert json.loads(out) == {"winner": None, "ranking": [], "bids": [], "flags": [],
+                               "provisional": False, "provisional_reasons": [], "sealed": None}
 
 
 def test_results_on_a_file_that_is_not_an_evaluation(capsys, tmp_path):

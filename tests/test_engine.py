@@ -561,7 +561,8 @@ def test_results_json_shape():
                       {"bid": "A", "criterion": "G1", "passed": False},
                       {"bid": "M", "criterion": "G1", "passed": True}])
     res = results_json(d)
-    assert set(res) == {"winner", "ranking", "bids", "flags"}
+    assert set(res) == {"winner", "ranking", "bids", "flags", "provisional",
+                        "provisional_reasons"}
     assert [b["id"] for b in res["bids"]] == ["Z", "A", "M"]
     keys = {"id", "supplier", "option_type", "status", "reasons", "rank", "total", "quality",
             "price", "wlc", "npv", "sections", "criteria"}

@@ -11,6 +11,7 @@ from procure_desk.cli import main
 from procure_desk.interchange import validate
 from procure_desk.services import EvaluationFile
 from procure_desk.store import SCHEMA_VERSION
+from procure_desk.store.migrations import NEW_COLUMNS
 
 
 @pytest.fixture
@@ -26,6 +27,8 @@ def format_1_file(tmp_path, example_doc):
             con.execute(f"UPDATE {table} SET {column} = 'B?' WHERE {column} = 'B2'")
         con.execute("UPDATE bid SET supplier = 'Acme\u202eLtd\nTrading' WHERE id = 'B1'")
         con.execute("PRAGMA user_version = 1")
+    for table, column, _ in NEW_COLUMNS:  # format 1 had none of these
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     con.close()
     return path
 

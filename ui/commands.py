@@ -92,14 +92,18 @@ class UpdateEvaluation(ServiceCommand):
 
 
 # ---- add / update / delete of a criterion, bid, evaluator or partner --------------------
-def _updater(ef: EvaluationFile, kind: RecordKind) -> Callable[[str, str, Record], Record]:
-    return {"criterion": ef.update_criterion, "bid": ef.update_bid,
-            "evaluator": ef.update_evaluator, "partner": ef.update_partner}[kind]
+def _updater(ef: EvaluationFile, kind: RecordKind) -> Callable[..., Record]:
+    methods: dict[str, Callable[..., Record]] = {
+        "criterion": ef.update_criterion, "bid": ef.update_bid,
+        "evaluator": ef.update_evaluator, "partner": ef.update_partner}
+    return methods[kind]
 
 
-def _deleter(ef: EvaluationFile, kind: RecordKind) -> Callable[[str, str], Record]:
-    return {"criterion": ef.delete_criterion, "bid": ef.delete_bid,
-            "evaluator": ef.delete_evaluator, "partner": ef.delete_partner}[kind]
+def _deleter(ef: EvaluationFile, kind: RecordKind) -> Callable[..., Record]:
+    methods: dict[str, Callable[..., Record]] = {
+        "criterion": ef.delete_criterion, "bid": ef.delete_bid,
+        "evaluator": ef.delete_evaluator, "partner": ef.delete_partner}
+    return methods[kind]
 
 
 class AddRecord(ServiceCommand):

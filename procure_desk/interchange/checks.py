@@ -381,7 +381,8 @@ def _evaluators(c: Checker, doc: dict[str, Any], bid_ids: dict[str, Any]
         rec = c.obj(rec, where)
         if rec is None:
             continue
-        c.keys(rec, where, {"id", "name", "role", "conflicts", "declared"})
+        c.keys(rec, where, {"id", "name", "role", "conflicts", "declared", "declaration",
+                            "conflict_details", "submitted"})
         ev: Record = {"id": c.ident(rec, where, seen),
                       "name": c.text(rec, "name", where, required=True, nonempty=True),
                       "role": c.text(rec, "role", where), "conflicts": []}
@@ -402,8 +403,72 @@ def _evaluators(c: Checker, doc: dict[str, Any], bid_ids: dict[str, Any]
             dates = _declared(c, rec["declared"], f"{where}.declared", ev["conflicts"])
             if dates:
                 ev["declared"] = {b: dates[b] for b in ev["conflicts"] if b in dates}
+        _sign_off(c, rec, where, ev)
         evaluators.append(ev)
     return evaluators, conflicted
+
+
+def _sign_off(c: Checker, rec: Record, where: str, ev: Record) -> None:
+    """The evaluator's declaration of interests, each conflict's nature and the
+    mitigation agreed, and when they signed off their scores (docs/format.md)."""
+    decl = rec.get("declaration")
+    if decl is not None:
+        d = c.obj(decl, f"{where}.declaration")
+        if d is not None:
+            c.keys(d, f"{where}.declaration", {"date", "interests"})
+            when = d.get("date")
+            if not isinstance(when, str) or not _valid_date(when):
+                c.add(f"{where}.declaration.date", f"{q(when)} is not a date (YYYY-MM-DD)")
+            ev["declaration"] = {"date": when, "interests": c.text(
+                d, "interests", f"{where}.declaration", long=True)}
+    details = rec.get("conflict_details")
+    if details is not None:
+        if not isinstance(details, dict):
+            c.add(f"{where}.conflict_details", "must be an object of bid id to "
+                                               '{"nature", "mitigation"}')
+        else:
+            out: dict[str, Record] = {}
+            for b, item in details.items():
+                at = f"{where}.conflict_details.{b}"
+                if b not in ev["conflicts"]:
+                    c.add(at, f"{q(b)} is not one of this evaluator's declared conflicts")
+                    continue
+                obj = c.obj(item, at)
+                if obj is not None:
+                    c.keys(obj, at, {"nature", "mitigation"})
+                    out[b] = {"nature": c.text(obj, "nature", at, long=True),
+                              "mitigation": c.text(obj, "mitigation", at, long=True)}
+            if out:
+                ev["conflict_details"] = {b: out[b] for b in ev["conflicts"] if b in out}
+    submitted = rec.get("submitted")
+    if submitted is not None:
+        if not isinstance(submitted, str) or not _valid_moment(submitted):
+            c.add(f"{where}.submitted", f"{q(submitted)} is not a date and time "
+                                        "(ISO 8601, e.g. 2026-11-30T16:05:00Z)")
+        else:
+            ev["submitted"] = submitted
+
+
+def _valid_date(text: str) -> bool:
+    import datetime as dt
+
+    if not _ISO_DATE.match(text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _valid_moment(text: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return len(text) <= 40
 
 
 def _declared(c: Checker, declared: Any, where: str, conflicts: list[str]) -> dict[str, str]:

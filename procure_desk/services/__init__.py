@@ -19,6 +19,7 @@ from pathlib import Path
 from ..stamps import default_actor, now_iso
 from ..store import check_and_migrate
 from .file import OMITTED_KEY
+from .governance import GovernanceEdits
 from .partners import PartnerEdits
 from .records import AuditEntry, ChangedElsewhere, Record
 from .restore import RestoreEdits
@@ -26,7 +27,8 @@ from .scoring import ScoringEdits
 from .structure import StructureEdits
 
 
-class EvaluationFile(StructureEdits, ScoringEdits, PartnerEdits, RestoreEdits):
+class EvaluationFile(StructureEdits, ScoringEdits, PartnerEdits, RestoreEdits,
+                     GovernanceEdits):
     """An open .pdesk file and every use case over it. Reads are cached until the next
     edit."""
 

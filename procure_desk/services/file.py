@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
-from .. import atomic, interchange
+from .. import atomic, chain, interchange
+from ..chain import DataDigest
 from ..engine import Results, Snapshot, compute
 from ..errors import BadInput, FileBusy
 from ..stamps import default_actor, now_iso
@@ -59,8 +60,13 @@ class FileCore:
         self._score_pos: dict[ScoreKey, int] | None = None
         self._score_pos_of: Any = None
         self._results: Results | None = None
+        self._trying = False  # a trial edit (`ranking_if`): rolled back, never kept
+        self._trial_doc: Record | None = None
+        self._data_digest: DataDigest | None = None
+        self._digest_of: Record | None = None  # the document the digest is of
         self.backup: Path | None = None  # the copy kept before this session's first edit
         self.backup_problem: str | None = None  # why no copy could be kept, if so
+        self._start_chain()
 
     # ---- lifecycle -----------------------------------------------------------------
     @classmethod
@@ -121,30 +127,89 @@ class FileCore:
 
     # ---- unit of work --------------------------------------------------------------
     @contextmanager
-    def unit_of_work(self, *, changes_data: bool = True) -> Iterator[Writer]:
+    def unit_of_work(self, *, changes_data: bool = True,
+                     digest: Callable[[], DataDigest] | None = None) -> Iterator[Writer]:
         """One transaction: committed when the block ends, rolled back on any error.
 
-        `changes_data=False` is for records that change no figure (an export noted in
-        the audit log), which must not make other windows reload.
+        The unit's audit events are chained at its end with a digest of the data as it
+        leaves them: `digest` gives it cheaply where the edit knows it (a typed score),
+        otherwise the data are read back within the transaction. A sealed evaluation
+        refuses every unit that changes data. `changes_data=False` is for records that
+        change no figure (an export noted in the audit log), which must not make other
+        windows reload.
         """
         new_rev: int | None = None
-        if self.backup is None and self.backup_problem is None:
+        fresh: Record | None = None
+        after: DataDigest | None = None
+        if self.backup is None and self.backup_problem is None and not self._trying:
             self._keep_backup()
         try:
             with self.store.transaction() as w:
                 if changes_data:
                     new_rev = w.advance_revision()
                     self._check_not_moved(new_rev)
+                    refuse_if_sealed(w.sealed())
                 yield w
+                if self._trying:
+                    self._trial_doc, _ = w.read_state()
+                    raise TrialDone
+                if changes_data and w.events:
+                    if digest is not None:
+                        after = digest()
+                    else:
+                        fresh, sealed = w.read_state()
+                        after = chain.digest(fresh, sealed)
+                w.flush_events(None if after is None else after.hex)
         except ChangedElsewhere:
             self.reload()
             raise
         if new_rev is not None:
             self._file_rev = new_rev
         self.revision += 1
-        self._doc = None
+        if changes_data:
+            self._doc = fresh
+            self._data_digest = after
         self._snap = None
         self._results = None
+
+    def data_digest(self) -> DataDigest:
+        """The digest of the data as this object last read or wrote them (cached)."""
+        doc = self.document()
+        if self._data_digest is None or self._digest_of is not doc:
+            self._data_digest = chain.digest(doc, self.sealed())
+            self._digest_of = doc
+        return self._data_digest
+
+    def verify(self) -> chain.Verdict:
+        """Check the audit chain and that the data are as its last event left them."""
+        doc, _ = self.store.read_document()
+        return chain.check(self.store.chain_rows(), chain.digest(doc, self.sealed()).hex)
+
+    def history(self) -> set[str]:
+        """Every head the audit chain has had (each event's hash)."""
+        return {e["hash"] for e in self.store.chain_rows() if e["hash"]}
+
+    def head(self) -> tuple[str | None, int]:
+        """The audit chain's head (the last event's hash) and the number of events."""
+        return self.store.head()
+
+    def _start_chain(self) -> None:
+        """Give a file made before the audit chain its chain, starting with an event that
+        says so. A file that cannot be written (read-only) is left as it is: `verify`
+        says it has no chain."""
+        head, n = self.store.head()
+        if head is not None or n == 0:
+            return
+        try:
+            with self.unit_of_work(changes_data=False) as w:
+                w.start_chain(n)
+        except BadInput as exc:
+            log.warning("audit chain not started: %s", exc)
+
+    def sealed(self) -> Record | None:
+        """Who sealed the record, when, and the chain's head then; None while open."""
+        value = self.store.meta("sealed")
+        return json.loads(value) if value else None
 
     def _keep_backup(self) -> None:
         """A copy of the file as it was before this session's first edit.
@@ -299,12 +364,38 @@ class FileCore:
         return old, before, next(r for r in new[key] if r["id"] == rid)
 
 
+class TrialDone(Exception):  # noqa: N818 - a signal, not an error
+    """Ends a trial edit so that its transaction rolls back (see methodology.ranking_if)."""
+
+
+def refuse_if_sealed(sealed: Record | None) -> None:
+    if sealed:
+        raise BadInput.one("evaluation", f"was sealed by {sealed['by']} on "
+                                         f"{sealed['at'][:10]}: no change can be made to it. "
+                                         "Save a copy as a new draft to work on it.")
+
+
 def _keep_replaced(target: Path) -> None:
-    """A copy of an evaluation about to be overwritten (import --force, new --force)."""
+    """A copy of an evaluation about to be overwritten (import --force, new --force).
+
+    A sealed evaluation is never overwritten: the seal means no change, whole or part.
+    """
     from ..store import APPLICATION_ID
 
     try:
-        if file_identity(target)[0] == APPLICATION_ID:
-            keep_backup(target)
+        ours = file_identity(target)[0] == APPLICATION_ID
     except BadInput:
-        pass  # not an evaluation we can read: overwritten as the user asked
+        return  # not an evaluation we can read: overwritten as the user asked
+    if not ours:
+        return
+    try:
+        store = Store(target)
+    except BadInput:
+        return  # damaged: overwritten as the user asked
+    try:
+        sealed = store.meta("sealed")
+    finally:
+        store.close()
+    if sealed:
+        refuse_if_sealed(json.loads(sealed))
+    keep_backup(target)

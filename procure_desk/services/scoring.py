@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..chain import DataDigest
 from ..errors import BadInput, Problem
 from ..interchange import MAX_TEXT, plain, q, score_problem
 from ..interchange.text import long_text_problem
@@ -58,7 +59,7 @@ class ScoringEdits(FileCore):
             patched = list(scores)
             for k, v in real.items():
                 patched[where_is[k]] = v
-            self._doc = dict(doc, scores=patched)
+            self._doc = self._digest_of = dict(doc, scores=patched)
             self._score_pos, self._score_pos_of = where_is, patched
             if old_snap is not None:
                 spots = np.fromiter((where_is[k] for k in real), dtype=np.int64,
@@ -68,7 +69,7 @@ class ScoringEdits(FileCore):
                 self._snap = old_snap.with_scores(spots, values)
                 self._snap_scores = patched
         else:
-            self._doc = patched_scores(doc, real)
+            self._doc = self._digest_of = patched_scores(doc, real)
         return [copy.deepcopy(b) for b in befores]
 
     def _write_scores(self, actor: str, real: dict[ScoreKey, Record | None],
@@ -82,7 +83,12 @@ class ScoringEdits(FileCore):
                    "entity": "score", "entity_id": "/".join(k), "before": current(k),
                    "after": v} for k, v in real.items()]
         reread = False
-        with self.unit_of_work() as w:
+
+        def digest() -> DataDigest:
+            return self.data_digest().with_changes(
+                "scores", [(current(k), v) for k, v in real.items()])
+
+        with self.unit_of_work(digest=digest) as w:
             # remember where cleared scores stood, so undo puts them back there
             self._vacated.update(w.score_positions(deletes))
             pos = w.next_score_position() if inserts else 0
@@ -118,11 +124,12 @@ class ScoringEdits(FileCore):
                 raise BadInput.one(f"{where}.rationale", why)
             after = {"bid": bid, "criterion": cid, "score": plain(score),
                      "rationale": rationale}
-        with self.unit_of_work() as w:
+        with self.unit_of_work(digest=lambda: self.data_digest().with_changes(
+                "consensus", [(current, after)])) as w:
             w.put_consensus(bid, cid, after, exists=current is not None)
             w.audit(actor, "consensus.set" if after else "consensus.clear", "consensus",
                     f"{bid}/{cid}", before, after)
-        self._doc = patched_pair(doc, "consensus", bid, cid, after)
+        self._doc = self._digest_of = patched_pair(doc, "consensus", bid, cid, after)
         return before
 
     def set_gateway(self, actor: str, bid: str, cid: str, passed: bool | None,
@@ -137,11 +144,12 @@ class ScoringEdits(FileCore):
         before = copy.deepcopy(current)
         after = None if passed is None else {"bid": bid, "criterion": cid,
                                              "passed": bool(passed), "note": note or ""}
-        with self.unit_of_work() as w:
+        with self.unit_of_work(digest=lambda: self.data_digest().with_changes(
+                "gateways", [(current, after)])) as w:
             w.put_gateway(bid, cid, after, exists=current is not None)
             w.audit(actor, "gateway.set" if after else "gateway.clear", "gateway",
                     f"{bid}/{cid}", before, after)
-        self._doc = patched_pair(doc, "gateways", bid, cid, after)
+        self._doc = self._digest_of = patched_pair(doc, "gateways", bid, cid, after)
         return before
 
     def _check_target(self, where: str, bid: str, cid: str, kind: str) -> None:
@@ -173,6 +181,8 @@ def _check_scores(doc: Record, items: list[Record]) -> None:
         elif kinds[c] != "scored":
             problems.append(Problem(where, f"{q(c)} is not a scored criterion"))
         score = it.get("score")
+        if e in evaluators and evaluators[e].get("submitted"):
+            problems.append(Problem(where, locked_message(evaluators[e])))
         if e in evaluators and b in evaluators[e]["conflicts"] and score is not None:
             problems.append(Problem(where, f"{evaluators[e]['name']} declared a conflict "
                                            "of interest with this bid"))
@@ -183,6 +193,11 @@ def _check_scores(doc: Record, items: list[Record]) -> None:
             problems.append(Problem(f"{where}.comment", why))
     if problems:
         raise BadInput(problems)
+
+
+def locked_message(ev: Record) -> str:
+    return (f"{ev['name']} submitted their scores on {ev['submitted'][:10]}: they are locked "
+            "until the submission is withdrawn, with a reason")
 
 
 def _text_problem(text: object) -> str | None:

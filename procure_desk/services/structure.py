@@ -14,13 +14,15 @@ from datetime import date
 from ..criteria_tree import insert_order, subtree_ids
 from ..errors import BadInput, Problem
 from ..interchange import score_problem, validate
-from .file import FileCore
+from .methodology import CRITERION_FIELDS, EVALUATION_FIELDS, MethodologyRules
 from .records import Record, bundle, find, light, new_id, uses
+from .scoring import locked_message
 
 
-class StructureEdits(FileCore):
+class StructureEdits(MethodologyRules):
     # ---- evaluation settings -------------------------------------------------------
-    def update_evaluation(self, actor: str, changes: Record) -> Record:
+    def update_evaluation(self, actor: str, changes: Record, *,
+                          reason: str | None = None) -> Record:
         """Change title, reference, authority, currency, scale, appraisal or moderation.
 
         Returns the previous values of the changed keys (for undo).
@@ -43,10 +45,12 @@ class StructureEdits(FileCore):
             raise BadInput.one("evaluation.scale",
                                f"{len(bad)} recorded scores would not fit the new scale, "
                                f"e.g. {bad[0]}")
+        because = (self.methodology_change("evaluation", reason)
+                   if EVALUATION_FIELDS & set(changes) else {})
         with self.unit_of_work() as w:
             w.put_evaluation(new)
             w.audit(actor, "evaluation.update", "evaluation", "", before,
-                    {k: new[k] for k in changes})
+                    {**{k: new[k] for k in changes}, **because})
         return before
 
     def _all_scores(self) -> Iterator[tuple[str, tuple[str, ...], float]]:
@@ -60,7 +64,8 @@ class StructureEdits(FileCore):
                 yield "minimum score", (c["id"],), c["min_score"]
 
     # ---- criteria ------------------------------------------------------------------
-    def add_criterion(self, actor: str, record: Record, *, index: int | None = None) -> str:
+    def add_criterion(self, actor: str, record: Record, *, index: int | None = None,
+                      reason: str | None = None) -> str:
         """Add a criterion among its siblings at `index` (end if None); returns its id."""
         doc = self.document()
         rec = dict(record)
@@ -71,12 +76,14 @@ class StructureEdits(FileCore):
         order = insert_order(doc["criteria"], rec, index)
         new = self._check_light(lambda d: d.__setitem__("criteria", order))
         norm = next(c for c in new["criteria"] if c["id"] == rec["id"])
+        why = self.methodology_change(f"criterion {rec['id']}", reason)
         with self.unit_of_work() as w:
             w.add_criterion(norm, [c["id"] for c in order])
-            w.audit(actor, "criterion.add", "criterion", rec["id"], None, norm)
+            w.audit(actor, "criterion.add", "criterion", rec["id"], None, {**norm, **why})
         return str(rec["id"])
 
-    def update_criterion(self, actor: str, cid: str, changes: Record) -> Record:
+    def update_criterion(self, actor: str, cid: str, changes: Record, *,
+                         reason: str | None = None) -> Record:
         """Change fields of a criterion (not its id or place); returns the old values."""
         doc = self.document()
         if "id" in changes or "parent" in changes:
@@ -85,13 +92,16 @@ class StructureEdits(FileCore):
         if norm["kind"] != old["kind"] and (used := uses(doc, cid)):
             raise BadInput.one(f"criterion {cid}.kind",
                                f"it already has {used}; remove them before changing kind")
+        why = (self.methodology_change(f"criterion {cid}", reason)
+               if CRITERION_FIELDS & set(changes) else {})
         with self.unit_of_work() as w:
             w.put_criterion(norm)
             w.audit(actor, "criterion.update", "criterion", cid, before,
-                    {k: norm.get(k) for k in changes})
+                    {**{k: norm.get(k) for k in changes}, **why})
         return before
 
-    def move_criterion(self, actor: str, cid: str, parent: str | None, index: int) -> Record:
+    def move_criterion(self, actor: str, cid: str, parent: str | None, index: int, *,
+                       reason: str | None = None) -> Record:
         """Put a criterion under `parent` at sibling `index`; returns where it was."""
         doc = self.document()
         old = find(doc["criteria"], cid, "criterion")
@@ -102,13 +112,15 @@ class StructureEdits(FileCore):
         rest = [c for c in doc["criteria"] if c["id"] != cid]
         order = insert_order(rest, dict(old, parent=parent), index)
         self._check_light(lambda d: d.__setitem__("criteria", order))
+        why = (self.methodology_change(f"criterion {cid}", reason)
+               if parent != old.get("parent") else {})
         with self.unit_of_work() as w:
             w.move_criterion(cid, parent, [c["id"] for c in order])
             w.audit(actor, "criterion.move", "criterion", cid, before,
-                    {"parent": parent, "index": index})
+                    {"parent": parent, "index": index, **why})
         return before
 
-    def delete_criterion(self, actor: str, cid: str) -> Record:
+    def delete_criterion(self, actor: str, cid: str, *, reason: str | None = None) -> Record:
         """Remove a criterion, everything under it, and their scores; returns all of it."""
         doc = self.document()
         find(doc["criteria"], cid, "criterion")
@@ -116,9 +128,10 @@ class StructureEdits(FileCore):
         removed = bundle(doc, criteria=ids)
         remaining = [c for c in doc["criteria"] if c["id"] not in ids]
         self._check_light(lambda d: d.__setitem__("criteria", remaining))
+        why = self.methodology_change(f"criterion {cid}", reason)
         with self.unit_of_work() as w:
             w.delete_criteria(ids)
-            w.audit(actor, "criterion.delete", "criterion", cid, removed, None)
+            w.audit(actor, "criterion.delete", "criterion", cid, removed, why or None)
         return removed
 
     # ---- bids ----------------------------------------------------------------------
@@ -218,7 +231,9 @@ class StructureEdits(FileCore):
 
     def delete_evaluator(self, actor: str, eid: str) -> Record:
         doc = self.document()
-        find(doc["evaluators"], eid, "evaluator")
+        ev = find(doc["evaluators"], eid, "evaluator")
+        if ev.get("submitted"):
+            raise BadInput.one(f"evaluator {eid}", locked_message(ev))
         removed = bundle(doc, evaluators=[eid])
         # the declaration dates are evidence too: keep them for restore
         removed["conflict_dates"] = {f"{e}/{b}": d for (e, b), d
@@ -243,6 +258,8 @@ class StructureEdits(FileCore):
         find(doc["bids"], bid, "bid")
         was = bid in ev["conflicts"]
         removed = [r for r in doc["scores"] if r["evaluator"] == eid and r["bid"] == bid]
+        if ev.get("submitted") and (removed or (scores and not conflicted)):
+            raise BadInput.one(f"conflict {eid}/{bid}", locked_message(ev))
         before = {"conflicted": was, "declared_on": self.conflict_dates().get((eid, bid)),
                   "scores": removed if conflicted else []}
         if was == conflicted:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session
 
+from .. import chain
 from ..errors import BadInput
 from . import files, rows, schema
 from .writer import Writer
@@ -59,6 +60,7 @@ class Store:
                 w.start_file(doc, meta)
                 actor, action, detail = audit
                 w.audit(actor, action, "evaluation", "", None, detail)
+                w.flush_events(chain.digest(doc).hex)
                 s.commit()
         except (OperationalError, DatabaseError) as exc:
             raise db_problem(shown_as or path, exc) from None
@@ -144,6 +146,24 @@ class Store:
             args.append(int(limit))
         with self._reading() as conn:
             return [tuple(r) for r in conn.exec_driver_sql(" ".join(sql), tuple(args))]
+
+    def chain_rows(self) -> list[Record]:
+        """Every audit event in stored order, with its chain fields, for checking."""
+        with self._reading() as conn:
+            got = conn.exec_driver_sql(
+                "SELECT id, at, actor, action, entity, entity_id, before, after, prev_hash, "
+                "data_digest, hash FROM auditevent ORDER BY id").fetchall()
+        keys = ("id", "at", "actor", "action", "entity", "entity_id", "before", "after",
+                "prev_hash", "data_digest", "hash")
+        return [dict(zip(keys, r)) for r in got]
+
+    def head(self) -> tuple[str | None, int]:
+        """The last event's hash (None before the chain starts) and how many events."""
+        with self._reading() as conn:
+            last = conn.exec_driver_sql(
+                "SELECT hash FROM auditevent ORDER BY id DESC LIMIT 1").fetchone()
+            n = conn.exec_driver_sql("SELECT count(*) FROM auditevent").fetchone()[0]
+        return (None if last is None else last[0]), int(n)
 
     def backup_to(self, dest: Path) -> None:
         files.backup(self.path, dest)

@@ -4,7 +4,10 @@ Each migration takes a raw sqlite3 connection at format N, inside the opening
 transaction, and leaves it at N+1. What one changes in the user's data it
 records in the audit log, so the record shows why an id or a name changed.
 
-Format 2: ids hold only letters, digits, ".", "_" and "-" (a "?" or "*" in an
+Format 2: evaluators' declarations of interests and sign-off, each conflict's
+nature and mitigation, and the audit chain's columns (the chain itself is
+started by the services on first open, see docs/audit-chain.md). Ids hold
+only letters, digits, ".", "_" and "-" (a "?" or "*" in an
 id is a wildcard in the evaluation workbook's SUMIFS, and added up other bids'
 figures), and names and texts hold no control or invisible direction
 characters. Files saved before these rules keep every record: an id that
@@ -89,7 +92,21 @@ def _mend_texts(con: sqlite3.Connection) -> list[dict[str, Any]]:
     return mended
 
 
+NEW_COLUMNS = [
+    ("evaluator", "declared_on", "VARCHAR"), ("evaluator", "interests", "VARCHAR"),
+    ("evaluator", "submitted_at", "VARCHAR"),
+    ("conflict", "nature", "VARCHAR NOT NULL DEFAULT ''"),
+    ("conflict", "mitigation", "VARCHAR NOT NULL DEFAULT ''"),
+    ("auditevent", "prev_hash", "VARCHAR"), ("auditevent", "data_digest", "VARCHAR"),
+    ("auditevent", "hash", "VARCHAR"),
+]
+
+
 def to_format_2(con: sqlite3.Connection) -> None:
+    for table, column, kind in NEW_COLUMNS:
+        have = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+        if column not in have:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
     renamed = _rename_ids(con)
     mended = _mend_texts(con)
     if con.execute("PRAGMA foreign_key_check").fetchone() is not None:

@@ -71,6 +71,9 @@ class Evaluator(SQLModel, table=True):
     position: int = Field(index=True)
     name: str
     role: str = ""
+    declared_on: str | None = None  # the declaration of interests: ISO date (None: none yet)
+    interests: str | None = None  # what was declared ("" is a nil return)
+    submitted_at: str | None = None  # when the evaluator signed off their scores (UTC)
 
 
 class Conflict(SQLModel, table=True):
@@ -79,6 +82,8 @@ class Conflict(SQLModel, table=True):
     bid_id: str = Field(foreign_key="bid.id", ondelete="CASCADE", primary_key=True)
     position: int
     declared_on: str = ""  # ISO date the declaration was made
+    nature: str = ""  # what the interest is
+    mitigation: str = ""  # what was agreed to manage it
 
 
 class Score(SQLModel, table=True):
@@ -141,3 +146,8 @@ class AuditEvent(SQLModel, table=True):
     entity_id: str  # e.g. "E1/B2/Q1"
     before: str | None = None  # JSON
     after: str | None = None  # JSON
+    # The audit chain (docs/audit-chain.md): the event before's hash, a digest of the
+    # evaluation's data as this event's transaction left it, and this event's own hash.
+    prev_hash: str | None = None
+    data_digest: str | None = None
+    hash: str | None = None

@@ -102,18 +102,27 @@ def insert_bids(s: Session, bids: list[Record], start: int = 0) -> None:
         insert_apportionment(s, b)
 
 
+def evaluator_row(e: Record, position: int) -> Record:
+    decl = e.get("declaration")
+    return {"id": e["id"], "position": position, "name": e["name"], "role": e["role"],
+            "declared_on": decl["date"] if decl else None,
+            "interests": decl["interests"] if decl else None,
+            "submitted_at": e.get("submitted")}
+
+
 def insert_evaluators(s: Session, evaluators: list[Record], start: int = 0,
                        conflict_dates: dict[tuple[str, str], str] | None = None) -> None:
     if not evaluators:
         return
-    s.exec(insert(Evaluator), params=[
-        {"id": e["id"], "position": start + i, "name": e["name"], "role": e["role"]}
-        for i, e in enumerate(evaluators)])
+    s.exec(insert(Evaluator), params=[evaluator_row(e, start + i)
+                                      for i, e in enumerate(evaluators)])
     # A declaration's date is evidence: from the document, else as the file had it,
     # else not recorded (never the day of an import).
     dates = conflict_dates or {}
     rows = [{"evaluator_id": e["id"], "bid_id": b, "position": 0,
-             "declared_on": e.get("declared", {}).get(b) or dates.get((e["id"], b), "")}
+             "declared_on": e.get("declared", {}).get(b) or dates.get((e["id"], b), ""),
+             "nature": e.get("conflict_details", {}).get(b, {}).get("nature", ""),
+             "mitigation": e.get("conflict_details", {}).get(b, {}).get("mitigation", "")}
             for e in evaluators for b in e["conflicts"]]
     for i, r in enumerate(rows):
         r["position"] = i
@@ -234,15 +243,28 @@ def read_document(s: Session) -> Record:
     for eid, bid in rows("SELECT evaluator_id, bid_id FROM conflict ORDER BY position"):
         conflicts.setdefault(eid, []).append(bid)
     declared: dict[str, dict[str, str]] = {}
-    for eid, bid, when in rows("SELECT evaluator_id, bid_id, declared_on FROM conflict "
-                               "ORDER BY position"):
+    details: dict[str, dict[str, Record]] = {}
+    for eid, bid, when, nature, mitigation in rows(
+            "SELECT evaluator_id, bid_id, declared_on, nature, mitigation FROM conflict "
+            "ORDER BY position"):
         if when:
             declared.setdefault(eid, {})[bid] = when
+        if nature or mitigation:
+            details.setdefault(eid, {})[bid] = {"nature": nature, "mitigation": mitigation}
     evaluators = []
-    for eid, name, role in rows("SELECT id, name, role FROM evaluator ORDER BY position"):
+    for eid, name, role, decl_on, interests, submitted in rows(
+            "SELECT id, name, role, declared_on, interests, submitted_at FROM evaluator "
+            "ORDER BY position"):
         ev: Record = {"id": eid, "name": name, "role": role, "conflicts": conflicts.get(eid, [])}
         if eid in declared:
             ev["declared"] = {b: declared[eid][b] for b in ev["conflicts"] if b in declared[eid]}
+        if eid in details:
+            ev["conflict_details"] = {b: details[eid][b] for b in ev["conflicts"]
+                                      if b in details[eid]}
+        if decl_on is not None:
+            ev["declaration"] = {"date": decl_on, "interests": interests or ""}
+        if submitted is not None:
+            ev["submitted"] = submitted
         evaluators.append(ev)
     scores = [{"evaluator": e, "bid": b, "criterion": c, "score": plain(v), "comment": m}
               for e, b, c, v, m in rows("SELECT evaluator_id, bid_id, criterion_id, score, "

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session, col
 
+from .. import chain
 from ..stamps import default_actor, now_iso
 from . import rows
 from .models import (
@@ -48,11 +49,22 @@ def _score_where(prefix: str = "") -> Any:
             col(Score.criterion_id) == bindparam(f"{prefix}criterion_id"))
 
 
+def start_event(earlier: int) -> Record:
+    """The event that starts the chain in a file whose log began before it existed."""
+    return {"at": now_iso(), "actor": "ProcureDesk", "action": chain.START,
+            "entity": "evaluation", "entity_id": "", "before": None,
+            "after": as_json({"events_before": earlier,
+                              "why": "this file was made before the audit chain; the chain "
+                                     "starts here and links to a hash of every earlier "
+                                     "event"})}
+
+
 class Writer:
     """The writes of one transaction."""
 
     def __init__(self, session: Session):
         self.s = session
+        self.events: list[Record] = []  # this unit's audit events, chained at its end
 
     # ---- the file's own records ------------------------------------------------------
     def advance_revision(self) -> int:
@@ -66,18 +78,69 @@ class Writer:
 
     def audit(self, actor: str, action: str, entity: str, entity_id: str,
               before: Any, after: Any) -> None:
-        self.s.add(AuditEvent(at=now_iso(), actor=actor or default_actor(), action=action,
-                              entity=entity, entity_id=entity_id, before=as_json(before),
-                              after=as_json(after)))
-        self.s.flush()
+        """An audit event, written with its place in the chain when the unit ends."""
+        self.events.append({"at": now_iso(), "actor": actor or default_actor(),
+                            "action": action, "entity": entity, "entity_id": entity_id,
+                            "before": as_json(before), "after": as_json(after)})
 
     def audit_many(self, events: list[Record]) -> None:
         """Events given as dicts of the audit fields (before/after as values)."""
         at = now_iso()
-        self.s.connection().execute(insert(AuditEvent), [
+        self.events.extend(
             {"at": at, "actor": e["actor"] or default_actor(), "action": e["action"],
              "entity": e["entity"], "entity_id": e["entity_id"],
-             "before": as_json(e["before"]), "after": as_json(e["after"])} for e in events])
+             "before": as_json(e["before"]), "after": as_json(e["after"])} for e in events)
+
+    def flush_events(self, data_digest: str | None) -> str | None:
+        """Chain the unit's events onto the log and write them; returns the new head.
+
+        `data_digest` None: the unit changed no data, so the last event's digest holds.
+        A file whose log was begun before the chain existed first gets the event that
+        starts the chain, linked to a hash of every event recorded before it.
+        """
+        if not self.events:
+            return None
+        conn = self.s.connection()
+        last = conn.exec_driver_sql(
+            "SELECT hash, data_digest FROM auditevent ORDER BY id DESC LIMIT 1").fetchone()
+        if data_digest is None:
+            if last is not None and last[1]:
+                data_digest = str(last[1])
+            else:
+                doc, sealed = self.read_state()
+                data_digest = chain.digest(doc, sealed).hex
+        events = self.events
+        if last is None:
+            prev = chain.GENESIS
+        elif last[0] is None:
+            earlier = [dict(zip(("id", *chain.EVENT_FIELDS), r)) for r in conn.exec_driver_sql(
+                "SELECT id, at, actor, action, entity, entity_id, before, after "
+                "FROM auditevent ORDER BY id")]
+            prev = chain.history_hash(earlier)
+            if events[0]["action"] != chain.START:
+                events = [start_event(len(earlier)), *events]
+        else:
+            prev = str(last[0])
+        head = chain.link(prev, events, data_digest)
+        conn.execute(insert(AuditEvent), events)
+        self.events = []
+        return head
+
+    def sealed(self) -> Record | None:
+        row = self.s.connection().exec_driver_sql(
+            "SELECT value FROM meta WHERE key = 'sealed'").fetchone()
+        return json.loads(row[0]) if row else None
+
+    def start_chain(self, earlier: int) -> None:
+        self.events.insert(0, start_event(earlier))
+
+    def read_state(self) -> tuple[Record, Record | None]:
+        """The document and its seal as this transaction sees them."""
+        self.s.flush()  # rows added through the session are not yet in the database
+        return rows.read_document(self.s), self.sealed()
+
+    def delete_meta(self, key: str) -> None:
+        self.s.exec(delete(Meta).where(col(Meta.key) == key))
 
     def set_meta(self, key: str, value: str) -> None:
         self.s.merge(Meta(key=key, value=value))
@@ -149,6 +212,20 @@ class Writer:
     def put_evaluator(self, eid: str, name: str, role: str) -> None:
         self.s.exec(update(Evaluator).where(col(Evaluator.id) == eid)
                     .values(name=name, role=role))
+
+    def put_declaration(self, eid: str, declaration: Record | None) -> None:
+        self.s.exec(update(Evaluator).where(col(Evaluator.id) == eid).values(
+            declared_on=declaration["date"] if declaration else None,
+            interests=declaration["interests"] if declaration else None))
+
+    def put_submitted(self, eid: str, when: str | None) -> None:
+        self.s.exec(update(Evaluator).where(col(Evaluator.id) == eid)
+                    .values(submitted_at=when))
+
+    def put_conflict_details(self, eid: str, bid: str, nature: str, mitigation: str) -> None:
+        self.s.exec(update(Conflict).where(col(Conflict.evaluator_id) == eid,
+                                           col(Conflict.bid_id) == bid)
+                    .values(nature=nature, mitigation=mitigation))
 
     def delete_evaluator(self, eid: str) -> None:
         self.s.exec(delete(Evaluator).where(col(Evaluator.id) == eid))
