@@ -67,8 +67,8 @@ def prepare_demo(path: Path) -> None:
     from procure_desk.services import EvaluationFile
 
     with EvaluationFile.open(path) as ef:
-        ef.set_declaration("J. Whitlock", "E1", _days_ago(20), "")
-        ef.set_declaration("S. Kaur", "E2", _days_ago(19),
+        ef.set_declaration("J. Whitlock", "E1", _days_ago(80), "")
+        ef.set_declaration("S. Kaur", "E2", _days_ago(79),
                            "Worked for Brightmoor Case Cloud Ltd (B5) until 2021.")
         ef.set_conflict_details(OFFICER, "E2", "B5", "Former employee of the bidder "
                                 "(left in 2021)", "Does not score B5, and leaves the room "
@@ -87,7 +87,7 @@ def complete_and_seal(path: Path) -> None:
     from procure_desk.services import EvaluationFile
 
     with EvaluationFile.open(path) as ef:
-        ef.set_declaration("M. Brennan", "E3", _days_ago(18), "")
+        ef.set_declaration("M. Brennan", "E3", _days_ago(3), "")
         doc = ef.document()
         step = float(doc["evaluation"]["scale"]["step"])
         for flag in ef.results().flags():

@@ -45,7 +45,8 @@ class AuditView(View):
         super().__init__(document, parent)
         self.names = Names()
         self.model = RecordTableModel([
-            Column("When", lambda e: local_time(e.at), tooltip=lambda e: f"{e.at} (UTC)",
+            Column("When (local time)", lambda e: local_time(e.at),
+                   tooltip=lambda e: f"{e.at} (UTC)",
                    header_tip="In this computer's time zone (the file keeps UTC)"),
             Column("Who", lambda e: e.actor),
             Column("What happened", lambda e: describe(e, self.names), tooltip=stored),
@@ -53,7 +54,7 @@ class AuditView(View):
                    header_tip="Comments, reasons and the fields a change touched"),
         ], self)
         self.table = make_table(self.model, "Audit log")
-        for col, width in enumerate((150, 130, 560)):
+        for col, width in enumerate((150, 130, 500)):
             self.table.setColumnWidth(col, width)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search: a name, an id (B3, F1), a word such as "
