@@ -38,7 +38,8 @@ def _field(v: Any) -> str:
 
 def _record_hash(kind: str, r: Record) -> int:
     if kind == "scores":
-        key = (r["evaluator"], r["bid"], r["criterion"], r["score"], r["comment"])
+        key: tuple[Any, ...] = (r["evaluator"], r["bid"], r["criterion"], r["score"],
+                                r["comment"])
     elif kind == "consensus":
         key = (r["bid"], r["criterion"], r["score"], r["rationale"])
     else:
