@@ -53,6 +53,7 @@ IDS_FIRST = 12  # first row of the row map (JSON, in chunks) in the hidden sheet
 IDS_CHUNK = 30_000  # characters per cell (Excel holds at most 32,767)
 HEADERS = ["Bid", "Supplier", "Ref", "Criterion", "Score", "Justification (comment)"]
 SCORE_COL, COMMENT_COL = 5, 6
+SIGN_OFF_ROW = 3  # on the Scores sheet: YES in the score column submits the scores
 SCORE_LIMITS = Limits(max_rows=25_000, max_cols=12)
 META_KEY = "scoring_sheet_id"
 
@@ -242,10 +243,31 @@ def _scores(wb: Any, doc: dict[str, Any], ev: dict[str, Any], rows: list[tuple[d
         sc.row_dimensions[r].height = 15 * min(tall, 12)
     if rows:
         dv.add(f"E{FIRST_ROW}:E{FIRST_ROW + len(rows) - 1}")
+    _sign_off(sc, ev)
     sc.freeze_panes = f"E{FIRST_ROW}"
     sc.auto_filter.ref = None
     protect(sc)
     return sc
+
+
+def _sign_off(sc: Any, ev: dict[str, Any]) -> None:
+    """The cell in which the evaluator signs off: YES submits the scores as final."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .style import put
+
+    label = put(sc.cell(row=SIGN_OFF_ROW, column=SCORE_COL - 1),
+                "Sign-off: type YES to submit all your scores as final (they are then locked)")
+    label.font = Font(bold=True)
+    cell = sc.cell(row=SIGN_OFF_ROW, column=SCORE_COL)
+    cell.style = "pd-input"
+    if ev.get("submitted"):
+        put(cell, "YES")
+    dv = DataValidation(type="list", formula1='"YES"', allow_blank=True,
+                        showErrorMessage=True, error="Type YES to sign off, or leave blank.")
+    sc.add_data_validation(dv)
+    dv.add(cell.coordinate)
 
 
 def _guidance(wb: Any, doc: dict[str, Any]) -> Any:
@@ -375,6 +397,7 @@ class SheetRead:
     unchanged: int
     blank: int
     conflicts: list[ScoreChange] = field(default_factory=list)
+    submit: bool = False  # the evaluator signed off in the sheet (YES in the sign-off cell)
 
 
 def _meta(grid: Grid) -> dict[str, Any]:
@@ -530,7 +553,10 @@ def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *
         (conflicts if newer else changes).append(change)
     if problems:
         raise BadInput(problems)
-    return SheetRead(name, eid, changes, unchanged, blank, conflicts)
+    signed = grid.value(SIGN_OFF_ROW, SCORE_COL)
+    submit = isinstance(signed, str) and signed.strip().upper() == "YES"
+    return SheetRead(name, eid, changes, unchanged, blank, conflicts,
+                     submit=submit and not ev.get("submitted"))
 
 
 def read_sheets(ef: Any, paths: Sequence[str | Path], *,
@@ -630,9 +656,11 @@ def conflict_text(c: ScoreChange) -> str:
            f"({why})"
 
 
-def apply_score_changes(ef: Any, actor: str, changes: Sequence[ScoreChange]) -> int:
-    """Write the changes in one transaction (an audit event per score)."""
+def apply_score_changes(ef: Any, actor: str, changes: Sequence[ScoreChange],
+                        submit: Sequence[str] = ()) -> int:
+    """Write the changes, and the sign-off of the evaluators in `submit`, in one
+    transaction (an audit event per score and per sign-off)."""
     items = [c.item for c in changes]
-    if items:
-        ef.set_scores(actor, items)
+    if items or submit:
+        ef.set_scores(actor, items, submit=list(submit))
     return len(items)
