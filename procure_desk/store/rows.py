@@ -174,11 +174,22 @@ def write_document(s: Session, doc: Record,
 
 
 def read_document(s: Session) -> Record:
+    """The whole evaluation as an interchange document (plain SQL: fast on many scores)."""
     conn = s.connection()
 
     def rows(sql: str) -> list[Any]:
         return list(conn.exec_driver_sql(sql).fetchall())
 
+    return {"format": interchange.FORMAT, "version": interchange.VERSION,
+            "evaluation": _read_evaluation(rows), "criteria": _read_criteria(rows),
+            "bids": _read_bids(rows), "evaluators": _read_evaluators(rows),
+            **_read_records(rows)}
+
+
+Rows = Any  # (sql) -> list of rows
+
+
+def _read_evaluation(rows: Rows) -> Record:
     ev_rows = rows("SELECT title, reference, authority, currency, scale_max, scale_step, "
                    "descriptors, years, discount_rate, cost_basis, spread_flag FROM evaluation")
     if not ev_rows:
@@ -191,6 +202,10 @@ def read_document(s: Session) -> Record:
         "appraisal": {"years": int(years), "discount_rate": plain(rate), "cost_basis": basis},
         "moderation": {"spread_flag": plain(spread)},
     }
+    return evaluation
+
+
+def _read_criteria(rows: Rows) -> list[Record]:
     criteria = []
     for (cid, name, kind, weight, parent, min_score, guidance, formula,
          desc) in rows("SELECT id, name, kind, weight, parent_id, min_score, guidance, formula,"
@@ -207,6 +222,10 @@ def read_document(s: Session) -> Record:
         if guidance is not None:
             c["guidance"] = guidance
         criteria.append(c)
+    return criteria
+
+
+def _read_bids(rows: Rows) -> list[Record]:
     costs: dict[str, list[Record]] = {}
     for bid, item, cat, amount, start, years_ in rows(
             "SELECT bid_id, item, category, amount, start_year, years FROM costline "
@@ -239,6 +258,10 @@ def read_document(s: Session) -> Record:
                 app["shares"] = a["shares"]
             b["apportionment"] = app
         bids.append(b)
+    return bids
+
+
+def _read_evaluators(rows: Rows) -> list[Record]:
     conflicts: dict[str, list[str]] = {}
     for eid, bid in rows("SELECT evaluator_id, bid_id FROM conflict ORDER BY position"):
         conflicts.setdefault(eid, []).append(bid)
@@ -266,6 +289,10 @@ def read_document(s: Session) -> Record:
         if submitted is not None:
             ev["submitted"] = submitted
         evaluators.append(ev)
+    return evaluators
+
+
+def _read_records(rows: Rows) -> Record:
     scores = [{"evaluator": e, "bid": b, "criterion": c, "score": plain(v), "comment": m}
               for e, b, c, v, m in rows("SELECT evaluator_id, bid_id, criterion_id, score, "
                                         "comment FROM score ORDER BY position")]
@@ -280,7 +307,5 @@ def read_document(s: Session) -> Record:
                 for pid, name, pop, cost in rows("SELECT id, name, population, "
                                                  "baseline_annual_cost FROM partner "
                                                  "ORDER BY position")]
-    return {"format": interchange.FORMAT, "version": interchange.VERSION,
-            "evaluation": evaluation, "criteria": criteria, "bids": bids,
-            "evaluators": evaluators, "scores": scores, "consensus": consensus,
-            "gateways": gateways, "partners": partners}
+    return {"scores": scores, "consensus": consensus, "gateways": gateways,
+            "partners": partners}

@@ -450,6 +450,45 @@ def _structure_problem(grid: Grid, row_map: list[list[Any]], last: int) -> Probl
     return None
 
 
+def _identify(wb: Any, name: str, doc: dict[str, Any], key: str | None
+              ) -> tuple[dict[str, Any], list[list[Any]]]:
+    """Which evaluation and evaluator a returned sheet is of, and its row map; a sheet of
+    another evaluation, another version or with changed identifiers is refused."""
+    if IDS not in wb.sheet_names or SCORES not in wb.sheet_names:
+        raise BadInput.one(name, "is not a ProcureDesk scoring sheet (no "
+                                 f"{SCORES!r} sheet or its hidden identifiers are gone); "
+                                 "export a new one with `procure-desk scoring-sheets`")
+    ids = wb.read(IDS, max_cols=4)
+    meta = _meta(ids)
+    if meta.get("format") != FORMAT:
+        raise BadInput.one(f"{name}, {IDS}", "is not a scoring sheet this version of "
+                                             "ProcureDesk can read")
+    if meta.get("version") != VERSION:
+        raise BadInput.one(name, "was exported by another version of ProcureDesk (sheet "
+                                 f"format {q(str(meta.get('version')))}); export a fresh "
+                                 "sheet")
+    if key is None or meta.get("evaluation") != key:
+        raise BadInput.one(name, f"is a scoring sheet for another evaluation "
+                                 f"({q(str(meta.get('title'))[:80])}), not this one")
+    eid = str(meta.get("evaluator"))
+    ev = next((e for e in doc["evaluators"] if e["id"] == eid), None)
+    if ev is None:
+        raise BadInput.one(name, f"is the sheet of evaluator {q(eid)}, who is not in this "
+                                 "evaluation")
+    n = meta.get("rows")
+    row_map = (_row_map(ids, n) if isinstance(n, int) and 0 <= n <= SCORE_LIMITS.max_rows
+               else None)
+    if row_map is None:
+        raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed: export "
+                                             "a fresh sheet")
+    smax, step = meta.get("scale max"), meta.get("scale step")
+    if meta.get("checksum") != _checksum(key, eid, smax, step, row_map):  # type: ignore[arg-type]
+        raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed (the "
+                                             "checksum does not match): export a fresh "
+                                             "sheet")
+    return ev, row_map
+
+
 def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *,
                        label: str | None = None) -> SheetRead:
     """Check one returned sheet against this evaluation; BadInput names every problem.
@@ -463,38 +502,8 @@ def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *
     name = label or p.name
     problems: list[Problem] = []
     with open_workbook(p, label=name, limits=SCORE_LIMITS) as wb:
-        if IDS not in wb.sheet_names or SCORES not in wb.sheet_names:
-            raise BadInput.one(name, "is not a ProcureDesk scoring sheet (no "
-                                     f"{SCORES!r} sheet or its hidden identifiers are gone); "
-                                     "export a new one with `procure-desk scoring-sheets`")
-        ids = wb.read(IDS, max_cols=4)
-        meta = _meta(ids)
-        if meta.get("format") != FORMAT:
-            raise BadInput.one(f"{name}, {IDS}", "is not a scoring sheet this version of "
-                                                 "ProcureDesk can read")
-        if meta.get("version") != VERSION:
-            raise BadInput.one(name, "was exported by another version of ProcureDesk (sheet "
-                                     f"format {q(str(meta.get('version')))}); export a fresh "
-                                     "sheet")
-        if key is None or meta.get("evaluation") != key:
-            raise BadInput.one(name, f"is a scoring sheet for another evaluation "
-                                     f"({q(str(meta.get('title'))[:80])}), not this one")
-        eid = str(meta.get("evaluator"))
-        ev = next((e for e in doc["evaluators"] if e["id"] == eid), None)
-        if ev is None:
-            raise BadInput.one(name, f"is the sheet of evaluator {q(eid)}, who is not in this "
-                                     "evaluation")
-        n = meta.get("rows")
-        row_map = (_row_map(ids, n) if isinstance(n, int) and 0 <= n <= SCORE_LIMITS.max_rows
-                   else None)
-        if row_map is None:
-            raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed: export "
-                                                 "a fresh sheet")
-        smax, step = meta.get("scale max"), meta.get("scale step")
-        if meta.get("checksum") != _checksum(key, eid, smax, step, row_map):  # type: ignore[arg-type]
-            raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed (the "
-                                                 "checksum does not match): export a fresh "
-                                                 "sheet")
+        ev, row_map = _identify(wb, name, doc, key)
+        eid = ev["id"]
         last = FIRST_ROW + len(row_map) - 1
         grid = wb.read(SCORES, max_rows=last + 200, max_cols=len(HEADERS) + 2,
                        problems=problems)
