@@ -564,7 +564,7 @@ def break_even(doc: Mapping[str, Any], snap: Snapshot, res: Results) -> list[dic
 
 # ---- option types side by side --------------------------------------------------------
 
-_STATUS_ORDER = {"ranked": 0, "incomplete": 1, "excluded": 2, "withdrawn": 3}
+_STATUS_ORDER = {"ranked": 0, "comparator": 1, "incomplete": 2, "excluded": 3, "withdrawn": 4}
 
 
 def exit_costs(snap: Snapshot) -> np.ndarray:

@@ -43,7 +43,9 @@ from .vocabulary import (
     FORMULAS,
     KINDS,
     OPTION_TYPES,
+    PROCEDURES,
     VERSION,
+    default_tender,
 )
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -141,7 +143,7 @@ def size_problems(doc: dict[str, Any]) -> list[Problem]:
 def _evaluation(c: Checker, doc: dict[str, Any]) -> dict[str, Any]:
     ev = c.obj(doc.get("evaluation"), "evaluation") or {}
     c.keys(ev, "evaluation", {"title", "reference", "authority", "currency", "scale",
-                              "appraisal", "moderation"})
+                              "appraisal", "moderation", "procedure"})
     out: dict[str, Any] = {
         "title": c.text(ev, "title", "evaluation", required=True, nonempty=True),
         "reference": c.text(ev, "reference", "evaluation", limit=MAX_REFERENCE),
@@ -179,6 +181,8 @@ def _evaluation(c: Checker, doc: dict[str, Any]) -> dict[str, Any]:
     c.keys(mo, "evaluation.moderation", {"spread_flag"})
     out["moderation"] = {"spread_flag": c.number(mo, "spread_flag", "evaluation.moderation",
                                                  default=2, minimum=0)}
+    out["procedure"] = c.choice(ev, "procedure", "evaluation", PROCEDURES, "procedure",
+                                default="options_appraisal")
     return out
 
 
@@ -276,7 +280,7 @@ def _bids(c: Checker, doc: dict[str, Any], partner_ids: dict[str, Any]) -> list[
         if rec is None:
             continue
         c.keys(rec, where, {"id", "supplier", "option_type", "sme", "term_years", "notes",
-                            "costs", "apportionment"})
+                            "costs", "apportionment", "tender"})
         bid: Record = {
             "id": c.ident(rec, where, seen),
             "supplier": c.text(rec, "supplier", where, required=True, nonempty=True),
@@ -286,6 +290,8 @@ def _bids(c: Checker, doc: dict[str, Any], partner_ids: dict[str, Any]) -> list[
             "notes": c.text(rec, "notes", where, long=True),
             "costs": _costs(c, rec.get("costs", []), f"{where}.costs"),
         }
+        bid["tender"] = c.boolean(rec, "tender", where,
+                                  default=default_tender(str(bid["option_type"])))
         if rec.get("apportionment") is not None:
             bid["apportionment"] = _apportionment(c, rec["apportionment"],
                                                   f"{where}.apportionment", partner_ids)

@@ -99,6 +99,8 @@ NEW_COLUMNS = [
     ("conflict", "mitigation", "VARCHAR NOT NULL DEFAULT ''"),
     ("auditevent", "prev_hash", "VARCHAR"), ("auditevent", "data_digest", "VARCHAR"),
     ("auditevent", "hash", "VARCHAR"),
+    ("evaluation", "procedure", "VARCHAR NOT NULL DEFAULT 'options_appraisal'"),
+    ("bid", "tender", "BOOLEAN NOT NULL DEFAULT 0"),
 ]
 
 
@@ -107,6 +109,9 @@ def to_format_2(con: sqlite3.Connection) -> None:
         have = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
         if column not in have:
             con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    # a supplier's offer was always a tender; the council's own options were not
+    con.execute("UPDATE bid SET tender = 1 WHERE option_type IN "
+                "('enterprise_suite', 'best_of_breed')")
     renamed = _rename_ids(con)
     mended = _mend_texts(con)
     if con.execute("PRAGMA foreign_key_check").fetchone() is not None:

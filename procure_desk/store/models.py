@@ -29,6 +29,7 @@ class Evaluation(SQLModel, table=True):
     discount_rate: float = 0.035
     cost_basis: str = "npv"
     spread_flag: float = 2
+    procedure: str = "options_appraisal"  # or competitive_tender (docs/scoring.md)
 
 
 class Criterion(SQLModel, table=True):
@@ -53,6 +54,7 @@ class Bid(SQLModel, table=True):
     sme: bool = False
     term_years: int | None = None
     notes: str = ""
+    tender: bool = False  # a supplier's tender (competes in a competitive tender)
 
 
 class CostLine(SQLModel, table=True):

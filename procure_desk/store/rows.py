@@ -47,6 +47,7 @@ def evaluation_row(ev: Record) -> Record:
         "years": ev["appraisal"]["years"], "discount_rate": ev["appraisal"]["discount_rate"],
         "cost_basis": ev["appraisal"]["cost_basis"],
         "spread_flag": ev["moderation"]["spread_flag"],
+        "procedure": ev.get("procedure", "options_appraisal"),
     }
 
 
@@ -64,7 +65,8 @@ def criterion_row(c: Record, position: int) -> Record:
 def bid_row(b: Record, position: int) -> Record:
     return {"id": b["id"], "position": position, "supplier": b["supplier"],
             "option_type": b["option_type"], "sme": bool(b["sme"]),
-            "term_years": b.get("term_years"), "notes": b["notes"]}
+            "term_years": b.get("term_years"), "notes": b["notes"],
+            "tender": bool(b.get("tender", False))}
 
 
 def partner_row(p: Record, position: int) -> Record:
@@ -191,16 +193,18 @@ Rows = Any  # (sql) -> list of rows
 
 def _read_evaluation(rows: Rows) -> Record:
     ev_rows = rows("SELECT title, reference, authority, currency, scale_max, scale_step, "
-                   "descriptors, years, discount_rate, cost_basis, spread_flag FROM evaluation")
+                   "descriptors, years, discount_rate, cost_basis, spread_flag, procedure "
+                   "FROM evaluation")
     if not ev_rows:
         raise BadInput.one("evaluation", "the file holds no evaluation")
     (title, reference, authority, currency, smax, step, descriptors, years, rate, basis,
-     spread) = ev_rows[0]
+     spread, procedure) = ev_rows[0]
     evaluation = {
         "title": title, "reference": reference, "authority": authority, "currency": currency,
         "scale": {"max": plain(smax), "step": plain(step), "descriptors": json.loads(descriptors)},
         "appraisal": {"years": int(years), "discount_rate": plain(rate), "cost_basis": basis},
         "moderation": {"spread_flag": plain(spread)},
+        "procedure": procedure,
     }
     return evaluation
 
@@ -242,13 +246,15 @@ def _read_bids(rows: Rows) -> list[Record]:
         if share is not None:
             apps[bid]["shares"][pid] = plain(share)
     bids = []
-    for bid, supplier, otype, sme, term, notes in rows(
-            "SELECT id, supplier, option_type, sme, term_years, notes FROM bid ORDER BY position"):
+    for bid, supplier, otype, sme, term, notes, tender in rows(
+            "SELECT id, supplier, option_type, sme, term_years, notes, tender FROM bid "
+            "ORDER BY position"):
         b: Record = {"id": bid, "supplier": supplier, "option_type": otype, "sme": bool(sme)}
         if term is not None:
             b["term_years"] = term
         b["notes"] = notes
         b["costs"] = costs.get(bid, [])
+        b["tender"] = bool(tender)
         if bid in apps:
             a = apps[bid]
             app: Record = {"method": a["method"]}
