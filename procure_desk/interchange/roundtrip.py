@@ -27,13 +27,15 @@ _RECORD_DEFAULTS: dict[str, dict[str, Any]] = {
     "partners": {"population": 0, "baseline_annual_cost": 0},
 }
 _EVALUATION_DEFAULTS: dict[str, Any] = {"reference": "", "authority": "", "currency": "GBP",
-                                         "procedure": "options_appraisal"}
+                                         "procedure": "options_appraisal",
+                                         "marking": "OFFICIAL-SENSITIVE: COMMERCIAL",
+                                         "abnormally_low": 0.2}
 _BLOCK_DEFAULTS: dict[str, dict[str, Any]] = {
     "scale": {"max": 5, "step": 1},
     "appraisal": dict(DEFAULT_APPRAISAL),
     "moderation": dict(DEFAULT_MODERATION),
 }
-_OPTIONAL_LISTS = ("evaluators", "scores", "consensus", "gateways", "partners")
+_OPTIONAL_LISTS = ("evaluators", "scores", "consensus", "gateways", "partners", "feedback")
 
 
 def _identity(key: str, rec: dict[str, Any]) -> str:

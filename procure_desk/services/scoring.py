@@ -198,6 +198,30 @@ class ScoringEdits(FileCore):
         self._doc = self._digest_of = patched_pair(doc, "gateways", bid, cid, after)
         return before
 
+    def set_feedback(self, actor: str, bid: str, cid: str, text: str | None) -> Record | None:
+        """The reasons written for the bidder on one criterion (None or "" clears them);
+        returns what there was. Kept apart from evaluators' internal comments."""
+        doc = self.document()
+        where = f"feedback {bid}/{cid}"
+        find(doc["bids"], bid, "bid")
+        crit = find(doc["criteria"], cid, "criterion")
+        if crit["kind"] not in ("scored", "price"):
+            raise BadInput.one(where, f"{q(cid)} is not a scored or price criterion")
+        current = next((r for r in doc.get("feedback", [])
+                        if r["bid"] == bid and r["criterion"] == cid), None)
+        after = None
+        if text and text.strip():
+            if why := _text_problem(text):
+                raise BadInput.one(f"{where}.text", why)
+            after = {"bid": bid, "criterion": cid, "text": text}
+        if after == current:
+            return copy.deepcopy(current)
+        with self.unit_of_work() as w:
+            w.put_feedback(bid, cid, after, exists=current is not None)
+            w.audit(actor, "feedback.set" if after else "feedback.clear", "feedback",
+                    f"{bid}/{cid}", current, after)
+        return copy.deepcopy(current)
+
     def _check_target(self, where: str, bid: str, cid: str, kind: str) -> None:
         doc = self.document()
         find(doc["bids"], bid, "bid")
