@@ -141,8 +141,9 @@ class FileCore:
         new_rev: int | None = None
         fresh: Record | None = None
         after: DataDigest | None = None
-        if self.backup is None and self.backup_problem is None and not self._trying:
-            self._keep_backup()
+        if (changes_data and self.backup is None and self.backup_problem is None
+                and not self._trying):
+            self._keep_backup()  # before the session's first change to the data
         try:
             with self.store.transaction() as w:
                 if changes_data:
