@@ -18,7 +18,7 @@ import time
 import traceback
 from pathlib import Path
 
-from . import analysis, cli_process, exports, gui, recompute, workbooks
+from . import analysis, cli_process, exports, governance, gui, recompute, workbooks
 from .core import REPO_ROOT, Benchmark, BenchmarkError, Context, Row
 from .generate import make_large_evaluation, write_large_evaluation
 from .report import summary, table, write_json
@@ -45,6 +45,7 @@ BENCHMARKS: list[Benchmark] = [
     cli_process.import_json,
     cli_process.results_json,
     recompute.recompute,
+    governance.governance,
     analysis.analyse,
     exports.evidence_pack,
     exports.pdf_report,

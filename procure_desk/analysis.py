@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from . import integrity
 from .engine import TIE, Results, Snapshot, compute, effective_weights, rank_order, year_costs
 from .errors import BadInput
 from .interchange import FORMULAS, OPTION_TYPE_LABELS, OPTION_TYPES
@@ -58,8 +59,9 @@ def analyse(source: Any, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED
     """The analysis JSON of an evaluation (an EvaluationFile or a normalised doc)."""
     inp = _inputs(source)
     res = inp.results
-    return {
+    out: dict[str, Any] = {
         "winner": res.winner,
+        "provisional": bool(res.outstanding()),
         "switching": switching(inp.snap, res),
         "formulas": formulas(inp.snap),
         "leave_one_out": leave_one_out(inp.snap, res),
@@ -68,7 +70,15 @@ def analyse(source: Any, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED
         "shared": shared(inp.doc, inp.snap, res),
         "break_even": break_even(inp.doc, inp.snap, res),
         "option_types": option_types(inp.snap, res),
+        "exclusions": integrity.exclusions(inp.snap, res),
+        "abnormally_low": integrity.abnormally_low(
+            inp.snap, res, float(inp.doc["evaluation"].get(
+                "abnormally_low", integrity.DEFAULT_ABNORMALLY_LOW))),
     }
+    out["verdict"] = integrity.verdict(
+        res, leave_one_out=out["leave_one_out"], formulas=out["formulas"],
+        monte_carlo=out["monte_carlo"], exclusions=out["exclusions"])
+    return out
 
 
 # ---- the published JSON ----------------------------------------------------------------
@@ -564,7 +574,7 @@ def break_even(doc: Mapping[str, Any], snap: Snapshot, res: Results) -> list[dic
 
 # ---- option types side by side --------------------------------------------------------
 
-_STATUS_ORDER = {"ranked": 0, "incomplete": 1, "excluded": 2, "withdrawn": 3}
+_STATUS_ORDER = {"ranked": 0, "comparator": 1, "incomplete": 2, "excluded": 3, "withdrawn": 4}
 
 
 def exit_costs(snap: Snapshot) -> np.ndarray:

@@ -30,15 +30,25 @@ def _canon(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def _field(v: Any) -> str:
+    """One field, length-prefixed so that no two records share a text."""
+    text = v if isinstance(v, str) else repr(v)
+    return f"{len(text)}:{text}"
+
+
 def _record_hash(kind: str, r: Record) -> int:
     if kind == "scores":
-        key: list[Any] = [r["evaluator"], r["bid"], r["criterion"], r["score"], r["comment"]]
+        key: tuple[Any, ...] = (r["evaluator"], r["bid"], r["criterion"], r["score"],
+                                r["comment"])
     elif kind == "consensus":
-        key = [r["bid"], r["criterion"], r["score"], r["rationale"]]
+        key = (r["bid"], r["criterion"], r["score"], r["rationale"])
     else:
-        key = [r["bid"], r["criterion"], bool(r["passed"]), r["note"]]
-    digest = hashlib.blake2b(_canon(key).encode(), digest_size=16).digest()
-    return int.from_bytes(digest, "big")
+        key = (r["bid"], r["criterion"], bool(r["passed"]), r["note"])
+    text = "".join(map(_field, key))
+    return int.from_bytes(_blake(text.encode(), digest_size=16).digest(), "big")
+
+
+_blake = hashlib.blake2b
 
 
 @dataclass(frozen=True)

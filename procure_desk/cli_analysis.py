@@ -79,7 +79,20 @@ def analysis_text(doc: dict[str, Any], data: dict[str, Any]) -> str:
     ev = doc["evaluation"]
     lines = [_clip(ev["title"], 100), ""]
     winner = data["winner"]
-    lines.append(f"Winner today: {who(winner)}" if winner else "No bid is ranked yet.")
+    leader = "Provisional leader today" if data.get("provisional") else "Winner today"
+    lines.append(f"{leader}: {who(winner)}" if winner else "No bid is ranked yet.")
+    verdict = data.get("verdict")
+    if winner and verdict:
+        lines.append("Verdict: robust (every test held)" if verdict["robust"] else
+                     "Verdict: not robust:")
+        lines += [f"  - {_clip(r, 160)}" for r in verdict["reasons"]]
+    for e in data.get("exclusions", []):
+        lines.append(f"Excluded on a gateway: {who(e['bid'])} failed {e['criterion']}; were "
+                     f"it a pass, {who(e['winner_if_passed'])} would win")
+    for e in data.get("abnormally_low", []):
+        lines.append(f"Abnormally low: {who(e['bid'])} is {e['below']:.0%} below the other "
+                     "tenders' median: ask the supplier to explain it before any rejection "
+                     "(Procurement Act 2023 s.34)")
     if not winner:
         lines += ["", "Sensitivity and robustness need at least one ranked bid: "
                       "`procure-desk results` says what is missing."]

@@ -1,4 +1,9 @@
-"""`procure-desk export FILE [--xlsx OUT] [--pdf OUT] [--summaries DIR] [--ocds OUT]`."""
+"""`procure-desk export FILE [--xlsx OUT] [--pdf OUT] [--summaries DIR] [--ocds OUT]`.
+
+The file is verified first: an altered file is refused (exit 2) before anything is
+written. Each export is recorded in the file's audit log by `--as NAME` (or
+PROCURE_DESK_USER, or the login name); see docs/evidence.md.
+"""
 
 from __future__ import annotations
 
@@ -27,16 +32,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not (args.xlsx or args.pdf or args.summaries or args.ocds):
         raise BadInput.one("usage", "say what to export: --xlsx OUT, --pdf OUT, "
                                     "--summaries DIR and/or --ocds OUT")
+    from .cli import actor
+
     for line in export_all(Path(args.file), xlsx=args.xlsx, pdf=args.pdf,
-                           summaries=args.summaries, ocds=args.ocds, force=args.force):
+                           summaries=args.summaries, ocds=args.ocds, force=args.force,
+                           actor=actor(args)):
         print(line)
     return 0
 
 
 def export_all(file: Path, *, xlsx: str | Path | None = None, pdf: str | Path | None = None,
                summaries: str | Path | None = None, ocds: str | Path | None = None,
-               force: bool = False) -> Iterator[str]:
-    """Every export asked for, each checked before any is written."""
+               force: bool = False, actor: str | None = None) -> Iterator[str]:
+    """Every export asked for, each checked before any is written, all from one
+    verified reading of the file and each recorded in its audit log as it is put in
+    place."""
     from .exports import Source, check_target
 
     check_suffixes(xlsx=xlsx, pdf=pdf, ocds=ocds)
@@ -45,24 +55,26 @@ def export_all(file: Path, *, xlsx: str | Path | None = None, pdf: str | Path | 
         check_target(p, force)
     if summaries:
         check_target(Path(summaries), force, folder=True)
-    src = Source.load(file)
-    if xlsx:
-        from .exports.xlsx_pack import write_xlsx
+    with Source.open(file, actor=actor) as src:
+        draft = " (DRAFT: the results are provisional)" if src.provisional else ""
+        if xlsx:
+            from .exports.xlsx_pack import write_xlsx
 
-        yield f"Wrote {write_xlsx(src, xlsx, force=force)}"
-    if pdf:
-        from .exports.pdf_report import write_pdf
+            yield f"Wrote {write_xlsx(src, xlsx, force=force)}{draft}"
+        if pdf:
+            from .exports.pdf_report import write_pdf
 
-        yield f"Wrote {write_pdf(src, pdf, force=force)}"
-    if summaries:
-        from .exports.summaries import write_summaries
+            yield f"Wrote {write_pdf(src, pdf, force=force)}{draft}"
+        if summaries:
+            from .exports.summaries import write_summaries
 
-        written = write_summaries(src, summaries, force=force)
-        yield f"Wrote {len(written)} assessment summaries into {summaries}"
-    if ocds:
-        from .exports.ocds import write_ocds
+            written = write_summaries(src, summaries, force=force)
+            yield f"Wrote {len(written)} assessment summaries into {summaries}{draft}"
+        if ocds:
+            from .exports.ocds import write_ocds
 
-        yield f"Wrote {write_ocds(src, ocds, force=force)}"
+            yield f"Wrote {write_ocds(src, ocds, force=force)}{draft}"
+        yield f"Each export records {src.stamp}"
 
 
 SUFFIXES = {"xlsx": (".xlsx", "an Excel workbook"), "pdf": (".pdf", "a PDF report"),
@@ -89,4 +101,4 @@ def demo_step(folder: Path, pdesk: Path, force: bool) -> Iterator[str]:
     yield from export_all(pdesk, xlsx=folder / "evidence-pack.xlsx",
                           pdf=folder / "evaluation-report.pdf",
                           summaries=folder / "assessment-summaries",
-                          ocds=folder / "ocds-release.json", force=force)
+                          ocds=folder / "ocds-release.json", force=force, actor="demo")

@@ -83,7 +83,10 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
             print(f"Not applied: {plural(n, 'conflict')}; the evaluation keeps its newer "
                   f"{'score' if n == 1 else 'scores'}. Run again with --overwrite-newer to use "
                   "the sheets' values instead.")
-        if not changes:
+        signed = [r.evaluator for r in reads if r.submit]
+        for eid in signed:
+            print(f"{eid} signed off in the sheet: their scores will be submitted and locked")
+        if not changes and not signed:
             print("Nothing was changed." if kept else "Nothing to change.")
             return 0
         if not args.yes:
@@ -91,8 +94,9 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
             print(f"Nothing was changed: this was a preview. Run again with {flags} to apply "
                   f"{these(len(changes), 'change')}.")
             return 0
-        apply_score_changes(ef, actor(args), changes)
-    print(f"Applied {plural(len(changes), 'score change')} to {args.file}")
+        apply_score_changes(ef, actor(args), changes, submit=signed)
+    print(f"Applied {plural(len(changes), 'score change')} to {args.file}"
+          + (f" and submitted {', '.join(signed)}" if signed else ""))
     return 0
 
 

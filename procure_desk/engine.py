@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from .interchange.vocabulary import default_tender
+
 TIE = 1e-9
 
 
@@ -89,6 +91,8 @@ class Snapshot:
     scored_sections: np.ndarray
     price_sections: np.ndarray
     names: dict[str, str] = field(default_factory=dict)
+    tender: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    competitive: bool = False  # evaluation.procedure is competitive_tender
     # The scores of evaluators with no conflict on the bid as a dense cube
     # (evaluator, bid, leaf): per-pair means and spreads are then reductions over
     # the first axis, a few element-wise passes over contiguous slabs. Missing
@@ -189,6 +193,9 @@ class Snapshot:
             wlc=costs.sum(axis=1), npv=costs @ disc,
             scored_sections=section_matrix(scored), price_sections=section_matrix(price),
             names={c["id"]: c["name"] for c in criteria},
+            tender=np.array([bool(b.get("tender", default_tender(b["option_type"])))
+                             for b in bids], dtype=bool),
+            competitive=ev.get("procedure") == "competitive_tender",
         )
 
 
@@ -218,13 +225,25 @@ def evaluate_scores(snap: Snapshot) -> Evaluated:
     return Evaluated(final=final, mean=mean, count=count, spread=spread, flagged=flagged)
 
 
-def price_fractions(c: np.ndarray, eligible: np.ndarray, formula: str) -> np.ndarray:
-    """Price fraction of each bid (nan where not eligible) under one formula."""
+def price_fractions(c: np.ndarray, eligible: np.ndarray, formula: str,
+                    beside: np.ndarray | None = None) -> np.ndarray:
+    """Price fraction of each bid (nan where not eligible) under one formula.
+
+    `beside` marks comparators (docs/scoring.md, "Tenders and other options"):
+    priced against the eligible bids' lowest cost with the same formula, capped
+    at 1, and not priced at all when no bid is eligible.
+    """
     out = np.full(c.shape, np.nan)
     if not eligible.any():
         return out
     cmin = float(c[eligible].min())
-    ce = c[eligible]
+    if beside is not None and beside.any():
+        out[beside] = np.minimum(1.0, _fractions(c[beside], cmin, formula))
+    out[eligible] = _fractions(c[eligible], cmin, formula)
+    return out
+
+
+def _fractions(ce: np.ndarray, cmin: float, formula: str) -> np.ndarray:
     if formula == "linear_deviation":
         if cmin == 0:
             frac = np.where(ce == 0, 1.0, 0.0)
@@ -233,8 +252,7 @@ def price_fractions(c: np.ndarray, eligible: np.ndarray, formula: str) -> np.nda
     else:
         with np.errstate(divide="ignore", invalid="ignore"):
             frac = np.where(ce == 0, 1.0, cmin / np.where(ce == 0, 1.0, ce))
-    out[eligible] = frac
-    return out
+    return np.asarray(frac, dtype=float)
 
 
 def rank_order(ids: Sequence[str], total: np.ndarray, quality: np.ndarray,
@@ -364,8 +382,14 @@ def compute(snap: Snapshot, *, formula: str | None = None,
     if gone:
         out = np.array([b in gone for b in snap.bid_ids], dtype=bool)
 
+    # in a competitive tender only tenders compete: the other options are comparators
+    comparator = (~(out | excluded | incomplete) & ~snap.tender if snap.competitive
+                  else np.zeros(nb, dtype=bool))
     status = ["ranked"] * nb
     reasons: list[list[str]] = [[] for _ in range(nb)]
+    for i in np.flatnonzero(comparator).tolist():
+        status[i] = "comparator"
+        reasons[i] = ["not a tender: shown beside the tenders, it cannot win"]
     for i in np.flatnonzero(out | excluded | incomplete).tolist():
         if out[i]:
             status[i] = "withdrawn"
@@ -387,16 +411,21 @@ def compute(snap: Snapshot, *, formula: str | None = None,
 
     scored_contrib = fin / smax * sw
     eligible = ~excluded & ~out
+    beside = None
+    if snap.competitive:  # the lowest price is the lowest tender's
+        beside = eligible & ~snap.tender
+        eligible = eligible & snap.tender
     c = snap.cost_basis
     price_frac = np.full((nb, len(snap.price_ids)), np.nan)
     for j, f in enumerate(snap.formulas):
-        price_frac[:, j] = price_fractions(c, eligible, formula or f)
+        price_frac[:, j] = price_fractions(c, eligible, formula or f, beside)
     price_contrib = price_frac * pw
-    ranked = ~(out | excluded | incomplete)
+    ranked = ~(out | excluded | incomplete | comparator)
+    shown = ranked | comparator
     quality_all = scored_contrib.sum(axis=1)
     price_all = price_contrib.sum(axis=1)
-    quality = np.where(ranked, quality_all, np.nan)
-    price = np.where(ranked, price_all, np.nan)
+    quality = np.where(shown, quality_all, np.nan)
+    price = np.where(shown, price_all, np.nan)
     total = quality + price
 
     sections = (np.nan_to_num(scored_contrib) @ snap.scored_sections

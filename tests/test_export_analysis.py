@@ -7,6 +7,7 @@ import subprocess
 
 import openpyxl
 import pytest
+from final_docs import final
 from test_analysis import make_doc
 from test_export_xlsx import make_file, recalc
 
@@ -228,9 +229,10 @@ def test_pdf_says_the_winner_depends_on_the_price_formula(tmp_path):
     #   linear deviation: A 50 + 50 x (1 - 0.5) = 75, B 80: B wins
     # and with quality share p, A - B = 0.4 p - (100 - p) / 3, zero at p = 500/11 = 45.5,
     # within 5 points of today's 50; the price share mirrors it (B wins above 54.5).
-    doc = make_doc([("A", 5, 150000), ("B", 3, 100000)], q=50, p=50)
+    doc = final(make_doc([("A", 5, 150000), ("B", 3, 100000)], q=50, p=50))
     src = Source.load(make_file(tmp_path, doc))
     assert src.results.winner == "A"
+    assert not src.provisional
     text = pdftext(write_pdf(src, tmp_path / "report.pdf"))
     assert "4. Robustness" in text
     assert ("Robustness. The winner depends on the price formula; on the weight of Q "
@@ -258,7 +260,7 @@ def test_pdf_flags_a_rank_reversal_when_a_bid_withdraws(tmp_path):
     # Quality 50 / price 50, lowest relative. A 5/5 at 200, B 4/5 at 150, C 0/5 at 100:
     #   with C: A 50 + 25 = 75, B 40 + 33.3 = 73.3: A wins
     #   without C (lowest now 150): A 50 + 37.5 = 87.5, B 40 + 50 = 90: B wins.
-    doc = make_doc([("A", 5, 200), ("B", 4, 150), ("C", 0, 100)], q=50, p=50)
+    doc = final(make_doc([("A", 5, 200), ("B", 4, 150), ("C", 0, 100)], q=50, p=50))
     src = Source.load(make_file(tmp_path, doc))
     text = pdftext(write_pdf(src, tmp_path / "report.pdf"))
     assert "and on whether C withdraws. See section 4." in text
@@ -274,13 +276,27 @@ def test_pdf_says_plainly_when_the_decision_is_robust(tmp_path):
     # A is better and cheaper: it wins at every weight, under both formulas, whoever
     # withdraws.
     doc = make_doc([("A", 5, 100), ("B", 2, 200), ("C", 1, 300)])
-    src = Source.load(make_file(tmp_path, doc))
+    src = Source.load(make_file(tmp_path, final(doc)))
     text = pdftext(write_pdf(src, tmp_path / "report.pdf"))
     assert "Robustness. The recommendation is robust: A wins under both price formulas" in text
     assert "The decision is robust. A Supplier A wins under both price formulas" in text
     assert "won 100.0% of 10,000 simulated draws" in text
     assert "depends on" not in text
     assert "what each partner pays" not in text  # no shared bids, no table
+    # the same figures while the results are provisional: never called robust
+    src = Source.load(make_file(tmp_path, doc, "provisional.pdesk"))
+    assert src.provisional
+    text = pdftext(write_pdf(src, tmp_path / "provisional.pdf"))
+    assert "is robust" not in text  # neither the recommendation nor the decision
+    assert ("Robustness. The results are provisional, so the decision cannot be called "
+            "robust yet") in text
+    assert "Not yet robust: the results are provisional." in text
+    assert "On the provisional results, A Supplier A leads under both price formulas" in text
+    wb = openpyxl.load_workbook(write_xlsx(src, tmp_path / "provisional.xlsx"))
+    words = " ".join(str(c.value) for row in wb["Sensitivity"].iter_rows() for c in row)
+    assert "Today's provisional leader: A Supplier A" in words
+    assert "cannot be called robust yet" in words
+    assert "is robust" not in words
 
 
 def test_pdf_shared_service_table_and_hostile_text(tmp_path):

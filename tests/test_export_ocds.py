@@ -12,6 +12,7 @@ import re
 
 import jsonschema
 import pytest
+from final_docs import final_example
 from test_export_xlsx import make_file, rich_doc
 
 from procure_desk.cli import main
@@ -78,7 +79,7 @@ def test_award_criteria_list_each_leaf_once_with_its_section(tmp_path, example_d
     assert "G1 Cyber Essentials Plus: pass/fail" in items
 
 
-def test_tender_is_active_until_a_winner_and_no_open_flags(tmp_path, example_doc):
+def test_tender_is_active_until_a_winner_and_the_results_are_final(tmp_path, example_doc):
     # example.json: B1 wins, but E1 and E2 differ by 2 on B1 Q1 (the flag threshold)
     src = Source.load(make_file(tmp_path, example_doc, "flagged.pdesk"))
     assert src.results.winner == "B1"
@@ -87,11 +88,22 @@ def test_tender_is_active_until_a_winner_and_no_open_flags(tmp_path, example_doc
     assert rel["tender"]["status"] == "active"
     assert list(validator().iter_errors(rel)) == []
 
+    assert rel["awards"][0]["title"] == "Provisional: Award to Example Suite Ltd"
+    assert rel["awards"][0]["description"].startswith("Provisional: the results are not "
+                                                      "final")
+
+    # moderated, but declarations and sign-off still outstanding: still active
     moderated = copy.deepcopy(example_doc)
     moderated["consensus"].append({"bid": "B1", "criterion": "Q1", "score": 4,
                                    "rationale": "agreed at moderation"})
     rel = build_release(Source.load(make_file(tmp_path, moderated, "moderated.pdesk")))
+    assert rel["tender"]["status"] == "active"
+
+    moderated = final_example(example_doc)
+    rel = build_release(Source.load(make_file(tmp_path, moderated, "final.pdesk")))
     assert rel["tender"]["status"] == "complete"
+    assert rel["awards"][0]["title"] == "Award to Example Suite Ltd"
+    assert rel["awards"][0]["description"].startswith("Most advantageous tender")
     assert list(validator().iter_errors(rel)) == []
 
     no_winner = copy.deepcopy(moderated)

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 import pytest
+from final_docs import final_example
 from test_export_xlsx import make_file, rich_doc
 
 from procure_desk.exports import Source
@@ -82,13 +83,31 @@ def test_outcome_and_reasons(tmp_path, example_doc):
     texts = {b["id"]: " ".join(story_text(build_summary_story(src, b["id"])).split())
              for b in doc["bids"]}
     winner = res.winner
-    assert "is the successful tender" in texts[winner]
+    # B4 is not scored in full, so the results are provisional: nobody is told they
+    # won or lost yet
+    assert src.provisional
+    assert "DRAFT: the results are provisional." in texts[winner]
+    assert f"ranked 1 of {len(res.ranking)}" in texts[winner]
+    assert "successful tender" not in texts[winner]
+    assert "no tender has been found successful yet" in texts[winner]
     loser = src.results.snap.bid_ids[res.ranking[1]]
     assert f"ranked 2 of {len(res.ranking)}" in texts[loser]
-    assert "another tender scored higher" in texts[loser]
-    assert "excluded" in texts["B3"]
+    assert "not successful" not in texts[loser]
+    assert "On the results so far your tender is excluded" in texts["B3"]
     assert "failed the gateway G1" in texts["B3"]
     assert "moderated" in texts["B5"]  # its consensus rationale explains SV
+    for text in texts.values():
+        assert "must not be sent to the bidder" in text
+
+    # once final: the successful tender, and the others told why not
+    src = Source.load(make_file(tmp_path, final_example(example_doc), "final.pdesk"))
+    assert not src.provisional
+    texts = {b: " ".join(story_text(build_summary_story(src, b)).split())
+             for b in ("B1", "B2")}
+    assert "is the successful tender, with 72.30 points of 100" in texts["B1"]
+    assert "Your tender was not successful. It scored 70.00 points" in texts["B2"]
+    assert "ranked 2 of 2 tenders assessed in full: another tender scored higher" in texts["B2"]
+    assert all("DRAFT" not in t for t in texts.values())
 
 
 def test_file_names_are_safe_on_windows(tmp_path, example_doc):

@@ -33,19 +33,22 @@ def sorted_doc(d: dict) -> dict:
     return out
 
 
+WHY = "agreed by the panel"  # scoring has opened in the example: methodology needs a reason
 # (name, edit, expected action, entity id, before is None, after is None)
 EDITS = [
     ("update_evaluation", lambda ef: ef.update_evaluation(ACTOR, {"title": "Renamed"}),
      "evaluation.update", "", False, False),
     ("add_criterion", lambda ef: ef.add_criterion(
-        ACTOR, {"id": "Q3", "name": "Support", "kind": "scored", "weight": 10, "parent": "Q"}),
-     "criterion.add", "Q3", True, False),
-    ("update_criterion", lambda ef: ef.update_criterion(ACTOR, "Q1", {"weight": 30}),
+        ACTOR, {"id": "Q3", "name": "Support", "kind": "scored", "weight": 10, "parent": "Q"},
+        reason=WHY), "criterion.add", "Q3", True, False),
+    ("update_criterion", lambda ef: ef.update_criterion(ACTOR, "Q1", {"weight": 30},
+                                                        reason=WHY),
      "criterion.update", "Q1", False, False),
     ("move_criterion", lambda ef: ef.move_criterion(ACTOR, "Q2", "Q", 0),
      "criterion.move", "Q2", False, False),
-    ("delete_criterion", lambda ef: ef.delete_criterion(ACTOR, "Q2"),
-     "criterion.delete", "Q2", False, True),
+    # scoring has opened in the example: the delete records its reason
+    ("delete_criterion", lambda ef: ef.delete_criterion(ACTOR, "Q2", reason=WHY),
+     "criterion.delete", "Q2", False, False),
     ("add_bid", lambda ef: ef.add_bid(ACTOR, {"id": "B3", "supplier": "New Co",
                                               "option_type": "build"}),
      "bid.add", "B3", True, False),
@@ -182,7 +185,7 @@ def test_scale_refusal_says_which_scores_do_not_fit(example_file):
 
 def test_scale_that_fits_is_accepted(example_file):
     # every recorded score (2..5) is a whole number within 0..10
-    example_file.update_evaluation(ACTOR, {"scale": {"max": 10, "step": 1}})
+    example_file.update_evaluation(ACTOR, {"scale": {"max": 10, "step": 1}}, reason=WHY)
     assert fresh(example_file)["evaluation"]["scale"]["max"] == 10
 
 
@@ -197,7 +200,7 @@ CRASHING = [
     ("set_gateway", lambda ef: ef.set_gateway(ACTOR, "B1", "G1", False)),
     ("update_bid", lambda ef: ef.update_bid(ACTOR, "B1", {"costs": []})),
     ("delete_bid", lambda ef: ef.delete_bid(ACTOR, "B1")),
-    ("delete_criterion", lambda ef: ef.delete_criterion(ACTOR, "Q")),
+    ("delete_criterion", lambda ef: ef.delete_criterion(ACTOR, "Q", reason=WHY)),
     ("set_conflict", lambda ef: ef.set_conflict(ACTOR, "E1", "B1", True)),
     ("update_evaluation", lambda ef: ef.update_evaluation(ACTOR, {"title": "x"})),
 ]
@@ -336,7 +339,8 @@ def test_delete_then_restore_gives_back_the_same_document(example_file, delete, 
     ef = example_file
     orig = copy.deepcopy(ef.document())
     orig_results = ef.results().to_json()
-    bundle = getattr(ef, delete)(ACTOR, rid)
+    kwargs = {"reason": WHY} if delete == "delete_criterion" else {}
+    bundle = getattr(ef, delete)(ACTOR, rid, **kwargs)
     after_delete = fresh(ef)
     assert after_delete != orig
     ef.restore(ACTOR, bundle)
@@ -426,6 +430,7 @@ def test_restore_keeps_the_date_a_conflict_was_declared(example_file, delete, ri
     ef.set_conflict(ACTOR, "E1", "B2", True, declared_on="2020-01-02")
     dates = ef.conflict_dates()
     assert dates[("E1", "B2")] == "2020-01-02"
-    bundle = getattr(ef, delete)(ACTOR, rid)
+    kwargs = {"reason": WHY} if delete == "delete_criterion" else {}
+    bundle = getattr(ef, delete)(ACTOR, rid, **kwargs)
     ef.restore(ACTOR, bundle)
     assert ef.conflict_dates() == dates

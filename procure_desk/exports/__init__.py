@@ -1,6 +1,14 @@
 """The evidence: an Excel pack with live formulas, a PDF report, one assessment
 summary per bidder and an OCDS release, all from one reading of the file.
 
+Every export verifies the evaluation file first (`EvaluationFile.verify`): a file
+altered outside ProcureDesk is refused, naming the first problem, before
+anything is written. Each export records the audit chain's head and event
+count it was made from (`provenance.stamp`) in its properties and its text, and
+is itself recorded in the audit log (`export.pdf`, `export.xlsx`,
+`export.summaries`, `export.ocds`) with the SHA-256 of the file it wrote: the
+file and the event stand or fall together (docs/evidence.md).
+
 Each export writes through `procure_desk.atomic`: to a temporary name beside
 its target, renamed into place when complete, so a crash, a cancel or a full
 disk never leaves half a file; none overwrites an existing file unless asked
@@ -13,7 +21,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,14 +32,27 @@ from ..errors import BadInput
 
 Report = Callable[[float, str], None]
 
+EXPORT_ACTIONS = ("export.xlsx", "export.pdf", "export.summaries", "export.ocds")
+
 
 def no_report(fraction: float, message: str) -> None:
     """The default `report`: nobody is watching."""
 
 
+def default_actor() -> str:
+    """Who exports, as the audit log names them: PROCURE_DESK_USER, else the login name."""
+    from ..stamps import default_actor as login
+
+    return os.environ.get("PROCURE_DESK_USER") or login()
+
+
 @dataclass
 class Source:
-    """What every export reads: the document, the engine's results and the record."""
+    """What every export reads: the document, the engine's results and the record.
+
+    Made only from a file that verifies; `head` and `events` are the audit chain's
+    as verified, and what every export made from this reading records.
+    """
 
     path: Path
     doc: dict[str, Any]
@@ -41,30 +63,57 @@ class Source:
     exported_at: str
     version: str
     revision: int = 0
+    head: str | None = None
+    events: int = 0
+    sealed: dict[str, Any] | None = None
+    outstanding: list[dict[str, str]] = field(default_factory=list)
+    actor: str = field(default_factory=default_actor)
+    _ef: Any = field(default=None, repr=False)  # the open file to record through, if held
     _json: dict[str, Any] | None = field(default=None, repr=False)
     _scores_by_bid: dict[str, list[dict[str, Any]]] | None = field(default=None, repr=False)
 
     @classmethod
-    def load(cls, path: str | Path) -> Source:
-        from .. import __version__
+    def load(cls, path: str | Path, *, actor: str | None = None) -> Source:
+        """Read the file (verified first) and close it; each export made from this
+        reading opens it again to record itself in the audit log."""
+        with cls.open(path, actor=actor) as src:
+            src._ef = None
+            return src
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(cls, path: str | Path, *, actor: str | None = None) -> Iterator[Source]:
+        """Read the file (verified first) and keep it open while the block runs, so
+        every export made in it is recorded through the same open file."""
         from ..services import EvaluationFile
 
         p = Path(path)
         if not p.exists():
             raise BadInput.one(str(p), "no such file")
         with EvaluationFile.open(p) as ef:
-            return cls.from_file(ef, version=__version__)
+            src = cls.from_file(ef, actor=actor)
+            try:
+                yield src
+            finally:
+                src._ef = None
 
     @classmethod
-    def from_file(cls, ef: Any, *, version: str | None = None) -> Source:
-        """From an open `EvaluationFile` (the desktop application holds one)."""
+    def from_file(cls, ef: Any, *, version: str | None = None,
+                  actor: str | None = None) -> Source:
+        """From an open `EvaluationFile` (the desktop application holds one): verified
+        first; exports made from it are recorded through `ef` while it stays open."""
         from .. import __version__
 
-        return cls(path=Path(ef.path), doc=ef.document(), results=ef.results(),
+        head, events = verified(ef)
+        results = ef.results()
+        return cls(path=Path(ef.path), doc=ef.document(), results=results,
                    audit=list(reversed(ef.audit())), conflict_dates=ef.conflict_dates(),
                    sha256=file_sha256(Path(ef.path)),
                    exported_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                   version=version or __version__, revision=ef.revision)
+                   version=version or __version__, revision=ef.revision,
+                   head=head, events=events, sealed=ef.sealed(),
+                   outstanding=list(results.outstanding()),
+                   actor=actor or default_actor(), _ef=ef)
 
     def results_json(self) -> dict[str, Any]:
         if self._json is None:
@@ -84,8 +133,60 @@ class Source:
     def ev(self) -> dict[str, Any]:
         return self.doc["evaluation"]
 
+    @property
+    def provisional(self) -> bool:
+        """Whether anything a final decision needs is outstanding (the exports say DRAFT)."""
+        return bool(self.outstanding)
+
+    @property
+    def stamp(self) -> str:
+        """`ProcureDesk audit head <hash> events <n>`: what `verify --against` reads back."""
+        from ..provenance import stamp
+
+        return stamp(self.head, self.events)
+
     def supplier(self, bid_id: str) -> str:
         return next(b["supplier"] for b in self.doc["bids"] if b["id"] == bid_id)
+
+    @contextlib.contextmanager
+    def recording(self, action: str, detail: dict[str, Any]) -> Iterator[None]:
+        """The export's audit event, kept only if the block (putting the finished files
+        in place) succeeds; a busy or read-only evaluation file refuses before it runs.
+
+        The event records the head and event count this reading was made from.
+        """
+        detail = {**detail, "head": self.head, "events": self.events}
+        if self._ef is not None:
+            with self._ef.recording(self.actor, action, detail):
+                yield
+            return
+        from ..services import EvaluationFile
+
+        if not self.path.exists():
+            raise BadInput.one(str(self.path), "is gone since it was read: nothing was "
+                                               "exported")
+        with EvaluationFile.open(self.path) as ef:
+            now, _ = ef.head()
+            if now != self.head and self.head not in ef.history():
+                raise BadInput.one(str(self.path), "was replaced by another evaluation "
+                                                   "since it was read: export it again")
+            with ef.recording(self.actor, action, detail):
+                yield
+
+
+def verified(ef: Any) -> tuple[str | None, int]:
+    """The audit chain's head and event count, once `ef` verifies; else BadInput naming
+    the first problem (nothing is exported from an altered file)."""
+    verdict = ef.verify()
+    if not verdict.intact:
+        first = verdict.problems[0] if verdict.problems else {"where": "", "message": ""}
+        more = len(verdict.problems) - 1
+        raise BadInput.one(
+            str(ef.path),
+            f"is not intact, so nothing was exported: {first['where']}: {first['message']}"
+            + (f" ({more} more problem{'s' if more != 1 else ''}: "
+               f"procure-desk verify lists them)" if more > 0 else ""))
+    return verdict.head, verdict.events
 
 
 def file_sha256(path: Path) -> str:
@@ -118,6 +219,31 @@ def atomic_target(target: Path, force: bool) -> Iterator[Path]:
     check_target(target, force)
     with atomic.writing(target, force=force) as tmp:
         yield tmp
+
+
+@contextlib.contextmanager
+def recorded_target(source: Source, target: Path, force: bool, action: str
+                    ) -> Iterator[Path]:
+    """A temporary path beside `target`; once the body has written it, its SHA-256 is
+    recorded in the audit log (`action`) and it is renamed onto `target` inside that
+    record, so the file and the event stand or fall together."""
+    check_target(target, force)
+    with atomic.Batch([target], force=force) as batch:
+        tmp = batch.part(target)
+        yield tmp
+        record_and_place(source, batch, action, target.name, [target])
+
+
+def record_and_place(source: Source, batch: atomic.Batch, action: str, name: str,
+                     targets: Iterable[Path]) -> None:
+    """Record the export of `targets` (built in `batch`) and put them in place, as one."""
+    hashes = {t.name: file_sha256(batch.part(t)) for t in targets}
+    if len(hashes) == 1 and name in hashes:
+        detail: dict[str, Any] = {"file": name, "sha256": hashes[name]}
+    else:
+        detail = {"file": name, "files": hashes}
+    with source.recording(action, detail):
+        batch.commit()
 
 
 def num(value: float | None, places: int = 2) -> str:

@@ -4,8 +4,14 @@ Bid values are each bid's whole-life cost over the appraisal period (the
 undiscounted total a buyer would pay); a bid is `valid` unless excluded
 (`disqualified`), and `pending` while its assessment is incomplete. The ocid
 prefix defaults to a placeholder: a council publishing for real uses the one
-registered for it. The tender is `active` until there is a winner and no score
-awaits moderation, then `complete`.
+registered for it. The tender is `active` until there is a winner and the results
+are final (nothing outstanding: docs/governance.md), then `complete`; while they
+are provisional the award is `pending` and its description says so.
+
+The release carries the audit stamp it was made from in an extension field,
+`procureDeskAudit` ("ProcureDesk audit head <hash> events <n>"), which `verify
+--against` reads back; `procureDeskSealed` holds the seal ({"at", "by"}) once
+the record is sealed.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import Report, Source, atomic_target, no_report
+from . import Report, Source, no_report, recorded_target
 
 OCID_PREFIX = "ocds-000000"
 BID_STATUS = {"ranked": "valid", "excluded": "disqualified", "incomplete": "pending",
@@ -70,8 +76,10 @@ def build_release(src: Source, *, ocid_prefix: str = OCID_PREFIX) -> dict[str, A
             lines.append(f"{c['id']} {c['name']}: pass/fail")
     details = ("Most advantageous tender by weighted criteria; each scored and price "
                "criterion with its effective weight: " + "; ".join(lines))
-    # Complete only when there is a winner and no divergent score awaits moderation.
-    tender_status = "complete" if res.winner and not rj["flags"] else "active"
+    # Complete only when there is a winner and nothing a final decision needs is
+    # outstanding (which includes every divergent score moderated).
+    final = not src.provisional and not rj["flags"]
+    tender_status = "complete" if res.winner and final else "active"
 
     wlc = {b["id"]: float(snap.wlc[i]) for i, b in enumerate(doc["bids"])}
     status = {b["id"]: res.status[i] for i, b in enumerate(doc["bids"])}
@@ -114,13 +122,19 @@ def build_release(src: Source, *, ocid_prefix: str = OCID_PREFIX) -> dict[str, A
         },
         "bids": {"statistics": stats, "details": bid_details},
         "awards": [],
+        "procureDeskAudit": src.stamp,
     }
+    if src.sealed:
+        release["procureDeskSealed"] = {"at": str(src.sealed.get("at", "")),
+                                        "by": str(src.sealed.get("by", ""))}
     if res.winner:
         w = next(b for b in rj["bids"] if b["id"] == res.winner)
         release["awards"].append({
             "id": f"{_slug(ref)}-award-1",
-            "title": f"Award to {w['supplier']}",
-            "description": (f"Most advantageous tender: {w['total']:.2f} points of 100 "
+            "title": ("" if final else "Provisional: ") + f"Award to {w['supplier']}",
+            "description": (("Provisional: the results are not final, so this is the "
+                             "provisional leader, not a decision. " if not final else "")
+                            + f"Most advantageous tender: {w['total']:.2f} points of 100 "
                             f"(quality {w['quality']:.2f}, price {w['price']:.2f})."),
             "status": "pending",
             "date": src.exported_at,
@@ -139,7 +153,7 @@ def write_ocds(source: Source, target: str | Path, *, force: bool = False,
     target = Path(target)
     text = json.dumps(build_release(source, ocid_prefix=ocid_prefix), ensure_ascii=False,
                       indent=2) + "\n"
-    with atomic_target(target, force) as tmp:
+    with recorded_target(source, target, force, "export.ocds") as tmp:
         tmp.write_text(text, encoding="utf-8")
     report(1.0, f"Wrote {target.name}")
     return target

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..wording import money
-from . import Report, Source, atomic_target, no_report, num
+from . import Report, Source, no_report, num, recorded_target
 from .safe_text import para, plain_text
 
 FONT = "Helvetica"
@@ -130,7 +130,10 @@ class Kit:
         return self.p(s, self.small)
 
 
-def build_doc(target: Path, title: str, author: str) -> Any:
+def build_doc(target: Path, title: str, author: str, *, keywords: str = "",
+              subject: str = "") -> Any:
+    """An A4 document; `keywords` (the audit stamp) goes into the PDF's Info dictionary,
+    which is never compressed, so `verify --against` finds it in the raw bytes."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
@@ -138,15 +141,18 @@ def build_doc(target: Path, title: str, author: str) -> Any:
     return SimpleDocTemplate(str(target), pagesize=A4, leftMargin=18 * mm,
                              rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=18 * mm,
                              title=plain_text(title), author=plain_text(author),
+                             subject=plain_text(subject), keywords=keywords,
                              creator="ProcureDesk")
 
 
-def numbered_canvas(footer: str) -> Any:
-    """A canvas class that writes "footer · Page n of m" on every page."""
+def numbered_canvas(footer: str, *, stamp: str = "", draft: bool = False) -> Any:
+    """A canvas class that writes "footer · Page n of m" on every page, the audit stamp
+    beneath it, and while the results are provisional DRAFT across the page and above
+    it."""
     from reportlab.lib.units import mm
     from reportlab.pdfgen import canvas
 
-    font, _ = fonts()
+    font, bold = fonts()
     text = plain_text(footer)
     if len(text) > 90:
         text = text[:89] + "…"
@@ -165,12 +171,32 @@ def numbered_canvas(footer: str) -> Any:
             for state in self._pages:
                 self.__dict__.update(state)
                 w, _h = self._pagesize
+                if draft:
+                    self._draft()
                 self.setFont(font, 7.5)
                 self.setFillGray(0.4)
                 self.drawString(18 * mm, 10 * mm, text)
                 self.drawRightString(w - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {n}")
+                if stamp:
+                    self.setFont(font, 6)
+                    self.drawString(18 * mm, 6.5 * mm, stamp)
                 super().showPage()
             super().save()
+
+        def _draft(self) -> None:
+            """DRAFT faintly across the page and plainly above it."""
+            w, h = self._pagesize
+            self.saveState()
+            self.setFillColorRGB(0.75, 0, 0)
+            self.setFont(bold, 8)
+            self.drawCentredString(w / 2, h - 10 * mm,
+                                   "DRAFT: provisional results, not a decision to award")
+            self.setFillAlpha(0.08)
+            self.translate(w / 2, h / 2)
+            self.rotate(50)
+            self.setFont(bold, 130)
+            self.drawCentredString(0, -45, "DRAFT")
+            self.restoreState()
 
     return NumberedCanvas
 
@@ -226,14 +252,18 @@ def write_pdf(source: Source, target: str | Path, *, force: bool = False,
               report: Report = no_report) -> Path:
     """Write the evaluation report to `target` (atomically); returns the path."""
     target = Path(target)
-    with atomic_target(target, force) as tmp:
+    with recorded_target(source, target, force, "export.pdf") as tmp:
         story = build_story(source, report)
         report(0.8, "Laying out the pages")
         ev = source.ev
+        draft = source.provisional
         doc = build_doc(tmp, f"Evaluation report: {ev.get('title', '')}",
-                        ev.get("authority", ""))
+                        ev.get("authority", ""), keywords=source.stamp,
+                        subject=("DRAFT: provisional results" if draft
+                                 else "Evaluation report"))
         doc.build(story, canvasmaker=numbered_canvas(
-            f"{ev.get('reference', '')} {ev.get('title', '')} · evaluation report"))
+            f"{ev.get('reference', '')} {ev.get('title', '')} · evaluation report"
+            + (" · DRAFT" if draft else ""), stamp=source.stamp, draft=draft))
     report(1.0, f"Wrote {target.name}")
     return target
 
@@ -262,6 +292,7 @@ class _Story:
 def build_story(src: Source, report: Report = no_report) -> list[Any]:
     from reportlab.platypus import PageBreak
 
+    from .pdf_governance import ROBUSTNESS_CAVEAT, declarations_section
     from .pdf_robustness import robustness_findings, robustness_section, robustness_summary
     from .xlsx_analysis import analysis_of
 
@@ -274,8 +305,9 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
     analysis = analysis_of(src)
     findings = robustness_findings(analysis, {b["id"]: b["supplier"] for b in st.doc["bids"]})
     if st.res.winner:
-        story.append(kit.m("<b>Robustness.</b> " + para(robustness_summary(analysis))
-                           + " See section 4."))
+        verdict = (ROBUSTNESS_CAVEAT if src.provisional
+                   else robustness_summary(analysis))
+        story.append(kit.m("<b>Robustness.</b> " + para(verdict) + " See section 4."))
     report(0.1, "Writing the methodology")
     story += _methodology(st)
     report(0.2, "Writing the results")
@@ -288,8 +320,8 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
     report(0.6, "Writing the moderation record")
     story.append(PageBreak())
     story += _moderation(st)
-    report(0.7, "Writing the conflicts and the audit")
-    story += _conflicts(st)
+    report(0.7, "Writing the declarations and the audit")
+    story += declarations_section(kit, src, 7)
     story += _audit(st)
     return story
 
@@ -298,15 +330,21 @@ def _cover(st: _Story) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Spacer
 
+    from .pdf_governance import status_banners
+
     kit, src, ev = st.kit, st.src, st.ev
-    return [Spacer(1, 40 * mm), kit.p(ev.get("authority", ""), kit.h2),
+    return [Spacer(1, 30 * mm), *status_banners(kit, src), Spacer(1, 6 * mm),
+            kit.p(ev.get("authority", ""), kit.h2),
             kit.p(ev.get("title", ""), kit.title),
-            kit.m("Evaluation report", kit.h1),
+            kit.m("Evaluation report" + (" (DRAFT)" if src.provisional else ""), kit.h1),
             kit.p(f"Reference: {ev.get('reference', '')}"),
             Spacer(1, 20 * mm),
             kit.p(f"Produced by ProcureDesk {src.version} on {src.exported_at} from the "
                   f"evaluation file {src.path.name}.", kit.small),
             kit.p(f"SHA-256 of that file: {src.sha256}", kit.small),
+            kit.p(f"Made from the audit chain as it then stood: {src.stamp}. The command "
+                  f"procure-desk verify {src.path.name} --against REPORT checks that the "
+                  f"evaluation file still holds that history.", kit.small),
             kit.m("The figures in this report are computed by the same rules as the "
                   "Excel evidence pack, whose formulas let a reader check each one.",
                   kit.small),
@@ -314,21 +352,31 @@ def _cover(st: _Story) -> list[Any]:
 
 
 def _executive_summary(st: _Story) -> list[Any]:
+    from .pdf_governance import outstanding_section
+
     kit, doc, res, rb, by_id = st.kit, st.doc, st.res, st.rb, st.by_id
     story = [kit.m("1. Executive summary", kit.h1)]
+    story += outstanding_section(kit, st.src)
     statuses = Counter(res.status)
     ranking = [st.snap.bid_ids[i] for i in res.ranking]
     if res.winner:
         w = rb[res.winner]
-        text = (f"The most advantageous tender is {res.winner} from "
-                f"{by_id[res.winner]['supplier']}, with {w['total']:.2f} points of 100 "
-                f"(quality {w['quality']:.2f}, price {w['price']:.2f}).")
+        provisional = st.src.provisional
+        lead = ("On the results so far the provisional leader" if provisional
+                else "The most advantageous tender")
+        text = (f"{lead} is {res.winner} from {by_id[res.winner]['supplier']}, with "
+                f"{w['total']:.2f} points of 100 (quality {w['quality']:.2f}, price "
+                f"{w['price']:.2f}).")
+        if provisional:  # never a recommendation while anything is outstanding
+            text += (" This is not a recommendation to award while the items above are "
+                     "outstanding.")
         if len(ranking) > 1:
             s = rb[ranking[1]]
             text += (f" It is {w['total'] - s['total']:.2f} points ahead of the second, "
                      f"{ranking[1]} from {by_id[ranking[1]]['supplier']} "
                      f"({s['total']:.2f} points).")
-        story.append(kit.m("<b>Recommendation.</b> " + para(text)))
+        label = "Provisional leader." if provisional else "Recommendation."
+        story.append(kit.m(f"<b>{label}</b> " + para(text)))
     else:
         story.append(kit.m("<b>Recommendation.</b> No bid can be ranked yet: every bid is "
                            "excluded or incomplete (see section 5)."))
@@ -397,7 +445,9 @@ def _methodology(st: _Story) -> list[Any]:
     story.append(kit.p(f"Costs are summed per year over {appr['years']} years (year 0 is the "
                        f"first); the net present value discounts year y by "
                        f"1 / (1 + {appr['discount_rate']:.2%})^y."))
-    return story + _gateways(st)
+    from .pdf_governance import methodology_changes_section
+
+    return story + _gateways(st) + methodology_changes_section(kit, st.src)
 
 
 def _gateways(st: _Story) -> list[Any]:
@@ -525,37 +575,19 @@ def _moderation(st: _Story) -> list[Any]:
     return story
 
 
-def _conflicts(st: _Story) -> list[Any]:
-    from reportlab.lib.units import mm
-
-    kit, doc, by_id = st.kit, st.doc, st.by_id
-    story = [kit.m("7. Declared conflicts of interest", kit.h1)]
-    rows = []
-    for e in doc["evaluators"]:
-        for bid in e.get("conflicts", []):
-            rows.append([kit.cell(e["name"], 60), kit.cell(e.get("role") or "", 60), bid,
-                         kit.cell(by_id[bid]["supplier"] if bid in by_id else "", 80),
-                         st.src.conflict_dates.get((e["id"], bid)) or "—"])
-    if rows:
-        story.append(kit.p("An evaluator who declared a conflict with a bid did not score it "
-                           "(Procurement Act 2023, s.81-83); such scores are never counted."))
-        story.append(kit.table(["Evaluator", "Role", "Bid", "Supplier", "Declared on"], rows,
-                               [36 * mm, 40 * mm, 14 * mm, 60 * mm, 24 * mm]))
-    else:
-        story.append(kit.p("No evaluator declared a conflict of interest."))
-    evs = [[e["id"], kit.cell(e["name"], 60), kit.cell(e.get("role") or "", 80)]
-           for e in doc["evaluators"]]
-    story.append(kit.m("Evaluators", kit.h2))
-    story.append(kit.table(["ID", "Name", "Role"], evs, [16 * mm, 60 * mm, 98 * mm]))
-    return story
-
-
 def _audit(st: _Story) -> list[Any]:
     from reportlab.lib.units import mm
 
-    kit = st.kit
+    from .governance import sealed_line
+
+    kit, src = st.kit, st.src
     story = [kit.m("8. Audit summary", kit.h1)]
-    audit = st.src.audit
+    story.append(kit.p(f"The evaluation file verified as intact when this report was made "
+                       f"(every audit event follows the one before it, and the data are as "
+                       f"the last event left them): {src.stamp}."))
+    if src.sealed:
+        story.append(kit.p(sealed_line(src)))
+    audit = src.audit
     if not audit:
         story.append(kit.p("The audit log is empty."))
         return story

@@ -86,10 +86,22 @@ def robustness_section(kit: Kit, src: Source, analysis: dict[str, Any], findings
     if winner is None:
         out.append(kit.p("No bid is ranked yet, so there is no winner to test."))
         return out
+    if src.provisional:
+        from .pdf_governance import ROBUSTNESS_CAVEAT
+
+        out.append(kit.m("<b>Not yet robust: the results are provisional.</b> "
+                         + para(ROBUSTNESS_CAVEAT)))
     if findings:
-        out.append(kit.m(f"<b>The winner could change.</b> {len(findings)} of the tests "
+        out.append(kit.m(f"<b>The {'provisional leader' if src.provisional else 'winner'} "
+                         f"could change.</b> {len(findings)} of the tests "
                          f"below {'finds' if len(findings) == 1 else 'find'} a way:"))
         out += [kit.p("• " + f) for f in findings]
+    elif src.provisional:
+        out.append(kit.p(
+            f"On the provisional results, {who(winner)} leads under both price formulas; "
+            f"no top-level weight would have to move by less than {NEAR:g} points to "
+            f"change the leader; and withdrawing any other ranked bid leaves {winner} "
+            f"ahead."))
     else:
         out.append(kit.m("<b>The decision is robust.</b> " + para(
             f"{who(winner)} wins under both price formulas; no top-level weight would have "

@@ -19,7 +19,7 @@ from typing import Any
 from .. import atomic
 from ..errors import BadInput
 from ..wording import money
-from . import Report, Source, no_report, num
+from . import Report, Source, no_report, num, record_and_place
 from .pdf_report import Kit, build_doc, numbered_canvas
 from .safe_text import para, safe_filename
 
@@ -69,6 +69,7 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
     targets = {bid: folder / n for bid, n in names.items()}
     bids = source.doc["bids"]
     kit = Kit()  # styles once, not once per bidder
+    draft = source.provisional
     with atomic.Batch(targets.values(), force=force, make_folders=True) as batch:
         for n, b in enumerate(bids):
             report(n / max(1, len(bids)), f"Writing the summary for {b['id']}")
@@ -76,12 +77,16 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
             ev = source.ev
             doc = build_doc(batch.part(targets[b["id"]]),
                             f"Assessment summary: {ev.get('title', '')}",
-                            ev.get("authority", ""))
+                            ev.get("authority", ""), keywords=source.stamp,
+                            subject="DRAFT: provisional results" if draft
+                            else "Assessment summary")
             doc.build(story, canvasmaker=numbered_canvas(
-                f"{ev.get('reference', '')} · assessment summary for {b['supplier']}"))
+                f"{ev.get('reference', '')} · assessment summary for {b['supplier']}"
+                + (" · DRAFT" if draft else ""), stamp=source.stamp, draft=draft))
         # the last moment to cancel: after this the summaries are put in place
         report(1.0, f"Saving {len(bids)} assessment summaries")
-        batch.commit()
+        record_and_place(source, batch, "export.summaries", folder.name,
+                         list(targets.values()))
     return list(targets.values())
 
 
@@ -103,9 +108,11 @@ def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> 
         kit.m(f"<b>For:</b> {para(bid['supplier'])}, tender {para(bid['id'])}"),
         kit.p(f"Issued under section 50 of the Procurement Act 2023 and regulation 31 of "
               f"the Procurement Regulations 2024. Prepared on {src.exported_at[:10]}."),
+        kit.p(f"Made from the evaluation's record as it then stood: {src.stamp}.", kit.small),
         Spacer(1, 4 * mm),
-        kit.m("Outcome", kit.h1),
     ]
+    story[0:0] = _status(kit, src)
+    story.append(kit.m("Outcome", kit.h1))
     story += _outcome(kit, src, i, mine)
     story += _your_scores(kit, src, i, mine)
     story += _price(kit, src, i)
@@ -113,13 +120,39 @@ def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> 
     return story
 
 
+def _status(kit: Kit, src: Source) -> list[Any]:
+    """DRAFT while the results are provisional (this is not a notice of the outcome);
+    who sealed the record and when, once sealed. Nothing about other bids."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    from .pdf_governance import banner
+
+    out: list[Any] = []
+    if src.provisional:
+        out += [banner(kit, "DRAFT: the evaluation's results are provisional, so this "
+                            "summary is not a notice of the outcome and must not be sent "
+                            "to the bidder as one."), Spacer(1, 3 * mm)]
+    if src.sealed:
+        from .governance import sealed_line
+
+        out += [banner(kit, sealed_line(src), "#1F4E79"), Spacer(1, 3 * mm)]
+    return out
+
+
 def _outcome(kit: Kit, src: Source, i: int, mine: dict[str, Any]) -> list[Any]:
-    """Successful, ranked lower, excluded (and why) or not yet assessed in full."""
+    """Successful, ranked lower, excluded (and why) or not yet assessed in full; while
+    the results are provisional, only where the tender stands so far."""
     res = src.results
     story: list[Any] = []
     status = res.status[i]
     n_ranked = len(res.ranking)
-    if status == "ranked" and res.rank[i] == 1:
+    if src.provisional and status == "ranked":
+        story.append(kit.p(f"DRAFT: the results are provisional. On the results so far "
+                           f"your tender has {mine['total']:.2f} points of 100 and is "
+                           f"ranked {res.rank[i]} of {n_ranked} tenders assessed in full; "
+                           f"no tender has been found successful yet."))
+    elif status == "ranked" and res.rank[i] == 1:
         story.append(kit.p(f"Your tender is the most advantageous tender and is the "
                            f"successful tender, with {mine['total']:.2f} points of 100."))
     elif status == "ranked":
@@ -127,6 +160,11 @@ def _outcome(kit: Kit, src: Source, i: int, mine: dict[str, Any]) -> list[Any]:
                            f"points of 100 and was ranked {res.rank[i]} of {n_ranked} "
                            f"tenders assessed in full: another tender scored higher and is "
                            f"the most advantageous tender."))
+    elif status == "excluded" and src.provisional:
+        story.append(kit.p("DRAFT: the results are provisional. On the results so far "
+                           "your tender is excluded from the award for the following "
+                           "reasons, as the tender documents said a tender would be."))
+        story += [kit.p("• " + r) for r in mine["reasons"]]
     elif status == "excluded":
         story.append(kit.p("Your tender was not successful: it was excluded from the "
                            "award for the following reasons, as the tender documents "

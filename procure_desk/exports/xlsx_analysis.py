@@ -56,12 +56,18 @@ def sensitivity_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout,
     sh.title("Sensitivity: would the winner survive another weight, price formula or "
              "withdrawn bid?")
     winner = data["winner"]
-    sh.append([sh.cell(t(f"Today's winner: {who(winner)}") if winner else
+    leader = "provisional leader" if src.provisional else "winner"
+    sh.append([sh.cell(t(f"Today's {leader}: {who(winner)}") if winner else
                        "No bid is ranked, so there is no winner to test.", font=bold)])
     sh.blank()
     sh.append([sh.cell("Findings", font=bold)])
     findings = plain_warnings(data, names, near=NEAR)
-    if winner and not findings:
+    if winner and src.provisional:
+        findings.insert(0, "The results are provisional (DRAFT), so the decision cannot be "
+                           "called robust yet: these tests show how the provisional "
+                           "ranking responds, and must be run again once nothing is "
+                           "outstanding (see the Summary sheet).")
+    elif winner and not findings:
         findings = [f"The decision is robust: {winner} wins under both price formulas, no "
                     f"top-level weight comes within {NEAR:g} points of changing the winner, "
                     f"and withdrawing any other ranked bid leaves {winner} the winner."]

@@ -122,9 +122,10 @@ MAX_LINES = 12  # taller cells show the rest in the formula bar
 class Book:
     """The workbook being written, and the sheets whose rows wait to be sized."""
 
-    def __init__(self, wb: Any) -> None:
+    def __init__(self, wb: Any, *, header: str = "") -> None:
         self.wb = wb
         self.pending: list[Sheet] = []
+        self.header = header  # printed at the top of every page (DRAFT while provisional)
 
     def create_sheet(self, title: str) -> Any:
         return self.wb.create_sheet(title)
@@ -174,6 +175,10 @@ class Sheet:
             self.ws.print_options.gridLines = False
             if title_rows:
                 self.ws.print_title_rows = title_rows
+            if wb.header:
+                for part in (self.ws.oddHeader.center, self.ws.oddFooter.center):
+                    part.text = wb.header
+                    part.color = "C00000"
 
     def _template(self, align: Any) -> Any:
         from openpyxl.cell import WriteOnlyCell

@@ -25,23 +25,24 @@ from pathlib import Path
 from typing import Any
 
 from .. import atomic
-from . import Report, Source, atomic_target, no_report
+from . import Report, Source, no_report, recorded_target
 from .xlsx_analysis import analysis_of, sensitivity_sheet, shared_sheet
+from .xlsx_governance import DRAFT_HEADER, about_rows, declarations_sheet, mark_book
 from .xlsx_inputs import bids_sheet, costs_sheet, criteria_sheet, evaluators_sheet, scores_sheet
 from .xlsx_layout import Book, Layout, Sheet, Styles, t
 from .xlsx_results import moderation_sheet, results_sheet, summary_sheet
 
 __all__ = ["SHEETS", "analysis_of", "build_workbook", "write_xlsx"]
 
-SHEETS = ("Summary", "Criteria", "Bids", "Costs", "Scores", "Evaluators", "Moderation",
-          "Results", "Sensitivity", "Shared service", "Audit", "About")
+SHEETS = ("Summary", "Criteria", "Bids", "Costs", "Scores", "Evaluators", "Declarations",
+          "Moderation", "Results", "Sensitivity", "Shared service", "Audit", "About")
 
 
 def write_xlsx(source: Source, target: str | Path, *, force: bool = False,
                report: Report = no_report, styled: bool = True) -> Path:
     """Write the evidence pack to `target` (atomically); returns the path."""
     target = Path(target)
-    with atomic_target(target, force) as tmp:
+    with recorded_target(source, target, force, "export.xlsx") as tmp:
         wb = build_workbook(source, report=report, styled=styled)
         try:
             atomic.save_buffered(tmp, wb.save)
@@ -64,7 +65,8 @@ def build_workbook(source: Source, *, report: Report = no_report, styled: bool =
                 for p in doc.get("partners", [])]
     st = Styles(ev.get("currency") or "GBP", max(amounts, default=0.0)) if styled else None
     wb = Workbook(write_only=True)
-    book = Book(wb)
+    mark_book(wb, source)
+    book = Book(wb, header=DRAFT_HEADER if source.provisional else "")
 
     crit = doc["criteria"]
     crow = {c["id"]: 2 + k for k, c in enumerate(crit)}  # Criteria sheet rows
@@ -86,7 +88,8 @@ def build_workbook(source: Source, *, report: Report = no_report, styled: bool =
 
     steps = [("Summary", summary_sheet), ("Criteria", criteria_sheet), ("Bids", bids_sheet),
              ("Costs", costs_sheet), ("Scores", scores_sheet), ("Evaluators", evaluators_sheet),
-             ("Moderation", moderation_sheet), ("Results", results_sheet),
+             ("Declarations", declarations_sheet), ("Moderation", moderation_sheet),
+             ("Results", results_sheet),
              ("Sensitivity", sensitivity_sheet), ("Shared service", shared_sheet),
              ("Audit", audit_sheet), ("About", about_sheet)]
     try:
@@ -138,6 +141,7 @@ def about_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Re
         ("Exported at", src.exported_at),
         ("SHA-256 of the evaluation file", src.sha256),
         ("Audit events", str(len(src.audit))),
+        *about_rows(src),
         ("What is a formula",
          "Effective weights (Criteria), per-year costs, whole-life cost, NPV and the cost "
          "basis (Costs), the scores counted, mean, spread, flag and final score of each bid "

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..wording import column_letter
 from . import Report, Source
+from .xlsx_governance import outstanding_rows, status_text
 from .xlsx_layout import (
     P_SCALE,
     P_SPREAD,
@@ -25,18 +26,22 @@ def summary_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: 
     sh = Sheet(wb, "Summary", st)
     sh.title(t(f"Evidence pack: {ev.get('title', '')}"))
     sh.append([t(f"{ev.get('authority', '')}, reference {ev.get('reference', '')}")])
-    sh.blank()
+    status = status_text(src)  # row 3: DRAFT, or who sealed the record and when
+    sh.append([sh.spill(t(status), font=_status_font(st, src))] if status else [])
     winner = res.winner
     ranking = res.ranking
     bold = st.bold if st else None
-    if winner:
+    label = "Recommendation"
+    if winner and src.provisional:  # never "award" while anything is outstanding
+        label, rec = "Provisional leader", f"{winner}: {src.supplier(winner)}"
+    elif winner:
         rec = f"Award to {winner}: {src.supplier(winner)}"
     else:
         rec = "No bid can be ranked yet: see the Results and Bids sheets"
-    sh.append([sh.cell("Recommendation", font=bold),
-               sh.spill(t(rec), font=bold)])  # row 4
+    sh.append([sh.cell(label, font=bold), sh.spill(t(rec), font=bold)])  # row 4
     r_total = f"=Results!$E${lay.brow[winner]}" if winner else "n/a"
-    sh.append(["Winning total (points of 100)", sh.cell(r_total, fmt="0.00")])  # 5
+    sh.append(["Provisional leader's total" if src.provisional else
+               "Winning total (points of 100)", sh.cell(r_total, fmt="0.00")])  # 5
     second = res.snap.bid_ids[ranking[1]] if len(ranking) > 1 else None
     sh.append(["Runner-up total", sh.cell(f"=Results!$E${lay.brow[second]}" if second
                                           else "n/a", fmt="0.00")])  # 6
@@ -70,8 +75,17 @@ def summary_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: 
                    sh.cell(f"=Results!$G${r}", fmt="0.00"), res.status[i],
                    *[sh.cell(f"=Results!${column_letter(lay.c_sec0 + k)}${r}", fmt="0.00")
                      for k in tops]])
+    outstanding_rows(sh, src, st)
     if st is not None and ranking and tops:
         _chart(sh, src, first, len(ranking), tops)
+
+
+def _status_font(st: Styles | None, src: Source) -> Any:
+    if st is None:
+        return None
+    from openpyxl.styles import Font
+
+    return Font(bold=True, color="C00000" if src.provisional else "1F4E79")
 
 
 def _top_sections(src: Source) -> list[int]:

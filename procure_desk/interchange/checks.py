@@ -43,10 +43,15 @@ from .vocabulary import (
     FORMULAS,
     KINDS,
     OPTION_TYPES,
+    PROCEDURES,
     VERSION,
+    default_tender,
 )
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_OCID_PREFIX = re.compile(r"^ocds-[a-z0-9]{6}$")
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE: COMMERCIAL"
+DEFAULT_ABNORMALLY_LOW = 0.2
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 Record = dict[str, Any]
 
@@ -75,7 +80,7 @@ def validate(doc: Any, *, strict: bool = True) -> dict[str, Any]:
     # name is kept out of every message by Checker.add)
     c.reported.update(p.where for p in damaged if not p.message.startswith(FIELD_NAME))
     c.keys(doc, "", {"format", "version", "evaluation", "criteria", "bids", "evaluators",
-                     "scores", "consensus", "gateways", "partners"})
+                     "scores", "consensus", "gateways", "partners", "feedback"})
 
     evaluation = _evaluation(c, doc)
     smax = evaluation["scale"]["max"]
@@ -90,6 +95,7 @@ def validate(doc: Any, *, strict: bool = True) -> dict[str, Any]:
     scores = _scores(c, doc, ev_ids, bid_ids, crits, conflicted, smax, step)
     consensus = _consensus(c, doc, bid_ids, crits, smax, step)
     gateways = _gateways(c, doc, bid_ids, crits)
+    feedback = _feedback(c, doc, bid_ids, crits)
 
     if c.problems:
         raise BadInput(c.problems)
@@ -102,6 +108,7 @@ def validate(doc: Any, *, strict: bool = True) -> dict[str, Any]:
         "format": FORMAT, "version": VERSION, "evaluation": evaluation,
         "criteria": criteria, "bids": bids, "evaluators": evaluators, "scores": scores,
         "consensus": consensus, "gateways": gateways, "partners": partners,
+        "feedback": feedback,
     }
 
 
@@ -141,7 +148,8 @@ def size_problems(doc: dict[str, Any]) -> list[Problem]:
 def _evaluation(c: Checker, doc: dict[str, Any]) -> dict[str, Any]:
     ev = c.obj(doc.get("evaluation"), "evaluation") or {}
     c.keys(ev, "evaluation", {"title", "reference", "authority", "currency", "scale",
-                              "appraisal", "moderation"})
+                              "appraisal", "moderation", "procedure", "marking",
+                              "abnormally_low", "award", "ocid_prefix"})
     out: dict[str, Any] = {
         "title": c.text(ev, "title", "evaluation", required=True, nonempty=True),
         "reference": c.text(ev, "reference", "evaluation", limit=MAX_REFERENCE),
@@ -179,7 +187,38 @@ def _evaluation(c: Checker, doc: dict[str, Any]) -> dict[str, Any]:
     c.keys(mo, "evaluation.moderation", {"spread_flag"})
     out["moderation"] = {"spread_flag": c.number(mo, "spread_flag", "evaluation.moderation",
                                                  default=2, minimum=0)}
+    out["procedure"] = c.choice(ev, "procedure", "evaluation", PROCEDURES, "procedure",
+                                default="options_appraisal")
+    _documents(c, ev, out)
     return out
+
+
+def _documents(c: Checker, ev: dict[str, Any], out: dict[str, Any]) -> None:
+    """What the documents need: the security marking, the abnormally low threshold, the
+    award's standstill details and the OCDS prefix (docs/format.md)."""
+    out["marking"] = c.text(ev, "marking", "evaluation", default=DEFAULT_MARKING,
+                            nonempty="marking" in ev)
+    out["abnormally_low"] = c.number(ev, "abnormally_low", "evaluation",
+                                     default=DEFAULT_ABNORMALLY_LOW, minimum=0, maximum=1)
+    if ev.get("award") is not None:
+        aw = c.obj(ev["award"], "evaluation.award")
+        if aw is not None:
+            c.keys(aw, "evaluation.award", {"notice_date", "standstill_days", "contact"})
+            when = aw.get("notice_date")
+            if when is not None and (not isinstance(when, str) or not _valid_date(when)):
+                c.add("evaluation.award.notice_date", f"{q(when)} is not a date (YYYY-MM-DD)")
+            award: dict[str, Any] = {
+                "notice_date": when,
+                "standstill_days": c.number(aw, "standstill_days", "evaluation.award",
+                                            default=8, minimum=0, maximum=365, integer=True),
+                "contact": c.text(aw, "contact", "evaluation.award", long=True)}
+            out["award"] = award
+    if ev.get("ocid_prefix") is not None:
+        prefix = c.text(ev, "ocid_prefix", "evaluation")
+        if not _OCID_PREFIX.match(prefix) or prefix == "ocds-000000":
+            c.add("evaluation.ocid_prefix", f"{q(prefix)} is not an OCDS prefix registered "
+                                            "to the council (ocds- and six characters)")
+        out["ocid_prefix"] = prefix
 
 
 def _descriptors(c: Checker, v: Any, where: str) -> dict[str, str]:
@@ -276,7 +315,7 @@ def _bids(c: Checker, doc: dict[str, Any], partner_ids: dict[str, Any]) -> list[
         if rec is None:
             continue
         c.keys(rec, where, {"id", "supplier", "option_type", "sme", "term_years", "notes",
-                            "costs", "apportionment"})
+                            "costs", "apportionment", "tender", "supplier_id"})
         bid: Record = {
             "id": c.ident(rec, where, seen),
             "supplier": c.text(rec, "supplier", where, required=True, nonempty=True),
@@ -286,6 +325,17 @@ def _bids(c: Checker, doc: dict[str, Any], partner_ids: dict[str, Any]) -> list[
             "notes": c.text(rec, "notes", where, long=True),
             "costs": _costs(c, rec.get("costs", []), f"{where}.costs"),
         }
+        bid["tender"] = c.boolean(rec, "tender", where,
+                                  default=default_tender(str(bid["option_type"])))
+        if rec.get("supplier_id") is not None:
+            sid = c.obj(rec["supplier_id"], f"{where}.supplier_id")
+            if sid is not None:
+                c.keys(sid, f"{where}.supplier_id", {"scheme", "id"})
+                bid["supplier_id"] = {
+                    "scheme": c.text(sid, "scheme", f"{where}.supplier_id", required=True,
+                                     nonempty=True),
+                    "id": c.text(sid, "id", f"{where}.supplier_id", required=True,
+                                 nonempty=True)}
         if rec.get("apportionment") is not None:
             bid["apportionment"] = _apportionment(c, rec["apportionment"],
                                                   f"{where}.apportionment", partner_ids)
@@ -574,3 +624,27 @@ def _gateways(c: Checker, doc: dict[str, Any], bid_ids: dict[str, Any],
                          "passed": c.boolean(rec, "passed", where, default=None, required=True),
                          "note": c.text(rec, "note", where, long=True)})
     return gateways
+
+
+def _feedback(c: Checker, doc: dict[str, Any], bid_ids: dict[str, Any],
+              crits: dict[str, Any]) -> list[Record]:
+    """Reasons written for the bidder, per bid and criterion (assessment summaries)."""
+    out: list[Record] = []
+    seen: set[tuple[str, str]] = set()
+    for i, rec in enumerate(c.records(doc, "feedback", required=False)):
+        where = f"feedback[{i}]"
+        rec = c.obj(rec, where)
+        if rec is None:
+            continue
+        c.keys(rec, where, {"bid", "criterion", "text"})
+        b = c.ref(rec, "bid", where, bid_ids, "a bid")
+        cid = c.ref(rec, "criterion", where, crits, "a criterion")
+        if cid is not None and crits[cid]["kind"] not in ("scored", "price", None):
+            c.add(f"{where}.criterion", f"{q(cid)} is not a scored or price criterion")
+        text = c.text(rec, "text", where, required=True, nonempty=True, long=True)
+        if b and cid:
+            if (b, cid) in seen:
+                c.add(where, f"a second feedback for bid {q(b)} on {q(cid)}")
+            seen.add((b, cid))
+        out.append({"bid": b, "criterion": cid, "text": text})
+    return out

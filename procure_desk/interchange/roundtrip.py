@@ -10,24 +10,32 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .vocabulary import DEFAULT_APPRAISAL, DEFAULT_DESCRIPTORS, DEFAULT_MODERATION
+from .vocabulary import (
+    DEFAULT_APPRAISAL,
+    DEFAULT_DESCRIPTORS,
+    DEFAULT_MODERATION,
+    default_tender,
+)
 
 _RECORD_DEFAULTS: dict[str, dict[str, Any]] = {
     "criteria": {"parent": None, "guidance": "", "formula": "lowest_relative"},
-    "bids": {"sme": False, "notes": "", "costs": []},
+    "bids": {"sme": False, "notes": "", "costs": [], "tender": None},  # None: see _default
     "evaluators": {"role": "", "conflicts": []},
     "scores": {"comment": ""},
     "consensus": {},
     "gateways": {"note": ""},
     "partners": {"population": 0, "baseline_annual_cost": 0},
 }
-_EVALUATION_DEFAULTS: dict[str, Any] = {"reference": "", "authority": "", "currency": "GBP"}
+_EVALUATION_DEFAULTS: dict[str, Any] = {"reference": "", "authority": "", "currency": "GBP",
+                                         "procedure": "options_appraisal",
+                                         "marking": "OFFICIAL-SENSITIVE: COMMERCIAL",
+                                         "abnormally_low": 0.2}
 _BLOCK_DEFAULTS: dict[str, dict[str, Any]] = {
     "scale": {"max": 5, "step": 1},
     "appraisal": dict(DEFAULT_APPRAISAL),
     "moderation": dict(DEFAULT_MODERATION),
 }
-_OPTIONAL_LISTS = ("evaluators", "scores", "consensus", "gateways", "partners")
+_OPTIONAL_LISTS = ("evaluators", "scores", "consensus", "gateways", "partners", "feedback")
 
 
 def _identity(key: str, rec: dict[str, Any]) -> str:
@@ -88,10 +96,16 @@ def leave_out(doc: dict[str, Any], omitted: dict[str, Any]) -> dict[str, Any]:
         if key not in _RECORD_DEFAULTS or key not in out:
             continue
         for field, who in per_field.items():
-            default = _RECORD_DEFAULTS[key][field]
             ids = None if who == "all" else set(who)
             for rec in out[key]:
                 if ((ids is None or _identity(key, rec) in ids) and field in rec
-                        and rec[field] == default):
+                        and rec[field] == _default(key, field, rec)):
                     del rec[field]
     return out
+
+
+def _default(key: str, field: str, rec: dict[str, Any]) -> Any:
+    """A field's default, which for a bid's `tender` follows its option type."""
+    if key == "bids" and field == "tender":
+        return default_tender(str(rec.get("option_type")))
+    return _RECORD_DEFAULTS[key][field]

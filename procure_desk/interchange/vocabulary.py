@@ -7,6 +7,14 @@ VERSION = 1
 
 KINDS = ("section", "scored", "price", "pass_fail")
 OPTION_TYPES = ("enterprise_suite", "best_of_breed", "build", "shared_service", "do_nothing")
+PROCEDURES = ("options_appraisal", "competitive_tender")
+# A supplier's offer is a tender by default; the council's own options are not
+# (another council's shared service is not a tender; a commercial one says so).
+TENDER_BY_DEFAULT = frozenset({"enterprise_suite", "best_of_breed"})
+
+
+def default_tender(option_type: str) -> bool:
+    return option_type in TENDER_BY_DEFAULT
 OPTION_TYPE_LABELS = {
     "enterprise_suite": "Enterprise suite",
     "best_of_breed": "Best-of-breed",

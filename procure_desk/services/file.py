@@ -141,8 +141,9 @@ class FileCore:
         new_rev: int | None = None
         fresh: Record | None = None
         after: DataDigest | None = None
-        if self.backup is None and self.backup_problem is None and not self._trying:
-            self._keep_backup()
+        if (changes_data and self.backup is None and self.backup_problem is None
+                and not self._trying):
+            self._keep_backup()  # before the session's first change to the data
         try:
             with self.store.transaction() as w:
                 if changes_data:
@@ -181,9 +182,13 @@ class FileCore:
         return self._data_digest
 
     def verify(self) -> chain.Verdict:
-        """Check the audit chain and that the data are as its last event left them."""
-        doc, _ = self.store.read_document()
-        return chain.check(self.store.chain_rows(), chain.digest(doc, self.sealed()).hex)
+        """Check the audit chain and that the data are as its last event left them.
+
+        The data are read afresh; their digest is kept, so the next edit (a typed
+        score) need not digest them again.
+        """
+        self.reload()
+        return chain.check(self.store.chain_rows(), self.data_digest().hex)
 
     def history(self) -> set[str]:
         """Every head the audit chain has had (each event's hash)."""

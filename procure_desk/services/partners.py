@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 from ..errors import BadInput
 from .file import FileCore
 from .records import Record, bundle, find
@@ -40,15 +38,3 @@ class PartnerEdits(FileCore):
             w.delete_partner(pid)
             w.audit(actor, "partner.delete", "partner", pid, removed, None)
         return removed
-
-    def set_apportionment(self, actor: str, bid: str, apportionment: Record | None
-                          ) -> Record | None:
-        """Split a bid's cost between partners (None: not split); returns the old split."""
-        before = copy.deepcopy(find(self.document()["bids"], bid, "bid").get("apportionment"))
-        changes = {"apportionment": apportionment}
-        _, _, norm = self._checked_change("bids", "bid", bid, changes)
-        with self.unit_of_work() as w:
-            w.put_bid(norm, costs=False, apportionment=True)
-            w.audit(actor, "bid.update", "bid", bid, {"apportionment": before},
-                    {"apportionment": norm.get("apportionment")})
-        return before

@@ -33,7 +33,7 @@ class ChangedElsewhere(BadInput):
 
 def light(doc: Record) -> Record:
     """The document without its many scores: enough to check structure fast."""
-    return dict(doc, scores=[], consensus=[], gateways=[])
+    return dict(doc, scores=[], consensus=[], gateways=[], feedback=[])
 
 
 def find(records: list[Record], rid: str, what: str) -> Record:
@@ -134,7 +134,7 @@ def bundle(doc: Record, *, criteria: Iterable[str] = (), bids: Iterable[str] = (
         "criteria": pick("criteria", crit), "bids": pick("bids", bid_set),
         "evaluators": pick("evaluators", evs), "partners": pick("partners", parts),
         "scores": linked("scores"), "consensus": linked("consensus"),
-        "gateways": linked("gateways"),
+        "gateways": linked("gateways"), "feedback": linked("feedback"),
         "conflicts": {e["id"]: [b for b in e["conflicts"] if b in bid_set]
                       for e in doc["evaluators"] if e["id"] not in evs
                       and any(b in bid_set for b in e["conflicts"])},

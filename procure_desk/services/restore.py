@@ -18,7 +18,7 @@ class RestoreEdits(FileCore):
         # Removed records go back at their old indices, lowest first, which
         # rebuilds each list exactly as it was.
         for key in ("criteria", "bids", "evaluators", "partners", "scores", "consensus",
-                    "gateways"):
+                    "gateways", "feedback"):
             lst = doc[key]
             for rec in sorted(removed.get(key, []), key=lambda r: r.get("_index", 1 << 60)):
                 idx = rec.pop("_index", None)

@@ -15,6 +15,7 @@ from ..chain import DataDigest
 from ..errors import BadInput, Problem
 from ..interchange import MAX_TEXT, plain, q, score_problem
 from ..interchange.text import long_text_problem
+from ..stamps import now_iso
 from .file import FileCore
 from .records import Record, ScoreKey, find, patched_pair, patched_scores
 
@@ -26,12 +27,15 @@ class ScoringEdits(FileCore):
         return self.set_scores(actor, [{"evaluator": eid, "bid": bid, "criterion": cid,
                                         "score": score, "comment": comment}])[0]
 
-    def set_scores(self, actor: str, items: list[Record]) -> list[Record | None]:
+    def set_scores(self, actor: str, items: list[Record], *,
+                   submit: list[str] | None = None) -> list[Record | None]:
         """Several score changes in one transaction, all checked first.
 
         Returns each item's previous record (None where there was none), for undo.
         Written with one statement per kind of change, so that a batch of tens of
-        thousands (an evaluator's scoring sheet) stays quick.
+        thousands (an evaluator's scoring sheet) stays quick. The evaluators in
+        `submit` sign off in the same transaction (a returned scoring sheet saying
+        YES), refused if their scores would still be incomplete.
         """
         doc = self.document()
         where_is = self.score_positions(doc)
@@ -46,6 +50,9 @@ class ScoringEdits(FileCore):
         befores = [current((it["evaluator"], it["bid"], it["criterion"])) for it in items]
         changed = _score_changes(items, befores)
         real = {k: v for k, v in changed.items() if current(k) != v}
+        if submit:
+            self._submit_with(actor, real, current, submit)
+            return [copy.deepcopy(b) for b in befores]
         if not real:
             return [copy.deepcopy(b) for b in befores]
         reread = self._write_scores(actor, real, current)
@@ -72,36 +79,75 @@ class ScoringEdits(FileCore):
             self._doc = self._digest_of = patched_scores(doc, real)
         return [copy.deepcopy(b) for b in befores]
 
+    def _submit_with(self, actor: str, real: dict[ScoreKey, Record | None], current: Any,
+                     submit: list[str]) -> None:
+        """Score changes and sign-offs in one transaction (the file is read back)."""
+        doc = self.document()
+        have = {(r["evaluator"], r["bid"], r["criterion"]) for r in doc["scores"]}
+        have |= {k for k, v in real.items() if v is not None}
+        have -= {k for k, v in real.items() if v is None}
+        status = dict(zip(self.snapshot().bid_ids, self.results().status))
+        scored = [c["id"] for c in doc["criteria"] if c["kind"] == "scored"]
+        problems = []
+        evaluators = {e["id"]: e for e in doc["evaluators"]}
+        for eid in submit:
+            ev = evaluators.get(eid)
+            if ev is None:
+                problems.append(Problem(f"evaluator {eid}", f"{q(eid)} is not an evaluator"))
+                continue
+            due = [(eid, b, c) for b in status if status[b] != "excluded"
+                   and b not in ev["conflicts"] for c in scored]
+            missing = [k for k in due if k not in have]
+            if missing:
+                problems.append(Problem(f"evaluator {eid}", f"cannot submit yet: "
+                                        f"{len(missing):,} of {len(due):,} scores missing "
+                                        f"(first: {'/'.join(missing[0][1:])})"))
+        if problems:
+            raise BadInput(problems)
+        when = now_iso()
+        with self.unit_of_work() as w:
+            self._score_rows(w, real, current, actor)
+            for eid in submit:
+                w.put_submitted(eid, when)
+                w.audit(actor, "scores.submit", "evaluator", eid, None,
+                        {"evaluator": eid, "name": evaluators[eid]["name"], "submitted": when,
+                         "from": "scoring sheet"})
+
     def _write_scores(self, actor: str, real: dict[ScoreKey, Record | None],
                       current: Any) -> bool:
         """Write the changes with an event each; True when a score went back to an old
         place (so the cached order is no longer the file's)."""
-        deletes = [k for k, v in real.items() if v is None]
-        updates = [v for k, v in real.items() if v is not None and current(k) is not None]
-        inserts = [dict(v) for k, v in real.items() if v is not None and current(k) is None]
-        events = [{"actor": actor, "action": "score.clear" if v is None else "score.set",
-                   "entity": "score", "entity_id": "/".join(k), "before": current(k),
-                   "after": v} for k, v in real.items()]
-        reread = False
 
         def digest() -> DataDigest:
             return self.data_digest().with_changes(
                 "scores", [(current(k), v) for k, v in real.items()])
 
         with self.unit_of_work(digest=digest) as w:
-            # remember where cleared scores stood, so undo puts them back there
-            self._vacated.update(w.score_positions(deletes))
-            pos = w.next_score_position() if inserts else 0
-            for r in inserts:
-                old = self._vacated.pop((r["evaluator"], r["bid"], r["criterion"]), None)
-                if old is None:
-                    r["position"] = pos
-                    pos += 1
-                else:
-                    r["position"] = old
-                    reread = True
-            w.write_scores(deletes=deletes, updates=updates, inserts=inserts)
-            w.audit_many(events)
+            return self._score_rows(w, real, current, actor)
+
+    def _score_rows(self, w: Any, real: dict[ScoreKey, Record | None], current: Any,
+                    actor: str = "") -> bool:
+        """The score rows and their events within a unit of work; True when a score went
+        back to an old place (so the cached order is no longer the file's)."""
+        deletes = [k for k, v in real.items() if v is None]
+        updates = [v for k, v in real.items() if v is not None and current(k) is not None]
+        inserts = [dict(v) for k, v in real.items() if v is not None and current(k) is None]
+        reread = False
+        # remember where cleared scores stood, so undo puts them back there
+        self._vacated.update(w.score_positions(deletes))
+        pos = w.next_score_position() if inserts else 0
+        for r in inserts:
+            old = self._vacated.pop((r["evaluator"], r["bid"], r["criterion"]), None)
+            if old is None:
+                r["position"] = pos
+                pos += 1
+            else:
+                r["position"] = old
+                reread = True
+        w.write_scores(deletes=deletes, updates=updates, inserts=inserts)
+        w.audit_many([{"actor": actor, "action": "score.clear" if v is None else "score.set",
+                       "entity": "score", "entity_id": "/".join(k), "before": current(k),
+                       "after": v} for k, v in real.items()])
         return reread
 
     def set_consensus(self, actor: str, bid: str, cid: str, score: float | None,
@@ -151,6 +197,30 @@ class ScoringEdits(FileCore):
                     f"{bid}/{cid}", before, after)
         self._doc = self._digest_of = patched_pair(doc, "gateways", bid, cid, after)
         return before
+
+    def set_feedback(self, actor: str, bid: str, cid: str, text: str | None) -> Record | None:
+        """The reasons written for the bidder on one criterion (None or "" clears them);
+        returns what there was. Kept apart from evaluators' internal comments."""
+        doc = self.document()
+        where = f"feedback {bid}/{cid}"
+        find(doc["bids"], bid, "bid")
+        crit = find(doc["criteria"], cid, "criterion")
+        if crit["kind"] not in ("scored", "price"):
+            raise BadInput.one(where, f"{q(cid)} is not a scored or price criterion")
+        current = next((r for r in doc.get("feedback", [])
+                        if r["bid"] == bid and r["criterion"] == cid), None)
+        after = None
+        if text and text.strip():
+            if why := _text_problem(text):
+                raise BadInput.one(f"{where}.text", why)
+            after = {"bid": bid, "criterion": cid, "text": text}
+        if after == current:
+            return copy.deepcopy(current)
+        with self.unit_of_work() as w:
+            w.put_feedback(bid, cid, after, exists=current is not None)
+            w.audit(actor, "feedback.set" if after else "feedback.clear", "feedback",
+                    f"{bid}/{cid}", current, after)
+        return copy.deepcopy(current)
 
     def _check_target(self, where: str, bid: str, cid: str, kind: str) -> None:
         doc = self.document()

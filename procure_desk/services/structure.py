@@ -154,6 +154,11 @@ class StructureEdits(MethodologyRules):
                     {k: norm.get(k) for k in changes})
         return before
 
+    def set_apportionment(self, actor: str, bid: str, apportionment: Record | None
+                          ) -> Record | None:
+        """Split a bid's cost between partners (None: not split); returns the old split."""
+        return self.update_bid(actor, bid, {"apportionment": apportionment})["apportionment"]
+
     def import_bids(self, actor: str, added: list[tuple[Record, str]],
                     replaced: list[tuple[str, Record, str]]) -> list[str]:
         """Bids read from suppliers' workbooks, added or replacing details and costs, in one

@@ -99,7 +99,18 @@ NEW_COLUMNS = [
     ("conflict", "mitigation", "VARCHAR NOT NULL DEFAULT ''"),
     ("auditevent", "prev_hash", "VARCHAR"), ("auditevent", "data_digest", "VARCHAR"),
     ("auditevent", "hash", "VARCHAR"),
+    ("evaluation", "procedure", "VARCHAR NOT NULL DEFAULT 'options_appraisal'"),
+    ("bid", "tender", "BOOLEAN NOT NULL DEFAULT 0"),
+    ("evaluation", "marking", "VARCHAR NOT NULL DEFAULT 'OFFICIAL-SENSITIVE: COMMERCIAL'"),
+    ("evaluation", "abnormally_low", "FLOAT NOT NULL DEFAULT 0.2"),
+    ("evaluation", "award", "VARCHAR"), ("evaluation", "ocid_prefix", "VARCHAR"),
+    ("bid", "supplier_id", "VARCHAR"),
 ]
+FEEDBACK_TABLE = (
+    "CREATE TABLE IF NOT EXISTS feedback (bid_id VARCHAR NOT NULL REFERENCES bid (id) "
+    "ON DELETE CASCADE, criterion_id VARCHAR NOT NULL REFERENCES criterion (id) ON DELETE "
+    "CASCADE, position INTEGER NOT NULL, text VARCHAR NOT NULL, "
+    "PRIMARY KEY (bid_id, criterion_id))")
 
 
 def to_format_2(con: sqlite3.Connection) -> None:
@@ -107,6 +118,10 @@ def to_format_2(con: sqlite3.Connection) -> None:
         have = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
         if column not in have:
             con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    con.execute(FEEDBACK_TABLE)
+    # a supplier's offer was always a tender; the council's own options were not
+    con.execute("UPDATE bid SET tender = 1 WHERE option_type IN "
+                "('enterprise_suite', 'best_of_breed')")
     renamed = _rename_ids(con)
     mended = _mend_texts(con)
     if con.execute("PRAGMA foreign_key_check").fetchone() is not None:

@@ -29,6 +29,11 @@ class Evaluation(SQLModel, table=True):
     discount_rate: float = 0.035
     cost_basis: str = "npv"
     spread_flag: float = 2
+    procedure: str = "options_appraisal"  # or competitive_tender (docs/scoring.md)
+    marking: str = "OFFICIAL-SENSITIVE: COMMERCIAL"  # the security marking on documents
+    abnormally_low: float = 0.2
+    award: str | None = None  # JSON: notice_date, standstill_days, contact
+    ocid_prefix: str | None = None
 
 
 class Criterion(SQLModel, table=True):
@@ -53,6 +58,8 @@ class Bid(SQLModel, table=True):
     sme: bool = False
     term_years: int | None = None
     notes: str = ""
+    tender: bool = False  # a supplier's tender (competes in a competitive tender)
+    supplier_id: str | None = None  # JSON: {"scheme", "id"} (e.g. GB-COH and a number)
 
 
 class CostLine(SQLModel, table=True):
@@ -113,6 +120,16 @@ class Gateway(SQLModel, table=True):
     position: int
     passed: bool
     note: str = ""
+
+
+class Feedback(SQLModel, table=True):
+    """Reasons written for the bidder (kept apart from evaluators' internal comments)."""
+
+    bid_id: str = Field(foreign_key="bid.id", ondelete="CASCADE", primary_key=True)
+    criterion_id: str = Field(foreign_key="criterion.id", ondelete="CASCADE",
+                              primary_key=True)
+    position: int
+    text: str
 
 
 class Partner(SQLModel, table=True):

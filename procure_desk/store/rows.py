@@ -25,6 +25,7 @@ from .models import (
     Criterion,
     Evaluation,
     Evaluator,
+    Feedback,
     Gateway,
     Partner,
     Score,
@@ -47,7 +48,16 @@ def evaluation_row(ev: Record) -> Record:
         "years": ev["appraisal"]["years"], "discount_rate": ev["appraisal"]["discount_rate"],
         "cost_basis": ev["appraisal"]["cost_basis"],
         "spread_flag": ev["moderation"]["spread_flag"],
+        "procedure": ev.get("procedure", "options_appraisal"),
+        "marking": ev.get("marking", "OFFICIAL-SENSITIVE: COMMERCIAL"),
+        "abnormally_low": ev.get("abnormally_low", 0.2),
+        "award": _json_or_none(ev.get("award")),
+        "ocid_prefix": ev.get("ocid_prefix"),
     }
+
+
+def _json_or_none(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def criterion_row(c: Record, position: int) -> Record:
@@ -64,7 +74,9 @@ def criterion_row(c: Record, position: int) -> Record:
 def bid_row(b: Record, position: int) -> Record:
     return {"id": b["id"], "position": position, "supplier": b["supplier"],
             "option_type": b["option_type"], "sme": bool(b["sme"]),
-            "term_years": b.get("term_years"), "notes": b["notes"]}
+            "term_years": b.get("term_years"), "notes": b["notes"],
+            "tender": bool(b.get("tender", False)),
+            "supplier_id": _json_or_none(b.get("supplier_id"))}
 
 
 def partner_row(p: Record, position: int) -> Record:
@@ -131,7 +143,7 @@ def insert_evaluators(s: Session, evaluators: list[Record], start: int = 0,
 
 
 def clear_all(s: Session) -> None:
-    for table in (Score, Consensus, Gateway, Conflict, ApportionmentShare, Apportionment,
+    for table in (Score, Consensus, Gateway, Feedback, Conflict, ApportionmentShare, Apportionment,
                   CostLine, Bid, Evaluator, Partner):
         s.exec(delete(table))
     # children before parents so the self-reference never dangles
@@ -166,6 +178,10 @@ def write_document(s: Session, doc: Record,
             {"bid_id": r["bid"], "criterion_id": r["criterion"], "position": i,
              "score": r["score"], "rationale": r["rationale"]}
             for i, r in enumerate(doc["consensus"])])
+    if doc.get("feedback"):
+        s.exec(insert(Feedback), params=[
+            {"bid_id": r["bid"], "criterion_id": r["criterion"], "position": i,
+             "text": r["text"]} for i, r in enumerate(doc["feedback"])])
     if doc["gateways"]:
         s.exec(insert(Gateway), params=[
             {"bid_id": r["bid"], "criterion_id": r["criterion"], "position": i,
@@ -174,23 +190,44 @@ def write_document(s: Session, doc: Record,
 
 
 def read_document(s: Session) -> Record:
+    """The whole evaluation as an interchange document (plain SQL: fast on many scores)."""
     conn = s.connection()
 
     def rows(sql: str) -> list[Any]:
         return list(conn.exec_driver_sql(sql).fetchall())
 
+    return {"format": interchange.FORMAT, "version": interchange.VERSION,
+            "evaluation": _read_evaluation(rows), "criteria": _read_criteria(rows),
+            "bids": _read_bids(rows), "evaluators": _read_evaluators(rows),
+            **_read_records(rows)}
+
+
+Rows = Any  # (sql) -> list of rows
+
+
+def _read_evaluation(rows: Rows) -> Record:
     ev_rows = rows("SELECT title, reference, authority, currency, scale_max, scale_step, "
-                   "descriptors, years, discount_rate, cost_basis, spread_flag FROM evaluation")
+                   "descriptors, years, discount_rate, cost_basis, spread_flag, procedure, "
+                   "marking, abnormally_low, award, ocid_prefix FROM evaluation")
     if not ev_rows:
         raise BadInput.one("evaluation", "the file holds no evaluation")
     (title, reference, authority, currency, smax, step, descriptors, years, rate, basis,
-     spread) = ev_rows[0]
+     spread, procedure, marking, low, award, ocid_prefix) = ev_rows[0]
     evaluation = {
         "title": title, "reference": reference, "authority": authority, "currency": currency,
         "scale": {"max": plain(smax), "step": plain(step), "descriptors": json.loads(descriptors)},
         "appraisal": {"years": int(years), "discount_rate": plain(rate), "cost_basis": basis},
         "moderation": {"spread_flag": plain(spread)},
+        "procedure": procedure, "marking": marking, "abnormally_low": plain(low),
     }
+    if award is not None:
+        evaluation["award"] = json.loads(award)
+    if ocid_prefix is not None:
+        evaluation["ocid_prefix"] = ocid_prefix
+    return evaluation
+
+
+def _read_criteria(rows: Rows) -> list[Record]:
     criteria = []
     for (cid, name, kind, weight, parent, min_score, guidance, formula,
          desc) in rows("SELECT id, name, kind, weight, parent_id, min_score, guidance, formula,"
@@ -207,6 +244,10 @@ def read_document(s: Session) -> Record:
         if guidance is not None:
             c["guidance"] = guidance
         criteria.append(c)
+    return criteria
+
+
+def _read_bids(rows: Rows) -> list[Record]:
     costs: dict[str, list[Record]] = {}
     for bid, item, cat, amount, start, years_ in rows(
             "SELECT bid_id, item, category, amount, start_year, years FROM costline "
@@ -223,13 +264,17 @@ def read_document(s: Session) -> Record:
         if share is not None:
             apps[bid]["shares"][pid] = plain(share)
     bids = []
-    for bid, supplier, otype, sme, term, notes in rows(
-            "SELECT id, supplier, option_type, sme, term_years, notes FROM bid ORDER BY position"):
+    for bid, supplier, otype, sme, term, notes, tender, sid in rows(
+            "SELECT id, supplier, option_type, sme, term_years, notes, tender, supplier_id "
+            "FROM bid ORDER BY position"):
         b: Record = {"id": bid, "supplier": supplier, "option_type": otype, "sme": bool(sme)}
         if term is not None:
             b["term_years"] = term
         b["notes"] = notes
         b["costs"] = costs.get(bid, [])
+        b["tender"] = bool(tender)
+        if sid is not None:
+            b["supplier_id"] = json.loads(sid)
         if bid in apps:
             a = apps[bid]
             app: Record = {"method": a["method"]}
@@ -239,6 +284,10 @@ def read_document(s: Session) -> Record:
                 app["shares"] = a["shares"]
             b["apportionment"] = app
         bids.append(b)
+    return bids
+
+
+def _read_evaluators(rows: Rows) -> list[Record]:
     conflicts: dict[str, list[str]] = {}
     for eid, bid in rows("SELECT evaluator_id, bid_id FROM conflict ORDER BY position"):
         conflicts.setdefault(eid, []).append(bid)
@@ -266,6 +315,10 @@ def read_document(s: Session) -> Record:
         if submitted is not None:
             ev["submitted"] = submitted
         evaluators.append(ev)
+    return evaluators
+
+
+def _read_records(rows: Rows) -> Record:
     scores = [{"evaluator": e, "bid": b, "criterion": c, "score": plain(v), "comment": m}
               for e, b, c, v, m in rows("SELECT evaluator_id, bid_id, criterion_id, score, "
                                         "comment FROM score ORDER BY position")]
@@ -280,7 +333,8 @@ def read_document(s: Session) -> Record:
                 for pid, name, pop, cost in rows("SELECT id, name, population, "
                                                  "baseline_annual_cost FROM partner "
                                                  "ORDER BY position")]
-    return {"format": interchange.FORMAT, "version": interchange.VERSION,
-            "evaluation": evaluation, "criteria": criteria, "bids": bids,
-            "evaluators": evaluators, "scores": scores, "consensus": consensus,
-            "gateways": gateways, "partners": partners}
+    feedback = [{"bid": b, "criterion": c, "text": t}
+                for b, c, t in rows("SELECT bid_id, criterion_id, text FROM feedback "
+                                    "ORDER BY position")]
+    return {"scores": scores, "consensus": consensus, "gateways": gateways,
+            "partners": partners, "feedback": feedback}

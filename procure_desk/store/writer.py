@@ -25,6 +25,7 @@ from .models import (
     Criterion,
     Evaluation,
     Evaluator,
+    Feedback,
     Gateway,
     Meta,
     Partner,
@@ -287,6 +288,10 @@ class Writer:
         self._put_pair(Gateway, bid, cid, exists,
                        None if after is None else {"passed": bool(after["passed"]),
                                                    "note": after["note"]})
+
+    def put_feedback(self, bid: str, cid: str, after: Record | None, *, exists: bool) -> None:
+        self._put_pair(Feedback, bid, cid, exists,
+                       None if after is None else {"text": after["text"]})
 
     def _put_pair(self, table: Any, bid: str, cid: str, exists: bool,
                   values: Record | None) -> None:

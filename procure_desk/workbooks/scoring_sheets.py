@@ -53,6 +53,7 @@ IDS_FIRST = 12  # first row of the row map (JSON, in chunks) in the hidden sheet
 IDS_CHUNK = 30_000  # characters per cell (Excel holds at most 32,767)
 HEADERS = ["Bid", "Supplier", "Ref", "Criterion", "Score", "Justification (comment)"]
 SCORE_COL, COMMENT_COL = 5, 6
+SIGN_OFF_ROW = 3  # on the Scores sheet: YES in the score column submits the scores
 SCORE_LIMITS = Limits(max_rows=25_000, max_cols=12)
 META_KEY = "scoring_sheet_id"
 
@@ -242,10 +243,31 @@ def _scores(wb: Any, doc: dict[str, Any], ev: dict[str, Any], rows: list[tuple[d
         sc.row_dimensions[r].height = 15 * min(tall, 12)
     if rows:
         dv.add(f"E{FIRST_ROW}:E{FIRST_ROW + len(rows) - 1}")
+    _sign_off(sc, ev)
     sc.freeze_panes = f"E{FIRST_ROW}"
     sc.auto_filter.ref = None
     protect(sc)
     return sc
+
+
+def _sign_off(sc: Any, ev: dict[str, Any]) -> None:
+    """The cell in which the evaluator signs off: YES submits the scores as final."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .style import put
+
+    label = put(sc.cell(row=SIGN_OFF_ROW, column=SCORE_COL - 1),
+                "Sign-off: type YES to submit all your scores as final (they are then locked)")
+    label.font = Font(bold=True)
+    cell = sc.cell(row=SIGN_OFF_ROW, column=SCORE_COL)
+    cell.style = "pd-input"
+    if ev.get("submitted"):
+        put(cell, "YES")
+    dv = DataValidation(type="list", formula1='"YES"', allow_blank=True,
+                        showErrorMessage=True, error="Type YES to sign off, or leave blank.")
+    sc.add_data_validation(dv)
+    dv.add(cell.coordinate)
 
 
 def _guidance(wb: Any, doc: dict[str, Any]) -> Any:
@@ -375,6 +397,7 @@ class SheetRead:
     unchanged: int
     blank: int
     conflicts: list[ScoreChange] = field(default_factory=list)
+    submit: bool = False  # the evaluator signed off in the sheet (YES in the sign-off cell)
 
 
 def _meta(grid: Grid) -> dict[str, Any]:
@@ -427,6 +450,45 @@ def _structure_problem(grid: Grid, row_map: list[list[Any]], last: int) -> Probl
     return None
 
 
+def _identify(wb: Any, name: str, doc: dict[str, Any], key: str | None
+              ) -> tuple[dict[str, Any], list[list[Any]]]:
+    """Which evaluation and evaluator a returned sheet is of, and its row map; a sheet of
+    another evaluation, another version or with changed identifiers is refused."""
+    if IDS not in wb.sheet_names or SCORES not in wb.sheet_names:
+        raise BadInput.one(name, "is not a ProcureDesk scoring sheet (no "
+                                 f"{SCORES!r} sheet or its hidden identifiers are gone); "
+                                 "export a new one with `procure-desk scoring-sheets`")
+    ids = wb.read(IDS, max_cols=4)
+    meta = _meta(ids)
+    if meta.get("format") != FORMAT:
+        raise BadInput.one(f"{name}, {IDS}", "is not a scoring sheet this version of "
+                                             "ProcureDesk can read")
+    if meta.get("version") != VERSION:
+        raise BadInput.one(name, "was exported by another version of ProcureDesk (sheet "
+                                 f"format {q(str(meta.get('version')))}); export a fresh "
+                                 "sheet")
+    if key is None or meta.get("evaluation") != key:
+        raise BadInput.one(name, f"is a scoring sheet for another evaluation "
+                                 f"({q(str(meta.get('title'))[:80])}), not this one")
+    eid = str(meta.get("evaluator"))
+    ev = next((e for e in doc["evaluators"] if e["id"] == eid), None)
+    if ev is None:
+        raise BadInput.one(name, f"is the sheet of evaluator {q(eid)}, who is not in this "
+                                 "evaluation")
+    n = meta.get("rows")
+    row_map = (_row_map(ids, n) if isinstance(n, int) and 0 <= n <= SCORE_LIMITS.max_rows
+               else None)
+    if row_map is None:
+        raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed: export "
+                                             "a fresh sheet")
+    smax, step = meta.get("scale max"), meta.get("scale step")
+    if meta.get("checksum") != _checksum(key, eid, smax, step, row_map):  # type: ignore[arg-type]
+        raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed (the "
+                                             "checksum does not match): export a fresh "
+                                             "sheet")
+    return ev, row_map
+
+
 def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *,
                        label: str | None = None) -> SheetRead:
     """Check one returned sheet against this evaluation; BadInput names every problem.
@@ -440,38 +502,8 @@ def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *
     name = label or p.name
     problems: list[Problem] = []
     with open_workbook(p, label=name, limits=SCORE_LIMITS) as wb:
-        if IDS not in wb.sheet_names or SCORES not in wb.sheet_names:
-            raise BadInput.one(name, "is not a ProcureDesk scoring sheet (no "
-                                     f"{SCORES!r} sheet or its hidden identifiers are gone); "
-                                     "export a new one with `procure-desk scoring-sheets`")
-        ids = wb.read(IDS, max_cols=4)
-        meta = _meta(ids)
-        if meta.get("format") != FORMAT:
-            raise BadInput.one(f"{name}, {IDS}", "is not a scoring sheet this version of "
-                                                 "ProcureDesk can read")
-        if meta.get("version") != VERSION:
-            raise BadInput.one(name, "was exported by another version of ProcureDesk (sheet "
-                                     f"format {q(str(meta.get('version')))}); export a fresh "
-                                     "sheet")
-        if key is None or meta.get("evaluation") != key:
-            raise BadInput.one(name, f"is a scoring sheet for another evaluation "
-                                     f"({q(str(meta.get('title'))[:80])}), not this one")
-        eid = str(meta.get("evaluator"))
-        ev = next((e for e in doc["evaluators"] if e["id"] == eid), None)
-        if ev is None:
-            raise BadInput.one(name, f"is the sheet of evaluator {q(eid)}, who is not in this "
-                                     "evaluation")
-        n = meta.get("rows")
-        row_map = (_row_map(ids, n) if isinstance(n, int) and 0 <= n <= SCORE_LIMITS.max_rows
-                   else None)
-        if row_map is None:
-            raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed: export "
-                                                 "a fresh sheet")
-        smax, step = meta.get("scale max"), meta.get("scale step")
-        if meta.get("checksum") != _checksum(key, eid, smax, step, row_map):  # type: ignore[arg-type]
-            raise BadInput.one(f"{name}, {IDS}", "its hidden identifiers were changed (the "
-                                                 "checksum does not match): export a fresh "
-                                                 "sheet")
+        ev, row_map = _identify(wb, name, doc, key)
+        eid = ev["id"]
         last = FIRST_ROW + len(row_map) - 1
         grid = wb.read(SCORES, max_rows=last + 200, max_cols=len(HEADERS) + 2,
                        problems=problems)
@@ -530,7 +562,10 @@ def read_scoring_sheet(path: str | Path, doc: dict[str, Any], key: str | None, *
         (conflicts if newer else changes).append(change)
     if problems:
         raise BadInput(problems)
-    return SheetRead(name, eid, changes, unchanged, blank, conflicts)
+    signed = grid.value(SIGN_OFF_ROW, SCORE_COL)
+    submit = isinstance(signed, str) and signed.strip().upper() == "YES"
+    return SheetRead(name, eid, changes, unchanged, blank, conflicts,
+                     submit=submit and not ev.get("submitted"))
 
 
 def read_sheets(ef: Any, paths: Sequence[str | Path], *,
@@ -630,9 +665,11 @@ def conflict_text(c: ScoreChange) -> str:
            f"({why})"
 
 
-def apply_score_changes(ef: Any, actor: str, changes: Sequence[ScoreChange]) -> int:
-    """Write the changes in one transaction (an audit event per score)."""
+def apply_score_changes(ef: Any, actor: str, changes: Sequence[ScoreChange],
+                        submit: Sequence[str] = ()) -> int:
+    """Write the changes, and the sign-off of the evaluators in `submit`, in one
+    transaction (an audit event per score and per sign-off)."""
     items = [c.item for c in changes]
-    if items:
-        ef.set_scores(actor, items)
+    if items or submit:
+        ef.set_scores(actor, items, submit=list(submit))
     return len(items)

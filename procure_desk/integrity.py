@@ -1,0 +1,84 @@
+"""Decision integrity: what a challenge would ask of the winner (docs/analysis.md).
+
+- `exclusions`: for each gateway a bid failed, who would win were it a pass;
+- `abnormally_low`: tenders priced far below the others (Procurement Act 2023
+  s.34: such a tender may be rejected only after the supplier is asked to
+  explain it);
+- `verdict`: robust only when every test holds. The app, the report and the
+  workbook all use this one verdict.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .engine import Results, Snapshot, compute
+
+DEFAULT_ABNORMALLY_LOW = 0.2  # more than this fraction below the others' median
+MIN_TENDERS_FOR_LOW = 3
+ROBUST_WIN_SHARE = 0.9  # of Monte Carlo draws
+
+
+def exclusions(snap: Snapshot, res: Results) -> list[dict[str, Any]]:
+    """Each failed gateway result, with the winner were it a pass."""
+    out = []
+    for i, j in zip(*np.nonzero(snap.gateway == 0.0)):
+        gateway = snap.gateway.copy()
+        gateway[i, j] = 1.0
+        winner = compute(dataclasses.replace(snap, gateway=gateway)).winner
+        out.append({"bid": snap.bid_ids[i], "criterion": snap.gate_ids[j],
+                    "winner_if_passed": winner})
+    return out
+
+
+def abnormally_low(snap: Snapshot, res: Results,
+                   threshold: float = DEFAULT_ABNORMALLY_LOW) -> list[dict[str, Any]]:
+    """Tenders whose cost is more than `threshold` below the median of the other
+    tenders that are not excluded (only with at least three such tenders)."""
+    c = snap.cost_basis
+    tenders = [i for i in range(len(snap.bid_ids))
+               if snap.tender[i] and res.status[i] not in ("excluded", "withdrawn")]
+    if len(tenders) < MIN_TENDERS_FOR_LOW:
+        return []
+    out = []
+    for i in tenders:
+        median = float(np.median([c[k] for k in tenders if k != i]))
+        if median > 0 and c[i] < (1 - threshold) * median:
+            out.append({"bid": snap.bid_ids[i], "cost": float(c[i]), "median": median,
+                        "below": 1 - float(c[i]) / median})
+    return out
+
+
+def verdict(res: Results, *, leave_one_out: Sequence[Mapping[str, Any]],
+            formulas: Mapping[str, str | None], monte_carlo: Mapping[str, Any],
+            exclusions: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Robust only when results are final, no withdrawal reverses the winner, both
+    price formulas agree, the winner wins at least 90% of draws, and no failed gateway
+    would change the winner if passed. `reasons` names every test that did not hold."""
+    winner = res.winner
+    reasons: list[str] = []
+    if winner is None:
+        return {"robust": False, "reasons": ["no bid is ranked"]}
+    outstanding = res.outstanding()
+    if outstanding:
+        reasons.append("results are provisional: " + "; ".join(
+            r["detail"] for r in outstanding))
+    for r in leave_one_out:
+        if r.get("reversal"):
+            reasons.append(f"if {r['bid']} withdrew, {r['winner']} would win")
+    if len(set(formulas.values())) > 1:
+        said = ", ".join(f"{f}: {w}" for f, w in formulas.items())
+        reasons.append(f"the price formulas give different winners ({said})")
+    share = float(monte_carlo.get("win_probability", {}).get(winner, 0.0))
+    if share < ROBUST_WIN_SHARE:
+        reasons.append(f"{winner} wins {share:.1%} of the simulations, under "
+                       f"{ROBUST_WIN_SHARE:.0%}")
+    for e in exclusions:
+        if e["winner_if_passed"] != winner:
+            reasons.append(f"were {e['bid']}'s failed gateway {e['criterion']} a pass, "
+                           f"{e['winner_if_passed']} would win")
+    return {"robust": not reasons, "reasons": reasons}
