@@ -91,25 +91,32 @@ class Document(QObject):
         self._check_timer = QTimer(self)
         self._check_timer.setInterval(self.CHECK_POLL_MS)
         self._check_timer.timeout.connect(self._poll_check)
+        self._closed = False
+        self._check_done = not check
         if check:
-            self.start_check()
+            # once the window has painted: the check competes with the reading and
+            # drawing of the views for the interpreter, and an edit waits for it anyway
+            QTimer.singleShot(0, self, self.start_check)
 
     # ---- is the file as ProcureDesk left it, and may it change? ------------------------
     def start_check(self) -> None:
         """Check the audit chain on a worker thread (see the module's docstring)."""
-        if self._checking is None:
+        if self._checking is None and not self._check_done and not self._closed:
             self._checking = _CHECKS.submit(verify_file, self.file.path)
             self._check_timer.start()
 
     def checking(self) -> bool:
-        return self._checking is not None
+        """True until the audit chain's check has ended (also before it has started)."""
+        return not self._check_done
 
     def _poll_check(self) -> None:
         if self._checking is not None and self._checking.done():
             self._finish_check()
 
     def wait_for_check(self) -> None:
-        """Wait for the audit chain's check, if it is still running."""
+        """Wait for the audit chain's check (starting it if it has not started)."""
+        if not self._check_done:
+            self.start_check()
         if self._checking is not None:
             self._checking.exception()  # waits; the outcome is read below
             self._finish_check()
@@ -119,6 +126,7 @@ class Document(QObject):
         self._check_timer.stop()
         if future is None:
             return
+        self._check_done = True
         try:
             self.verdict = future.result()
         except BadInput as exc:  # busy this moment: check here, now
@@ -203,6 +211,7 @@ class Document(QObject):
         return self.file.path
 
     def close(self) -> None:
+        self._closed = True
         self._watch.stop()
         self._check_timer.stop()
         if self._checking is not None:

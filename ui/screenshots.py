@@ -3,9 +3,8 @@
 Runs offscreen (`QT_QPA_PLATFORM=offscreen`), builds the demo into a temporary
 folder (never into the repository), and writes 01-overview.png, 02-criteria.png, ...
 at 1440x900, after any background work of a view (the Analysis view's simulation)
-has finished. The demo is taken part way through governance first: two of its three
-evaluators have declared their interests (one with a conflict described) and one has
-submitted, so the results are provisional. Then the states the views alone do not
+has finished. The demo is taken part way through governance first: one of its three
+evaluators has submitted, so the results are provisional. Then the states the views alone do not
 show: a submitted evaluator's locked grid (EXTRA_SHOTS), and a copy of the demo
 completed and sealed. Pictures in DIR named like these but no longer made (a view
 renumbered or gone) are removed, so the folder always shows today's views.
@@ -61,42 +60,43 @@ def _days_ago(n: int) -> str:
 
 
 def prepare_demo(path: Path) -> None:
-    """The demo part way through: declarations from two evaluators (S. Kaur's conflict
-    with B5 described), S. Kaur's scores submitted, M. Brennan's declaration missing, a
-    conflict declared and a score changed."""
+    """The demo part way through: S. Kaur has submitted her scores, J. Whitlock has
+    changed a score, one divergent score is moderated (the panel's declarations come
+    with the demo)."""
     from procure_desk.services import EvaluationFile
 
     with EvaluationFile.open(path) as ef:
-        ef.set_declaration("J. Whitlock", "E1", _days_ago(80), "")
-        ef.set_declaration("S. Kaur", "E2", _days_ago(79),
-                           "Worked for Brightmoor Case Cloud Ltd (B5) until 2021.")
-        ef.set_conflict_details(OFFICER, "E2", "B5", "Former employee of the bidder "
-                                "(left in 2021)", "Does not score B5, and leaves the room "
-                                "while B5 is moderated")
+        for e in ef.document()["evaluators"]:  # an older sample came without them
+            if not e.get("declaration"):
+                ef.set_declaration(e["name"], e["id"], _days_ago(80), "")
         ef.submit("S. Kaur", "E2")
-        # B4 failed a gateway, so neither changes a figure; the audit log shows both
-        ef.set_conflict("M. Brennan", "E3", "B4", True, _days_ago(2))
+        # B4 failed a gateway, so this changes no figure; the audit log shows it
         ef.set_score("J. Whitlock", "E1", "B4", "F1", 3, "Exit plan only outlined: "
                      "revised after the clarification answer")
+        _moderate(ef, ef.results().flags()[:1])  # moderation has begun
+
+
+def _moderate(ef: Any, flags: list[dict[str, Any]]) -> None:
+    """A consensus score (the evaluators' median) on each of these divergent scores."""
+    from procure_desk.interchange import plain
+
+    doc = ef.document()
+    step = float(doc["evaluation"]["scale"]["step"])
+    for flag in flags:
+        given = sorted(r["score"] for r in doc["scores"]
+                       if (r["bid"], r["criterion"]) == (flag["bid"], flag["criterion"]))
+        agreed = round(given[len(given) // 2] / step) * step
+        ef.set_consensus(OFFICER, flag["bid"], flag["criterion"], plain(agreed),
+                         "Agreed at the moderation meeting after reading the evidence again")
 
 
 def complete_and_seal(path: Path) -> None:
     """Every declaration made, every divergent score moderated, every evaluator
     submitted, and the record sealed."""
-    from procure_desk.interchange import plain
     from procure_desk.services import EvaluationFile
 
     with EvaluationFile.open(path) as ef:
-        ef.set_declaration("M. Brennan", "E3", _days_ago(3), "")
-        doc = ef.document()
-        step = float(doc["evaluation"]["scale"]["step"])
-        for flag in ef.results().flags():
-            given = sorted(r["score"] for r in doc["scores"]
-                           if (r["bid"], r["criterion"]) == (flag["bid"], flag["criterion"]))
-            agreed = round(given[len(given) // 2] / step) * step
-            ef.set_consensus(OFFICER, flag["bid"], flag["criterion"], plain(agreed),
-                             "Agreed at the moderation meeting after reading the evidence "
-                             "again")
+        _moderate(ef, ef.results().flags())
         for e in ef.document()["evaluators"]:
             if not e.get("submitted"):
                 ef.submit(e["name"], e["id"])

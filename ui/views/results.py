@@ -42,7 +42,7 @@ Record = dict[str, Any]
 FORMULA_LABELS = {"lowest_relative": "lowest price / this price",
                   "linear_deviation": "1 - (this price - lowest) / lowest"}
 STATUS_LABELS = {"ranked": "Ranked", "excluded": "Excluded", "incomplete": "Incomplete",
-                 "withdrawn": "Withdrawn"}
+                 "withdrawn": "Withdrawn", "comparator": "Comparator"}
 
 
 def ranking_rows(res: Results) -> list[Record]:
@@ -116,19 +116,7 @@ class ResultsView(View):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_bid())
 
-        self.headline = QLabel()
-        self.headline.setTextFormat(Qt.TextFormat.PlainText)
-        self.headline.setWordWrap(True)
-        self.headline.setAccessibleName("Headline")
-        font = self.headline.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        font.setBold(True)
-        self.headline.setFont(font)
-        self.outstanding = QLabel()
-        self.outstanding.setTextFormat(Qt.TextFormat.PlainText)
-        self.outstanding.setWordWrap(True)
-        self.outstanding.setAccessibleName("What is outstanding")
-        self.outstanding.hide()
+        self.headline, self.outstanding = self._make_headline()
         # bids without costs: they set the lowest price, so every other price score drops
         self.cost_banner = Banner(self, "Bids without costs")
         self.cost_banner.setTextFormat(Qt.TextFormat.PlainText)  # supplier names as typed
@@ -202,6 +190,23 @@ class ResultsView(View):
         layout.addWidget(splitter, 1)
         self.focus_target = self.table
         self.refresh()
+
+    def _make_headline(self) -> tuple[QLabel, QLabel]:
+        """The headline (leader or preferred bidder) and, under it, what is outstanding."""
+        headline = QLabel()
+        headline.setTextFormat(Qt.TextFormat.PlainText)
+        headline.setWordWrap(True)
+        headline.setAccessibleName("Headline")
+        font = headline.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        headline.setFont(font)
+        outstanding = QLabel()
+        outstanding.setTextFormat(Qt.TextFormat.PlainText)
+        outstanding.setWordWrap(True)
+        outstanding.setAccessibleName("What is outstanding")
+        outstanding.hide()
+        return headline, outstanding
 
     # ---- refresh -----------------------------------------------------------------------
     def refresh(self) -> None:

@@ -553,7 +553,7 @@ class ScoringView(View):
         self.hint.setText(
             "These scores are shown read-only: "
             + ("they were submitted. " if self.model.submitted() else
-               f"the evaluation {self.document.refusal(wait=False) or 'takes no edits'}. ")
+               "no change can be made to this file (the bar above says why). ")
             + ("Blind scoring: only this evaluator's scores are shown, and no prices."
                if blind else "Others' scores are in each cell's tooltip and beside the grid.")
             if locked else
