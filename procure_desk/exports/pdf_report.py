@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from ..wording import money
 from . import Report, Source, atomic_target, no_report, num
 from .safe_text import para, plain_text
@@ -168,7 +169,8 @@ def numbered_canvas(footer: str) -> Any:
                 self.setFont(font, 7.5)
                 self.setFillGray(0.4)
                 self.drawString(18 * mm, 10 * mm, text)
-                self.drawRightString(w - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {n}")
+                self.drawRightString(w - 18 * mm, 10 * mm,
+                                     f"ProcureDesk {__version__} · Page {self._pageNumber} of {n}")
                 super().showPage()
             super().save()
 
