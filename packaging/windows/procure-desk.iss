@@ -1,4 +1,4 @@
-; Inno Setup 6 script: the per-user Windows installer for ProcureDesk.
+; Inno Setup 6 script (6.3 or later): the per-user Windows installer for ProcureDesk.
 ;
 ; Built by .github/workflows/windows.yml after PyInstaller has made dist\procure-desk
 ; (packaging/procure-desk.spec), from the repository root:
@@ -16,8 +16,9 @@
 #ifndef AppVersion
   #error Give the version: iscc /DAppVersion=X.Y.Z packaging\windows\procure-desk.iss
 #endif
-#ifndef SourceDir
-  #define SourceDir "..\..\dist\procure-desk"
+; the folder PyInstaller made, relative to this script
+#ifndef BundleDir
+  #define BundleDir "..\..\dist\procure-desk"
 #endif
 
 [Setup]
@@ -30,7 +31,6 @@ AppPublisher=ProcureDesk
 AppComments=Evaluate supplier tenders and keep the evidence
 VersionInfoVersion={#AppVersion}
 PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=
 DefaultDirName={userpf}\ProcureDesk
 DisableDirPage=auto
 DisableProgramGroupPage=yes
@@ -60,7 +60,7 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
-Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
 Name: "{userprograms}\ProcureDesk"; Filename: "{app}\ProcureDesk.exe"; Comment: "Evaluate supplier tenders"
