@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from ..wording import money
 from . import Report, Source, no_report, num, recorded_target
 from .safe_text import para, plain_text
@@ -176,7 +177,8 @@ def numbered_canvas(footer: str, *, stamp: str = "", draft: bool = False) -> Any
                 self.setFont(font, 7.5)
                 self.setFillGray(0.4)
                 self.drawString(18 * mm, 10 * mm, text)
-                self.drawRightString(w - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {n}")
+                self.drawRightString(w - 18 * mm, 10 * mm,
+                                     f"ProcureDesk {__version__} · Page {self._pageNumber} of {n}")
                 if stamp:
                     self.setFont(font, 6)
                     self.drawString(18 * mm, 6.5 * mm, stamp)
