@@ -5,7 +5,7 @@ temporary folder first). Run it with the system's Python and a clean environment
 `make dist-check` does (env -i with PATH and a new HOME: no virtualenv, no PYTHONPATH),
 so that nothing but the bundle can answer. It checks what is in the bundle (no test or
 benchmark code, only the Qt plugins kept, the size), then runs the bundled
-`procure-desk`: --version, new, demo, results --json, export --pdf --xlsx, a refusal,
+`procure-desk`: --version, new, demo, results --json, export --pdf --xlsx, verify, a refusal,
 the desktop application opening a window offscreen and closing, and on Linux the
 desktop integration (install-desktop.sh) in the temporary HOME. Standard library only.
 """
@@ -142,7 +142,9 @@ def check_commands(bundle: Path, work: Path, version: str) -> None:
     err = run(bundle, "results", work / "missing.pdesk", expect=2, cwd=work).stderr
     if "missing.pdesk" not in err:
         raise Failed(f"a missing file is not named in the refusal: {err!r}")
-    # `verify` (checking an evaluation file's integrity) is not a command yet
+    out = run(bundle, "verify", demo / "demo.pdesk", "--against", pdf, xlsx, cwd=work).stdout
+    if not out.startswith("Intact:"):
+        raise Failed(f"verify did not find the demo intact: {out!r}")
 
 
 def check_window(bundle: Path, work: Path) -> None:
