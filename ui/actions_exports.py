@@ -54,6 +54,13 @@ def export(window: Any, kind: str) -> Job | None:
     if doc is None:
         return None
     _text, title, file_filter, name = KINDS[kind]
+    doc.wait_for_check()
+    problem = doc.altered()
+    if problem is not None:
+        ask.show_problem(window, title, f"Nothing is exported from this file: it was changed "
+                                        f"outside ProcureDesk ({problem['where']}: "
+                                        f"{problem['message']}).")
+        return None
     source_path = Path(doc.path)
     suggested = source_path.with_name(f"{source_path.stem}-{name}")
     if file_filter is None:

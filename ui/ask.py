@@ -70,3 +70,27 @@ def choose(parent: QWidget | None, title: str, label: str, items: list[str]) -> 
 def text(parent: QWidget | None, title: str, label: str, value: str = "") -> str | None:
     got, ok = QInputDialog.getText(parent, title, label, text=value)
     return got if ok else None
+
+
+def methodology_reason(parent: QWidget | None, what: str, before: list[str],
+                       after: list[str]) -> str | None:
+    """Why the locked methodology is changed (`what`), shown the ranking before and
+    after as lines; None when the user cancels."""
+    from .reason_dialog import ReasonDialog
+
+    dialog = ReasonDialog(parent, what, before, after)
+    ok = dialog.exec() == ReasonDialog.DialogCode.Accepted
+    reason = dialog.text()
+    dialog.deleteLater()
+    return reason if ok and reason else None
+
+
+def reason(parent: QWidget | None, title: str, label: str) -> str | None:
+    """A reason the record keeps (a withdrawn submission, a seal): asked until it is not
+    blank; None when the user cancels."""
+    while True:
+        got, ok = QInputDialog.getText(parent, title, label)
+        if not ok:
+            return None
+        if got.strip():
+            return got.strip()

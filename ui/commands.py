@@ -12,6 +12,11 @@ stack never offers a step that disagrees with the file.
 Adding a use case: subclass `ServiceCommand`, set `what` (the `Document.changed`
 kind it touches), implement `apply` and `revert`, and push it with
 `document.push(cmd)`.
+
+Once scoring has opened, a change to the published methodology (criteria, weights,
+the scale, the appraisal) needs a reason. A command given one passes it to the
+service; its undo and its later redo are methodology changes too, so they pass one
+that says what they take back or make again (see `ServiceCommand.because`).
 """
 
 from __future__ import annotations
@@ -39,10 +44,21 @@ class ServiceCommand(QUndoCommand):
 
     what = "all"
 
-    def __init__(self, document: Document, text: str):
+    def __init__(self, document: Document, text: str, reason: str | None = None):
         super().__init__(text)
         self.document = document
+        self.reason = reason
         self._skip_redo = False
+        self._redone = False  # redone after an undo: no longer the user's first time
+
+    def because(self, undoing: bool = False) -> str | None:
+        """The reason to give the service: the user's the first time; an undo or a redo
+        names the change it takes back or makes again (scoring may have opened since)."""
+        if undoing:
+            return f"Undo of {self.text()!r}" + (f" ({self.reason})" if self.reason else "")
+        if self._redone and not self.reason:
+            return f"Redo of {self.text()!r}"
+        return self.reason
 
     @property
     def ef(self) -> EvaluationFile:
@@ -69,6 +85,7 @@ class ServiceCommand(QUndoCommand):
         if self._skip_redo:
             self._skip_redo = False
             return
+        self._redone = True
         self.document.replay(self, self.apply, "redo")
 
     def undo(self) -> None:
@@ -79,16 +96,18 @@ class ServiceCommand(QUndoCommand):
 class UpdateEvaluation(ServiceCommand):
     what = "evaluation"
 
-    def __init__(self, document: Document, changes: Record, text: str = "Edit evaluation"):
-        super().__init__(document, text)
+    def __init__(self, document: Document, changes: Record, text: str = "Edit evaluation",
+                 reason: str | None = None):
+        super().__init__(document, text, reason)
         self.changes = copy.deepcopy(changes)
         self.before: Record = {}
 
     def apply(self) -> None:
-        self.before = self.ef.update_evaluation(self.actor, self.changes)
+        self.before = self.ef.update_evaluation(self.actor, self.changes,
+                                                reason=self.because())
 
     def revert(self) -> None:
-        self.ef.update_evaluation(self.actor, self.before)
+        self.ef.update_evaluation(self.actor, self.before, reason=self.because(True))
 
 
 # ---- add / update / delete of a criterion, bid, evaluator or partner --------------------
@@ -106,12 +125,18 @@ def _deleter(ef: EvaluationFile, kind: RecordKind) -> Callable[..., Record]:
     return methods[kind]
 
 
+def _why(kind: RecordKind, reason: str | None) -> Record:
+    """The keyword a criterion's edit takes for its reason (other records take none)."""
+    return {"reason": reason} if kind == "criterion" else {}
+
+
 class AddRecord(ServiceCommand):
     """Add a criterion, bid, evaluator or partner; undo deletes it again."""
 
     def __init__(self, document: Document, kind: RecordKind, record: Record,
-                 index: int | None = None, text: str | None = None):
-        super().__init__(document, text or f"Add {kind}")
+                 index: int | None = None, text: str | None = None,
+                 reason: str | None = None):
+        super().__init__(document, text or f"Add {kind}", reason)
         self.kind = kind
         self.what = WHAT[kind]
         self.record = copy.deepcopy(record)
@@ -130,32 +155,36 @@ class AddRecord(ServiceCommand):
         rec = dict(self.record, id=self.new_id) if self.new_id else self.record
         ef, actor = self.ef, self.actor
         if self.kind == "criterion":
-            self.new_id = ef.add_criterion(actor, rec, index=self.index)
+            self.new_id = ef.add_criterion(actor, rec, index=self.index,
+                                           reason=self.because())
         else:
             adders = {"bid": ef.add_bid, "evaluator": ef.add_evaluator,
                       "partner": ef.add_partner}
             self.new_id = adders[self.kind](actor, rec)
 
     def revert(self) -> None:
-        _deleter(self.ef, self.kind)(self.actor, self.added_id)
+        _deleter(self.ef, self.kind)(self.actor, self.added_id,
+                                     **_why(self.kind, self.because(True)))
 
 
 class UpdateRecord(ServiceCommand):
     """Change fields of a criterion, bid, evaluator or partner."""
 
     def __init__(self, document: Document, kind: RecordKind, rid: str, changes: Record,
-                 text: str | None = None):
-        super().__init__(document, text or f"Edit {kind} {rid}")
+                 text: str | None = None, reason: str | None = None):
+        super().__init__(document, text or f"Edit {kind} {rid}", reason)
         self.kind, self.rid = kind, rid
         self.what = WHAT[kind]
         self.changes = copy.deepcopy(changes)
         self.before: Record = {}
 
     def apply(self) -> None:
-        self.before = _updater(self.ef, self.kind)(self.actor, self.rid, self.changes)
+        self.before = _updater(self.ef, self.kind)(self.actor, self.rid, self.changes,
+                                                   **_why(self.kind, self.because()))
 
     def revert(self) -> None:
-        _updater(self.ef, self.kind)(self.actor, self.rid, self.before)
+        _updater(self.ef, self.kind)(self.actor, self.rid, self.before,
+                                     **_why(self.kind, self.because(True)))
 
 
 class DeleteRecord(ServiceCommand):
@@ -164,13 +193,14 @@ class DeleteRecord(ServiceCommand):
     what = "all"
 
     def __init__(self, document: Document, kind: RecordKind, rid: str,
-                 text: str | None = None):
-        super().__init__(document, text or f"Delete {kind} {rid}")
+                 text: str | None = None, reason: str | None = None):
+        super().__init__(document, text or f"Delete {kind} {rid}", reason)
         self.kind, self.rid = kind, rid
         self.bundle: Record = {}
 
     def apply(self) -> None:
-        self.bundle = _deleter(self.ef, self.kind)(self.actor, self.rid)
+        self.bundle = _deleter(self.ef, self.kind)(self.actor, self.rid,
+                                                   **_why(self.kind, self.because()))
 
     def revert(self) -> None:
         self.ef.restore(self.actor, self.bundle)
@@ -180,16 +210,62 @@ class MoveCriterion(ServiceCommand):
     what = "criteria"
 
     def __init__(self, document: Document, cid: str, parent: str | None, index: int,
-                 text: str | None = None):
-        super().__init__(document, text or f"Move criterion {cid}")
+                 text: str | None = None, reason: str | None = None):
+        super().__init__(document, text or f"Move criterion {cid}", reason)
         self.cid, self.parent, self.index = cid, parent, index
         self.before: Record = {}
 
     def apply(self) -> None:
-        self.before = self.ef.move_criterion(self.actor, self.cid, self.parent, self.index)
+        self.before = self.ef.move_criterion(self.actor, self.cid, self.parent, self.index,
+                                             reason=self.because())
 
     def revert(self) -> None:
-        self.ef.move_criterion(self.actor, self.cid, self.before["parent"], self.before["index"])
+        self.ef.move_criterion(self.actor, self.cid, self.before["parent"], self.before["index"],
+                               reason=self.because(True))
+
+
+# ---- declarations of interests -------------------------------------------------------------
+class SetDeclaration(ServiceCommand):
+    """An evaluator's dated declaration of interests ("" is a nil return; a date of None
+    removes it); undo puts back the one there was."""
+
+    what = "evaluators"
+
+    def __init__(self, document: Document, eid: str, declared_on: str | None,
+                 interests: str = "", text: str | None = None):
+        super().__init__(document, text or f"Declaration of interests {eid}")
+        self.eid, self.declared_on, self.interests = eid, declared_on, interests
+        self.before: Record | None = None
+
+    def apply(self) -> None:
+        self.before = self.ef.set_declaration(self.actor, self.eid, self.declared_on,
+                                              self.interests)
+
+    def revert(self) -> None:
+        b = self.before
+        self.ef.set_declaration(self.actor, self.eid, b["date"] if b else None,
+                                b.get("interests", "") if b else "")
+
+
+class SetConflictDetails(ServiceCommand):
+    """What a declared conflict is, and the mitigation agreed."""
+
+    what = "evaluators"
+
+    def __init__(self, document: Document, eid: str, bid: str, nature: str, mitigation: str,
+                 text: str | None = None):
+        super().__init__(document, text or f"Conflict details {eid}/{bid}")
+        self.eid, self.bid, self.nature, self.mitigation = eid, bid, nature, mitigation
+        self.before: Record = {"nature": "", "mitigation": ""}
+
+    def apply(self) -> None:
+        self.before = self.ef.set_conflict_details(self.actor, self.eid, self.bid, self.nature,
+                                                   self.mitigation)
+
+    def revert(self) -> None:
+        self.ef.set_conflict_details(self.actor, self.eid, self.bid,
+                                     self.before.get("nature", ""),
+                                     self.before.get("mitigation", ""))
 
 
 # ---- conflicts, scores, consensus, gateways ---------------------------------------------

@@ -13,14 +13,25 @@ Signals (the Document emits them; commands only call the service):
   underneath). The undo history is then cleared, so that the stack never offers a
   step that disagrees with the file, and `text` says so.
 - `notice(text)`: something the user should know, for the status bar.
+- `lockChanged()`: whether the file takes edits may have changed (checked, sealed).
 
 A refused edit raises `BadInput` to the caller before anything reaches the stack; the
 view shows `ui.ask.problem_text(exc)` to the user.
+
+When a file opens its audit chain is checked (`EvaluationFile.verify`) on a worker
+thread with its own connection: on a large file that takes a second or more, and the
+window need not wait for it. An edit asked for before the check is done waits for it,
+so nothing is ever written to a file that was altered outside ProcureDesk (an edit
+would chain the altered data as if they were ours). An altered file is read-only: every
+edit is refused, naming the first problem the check found. A sealed file refuses every
+edit too (the service says so; `refusal()` says it first).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,6 +39,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
+from procure_desk.chain import Verdict
 from procure_desk.criteria_tree import subtree_ids
 from procure_desk.engine import Results, Snapshot
 from procure_desk.errors import BadInput
@@ -35,7 +47,10 @@ from procure_desk.services import AuditEntry, ChangedElsewhere, EvaluationFile
 
 from . import commands as cmd
 from .ask import problem_text
+from .when import local_date
 
+log = logging.getLogger(__name__)
+_CHECKS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="verify")
 KINDS = ("evaluation", "criteria", "bids", "evaluators", "scores", "consensus", "gateways",
          "partners", "all")
 Record = dict[str, Any]
@@ -53,10 +68,13 @@ class Document(QObject):
     changed = Signal(str)
     failed = Signal(str, str)  # title, what happened
     notice = Signal(str)  # something the user should know, e.g. for the status bar
+    lockChanged = Signal()  # the file was checked, sealed or unsealed: see `refusal()`
 
     WATCH_MS = 2000  # how often to look for changes saved by another window or computer
+    CHECK_POLL_MS = 25  # how often to look whether the audit chain's check has finished
 
-    def __init__(self, file: EvaluationFile, actor: str, parent: QObject | None = None):
+    def __init__(self, file: EvaluationFile, actor: str, parent: QObject | None = None,
+                 *, check: bool = True):
         super().__init__(parent)
         self.file = file
         self.actor = actor
@@ -66,6 +84,84 @@ class Document(QObject):
         self._watch.setInterval(self.WATCH_MS)
         self._watch.timeout.connect(self.check_outside_changes)
         self._watch.start()
+        self._outstanding: list[Record] = []
+        self._outstanding_of: Results | None = None
+        self.verdict: Verdict | None = None  # the audit chain's check, once it is done
+        self._checking: Future[Verdict] | None = None
+        self._check_timer = QTimer(self)
+        self._check_timer.setInterval(self.CHECK_POLL_MS)
+        self._check_timer.timeout.connect(self._poll_check)
+        if check:
+            self.start_check()
+
+    # ---- is the file as ProcureDesk left it, and may it change? ------------------------
+    def start_check(self) -> None:
+        """Check the audit chain on a worker thread (see the module's docstring)."""
+        if self._checking is None:
+            self._checking = _CHECKS.submit(verify_file, self.file.path)
+            self._check_timer.start()
+
+    def checking(self) -> bool:
+        return self._checking is not None
+
+    def _poll_check(self) -> None:
+        if self._checking is not None and self._checking.done():
+            self._finish_check()
+
+    def wait_for_check(self) -> None:
+        """Wait for the audit chain's check, if it is still running."""
+        if self._checking is not None:
+            self._checking.exception()  # waits; the outcome is read below
+            self._finish_check()
+
+    def _finish_check(self) -> None:
+        future, self._checking = self._checking, None
+        self._check_timer.stop()
+        if future is None:
+            return
+        try:
+            self.verdict = future.result()
+        except BadInput as exc:  # busy this moment: check here, now
+            log.warning("audit chain check on a worker failed (%s); checking again", exc)
+            try:
+                self.verdict = self.file.verify()
+            except BadInput:
+                log.exception("the audit chain could not be checked")
+        self.lockChanged.emit()
+
+    def altered(self) -> dict[str, str] | None:
+        """The first problem the audit chain's check found, or None (intact or not yet
+        known)."""
+        v = self.verdict
+        if v is None or v.intact:
+            return None
+        if v.problems:
+            return {"where": str(v.problems[0]["where"]), "message": str(v.problems[0]["message"])}
+        return {"where": "evaluation file", "message": "does not match its audit log"}
+
+    def refusal(self, *, wait: bool = True) -> str | None:
+        """Why no edit can be made to the file (the end of a sentence about it), or None.
+
+        `wait` waits for the audit chain's check first (edits do; a view deciding whether
+        to look read-only does not, and hears `lockChanged` when the check ends)."""
+        if wait:
+            self.wait_for_check()
+        problem = self.altered()
+        if problem is not None:
+            return (f"was changed outside ProcureDesk ({problem['where']}: "
+                    f"{problem['message']}), so it is open read-only: no change can be made "
+                    "to it")
+        sealed = self.file.sealed()
+        if sealed:
+            return (f"was sealed by {sealed['by']} on {local_date(sealed['at'])}: no change "
+                    "can be made to it. Save a copy as a new draft to work on it.")
+        return None
+
+    def guard(self) -> None:
+        """Refuse (BadInput) when the file takes no edits: see `refusal`."""
+        reason = self.refusal()
+        if reason is not None:
+            raise BadInput.one("evaluation", reason)
 
     def check_outside_changes(self) -> bool:
         """Catch up with changes saved elsewhere since we last read; True if there were."""
@@ -83,6 +179,7 @@ class Document(QObject):
         no longer matches it (undoing on top of someone else's change would lose it)."""
         self._drop_history()
         self.changed.emit("all")
+        self.lockChanged.emit()  # sealed elsewhere, say
         self.notice.emit("The file was changed in another window or on another computer: "
                          "showing it as it is now. Undo history cleared.")
 
@@ -107,6 +204,10 @@ class Document(QObject):
 
     def close(self) -> None:
         self._watch.stop()
+        self._check_timer.stop()
+        if self._checking is not None:
+            self._checking.cancel()  # a check that has started finishes on its own copy
+            self._checking = None
         self.undo_stack.clear()
         self.file.close()
 
@@ -121,6 +222,18 @@ class Document(QObject):
     def results(self) -> Results:
         return self.file.results()
 
+    def outstanding(self) -> list[Record]:
+        """What a final decision still needs ([] when the results are final): one entry
+        per kind of gap, {"check", "detail"} (cached with the results)."""
+        res = self.results()
+        if self._outstanding_of is not res:
+            self._outstanding = res.outstanding()
+            self._outstanding_of = res
+        return self._outstanding
+
+    def provisional(self) -> bool:
+        return bool(self.outstanding())
+
     def audit(self, **filters: Any) -> list[AuditEntry]:
         return self.file.audit(**filters)
 
@@ -134,6 +247,7 @@ class Document(QObject):
     # ---- the one way to edit ---------------------------------------------------------
     def push(self, command: Command) -> Command:
         """Apply `command` now (BadInput propagates, nothing pushed), then make it undoable."""
+        self.guard()
         try:
             command.apply()
         except ChangedElsewhere:
@@ -187,20 +301,25 @@ class Document(QObject):
             self.undo_stack.endMacro()
 
     # ---- convenience edits (each one undoable step) -----------------------------------
-    def update_evaluation(self, changes: Record) -> None:
-        self.push(cmd.UpdateEvaluation(self, changes))
+    # A `reason` is what a change to the published methodology needs once scoring has
+    # opened (ui.methodology asks for it); the service records it with the change.
+    def update_evaluation(self, changes: Record, reason: str | None = None) -> None:
+        self.push(cmd.UpdateEvaluation(self, changes, reason=reason))
 
-    def add_criterion(self, record: Record, index: int | None = None) -> str:
-        return self.push(cmd.AddRecord(self, "criterion", record, index)).added_id
+    def add_criterion(self, record: Record, index: int | None = None,
+                      reason: str | None = None) -> str:
+        return self.push(cmd.AddRecord(self, "criterion", record, index,
+                                       reason=reason)).added_id
 
-    def update_criterion(self, cid: str, changes: Record) -> None:
-        self.push(cmd.UpdateRecord(self, "criterion", cid, changes))
+    def update_criterion(self, cid: str, changes: Record, reason: str | None = None) -> None:
+        self.push(cmd.UpdateRecord(self, "criterion", cid, changes, reason=reason))
 
-    def move_criterion(self, cid: str, parent: str | None, index: int) -> None:
-        self.push(cmd.MoveCriterion(self, cid, parent, index))
+    def move_criterion(self, cid: str, parent: str | None, index: int,
+                       reason: str | None = None) -> None:
+        self.push(cmd.MoveCriterion(self, cid, parent, index, reason=reason))
 
-    def delete_criterion(self, cid: str) -> None:
-        self.push(cmd.DeleteRecord(self, "criterion", cid))
+    def delete_criterion(self, cid: str, reason: str | None = None) -> None:
+        self.push(cmd.DeleteRecord(self, "criterion", cid, reason=reason))
 
     def add_bid(self, record: Record) -> str:
         return self.push(cmd.AddRecord(self, "bid", record)).added_id
@@ -223,6 +342,14 @@ class Document(QObject):
     def set_conflict(self, eid: str, bid: str, conflicted: bool,
                      declared_on: str | None = None) -> None:
         self.push(cmd.SetConflict(self, eid, bid, conflicted, declared_on))
+
+    def set_declaration(self, eid: str, declared_on: str | None, interests: str = "") -> None:
+        """An evaluator's dated declaration of interests ("" is a nil return); None
+        removes it."""
+        self.push(cmd.SetDeclaration(self, eid, declared_on, interests))
+
+    def set_conflict_details(self, eid: str, bid: str, nature: str, mitigation: str) -> None:
+        self.push(cmd.SetConflictDetails(self, eid, bid, nature, mitigation))
 
     def set_score(self, eid: str, bid: str, cid: str, score: float | None,
                   comment: str | None = None) -> None:
@@ -250,6 +377,43 @@ class Document(QObject):
 
     def set_apportionment(self, bid: str, apportionment: Record | None) -> None:
         self.push(cmd.SetApportionment(self, bid, apportionment))
+
+    # ---- steps that are not undone: they are taken back another way, or never ----------
+    def _direct(self, step: Callable[[], Any], what: str) -> Any:
+        self.guard()
+        try:
+            out = step()
+        except ChangedElsewhere:
+            self.outside_change()
+            raise
+        self.changed.emit(what)
+        return out
+
+    def submit(self, eid: str) -> str:
+        """The evaluator signs off their scores, which are then locked; returns when.
+        Taken back by `withdraw_submission`, with a reason (never by Undo)."""
+        return str(self._direct(lambda: self.file.submit(self.actor, eid), "evaluators"))
+
+    def withdraw_submission(self, eid: str, reason: str) -> None:
+        self._direct(lambda: self.file.withdraw_submission(self.actor, eid, reason),
+                     "evaluators")
+
+    def record_on_behalf(self, eid: str) -> None:
+        """Note in the audit log that the user is entering `eid`'s scores for them."""
+        def step() -> None:
+            with self.file.recording(self.actor, "scoring.on_behalf", {"evaluator": eid}):
+                pass
+        self._direct(step, "evaluation")
+
+    def seal(self, reason: str = "") -> Record:
+        """Seal the record; never undone (a draft copy is the way to change it)."""
+        sealed: Record = self._direct(lambda: self.file.seal(self.actor, reason), "all")
+        self.undo_stack.clear()  # every step would be refused now
+        self.lockChanged.emit()
+        return sealed
+
+    def save_draft_copy(self, dest: str | Path) -> None:
+        self.file.save_draft_copy(self.actor, dest, force=True)
 
     def recorded_elsewhere(self) -> None:
         """Something that changes no figure (an export) was written to the file's audit
@@ -279,3 +443,17 @@ def refusal_reason(exc: BadInput | None) -> str:
     if any(p.message.startswith("is busy") for p in exc.problems):
         return "the file is busy (another window or computer is saving to it)"
     return "the file refused it (" + "; ".join(problem_text(exc).splitlines()) + ")"
+
+
+def verify_file(path: Path) -> Verdict:
+    """The audit chain's check, through a connection of its own (a worker thread's).
+
+    A save from another window or computer may fall between the check's reading of
+    the data and of the audit log; a file found altered is checked once more, so that
+    such a moment is not taken for an alteration.
+    """
+    with EvaluationFile.open(path) as ef:
+        verdict = ef.verify()
+        if not verdict.intact:
+            verdict = ef.verify()
+        return verdict

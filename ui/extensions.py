@@ -16,6 +16,7 @@ from typing import Any
 
 
 def installers() -> list[Callable[[Any], None]]:
-    from . import actions_exports, actions_workbooks
+    from . import actions_exports, actions_governance, actions_workbooks
 
-    return [actions_exports.install, actions_workbooks.install]
+    # governance last: it decides which of the others' actions a locked file offers
+    return [actions_exports.install, actions_workbooks.install, actions_governance.install]

@@ -39,6 +39,7 @@ from procure_desk.services import EvaluationFile
 from . import ask
 from .document import Document, concerns
 from .extensions import installers
+from .lock_bar import LockBar
 from .settings import Settings
 from .views import view_classes
 
@@ -117,7 +118,14 @@ class MainWindow(QMainWindow):
         workspace.addWidget(self.stack)
         workspace.setStretchFactor(1, 1)
         workspace.setSizes([180, 1100])
-        self.pages.addWidget(workspace)
+        self.lock_bar = LockBar()
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.setSpacing(0)
+        page_layout.addWidget(self.lock_bar)
+        page_layout.addWidget(workspace, 1)
+        self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
 
         self.file_label = QLabel()
@@ -308,11 +316,13 @@ class MainWindow(QMainWindow):
             doc.changed.connect(self._on_changed)
             doc.failed.connect(lambda title, text: ask.show_problem(self, title, text))
             doc.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
+            doc.lockChanged.connect(self._update_lock)
             self._ensure_view_classes()
             if self.sidebar.count():
                 self.sidebar.setCurrentRow(-1)
                 self.sidebar.setCurrentRow(0)
         self._update_state()
+        self._update_lock()
         self.documentOpened.emit(doc)
 
     def open_dialog(self) -> None:
@@ -416,6 +426,10 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{title} — {self.document.path.name} — {APP_NAME}")
             self.file_label.setText(str(self.document.path))
             self.pages.setCurrentIndex(1)
+
+    def _update_lock(self) -> None:
+        """The bar that says why the file takes no edits (see ui.lock_bar)."""
+        self.lock_bar.show_for(self.document)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.set_geometry(self.saveGeometry())

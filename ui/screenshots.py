@@ -3,22 +3,38 @@
 Runs offscreen (`QT_QPA_PLATFORM=offscreen`), builds the demo into a temporary
 folder (never into the repository), and writes 01-overview.png, 02-criteria.png, ...
 at 1440x900, after any background work of a view (the Analysis view's simulation)
-has finished. Pictures in DIR named like a view's but no longer matching one (a view
+has finished. The demo is taken part way through governance first: two of its three
+evaluators have declared their interests (one with a conflict described) and one has
+submitted, so the results are provisional. Then the states the views alone do not
+show: a submitted evaluator's locked grid (EXTRA_SHOTS), and a copy of the demo
+completed and sealed. Pictures in DIR named like these but no longer made (a view
 renumbered or gone) are removed, so the folder always shows today's views.
 `--dark` renders with a dark palette, to check that every colour follows it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 WIDTH, HEIGHT = 1440, 900
+USER = "J. Whitlock"  # the demo's first evaluator: the Scoring view opens on her own scores
+OFFICER = "Procurement officer"
+# the record a view shows in its picture (the Evaluators view: S. Kaur's declaration)
+SHOWING = {"evaluators": "E2"}
+# after one picture per view: (name, file, view, evaluator shown in the Scoring view)
+EXTRA_SHOTS = [("scoring_submitted", "demo", "scoring", "E2"),
+               ("sealed", "sealed", "results", None),
+               ("sealed_overview", "sealed", "overview", None)]
 SHOT = re.compile(r"^\d\d-[a-z_]+\.png$")
 DARK = {"Window": "#2b2b2b", "WindowText": "#e6e6e6", "Base": "#1e1e1e",
         "AlternateBase": "#272727", "Text": "#e6e6e6", "Button": "#353535",
@@ -38,6 +54,66 @@ def dark_palette() -> Any:
         pal.setColor(QPalette.ColorGroup.Disabled, getattr(QPalette.ColorRole, role),
                      QColor("#7a7a7a"))
     return pal
+
+
+def _days_ago(n: int) -> str:
+    return (dt.date.today() - dt.timedelta(days=n)).isoformat()
+
+
+def prepare_demo(path: Path) -> None:
+    """The demo part way through: declarations from two evaluators (S. Kaur's conflict
+    with B5 described), S. Kaur's scores submitted, M. Brennan's declaration missing, a
+    conflict declared and a score changed."""
+    from procure_desk.services import EvaluationFile
+
+    with EvaluationFile.open(path) as ef:
+        ef.set_declaration("J. Whitlock", "E1", _days_ago(80), "")
+        ef.set_declaration("S. Kaur", "E2", _days_ago(79),
+                           "Worked for Brightmoor Case Cloud Ltd (B5) until 2021.")
+        ef.set_conflict_details(OFFICER, "E2", "B5", "Former employee of the bidder "
+                                "(left in 2021)", "Does not score B5, and leaves the room "
+                                "while B5 is moderated")
+        ef.submit("S. Kaur", "E2")
+        # B4 failed a gateway, so neither changes a figure; the audit log shows both
+        ef.set_conflict("M. Brennan", "E3", "B4", True, _days_ago(2))
+        ef.set_score("J. Whitlock", "E1", "B4", "F1", 3, "Exit plan only outlined: "
+                     "revised after the clarification answer")
+
+
+def complete_and_seal(path: Path) -> None:
+    """Every declaration made, every divergent score moderated, every evaluator
+    submitted, and the record sealed."""
+    from procure_desk.interchange import plain
+    from procure_desk.services import EvaluationFile
+
+    with EvaluationFile.open(path) as ef:
+        ef.set_declaration("M. Brennan", "E3", _days_ago(3), "")
+        doc = ef.document()
+        step = float(doc["evaluation"]["scale"]["step"])
+        for flag in ef.results().flags():
+            given = sorted(r["score"] for r in doc["scores"]
+                           if (r["bid"], r["criterion"]) == (flag["bid"], flag["criterion"]))
+            agreed = round(given[len(given) // 2] / step) * step
+            ef.set_consensus(OFFICER, flag["bid"], flag["criterion"], plain(agreed),
+                             "Agreed at the moderation meeting after reading the evidence "
+                             "again")
+        for e in ef.document()["evaluators"]:
+            if not e.get("submitted"):
+                ef.submit(e["name"], e["id"])
+        ef.seal(OFFICER, "Contract awarded; standstill period ended")
+
+
+@contextmanager
+def _answering_yes() -> Iterator[None]:
+    """The questions a scripted visit would ask (entering on someone's behalf) answered."""
+    from . import ask
+
+    saved = ask.confirm
+    ask.confirm = lambda *_a, **_k: True
+    try:
+        yield
+    finally:
+        ask.confirm = saved
 
 
 def _settle(app: Any, view: Any, timeout: float = 20.0) -> None:
@@ -67,23 +143,43 @@ def render(out_dir: Path, dark: bool = False) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
-        demo = ensure_demo(Path(tmp) / "demo.pdesk")
+        files = {"demo": ensure_demo(Path(tmp) / "demo.pdesk")}
+        prepare_demo(files["demo"])
+        files["sealed"] = Path(tmp) / "sealed.pdesk"
+        shutil.copyfile(files["demo"], files["sealed"])
+        complete_and_seal(files["sealed"])
         settings = Settings(Path(tmp) / "settings.ini")
-        settings.user_name = "Procurement officer"
+        settings.user_name = USER
         window = MainWindow(settings=settings)
         window.resize(WIDTH, HEIGHT)
         window.show()
-        if not window.open_file(demo):
-            raise SystemExit(f"could not open {demo}")
+        if not window.open_file(files["demo"]):
+            raise SystemExit(f"could not open {files['demo']}")
         order = [k for k, _t, _c in view_classes()]  # numbered by sidebar place: stable names
-        for key in window.view_keys():
-            n = order.index(key) + 1
+        shots: list[tuple[str, str, str, str | None]] = [
+            (f"{order.index(key) + 1:02d}-{key}.png", "demo", key, None)
+            for key in window.view_keys()]
+        shots += [(f"{len(order) + n:02d}-{name}.png", file, key, eid)
+                  for n, (name, file, key, eid) in enumerate(EXTRA_SHOTS, start=1)]
+        shown = "demo"
+        for name, file, key, eid in shots:
+            if file != shown:
+                if not window.open_file(files[file]):
+                    raise SystemExit(f"could not open {files[file]}")
+                shown = file
             view = window.show_view(key)
+            if file == "demo" and key in SHOWING:
+                cast(Any, view).select(SHOWING[key])
+            if eid is not None:
+                with _answering_yes():
+                    cast(Any, view).set_evaluator(eid)
             ensure = getattr(view, "ensure_fresh", None)
             if ensure:
                 ensure()
+            if window.document is not None:
+                window.document.wait_for_check()  # the bar and read-only widgets follow
             _settle(app, view)
-            path = out_dir / f"{n:02d}-{key}.png"
+            path = out_dir / name
             window.grab().save(str(path))
             written.append(path)
         window.close()

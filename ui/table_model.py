@@ -89,6 +89,7 @@ class RecordTableModel(QAbstractTableModel):
         self.columns = columns
         self.rows: list[Row] = []
         self.key = key
+        self.locked = False  # the file takes no edits: no cell is editable
         self._committing = 0
         self._pending: list[Row] | None = None
 
@@ -142,7 +143,7 @@ class RecordTableModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         col = self.columns[index.column()]
         f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if col.edit is not None:
+        if col.edit is not None and not self.locked:
             f |= (Qt.ItemFlag.ItemIsUserCheckable if col.check is not None
                   else Qt.ItemFlag.ItemIsEditable)
         return f

@@ -27,6 +27,78 @@ def _test_mode_settings(qapp):
     return
 
 
+def saved_before_the_chain(path):
+    """Make a file look saved by a version before the audit chain (its events carry no
+    hashes), as a file changed with `older_files.store_unchecked` would have been:
+    opening it starts the chain, and the file is intact."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            con.execute("UPDATE auditevent SET prev_hash = NULL, data_digest = NULL, "
+                        "hash = NULL")
+    finally:
+        con.close()
+
+
+def make_final(ef, actor="tester"):
+    """Everything a final decision needs: every evaluator's declaration (a nil return),
+    a consensus score on every divergent score, every gateway result, every evaluator
+    submitted. Returns the preferred bidder."""
+    import datetime as dt
+
+    day = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    for e in ef.document()["evaluators"]:
+        if not e.get("declaration"):
+            ef.set_declaration(actor, e["id"], day, "")
+    for flag in ef.results().flags():
+        ef.set_consensus(actor, flag["bid"], flag["criterion"], 3, "agreed by the panel")
+    snap = ef.results().snap
+    have = {(g["bid"], g["criterion"]) for g in ef.document()["gateways"]}
+    for bid in snap.bid_ids:
+        for gate in snap.gate_ids:
+            if (bid, gate) not in have:
+                ef.set_gateway(actor, bid, gate, True, "seen")
+    missing = [r["detail"] for r in ef.results().outstanding() if r["check"] == "scores_missing"]
+    assert not missing, missing
+    for e in ef.document()["evaluators"]:
+        if not e.get("submitted"):
+            ef.submit(actor, e["id"])
+    assert not ef.results().outstanding()
+    return ef.results().winner
+
+
+@pytest.fixture(autouse=True)
+def _no_blocking_questions(monkeypatch):
+    """A question no test answered fails the test instead of waiting for a user."""
+    from ui import ask
+
+    def unexpected(name):
+        def asked(*args, **kwargs):
+            raise AssertionError(f"ask.{name} was called and no test answered it: {args[1:]}")
+        return asked
+
+    for name in ("methodology_reason", "reason", "confirm", "text", "choose"):
+        monkeypatch.setattr(ask, name, unexpected(name))
+
+
+@pytest.fixture
+def reasons(monkeypatch):
+    """Answer every question about a change to the locked methodology with a reason;
+    returns what was asked: (what, ranking before, ranking after)."""
+    from ui import ask
+
+    asked: list[tuple[str, list[str], list[str]]] = []
+
+    def answer(parent, what, before, after):
+        asked.append((what, before, after))
+        return "clarification to all bidders"
+
+    monkeypatch.setattr(ask, "methodology_reason", answer)
+    return asked
+
+
 @pytest.fixture
 def settings(tmp_path):
     from ui.settings import Settings

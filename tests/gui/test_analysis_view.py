@@ -23,6 +23,9 @@ def crossing_path(tmp_path):
     from older_files import store_unchecked
 
     store_unchecked(path, "bid", "B2", supplier="<b>Bold</b> & =SUM(A1)\nLtd")
+    from .conftest import saved_before_the_chain
+
+    saved_before_the_chain(path)
     return path
 
 
@@ -60,7 +63,7 @@ def test_sliders_recompute_and_say_when_the_winner_changes(view):
     assert view.sliders["P"].value() == 440  # the other weight follows: 44.0%
     view.set_share("Q", 55)  # below 500/9
     assert view.what_if_winner == "B2"
-    assert "winner changes to B2" in view.what_if_label.text()
+    assert "leader changes to B2" in view.what_if_label.text()
     # B2 = 100 - 0.4 x 55 = 78.00 and B1 = 50 + 0.5 x 55 = 77.50
     assert "78.00" in view.what_if_top.text()
     assert "77.50" in view.what_if_top.text()
@@ -94,7 +97,7 @@ def test_an_edit_refreshes_the_analysis(view, qtbot):
     view.document.set_score("E1", "B2", "Q1", 5)
     assert view.mc_result is None  # a new simulation has started
     assert view.busy()  # screenshots wait for it
-    assert view.headline.text().startswith("Winner today: B2")
+    assert view.headline.text().startswith("Provisional leader: B2")
     qtbot.waitUntil(lambda: view.mc_result is not None, timeout=10_000)
     assert view.mc_result["win_probability"]["B2"] == 1.0
 
@@ -116,9 +119,10 @@ def test_title_and_a_switching_table_that_shows_every_row_on_one_line(view):
     assert t.verticalScrollBar().maximum() == 0
     assert t.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
     assert t.textElideMode() == Qt.TextElideMode.ElideRight
-    # a winner's full name is in the tooltip; the cell says who, elided to the column
+    # the full name of who comes first is in the tooltip; the cell says who, elided
     tip = view.switching_model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole)
-    assert tip.startswith("B2 <b>Bold</b> & =SUM(A1) Ltd wins if the weight of Q is below 55.6%")
+    assert tip.startswith("B2 <b>Bold</b> & =SUM(A1) Ltd comes first if the weight of Q is "
+                          "below 55.6%")
 
 
 def test_charts_follow_a_dark_palette(view, qtbot):
@@ -138,3 +142,52 @@ def test_charts_follow_a_dark_palette(view, qtbot):
         assert chart.backgroundBrush().color() == QColor("#1e1e1e")
         assert chart.titleBrush().color() == QColor("#e6e6e6")
         assert all(a.labelsColor() == QColor("#e6e6e6") for a in chart.axes())
+
+
+def _words(view):
+    """Every text the view shows: headline, findings, what-if, Monte Carlo, headers."""
+    from PySide6.QtCore import Qt
+
+    m = view.switching_model
+    headers = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
+    tips = [m.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+            for c in range(m.columnCount())]
+    return " ".join([view.headline.text(), view.findings.text(), view.what_if_label.text(),
+                     view.mc_label.text(), view.tornado.chart().title(),
+                     *headers, *(t or "" for t in tips)])
+
+
+def test_a_provisional_result_is_a_leader_never_a_robust_winner(qtbot, tmp_path):
+    from test_analysis import make_doc
+
+    from ui.document import Document
+    from ui.views.analysis import AnalysisView
+
+    path = tmp_path / "plain.pdesk"
+    EvaluationFile.create(path, make_doc([("B1", 5, 200), ("B2", 3, 100)]),
+                          actor="tester").close()
+    document = Document.open(path, "tester")
+    view = AnalysisView(document)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.mc_result is not None, timeout=5000)
+    text = _words(view)
+    assert view.document.provisional()
+    assert view.headline.text().startswith("Provisional leader: B1")
+    assert view.findings.text().startswith("Provisional: the results are not final")
+    assert "winner" not in text.lower()
+    assert "robust" not in text.lower()
+    # made final: the preferred bidder, and the findings no longer say provisional
+    from .conftest import make_final
+
+    ef = view.document.file
+    for eid in ("E2", "E3"):  # they scored nothing
+        ef.delete_evaluator("tester", eid)
+    make_final(ef)
+    view.document.changed.emit("all")
+    qtbot.waitUntil(lambda: view.mc_result is not None, timeout=10_000)
+    assert not view.document.provisional()
+    assert view.headline.text().startswith("Preferred bidder: B1")
+    assert not view.findings.text().startswith("Provisional")
+    view.close()
+    document.close()

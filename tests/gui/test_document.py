@@ -58,32 +58,72 @@ def test_delete_bid_undo_restores_its_scores(document):
 
 
 def test_criterion_edits_undo(document):
-    document.update_criterion("Q1", {"weight": 50, "guidance": "Look at fit"})
+    # the example has scores, so scoring has opened: each change gives its reason, and
+    # its undo and redo record one too (scoring may have opened since the change)
+    assert document.file.scoring_open()
+    document.update_criterion("Q1", {"weight": 50, "guidance": "Look at fit"}, "typo")
     c = next(c for c in document.doc()["criteria"] if c["id"] == "Q1")
     assert (c["weight"], c["guidance"]) == (50, "Look at fit")
+    assert document.audit(limit=1)[0].after["reason"] == "typo"
     document.undo_stack.undo()
     c = next(c for c in document.doc()["criteria"] if c["id"] == "Q1")
     assert (c["weight"], c["guidance"]) == (25, "...")
+    assert document.audit(limit=1)[0].after["reason"] == "Undo of 'Edit criterion Q1' (typo)"
 
     order = [c["id"] for c in document.doc()["criteria"]]
-    document.move_criterion("Q2", "Q", 0)
+    document.move_criterion("Q2", "Q", 0)  # among its siblings: no reason needed
     assert [c["id"] for c in document.doc()["criteria"]].index("Q2") < order.index("Q2")
     document.undo_stack.undo()
     assert [c["id"] for c in document.doc()["criteria"]] == order
 
     new = document.add_criterion({"name": "Support", "kind": "scored", "weight": 10,
-                                  "parent": "Q"})
+                                  "parent": "Q"}, reason="added by addendum 2")
     assert new in {c["id"] for c in document.doc()["criteria"]}
     document.undo_stack.undo()
     assert new not in {c["id"] for c in document.doc()["criteria"]}
     document.undo_stack.redo()
     assert new in {c["id"] for c in document.doc()["criteria"]}
+    assert document.audit(limit=1)[0].after["reason"] == "added by addendum 2"
 
-    document.delete_criterion("Q")  # the section with its scored leaves and their scores
+    document.delete_criterion("Q", "withdrawn")  # the section with its leaves and scores
     assert not any(c["id"] in ("Q", "Q1", "Q2") for c in document.doc()["criteria"])
     document.undo_stack.undo()
     assert {"Q", "Q1", "Q2"} <= {c["id"] for c in document.doc()["criteria"]}
     assert score_of(document, "E1", "B1", "Q2") == 3
+
+
+def test_a_locked_methodology_change_without_a_reason_is_refused(document):
+    import pytest
+
+    from procure_desk.errors import BadInput
+
+    with pytest.raises(BadInput, match="needs a reason"):
+        document.update_criterion("Q1", {"weight": 50})
+    assert document.undo_stack.count() == 0
+    document.update_criterion("Q1", {"guidance": "Look at fit"})  # not the methodology
+
+
+def test_declarations_and_conflict_details_undo(document):
+    document.set_declaration("E1", "2026-01-05", "")
+    e1 = next(e for e in document.doc()["evaluators"] if e["id"] == "E1")
+    assert e1["declaration"] == {"date": "2026-01-05", "interests": ""}
+    document.set_declaration("E1", "2026-01-05", "Shares in B2's parent company")
+    document.set_conflict_details("E2", "B2", "Sister works there", "Does not score B2")
+    e2 = next(e for e in document.doc()["evaluators"] if e["id"] == "E2")
+    assert e2["conflict_details"]["B2"] == {"nature": "Sister works there",
+                                            "mitigation": "Does not score B2"}
+    document.undo_stack.undo()
+    e2 = next(e for e in document.doc()["evaluators"] if e["id"] == "E2")
+    assert e2.get("conflict_details", {}).get("B2", {}).get("nature", "") == ""
+    document.undo_stack.undo()
+    e1 = next(e for e in document.doc()["evaluators"] if e["id"] == "E1")
+    assert e1["declaration"]["interests"] == ""
+    document.undo_stack.undo()
+    e1 = next(e for e in document.doc()["evaluators"] if e["id"] == "E1")
+    assert e1.get("declaration") is None
+    document.undo_stack.redo()
+    e1 = next(e for e in document.doc()["evaluators"] if e["id"] == "E1")
+    assert e1["declaration"] == {"date": "2026-01-05", "interests": ""}
 
 
 def test_bid_evaluator_partner_evaluation_edits_undo(document):

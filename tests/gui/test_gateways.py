@@ -134,8 +134,8 @@ def test_overview_sends_the_user_to_bids_gateways(show):
     doc = show("overview").document
     doc.set_gateway("B1", "G1", None)
     view = show("overview")
-    assert "✘  1 gateway result missing: record them in Bids > Gateways" in \
-        view.checklist.text()
+    assert ("✘  Every gateway result is recorded: 1 gateway result not recorded (B1/G1) "
+            "(record them in Bids > Gateways)") in view.checklist.text()
     assert "✘  1 bid incomplete" in view.checklist.text()
     assert "1 gateway result missing" in view.summary.text()
 

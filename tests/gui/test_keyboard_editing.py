@@ -123,13 +123,19 @@ def test_cost_lines_typed_cell_after_cell_give_no_qt_warning(show, qtbot):
         ("Licence", 1250.5, 0, 5), ("Exit", 99.5, 4, 1)]
 
 
-def test_criteria_weight_typed_keeps_the_place(show, qtbot):
+def weight(view, cid):
+    return next(c for c in view.document.doc()["criteria"] if c["id"] == cid)["weight"]
+
+
+def test_criteria_weight_typed_keeps_the_place(show, qtbot, reasons):
     from ui.views.criteria import WEIGHT
 
     view = show("criteria")
     m = view.model
     type_into(qtbot, view.tree, m.index_of("Q1", WEIGHT), "50")
-    assert next(c for c in view.document.doc()["criteria"] if c["id"] == "Q1")["weight"] == 50
+    # scoring has opened: the reason is asked once the editor has closed
+    qtbot.waitUntil(lambda: weight(view, "Q1") == 50)
+    assert [what for what, _b, _a in reasons] == ["Changing the weight of Q1"]
     assert QApplication.focusWidget() is view.tree
     assert view.tree.currentIndex() == m.index_of("Q1", WEIGHT)
     QTest.keyClick(view.tree, Qt.Key.Key_Down)
@@ -169,19 +175,21 @@ def test_bids_banner_cleared_by_a_good_amount(show, qtbot):
     assert not view.banner.isVisibleTo(view)
 
 
-def test_criteria_banner_cleared_by_a_good_weight(show, qtbot):
+def test_criteria_banner_cleared_by_a_good_weight(show, qtbot, reasons):
     from ui.views.criteria import WEIGHT
 
     view = show("criteria")
     m = view.model
     type_into(qtbot, view.tree, m.index_of("Q1", WEIGHT), "heavy")
     assert "'heavy' is not a number" in view.banner.text()
+    assert not reasons  # refused before any question
     type_into(qtbot, view.tree, m.index_of("Q1", WEIGHT), "30")
+    qtbot.waitUntil(lambda: weight(view, "Q1") == 30)
     assert not view.banner.isVisibleTo(view)
 
 
 @pytest.mark.parametrize("bad", ["-3", "abc"])
-def test_overview_refused_value_is_put_back(show, qtbot, bad):
+def test_overview_refused_value_is_put_back(show, qtbot, bad, reasons):
     view = show("overview")
     field = view.fields["years"]
     saved = field.text()
@@ -196,6 +204,10 @@ def test_overview_refused_value_is_put_back(show, qtbot, bad):
     QTest.keyClick(field, Qt.Key.Key_Return)
     assert view.document.doc()["evaluation"]["appraisal"]["years"] == 6
     assert not view.banner.isVisibleTo(view)
+    # the appraisal is the published methodology once scoring has opened: one reason
+    # asked (for the good value only), and kept with the change
+    assert [what for what, _b, _a in reasons] == ["The appraisal years"]
+    assert view.document.audit(limit=1)[0].after["reason"] == "clarification to all bidders"
 
 
 # ---- 4. Tab leaves tables; the focus lands in a view; its shortcuts work ------------------

@@ -48,9 +48,29 @@ def test_ranking_and_headline(view, qtmodeltester):
     assert cell(view, "B1", "Status") == "Ranked"
     assert view.ranking_model.headerData(8, Qt.Orientation.Horizontal) == "NPV"
     b1 = view.document.results().bid_json(0)
-    assert view.headline.text().startswith(f"Winner: B1 Example Suite Ltd with "
+    # provisional (scores missing, nobody submitted or declared): a leader, not a winner
+    assert view.headline.text().startswith(f"Provisional leader: B1 Example Suite Ltd with "
                                            f"{b1['total']:.2f} points")
     assert f"{b1['total'] - 70:.2f} ahead of B2 Small Co (70.00)" in view.headline.text()
+    assert "Winner" not in view.headline.text()
+    assert "Preferred bidder" not in view.headline.text()
+
+
+def test_provisional_headline_lists_what_is_outstanding(view):
+    from .conftest import make_final
+
+    shown = view.outstanding.text().splitlines()
+    assert view.outstanding.isVisibleTo(view)
+    assert shown[0] == "Provisional: the results are not final while this is outstanding:"
+    assert shown[1:] == [f"• {r['detail']}" for r in view.document.outstanding()]
+    assert "• B. Jones (E2): 1 of 2 scores missing" in shown
+    assert any("no dated declaration of interests" in line for line in shown)
+    ef = view.document.file
+    ef.set_score("tester", "E2", "B1", "Q2", 4)
+    make_final(ef)
+    view.document.changed.emit("all")
+    assert not view.outstanding.isVisibleTo(view)
+    assert view.headline.text().startswith("Preferred bidder: B2 Small Co with 70.00 points")
 
 
 def test_a_changed_score_updates_the_table_at_once(view):
@@ -59,7 +79,7 @@ def test_a_changed_score_updates_the_table_at_once(view):
     doc.set_score("E2", "B1", "Q1", 1)
     assert float(cell(view, "B1", "Total")) == pytest.approx(before - 6, abs=0.006)
     assert [r["id"] for r in view.ranking_model.rows] == ["B2", "B1"]
-    assert view.headline.text().startswith("Winner: B2 Small Co with 70.00 points")
+    assert view.headline.text().startswith("Provisional leader: B2 Small Co with 70.00 points")
     doc.undo_stack.undo()
     assert cell(view, "B1", "Total") == f"{before:.2f}"
 
@@ -118,6 +138,7 @@ def test_price_basis_column_heading_follows_the_evaluation(view, qtbot):
     ev = view.document.doc()["evaluation"]
     header = view.table.horizontalHeader()
     with qtbot.waitSignal(view.ranking_model.headerDataChanged, timeout=1000):
-        view.document.update_evaluation({"appraisal": dict(ev["appraisal"], cost_basis="wlc")})
+        view.document.update_evaluation({"appraisal": dict(ev["appraisal"], cost_basis="wlc")},
+                                        "price scored on WLC, as the pack said")
     assert view.ranking_model.headerData(8, Qt.Orientation.Horizontal) == "WLC"
     assert header.model().headerData(8, Qt.Orientation.Horizontal) == "WLC"

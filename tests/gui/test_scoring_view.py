@@ -23,6 +23,17 @@ def view(qtbot, document):
     return v
 
 
+@pytest.fixture
+def on_behalf(monkeypatch):
+    """Answer Yes when asked to enter scores on another evaluator's behalf; returns
+    the questions asked."""
+    from ui import ask
+
+    asked = []
+    monkeypatch.setattr(ask, "confirm", lambda p, title, text: asked.append((title, text)) or True)
+    return asked
+
+
 def score(document, eid, bid, cid):
     r = next((r for r in document.doc()["scores"]
               if (r["evaluator"], r["bid"], r["criterion"]) == (eid, bid, cid)), None)
@@ -108,7 +119,7 @@ def test_arrows_and_tab_move_without_changing_scores(view, qtbot):
     assert doc.revision == rev
 
 
-def test_conflicted_cells_are_disabled_with_the_reason(view, qtbot, qtmodeltester):
+def test_conflicted_cells_are_disabled_with_the_reason(view, qtbot, qtmodeltester, on_behalf):
     doc = view.document
     view.set_evaluator("E2")
     qtmodeltester.check(view.model)
@@ -177,7 +188,7 @@ def test_comment_saved_when_moving_to_another_cell(view, qtbot):
     assert score(doc, "E1", "B2", "Q1") == (4, "Good =SUM(A1) <b>evidence</b>")
 
 
-def test_comment_without_a_score_is_refused(view, qtbot):
+def test_comment_without_a_score_is_refused(view, qtbot, on_behalf):
     doc = view.document
     view.set_evaluator("E2")
     view.select("B1", "Q2")  # E2 has not scored B1/Q2
@@ -215,7 +226,7 @@ def test_a_score_in_the_last_cell_stays_there(view, qtbot):
     assert "Last score entered" not in view.progress_label.text()
 
 
-def test_the_last_scorable_cell_before_a_conflict_stays_there(view, qtbot):
+def test_the_last_scorable_cell_before_a_conflict_stays_there(view, qtbot, on_behalf):
     # E2 declared a conflict with B2, the last row: B1/Q2 is E2's last scorable cell
     doc = view.document
     view.set_evaluator("E2")
@@ -232,7 +243,8 @@ def test_the_last_scorable_cell_before_a_conflict_stays_there(view, qtbot):
 def test_tab_out_of_a_typed_score_in_the_last_cell_stays_there(view, qtbot):
     # on a 0..10 scale a score takes two keys: the digit opens an editor, Tab saves it
     doc = view.document
-    doc.update_evaluation({"scale": {**doc.doc()["evaluation"]["scale"], "max": 10}})
+    doc.update_evaluation({"scale": {**doc.doc()["evaluation"]["scale"], "max": 10}},
+                          "a finer scale, agreed before moderation")
     view.set_evaluator("E1")
     view.select("B2", "Q2")
     qtbot.keyClick(view.grid, "1")
@@ -245,3 +257,101 @@ def test_tab_out_of_a_typed_score_in_the_last_cell_stays_there(view, qtbot):
     assert view.grid.state() != view.grid.State.EditingState  # no editor on B1/Q1
     assert "Last score entered" in view.progress_label.text()
     assert score(doc, "E1", "B1", "Q1") == (3, "...")
+
+
+# ---- whose scores, and signing them off -----------------------------------------------------
+def test_entering_on_someone_elses_behalf_asks_and_is_recorded(view, monkeypatch):
+    from ui import ask
+
+    doc = view.document
+    # "tester" is no evaluator: the view opens on the first, and says whose scores these are
+    assert view.evaluator_box.currentData() == "E1"
+    assert view.signoff.entering.text() == ("Entering scores as: A. Patel (E1), on their "
+                                            "behalf (you are tester)")
+    asked = []
+    monkeypatch.setattr(ask, "confirm", lambda p, title, text: asked.append(text) or False)
+    box = view.evaluator_box
+    box.setCurrentIndex(box.findData("E2"))  # the user picks B. Jones, then says No
+    box.activated.emit(box.currentIndex())
+    assert "Enter scores as B. Jones (E2), on their behalf?" in asked[0]
+    assert box.currentData() == "E1"
+    assert view.model.evaluator["id"] == "E1"
+    assert not [e for e in doc.audit() if e.action == "scoring.on_behalf"]
+    monkeypatch.setattr(ask, "confirm", lambda p, title, text: asked.append(text) or True)
+    assert view.set_evaluator("E2")
+    assert view.signoff.entering.text().startswith("Entering scores as: B. Jones (E2)")
+    recorded = [e for e in doc.audit() if e.action == "scoring.on_behalf"]
+    assert [(e.actor, e.after) for e in recorded] == [("tester", {"evaluator": "E2"})]
+    view.select("B1", "Q2")
+    assert view.model.setData(view.grid.currentIndex(), "3")
+    assert len(asked) == 2
+    assert view.set_evaluator("E1")  # back to A. Patel: another evaluator, asked again
+    assert len(asked) == 3
+
+
+def test_entering_as_yourself_asks_nothing(qtbot, document):
+    from ui.views.scoring import ScoringView
+
+    document.actor = "B. Jones"
+    v = ScoringView(document)
+    qtbot.addWidget(v)
+    assert v.evaluator_box.currentData() == "E2"
+    assert v.signoff.entering.text() == "Entering scores as: B. Jones (E2)"
+    assert v.signoff.submit_button.text() == "Submit my scores…"
+    v.select("B1", "Q2")
+    assert v.model.setData(v.grid.currentIndex(), "4")  # no question (none is answered)
+    assert not [e for e in document.audit() if e.action == "scoring.on_behalf"]
+
+
+def test_submit_locks_the_scores_and_withdrawing_asks_why(view, qtbot, monkeypatch):
+    from ui import ask
+
+    doc = view.document
+    asked = []
+    monkeypatch.setattr(ask, "confirm", lambda p, title, text: asked.append(text) or True)
+    view.set_evaluator("E1")  # the first shown: no question
+    assert asked == []
+    bar = view.signoff
+    assert bar.submit_button.isVisibleTo(view)
+    assert not bar.withdraw_button.isVisibleTo(view)
+    assert bar.state.text() == "Every score is entered: submit them to sign them off."
+    bar.submit_button.click()
+    assert "They will be locked" in asked[0]
+    e1 = next(e for e in doc.doc()["evaluators"] if e["id"] == "E1")
+    assert e1["submitted"].endswith("Z")
+    assert bar.withdraw_button.isVisibleTo(view)
+    assert not bar.submit_button.isVisibleTo(view)
+    assert bar.state.text().startswith("Submitted on ")
+    assert "these scores are locked" in bar.state.text()
+    assert "read-only" in view.hint.text()
+    # locked: the grid is not editable, a typed digit is refused saying why
+    view.select("B1", "Q1")
+    assert not view.model.flags(view.grid.currentIndex()) & Qt.ItemFlag.ItemIsEditable
+    assert view.comment.isReadOnly()
+    qtbot.keyClick(view.grid, "1")
+    assert score(doc, "E1", "B1", "Q1") == (3, "...")
+    assert "A. Patel submitted their scores on" in view.banner.text()
+    # withdrawing asks for a reason, which the audit log keeps
+    monkeypatch.setattr(ask, "reason", lambda p, title, label: None)  # Cancel
+    bar.withdraw_button.click()
+    assert next(e for e in doc.doc()["evaluators"] if e["id"] == "E1").get("submitted")
+    monkeypatch.setattr(ask, "reason", lambda p, title, label: "scored B1 from the old pack")
+    bar.withdraw_button.click()
+    assert not next(e for e in doc.doc()["evaluators"] if e["id"] == "E1").get("submitted")
+    withdrawn = doc.audit(limit=1)[0]
+    assert (withdrawn.action, withdrawn.after["reason"]) == ("scores.withdraw",
+                                                             "scored B1 from the old pack")
+    view.select("B1", "Q1")
+    qtbot.keyClick(view.grid, "1")
+    assert score(doc, "E1", "B1", "Q1") == (1, "...")
+
+
+def test_submit_is_refused_while_scores_are_missing(view, on_behalf):
+    doc = view.document
+    view.set_evaluator("E2")
+    assert view.signoff.state.text() == "1 score still to enter; then submit them to sign " \
+                                        "them off."
+    assert view.signoff.submit_button.text() == "Submit B. Jones's scores…"
+    assert not view.signoff.submit()
+    assert "cannot submit yet: B. Jones (E2): 1 of 2 scores missing" in view.banner.text()
+    assert not next(e for e in doc.doc()["evaluators"] if e["id"] == "E2").get("submitted")

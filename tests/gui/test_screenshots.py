@@ -10,7 +10,7 @@ from procure_desk import paths
 def test_stale_pictures_are_removed_and_others_kept(tmp_path):
     if not paths.SAMPLE_TENDER.exists():
         pytest.skip("the sample tender (sample_bids/harrowmere.json) is not there yet")
-    from ui.screenshots import render
+    from ui.screenshots import EXTRA_SHOTS, render
     from ui.views import view_classes
 
     out = tmp_path / "shots"
@@ -20,6 +20,8 @@ def test_stale_pictures_are_removed_and_others_kept(tmp_path):
     written = render(out)
     names = sorted(p.name for p in out.glob("*.png"))
     expected = [f"{i:02d}-{key}.png" for i, (key, _, _) in enumerate(view_classes(), start=1)]
+    expected += [f"{len(expected) + i:02d}-{name}.png"
+                 for i, (name, _f, _v, _e) in enumerate(EXTRA_SHOTS, start=1)]
     assert [p.name for p in written] == expected
     assert names == sorted([*expected, "logo.png"])
     if "08-audit.png" not in expected:

@@ -24,7 +24,8 @@ def by_id(records, rid):
 
 
 # ---- criteria ---------------------------------------------------------------------------
-def test_criteria_weights_effective_share_and_refusal(show, qtmodeltester, no_dialogs):
+def test_criteria_weights_effective_share_and_refusal(show, qtmodeltester, no_dialogs, qtbot,
+                                                     reasons):
     from ui.views.criteria import EFFECTIVE, SUM, WEIGHT
 
     view = show("criteria")
@@ -33,20 +34,33 @@ def test_criteria_weights_effective_share_and_refusal(show, qtmodeltester, no_di
     # Q weighs 60 of 100 at the top; Q1 25 of Q's 100 -> 15% of the whole.
     assert model.index_of("Q1", EFFECTIVE).data() == "15"
     assert model.index_of("Q", SUM).data() == "100"
-    assert model.setData(model.index_of("Q1", WEIGHT), "50")
+    assert not view.shares.isVisibleTo(view)  # every set of siblings totals 100
+    # scoring has opened: the weight changes once a reason is given (asked after the
+    # editor closes), seeing the ranking before and after
+    model.setData(model.index_of("Q1", WEIGHT), "50")
+    qtbot.waitUntil(lambda: model.index_of("Q1", WEIGHT).data() == "50")
+    what, before, after = reasons[0]
+    assert what == "Changing the weight of Q1"
+    assert before[0].startswith("1. B1 Example Suite Ltd")
+    assert len(after) == len(before)
     # now 50 of 125 within Q: 24% of the whole; the section sum follows
     assert model.index_of("Q1", EFFECTIVE).data() == "24"
     assert model.index_of("Q", SUM).data() == "125"
-    assert not model.setData(model.index_of("Q1", WEIGHT), "-5")
-    assert view.banner.isVisibleTo(view)
+    # Q1 and Q2 no longer total 100: the total and what each counts as are shown
+    assert view.shares.isVisibleTo(view)
+    assert view.shares.text() == ("Weights under Q Quality total 125: Q1 Fit without "
+                                  "customisation counts as 40.0%, Q2 Exit counts as 60.0%.")
+    model.setData(model.index_of("Q1", WEIGHT), "-5")
+    qtbot.waitUntil(lambda: view.banner.isVisibleTo(view))
     assert "weight" in view.banner.text()
+    assert len(reasons) == 1  # refused before any question
     assert model.index_of("Q1", WEIGHT).data() == "50"
     view.document.undo_stack.undo()
     assert model.index_of("Q1", EFFECTIVE).data() == "15"
     qtmodeltester.check(model)
 
 
-def test_criteria_add_move_indent_outdent_and_undo(show, qtmodeltester):
+def test_criteria_add_move_indent_outdent_and_undo(show, qtmodeltester, reasons):
     view = show("criteria")
     doc = view.document
 
@@ -74,9 +88,23 @@ def test_criteria_add_move_indent_outdent_and_undo(show, qtmodeltester):
         doc.undo_stack.undo()
     assert order() == start
     qtmodeltester.check(view.model)
+    # adding, and moving into or out of a section, change the methodology: a move
+    # among siblings does not
+    assert [what for what, _b, _a in reasons] == [
+        "Adding new question", "Moving Q2 out of Q", "Moving Q2 into Q"]
 
 
-def test_empty_section_is_warned_of(show):
+def test_a_methodology_change_without_a_reason_is_not_made(show, monkeypatch):
+    view = show("criteria")
+    monkeypatch.setattr(ask, "methodology_reason", lambda *a: None)  # Cancel
+    view.select("Q2")
+    view.outdent_action.trigger()
+    assert by_id(view.document.doc()["criteria"], "Q2")["parent"] == "Q"
+    assert "no reason was given" in view.banner.text()
+    assert view.document.undo_stack.count() == 0
+
+
+def test_empty_section_is_warned_of(show, reasons):
     view = show("criteria")
     view.select("P")
     view.add_section_action.trigger()
@@ -87,7 +115,7 @@ def test_empty_section_is_warned_of(show):
     assert not view.warnings.isVisibleTo(view)
 
 
-def test_removing_a_scored_criterion_asks_and_undoes(show, monkeypatch):
+def test_removing_a_scored_criterion_asks_and_undoes(show, monkeypatch, reasons):
     view = show("criteria")
     doc = view.document
     answers = []
@@ -99,11 +127,12 @@ def test_removing_a_scored_criterion_asks_and_undoes(show, monkeypatch):
     monkeypatch.setattr(ask, "confirm", lambda *a: True)
     view.remove_action.trigger()
     assert not any(c["id"] == "Q1" for c in doc.doc()["criteria"])
+    assert [what for what, _b, _a in reasons] == ["Removing Q1 Fit without customisation"]
     doc.undo_stack.undo()
     assert sum(1 for s in doc.doc()["scores"] if s["criterion"] == "Q1") == 3
 
 
-def test_guidance_and_descriptors(show):
+def test_guidance_and_descriptors(show, reasons):
     view = show("criteria")
     view.select("Q2")
     view.guidance.setPlainText("How easily can we leave?")
@@ -112,6 +141,11 @@ def test_guidance_and_descriptors(show):
     rec = by_id(view.document.doc()["criteria"], "Q2")
     assert rec["guidance"] == "How easily can we leave?"
     assert rec["descriptors"] == {"0": "No exit plan", "5": "Full, tested exit plan"}
+    assert [what for what, _b, _a in reasons] == ["Changing the descriptors of Q2"]
+    view.guidance.setPlainText("Guidance is not the methodology")
+    view.apply_button.click()
+    assert by_id(view.document.doc()["criteria"], "Q2")["guidance"].startswith("Guidance")
+    assert len(reasons) == 1
     view.descriptors.setPlainText("just words")
     view.apply_button.click()
     assert "score: description" in view.banner.text()
@@ -193,7 +227,7 @@ def test_declare_conflict_in_the_matrix(show, qtmodeltester, monkeypatch):
     assert "B1" in by_id(doc.doc()["evaluators"], "E1")["conflicts"]
     assert m.index(0, 0).data() == date.today().isoformat()
     assert not any(s["evaluator"] == "E1" and s["bid"] == "B1" for s in doc.doc()["scores"])
-    assert view.roster_model.index(0, 3).data() == "B1"
+    assert view.roster_model.index(0, 4).data() == "B1"
     doc.undo_stack.undo()
     assert sum(1 for s in doc.doc()["scores"] if (s["evaluator"], s["bid"]) == ("E1", "B1")) == 2
     assert m.index(0, 0).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
@@ -225,11 +259,14 @@ def test_audit_lists_and_filters_changes(show, open_window, qtmodeltester):
     qtmodeltester.check(view.model)
     actions = [e.action for e in view.model.rows]
     assert actions[:2] == ["evaluation.update", "score.set"]
-    # only what changed: the Record column already names evaluator, bid and criterion
-    assert view.model.index(1, 3).data() == "E1/B1/Q1"
-    assert view.model.index(1, 4).data() == "score 3"
-    assert view.model.index(1, 5).data() == "score 4"
-    assert '"comment": "..."' in view.model.index(1, 4).data(Qt.ItemDataRole.ToolTipRole)
+    # in plain words, not score.set
+    assert view.model.index(1, 2).data() == "A. Patel's score for B1 on Q1 changed from 3 to 4"
+    assert view.model.index(0, 2).data() == "Evaluation settings changed: reference"
+    assert view.model.index(0, 3).data() == "reference “HDC-2026-014” → “REF-2”"
+    # the record as stored is in the tooltip
+    tip = view.model.index(1, 2).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("score.set score E1/B1/Q1")
+    assert '"comment": "..."' in tip
     view.search.setText("E1/B1")
     view.refresh()
     assert [e.action for e in view.model.rows] == ["score.set"]
@@ -240,22 +277,63 @@ def test_audit_lists_and_filters_changes(show, open_window, qtmodeltester):
     assert view.count.text() == "1 change"
 
 
-def test_audit_shows_a_changed_cost_and_a_new_record_briefly(show, open_window):
+def test_audit_times_are_local_and_stored_in_utc(show, open_window, monkeypatch):
+    import os
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # UTC+5:30 all year round
+    time.tzset()
+    try:
+        view = show("audit")
+        e = view.model.rows[-1]
+        assert e.at.endswith("Z")  # kept in UTC
+        utc = e.at[11:16]
+        shown = view.model.index(len(view.model.rows) - 1, 0).data()
+        h, m = (int(x) for x in utc.split(":"))
+        local = (h * 60 + m + 330) % (24 * 60)
+        assert shown[11:16] == f"{local // 60:02d}:{local % 60:02d}"
+        assert view.model.index(len(view.model.rows) - 1, 0).data(
+            Qt.ItemDataRole.ToolTipRole) == f"{e.at} (UTC)"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+        assert os.environ.get("TZ") is None
+
+
+def test_audit_says_each_change_in_plain_words(show, open_window, monkeypatch):
     doc = open_window.document
     costs = [dict(c) for c in doc.doc()["bids"][0]["costs"]]
     costs[0]["amount"] = 1250.5
     doc.update_bid("B1", {"costs": costs})
     doc.set_consensus("B1", "Q1", 4, "Agreed <b>& settled</b>")
+    monkeypatch.setattr(ask, "confirm", lambda *a: True)
+    doc.set_conflict("E1", "B2", True, "2026-03-02")
+    doc.set_declaration("E2", "2026-03-01", "")
+    doc.set_conflict_details("E1", "B2", "Brother-in-law is a director", "Does not score B2")
+    doc.set_score("E2", "B1", "Q2", 4, "Clear plan")
+    doc.submit("E2")
+    doc.withdraw_submission("E2", "scored the wrong bid")
     view = show("audit")
     m = view.model
-    consensus, bid = m.rows[0], m.rows[1]
-    assert (consensus.action, bid.action) == ("consensus.set", "bid.update")
-    assert m.index(1, 4).data() == "costs[0].amount 250000"
-    assert m.index(1, 5).data() == "costs[0].amount 1250.5"
-    # a new record: its fields, less the bid and criterion the Record column names
-    assert m.index(0, 3).data() == "B1/Q1"
-    assert m.index(0, 4).data() == ""
-    assert m.index(0, 5).data() == 'score 4, rationale "Agreed <b>& settled</b>"'
+    said = [(m.index(r, 2).data(), m.index(r, 3).data()) for r in range(8)]
+    assert said == [
+        ("B. Jones's submission withdrawn: their scores are unlocked",
+         "Reason: “scored the wrong bid”"),
+        ("B. Jones submitted their scores (signed off: locked)", ""),
+        ("B. Jones scored B1 on Q2: 4", "Comment: “Clear plan”"),
+        ("Conflict of interest described: A. Patel with B2",
+         "Nature: “Brother-in-law is a director”; mitigation agreed: “Does not score B2”"),
+        ("Declaration of interests: B. Jones, dated 2026-03-01, nil return", ""),
+        ("Conflict of interest declared: A. Patel with B2",
+         "Declared on 2026-03-02; 2 of their scores on the bid set aside"),
+        ("Consensus score for B1 on Q1: 4", "Rationale: “Agreed <b>& settled</b>”"),
+        ("Bid B1 Example Suite Ltd changed",
+         "costs line 1 amount 250000 → 1250.5"),
+    ]
+    import re
+
+    assert not [m.index(r, 2).data() for r in range(m.rowCount())
+                if re.search(r"\b[a-z_]+\.[a-z_]+\b", m.index(r, 2).data())]
 
 
 # ---- overview ---------------------------------------------------------------------------
@@ -267,7 +345,8 @@ def test_overview_progress_and_details(show, qtmodeltester):
     assert rows == {"E1 A. Patel": (4, 4), "E2 B. Jones": (1, 2)}
     assert "1 of" not in view.summary.text()
     assert "5 of 6 scores entered" in view.summary.text()
-    assert "✘  All scores entered (5 of 6)" in view.checklist.text()
+    assert ("✘  Every evaluator has scored every bid they may score: B. Jones (E2): 1 of 2 "
+            "scores missing (in Scoring)") in view.checklist.text()
     title = view.fields["title"]
     title.setText("Customer platform (re-tender)")
     title.editingFinished.emit()
@@ -280,3 +359,28 @@ def test_overview_progress_and_details(show, qtmodeltester):
     assert rate.text() == "3.5"
     view.document.set_score("E2", "B1", "Q2", 4)
     assert "6 of 6 scores entered" in view.summary.text()
+
+
+def test_overview_checklist_ticks_only_what_the_data_bear_out(show, open_window, tmp_path):
+    from procure_desk.services import EvaluationFile
+
+    view = show("overview")
+    text = view.checklist.text()
+    assert text.startswith("Stage: scoring")
+    # scores are missing: moderation is not done, nobody is the preferred bidder yet
+    assert "✘  Moderation done" in text
+    assert "✘  Provisional leader: B1" in text
+    assert "Preferred bidder" not in text
+    assert "✘  Every evaluator has a dated declaration of interests: A. Patel (E1), " in text
+    # an empty evaluation ticks nothing
+    empty = tmp_path / "empty.pdesk"
+    doc = {"format": "procure-desk/evaluation", "version": 1,
+           "evaluation": {"title": "Nothing yet"}, "criteria": [], "bids": [],
+           "evaluators": [], "scores": [], "consensus": [], "gateways": []}
+    EvaluationFile.create(empty, doc, actor="tester").close()
+    assert open_window.open_file(empty)
+    view = show("overview")
+    lines = view.checklist.text().splitlines()
+    assert lines[0] == "Stage: setting up"
+    assert not [line for line in lines[1:-1] if line.startswith("✔")]
+    assert "✘  No preferred bidder yet" in lines

@@ -57,13 +57,17 @@ def test_screenshots_render_every_view(tmp_path):
         pytest.skip("the sample tender (sample_bids/harrowmere.json) is not there yet")
     from PySide6.QtGui import QImage
 
-    from ui.screenshots import HEIGHT, WIDTH, render
+    from ui.screenshots import EXTRA_SHOTS, HEIGHT, WIDTH, render
     from ui.views import view_classes
 
     written = render(tmp_path / "shots")
     names = [p.name for p in written]
-    # one picture per view, numbered in sidebar order
-    assert names == [f"{i:02d}-{key}.png" for i, (key, _, _) in enumerate(view_classes(), start=1)]
+    # one picture per view, numbered in sidebar order, then the states views alone
+    # do not show (a submitted evaluator, a sealed record)
+    views = [f"{i:02d}-{key}.png" for i, (key, _, _) in enumerate(view_classes(), start=1)]
+    extra = [f"{len(views) + i:02d}-{name}.png"
+             for i, (name, _f, _v, _e) in enumerate(EXTRA_SHOTS, start=1)]
+    assert names == views + extra
     for p in written:
         img = QImage(str(p))
         assert (img.width(), img.height()) == (WIDTH, HEIGHT)

@@ -1,9 +1,14 @@
-"""Analysis: how robust is the winner?
+"""Analysis: how sensitive is the ranking to the weights, the price formula and
+the other bids?
 
 Switching values as a table and a tornado chart (for each top-level weight, the
-range in which today's winner holds), what-if sliders that re-run the scoring live
+range in which today's leader holds), what-if sliders that re-run the scoring live
 with other weights, the price-formula and leave-one-out findings in plain words,
 and the Monte Carlo win probabilities, simulated in the background.
+
+While the results are provisional (docs/governance.md) the view speaks of the
+provisional leader and says the findings describe the scores as they stand: it
+never calls a provisional result a decision, let alone a safe one.
 """
 
 from __future__ import annotations
@@ -57,6 +62,14 @@ def pct(x: float | None) -> str:
     return "" if x is None else f"{x:.1f}%"
 
 
+def leader_words(finding: str) -> str:
+    """A finding of `analysis.plain_warnings` in this view's words: the bid ranked
+    first is the leader (a winner is what a final decision has)."""
+    return (finding.replace("The winner depends", "Which bid comes first depends")
+            .replace("would win instead", "would come first instead")
+            .replace("would win", "would come first"))
+
+
 class AnalysisView(View):
     title = "Analysis"
     interests = ("evaluation", "criteria", "bids", "evaluators", "scores", "consensus",
@@ -65,6 +78,7 @@ class AnalysisView(View):
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(document, parent)
         self.data: dict[str, Any] = {}
+        self.provisional = True  # until the first refresh says otherwise
         self.names: dict[str, str] = {}
         self.shares: dict[str, float] = {}
         self.mc_job: Job | None = None
@@ -72,7 +86,7 @@ class AnalysisView(View):
 
         self.headline = QLabel()
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
-        self.headline.setAccessibleName("Winner today")
+        self.headline.setAccessibleName("Headline")
         font = self.headline.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
@@ -80,7 +94,7 @@ class AnalysisView(View):
         self.findings = QLabel()
         self.findings.setTextFormat(Qt.TextFormat.PlainText)  # supplier names are not markup
         self.findings.setWordWrap(True)
-        self.findings.setAccessibleName("Robustness findings")
+        self.findings.setAccessibleName("Findings")
         self.banner = Banner(self)
 
         # switching: table and tornado chart
@@ -89,15 +103,15 @@ class AnalysisView(View):
                    tooltip=lambda e: f"{e['node']} {e['name']}"),
             Column("Weight today", lambda e: pct(e["weight"]), align=RIGHT),
             Column("Holds from", lambda e: pct(e["holds_from"]), align=RIGHT,
-                   header_tip="The lowest weight at which today's winner still wins"),
+                   header_tip="The lowest weight at which today's leader stays first"),
             Column("Holds to", lambda e: pct(e["holds_to"]), align=RIGHT,
-                   header_tip="The highest weight at which today's winner still wins"),
-            Column("Winner if lower", lambda e: self.who(e["winner_below"]) or "–",
+                   header_tip="The highest weight at which today's leader stays first"),
+            Column("First if lower", lambda e: self.who(e["winner_below"]) or "–",
                    tooltip=lambda e: self.beyond(e, "below"),
-                   header_tip="Who wins if this weight falls below the range"),
-            Column("Winner if higher", lambda e: self.who(e["winner_above"]) or "–",
+                   header_tip="Who comes first if this weight falls below the range"),
+            Column("First if higher", lambda e: self.who(e["winner_above"]) or "–",
                    tooltip=lambda e: self.beyond(e, "above"),
-                   header_tip="Who wins if this weight rises above the range"),
+                   header_tip="Who comes first if this weight rises above the range"),
         ], self)
         # one line per row, fixed heights; names elided to the column, in full as tooltips
         self.switching_table = make_table(self.switching_model, "Switching values")
@@ -191,8 +205,8 @@ class AnalysisView(View):
         edge = e["holds_from"] if side == "below" else e["holds_to"]
         if bid is None:
             end = "down to 0%" if side == "below" else "up to 100%"
-            return f"Today's winner holds all the way {end}." if edge is not None else ""
-        return (f"{bid} {one_line(self.names.get(bid, ''), 200)} wins if the weight of "
+            return f"Today's leader stays first all the way {end}." if edge is not None else ""
+        return (f"{bid} {one_line(self.names.get(bid, ''), 200)} comes first if the weight of "
                 f"{e['node']} is {'below' if side == 'below' else 'above'} {pct(edge)}.")
 
     def fit_switching(self) -> None:
@@ -208,6 +222,7 @@ class AnalysisView(View):
         snap = self.document.snapshot()
         res = self.document.results()
         self.names = {b["id"]: b["supplier"] for b in snap.bids}
+        self.provisional = self.document.provisional()
         self.data = {
             "winner": res.winner,
             "switching": analysis.switching(snap, res),
@@ -215,9 +230,10 @@ class AnalysisView(View):
             "leave_one_out": analysis.leave_one_out(snap, res),
         }
         if res.winner is None:
-            self.headline.setText("No bid is ranked yet: there is no winner to test.")
+            self.headline.setText("No bid is ranked yet: there is no ranking to test.")
         else:
-            self.headline.setText(f"Winner today: {self.who(res.winner)} with "
+            word = "Provisional leader" if self.provisional else "Preferred bidder"
+            self.headline.setText(f"{word}: {self.who(res.winner)} with "
                                   f"{res.total[res.ranking[0]]:.2f} points")
         self.show_findings()
         self.switching_model.set_rows(self.data["switching"])
@@ -228,36 +244,41 @@ class AnalysisView(View):
 
     def show_findings(self) -> None:
         names = {k: one_line(v, 40) for k, v in self.names.items()}
-        warnings = analysis.plain_warnings(self.data, names)
+        warnings = [leader_words(w) for w in analysis.plain_warnings(self.data, names)]
         if self.data["winner"] is None:
             self.findings.setText("")
             return
-        lines = [f"• {w}" for w in warnings]
+        lines = []
+        if self.provisional:
+            lines.append("Provisional: the results are not final (see Results for what is "
+                         "outstanding), so these findings describe the scores as they stand "
+                         "now, not a decision.")
+        lines += [f"• {w}" for w in warnings]
         n = len(self.data["leave_one_out"])
         if not warnings:
-            lines.append("• The winner holds under both price formulas, under any weight "
-                         "change of up to 5 points, and if any one other bid withdrew.")
+            lines.append("• The leader stays first under both price formulas, under any "
+                         "weight change of up to 5 points, and if any one other bid withdrew.")
         else:
             fw = self.data["formulas"]
             if len(set(fw.values())) == 1:
-                lines.append("• Both price formulas give the same winner.")
+                lines.append("• Both price formulas put the same bid first.")
             if not any(r["reversal"] for r in self.data["leave_one_out"]) and n:
                 lines.append(f"• Withdrawing any one of the other {plural(n, 'ranked bid')} "
-                             "leaves the winner unchanged.")
+                             "leaves the leader first.")
         self.findings.setText("\n".join(lines))
 
     def draw_tornado(self) -> None:
         chart = QChart()
         pal = self.palette()
         follow_palette(chart, pal)  # the theme first: it would recolour the bars after
-        chart.setTitle("Weight range in which today's winner stays the winner")
+        chart.setTitle("Weight range in which today's leader stays first")
         chart.setMargins(QMargins(4, 4, 4, 4))
         other = OTHER_DARK if is_dark(pal) else OTHER
         entries = [e for e in self.data["switching"] if e["holds_from"] is not None]
         # the narrowest range first, so the most sensitive weight sits on top
         entries.sort(key=lambda e: e["holds_to"] - e["holds_from"], reverse=True)
-        sets = [QBarSet("Another bid wins"), QBarSet("Winner holds: below today's weight"),
-                QBarSet("Winner holds: above today's weight"), QBarSet("Another bid wins ")]
+        sets = [QBarSet("Another bid first"), QBarSet("Leader holds: below today's weight"),
+                QBarSet("Leader holds: above today's weight"), QBarSet("Another bid first ")]
         for s, colour in zip(sets, (other, HOLDS, HOLDS_UP, other)):
             s.setColor(colour)
             s.setBorderColor(colour)
@@ -284,7 +305,7 @@ class AnalysisView(View):
         colour_axes(chart, pal)
         markers = chart.legend().markers(series)
         if len(markers) == 4:
-            markers[3].setVisible(False)  # one legend entry for "another bid wins"
+            markers[3].setVisible(False)  # one legend entry for "another bid first"
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.tornado.setChart(chart)
 
@@ -355,12 +376,12 @@ class AnalysisView(View):
                     for n, v in analysis.top_shares(snap).items())
         self.what_if_top.setText(f"Top three: {top}")
         if res.winner != today:
-            self.what_if_label.setText(f"⚠ With these weights the winner changes to "
+            self.what_if_label.setText(f"⚠ With these weights the leader changes to "
                                        f"{self.who(res.winner)}.")
             self.what_if_label.setStyleSheet(warning_style(self.palette(), bold=True))
         else:
             lead = "With these weights " if moved else "With today's weights "
-            self.what_if_label.setText(f"{lead}{self.who(res.winner)} wins.")
+            self.what_if_label.setText(f"{lead}{self.who(res.winner)} comes first.")
             self.what_if_label.setStyleSheet("")
         self.reset_button.setEnabled(moved)
 
@@ -404,8 +425,8 @@ class AnalysisView(View):
         pw = result["win_probability"].get(winner, 0.0) if winner else 0.0
         rest = len(probs) - len(shown)
         self.mc_label.setText(
-            f"{result['draws']:,} draws (seed {result['seed']}): today's winner wins "
-            f"{100 * pw:.1f}% of them. Weights vary by about ±20%, scores by their "
+            f"{result['draws']:,} draws (seed {result['seed']}): today's leader comes "
+            f"first in {100 * pw:.1f}% of them. Weights vary by about ±20%, scores by their "
             f"standard error; consensus scores stay fixed."
             + (f" {plural(rest, 'other ranked bid')} never won." if rest and all(
                 p == 0 for _, p in probs[len(shown):]) else ""))

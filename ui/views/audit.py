@@ -1,9 +1,11 @@
-"""Audit log: every change, who made it, when, and the values before and after.
+"""Audit log: every change, who made it, when (in the user's local time; stored in
+UTC), and what it was, in plain English (`ui.audit_words`): "S. Kaur's score for B3
+on F1 changed from 3 to 4", not `score.set`. The records as stored are in each row's
+tooltip.
 
 The filter is applied by the service in SQL, so it stays quick on long logs; the
-view shows the latest LIMIT matches. Before and After show only what changed
-(`score 3` -> `score 4`, `costs[0].amount 250000` -> `costs[0].amount 1`), not the
-fields the Record column already names; the full record is in the tooltip.
+view shows the latest LIMIT matches. The search looks in what is stored (actions,
+ids, values), so "score" or "B3" finds what the sentences speak of.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from ..audit_words import Names, describe, details
 from ..document import Document
 from ..table_model import Column, RecordTableModel
+from ..when import local_time
 from .base import View
 from .bids import make_table
 
@@ -24,55 +28,12 @@ ENTITIES = ("evaluation", "criterion", "bid", "evaluator", "conflict", "score", 
             "gateway", "partner")
 
 
-def compact(value: Any, width: int = 160) -> str:
-    if value is None:
-        return ""
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _diff(before: Any, after: Any, path: str, out: list[tuple[str, Any, Any]]) -> None:
-    """(path, before, after) of each leaf that differs; lists of one length and dicts
-    are followed down, so one changed amount in a bid's costs reads as just that."""
-    if before == after:
-        return
-    if isinstance(before, dict) and isinstance(after, dict):
-        for k in [*before, *(k for k in after if k not in before)]:
-            _diff(before.get(k, _MISSING), after.get(k, _MISSING),
-                  f"{path}.{k}" if path else str(k), out)
-    elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
-        for n, (b, a) in enumerate(zip(before, after)):
-            _diff(b, a, f"{path}[{n}]", out)
-    else:
-        out.append((path, before, after))
-
-
-_MISSING = object()
-
-
-def _fields(items: list[tuple[str, Any]], width: int) -> str:
-    text = ", ".join(f"{k} {json.dumps(v, ensure_ascii=False)}".strip()
-                     for k, v in items if v is not _MISSING)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def changes(before: Any, after: Any, record: str = "", width: int = 160) -> tuple[str, str]:
-    """What Before and After show: the fields that changed, without the ones that name
-    the record (evaluator, bid, criterion: already in the Record column)."""
-    if not isinstance(before, dict) and not isinstance(after, dict):
-        return compact(before, width), compact(after, width)
-    if isinstance(before, dict) and isinstance(after, dict):
-        diffs: list[tuple[str, Any, Any]] = []
-        _diff(before, after, "", diffs)
-        return (_fields([(p, b) for p, b, _a in diffs], width),
-                _fields([(p, a) for p, _b, a in diffs], width))
-    # created or deleted: the whole record, less what names it
-    names = set(record.split("/")) if record else set()
-    one = before if isinstance(before, dict) else after
-    shown = _fields([(k, v) for k, v in one.items()
-                     if not (isinstance(v, str) and v in names)], width)
-    other = compact(after if one is before else before, width)
-    return (shown, other) if one is before else (other, shown)
+def stored(e: Any) -> str:
+    """The event as stored, for the tooltip: action, record, before and after."""
+    def dump(v: Any) -> str:
+        return json.dumps(v, ensure_ascii=False, indent=1)[:1800] if v is not None else "none"
+    return (f"{e.action} {e.entity} {e.entity_id}".strip() + f"\nat {e.at} (UTC)"
+            + f"\nbefore: {dump(e.before)}\nafter: {dump(e.after)}")
 
 
 class AuditView(View):
@@ -82,25 +43,22 @@ class AuditView(View):
 
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(document, parent)
+        self.names = Names()
         self.model = RecordTableModel([
-            Column("When (UTC)", lambda e: e.at.replace("T", " ").rstrip("Z")),
+            Column("When (local time)", lambda e: local_time(e.at),
+                   tooltip=lambda e: f"{e.at} (UTC)",
+                   header_tip="In this computer's time zone (the file keeps UTC)"),
             Column("Who", lambda e: e.actor),
-            Column("Action", lambda e: e.action),
-            Column("Record", lambda e: e.entity_id or e.entity),
-            Column("Before", lambda e: changes(e.before, e.after, e.entity_id)[0],
-                   tooltip=lambda e: json.dumps(e.before, ensure_ascii=False, indent=1)[:4000]
-                   if e.before is not None else None,
-                   header_tip="What changed, as it was (the whole record in the tooltip)"),
-            Column("After", lambda e: changes(e.before, e.after, e.entity_id)[1],
-                   tooltip=lambda e: json.dumps(e.after, ensure_ascii=False, indent=1)[:4000]
-                   if e.after is not None else None,
-                   header_tip="What changed, as it is now (the whole record in the tooltip)"),
+            Column("What happened", lambda e: describe(e, self.names), tooltip=stored),
+            Column("Details", lambda e: details(e), tooltip=lambda e: details(e) or None,
+                   header_tip="Comments, reasons and the fields a change touched"),
         ], self)
         self.table = make_table(self.model, "Audit log")
-        for col, width in enumerate((150, 110, 140, 110, 380)):
+        for col, width in enumerate((150, 130, 500)):
             self.table.setColumnWidth(col, width)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search actions, records, values…")
+        self.search.setPlaceholderText("Search: a name, an id (B3, F1), a word such as "
+                                       "score or conflict…")
         self.search.setAccessibleName("Search the audit log")
         self.search.setClearButtonEnabled(True)
         self.who = QComboBox()
@@ -131,6 +89,7 @@ class AuditView(View):
         self.refresh()
 
     def refresh(self) -> None:
+        self.names = Names.of(self.document.doc())
         actors = sorted({e.actor for e in self.document.audit()})
         chosen = self.who.currentData()
         self.who.clear()

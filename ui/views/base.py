@@ -10,17 +10,30 @@ does the same for a table model's own edits (its `refused` and `accepted` signal
 A view names its main widget in `focus_target`; when the view is shown (Ctrl+1..0,
 or from another view) the keyboard focus goes there, so the view's own shortcuts work
 at once. Browsing the sidebar with the arrow keys keeps the focus in the sidebar.
+
+A file that takes no edits (sealed, or altered outside ProcureDesk) is shown
+read-only: a view lists what it edits with in `lockables()` (text boxes, tables,
+actions, buttons), and `apply_lock` makes them read-only or disabled. The Document
+refuses the edits anyway, with the reason; this only keeps the widgets honest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, SignalInstance
-from PySide6.QtGui import QGuiApplication, QPalette, QShowEvent
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QWidget
+from PySide6.QtGui import QAction, QGuiApplication, QPalette, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from procure_desk.errors import BadInput
 
@@ -72,7 +85,33 @@ class View(QWidget):
         self.banner: Banner | None = None  # create one to show refusals inline
         self.focus_target: QWidget | None = None  # where the focus goes when shown
         self._stale = True
+        self._locked: bool | None = None  # None until first applied
         document.changed.connect(self._on_changed)
+        document.lockChanged.connect(self.apply_lock)
+
+    # ---- a file that takes no edits ---------------------------------------------------
+    def lockables(self) -> Iterable[object]:
+        """What the view edits with (see the module's docstring)."""
+        return ()
+
+    @property
+    def editable(self) -> bool:
+        """False while the file takes no edits (views and their buttons ask this)."""
+        return not self._locked
+
+    def apply_lock(self) -> None:
+        if not shiboken6.isValid(self):
+            return
+        locked = self.document.refusal(wait=False) is not None
+        if locked == self._locked:
+            return
+        self._locked = locked
+        for thing in self.lockables():
+            set_locked(thing, locked)
+        self.lock_changed()
+
+    def lock_changed(self) -> None:
+        """Called when `editable` changes: a view re-applies what it enables itself."""
 
     def watch(self, model: RefusingModel, title: str = "Not changed") -> None:
         """Show a model's refusals in the banner, and clear the banner when an edit of
@@ -99,6 +138,7 @@ class View(QWidget):
         if self._stale:
             self._stale = False
             self.refresh()
+        self.apply_lock()
         super().showEvent(event)
         if self.focus_target is not None and not event.spontaneous():
             before = QApplication.focusWidget()
@@ -123,6 +163,7 @@ class View(QWidget):
         if self._stale:
             self._stale = False
             self.refresh()
+        self.apply_lock()
 
     def refresh(self) -> None:
         """Re-read what this view shows from the document."""
@@ -145,6 +186,31 @@ class View(QWidget):
             self.banner.show_text(f"{title}: {text}")
         else:
             ask.show_problem(self, title, text)
+
+
+UNLOCKED_TRIGGERS = "unlockedEditTriggers"
+
+
+def set_locked(thing: object, locked: bool) -> None:
+    """Make one editing widget read-only (or disabled), or editable again."""
+    if isinstance(thing, QLineEdit | QPlainTextEdit | QAbstractSpinBox):
+        thing.setReadOnly(locked)
+    elif isinstance(thing, QAbstractItemView):
+        if locked:
+            if thing.property(UNLOCKED_TRIGGERS) is None:
+                thing.setProperty(UNLOCKED_TRIGGERS, int(thing.editTriggers().value))
+            thing.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        elif thing.property(UNLOCKED_TRIGGERS) is not None:
+            thing.setEditTriggers(QAbstractItemView.EditTrigger(
+                int(thing.property(UNLOCKED_TRIGGERS))))
+        model = thing.model()
+        if model is not None and hasattr(model, "locked"):
+            model.locked = locked  # its flags() drop the editable and checkable ones
+        thing.viewport().update()
+    elif isinstance(thing, QAction | QWidget):
+        thing.setEnabled(not locked)
+    elif hasattr(thing, "locked"):  # a model on its own
+        thing.locked = locked
 
 
 def _in_view(widget: QWidget) -> bool:

@@ -303,6 +303,10 @@ class BidsView(View):
         return action
 
     # ---- refresh ---------------------------------------------------------------------
+    def lockables(self) -> list[object]:
+        return [self.table, self.costs, self.gateways, *self.toolbar.actions(),
+                *self.cost_bar.actions()]
+
     def refresh(self) -> None:
         current = self.current_bid()
         doc = self.document.doc()

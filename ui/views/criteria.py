@@ -3,11 +3,19 @@
 Each row shows its weight among its siblings and its live effective percentage of
 the whole (the product of sibling shares down the tree, as `engine.effective_weights`
 computes it). Sections also show the sum of their children's weights. Sections that
-would weigh nothing are warned of above the tree. Every edit is one undoable step.
+would weigh nothing are warned of above the tree; sibling weights that do not total
+100 are shown with their total and the share each counts for. Every edit is one
+undoable step.
+
+Once scoring has opened the criteria are the published methodology: a change to a
+weight, kind, formula, minimum score or descriptors, adding, removing or re-parenting
+a criterion asks for a reason, showing the ranking before and after
+(`ui.methodology`). An edit typed in the tree asks once its editor has closed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -38,7 +46,7 @@ from procure_desk.criteria_tree import subtree_ids
 from procure_desk.engine import effective_weights
 from procure_desk.errors import BadInput
 
-from .. import ask
+from .. import ask, methodology
 from ..delegates import ChoiceDelegate
 from ..document import Document
 from ..table_model import RIGHT, parse_number, plain_text
@@ -78,6 +86,9 @@ class CriteriaModel(QAbstractItemModel):
         self.eff: dict[str, float] = {}
         self._committing = 0
         self._pending = False
+        self.locked = False  # the file takes no edits
+        # a change that needs a reason: the view asks, after the editor has closed
+        self.on_locked: Callable[[str, dict[str, Any]], None] | None = None
         self.reload()
 
     def reload(self) -> None:
@@ -164,7 +175,7 @@ class CriteriaModel(QAbstractItemModel):
             return Qt.ItemFlag.NoItemFlags
         f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         col = index.column()
-        editable = (col in (NAME, KIND)
+        editable = not self.locked and (col in (NAME, KIND)
                     or (col == WEIGHT and rec["kind"] != "pass_fail")
                     or (col == MIN and rec["kind"] == "scored")
                     or (col == FORMULA and rec["kind"] == "price"))
@@ -237,6 +248,13 @@ class CriteriaModel(QAbstractItemModel):
                 change = {"formula": value}
             else:
                 return False
+            if self.on_locked is not None and methodology.criterion_locked(self.document,
+                                                                           change):
+                # ask once the editor has closed: a dialog now would take its focus and
+                # commit it a second time
+                on_locked = self.on_locked
+                QTimer.singleShot(0, lambda: on_locked(cid, change))
+                return False
             self._committing += 1
             try:
                 self.document.update_criterion(cid, change)
@@ -258,7 +276,10 @@ class CriteriaView(View):
         self.model = CriteriaModel(document, self)
         self.banner = Banner(self)
         self.watch(self.model)
+        self.model.on_locked = self._locked_edit
         self.warnings = Banner(self, "Weight warnings")
+        self.shares = Banner(self, "Weight shares")
+        self.shares.setTextFormat(Qt.TextFormat.PlainText)  # criterion names as typed
 
         self.tree = QTreeView()
         self.tree.setAccessibleName("Criteria tree")
@@ -325,6 +346,7 @@ class CriteriaView(View):
         layout.addLayout(top)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.warnings)
+        layout.addWidget(self.shares)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
         self.focus_target = self.tree
@@ -364,7 +386,40 @@ class CriteriaView(View):
         self.warnings.show_text("\n".join(
             "⚠ " + p.message[0].upper() + p.message[1:] + ": give it weighted criteria, or "
             "weights above 0" for p in problems))
+        self.shares.show_text("\n".join(share_lines(self.model.items)))
         self._show_detail()
+
+    def lockables(self) -> list[object]:
+        return [self.tree, *self.toolbar.actions(), self.guidance, self.descriptors,
+                self.apply_button]
+
+    def lock_changed(self) -> None:
+        self._show_detail()
+
+    # ---- the locked methodology ------------------------------------------------------
+    def _reason(self, locked: bool, what: str,
+                trial: methodology.Trial) -> tuple[bool, str | None]:
+        """(go on, the reason to give): asked when `locked`; a change the service would
+        refuse is refused here, with its reason."""
+        try:
+            return True, methodology.maybe_reason(self, self.document, locked, what, trial)
+        except methodology.Declined:
+            self.show_problem("Not changed", "no reason was given, so the published "
+                                             "methodology stays as it was")
+            return False, None
+        except BadInput as exc:
+            self.show_problem("Not changed", ask.problem_text(exc))
+            return False, None
+
+    def _locked_edit(self, cid: str, change: dict[str, Any]) -> None:
+        """A change typed in the tree that needs a reason (see CriteriaModel.setData)."""
+        actor = self.document.actor
+        fields = ", ".join(k.replace("_", " ") for k in change)
+        go, reason = self._reason(True, f"Changing the {fields} of {cid}",
+                                  lambda f: f.update_criterion(actor, cid, change,
+                                                               reason=methodology.PREVIEW))
+        if go and self.edit(self.document.update_criterion, cid, change, reason):
+            self.select(cid, max(self.tree.currentIndex().column(), 0))
 
     def current_id(self) -> str | None:
         rec = self.model.record(self.tree.currentIndex())
@@ -378,8 +433,9 @@ class CriteriaView(View):
     def _show_detail(self) -> None:
         rec = self.model.record(self.tree.currentIndex())
         enabled = rec is not None
-        for w in (self.guidance, self.descriptors, self.apply_button):
+        for w in (self.guidance, self.descriptors):
             w.setEnabled(enabled)
+        self.apply_button.setEnabled(enabled and self.editable)
         if rec is None:
             self.detail_title.setText("Select a criterion to see its guidance.")
             self.guidance.setPlainText("")
@@ -411,8 +467,17 @@ class CriteriaView(View):
                 return
             desc[key.strip()] = text.strip()
         guidance = self.guidance.toPlainText().strip()
-        self.edit(self.document.update_criterion, cid,
-                  {"guidance": guidance or None, "descriptors": desc or None})
+        change = {"guidance": guidance or None, "descriptors": desc or None}
+        rec = self.model.record(self.tree.currentIndex()) or {}
+        if (rec.get("descriptors") or None) == change["descriptors"]:
+            change.pop("descriptors")  # the guidance alone is not the methodology
+        actor = self.document.actor
+        go, reason = self._reason(methodology.criterion_locked(self.document, change),
+                                  f"Changing the descriptors of {cid}",
+                                  lambda f: f.update_criterion(actor, cid, change,
+                                                               reason=methodology.PREVIEW))
+        if go:
+            self.edit(self.document.update_criterion, cid, change, reason)
 
     def _place_for_new(self) -> tuple[str | None, int | None]:
         rec = self.model.record(self.tree.currentIndex())
@@ -429,9 +494,16 @@ class CriteriaView(View):
         if record["kind"] != "pass_fail":
             record["weight"] = 10
         record["parent"] = parent if record["kind"] != "pass_fail" else None
+        at = None if record["parent"] != parent else index
+        actor = self.document.actor
+        go, reason = self._reason(methodology.structure_locked(self.document),
+                                  f"Adding {record['name'].lower()}",
+                                  lambda f: f.add_criterion(actor, record, index=at,
+                                                            reason=methodology.PREVIEW))
+        if not go:
+            return
         try:
-            new = self.document.add_criterion(record, None if record["parent"] != parent
-                                              else index)
+            new = self.document.add_criterion(record, at, reason)
         except BadInput as exc:
             self.show_problem("Not added", ask.problem_text(exc))
             return
@@ -463,7 +535,13 @@ class CriteriaView(View):
                                f"Remove {rec['id']} {rec['name']} with {' and '.join(what)}? "
                                "You can undo this (Ctrl+Z)."):
                 return
-        self.edit(self.document.delete_criterion, rec["id"], title="Not removed")
+        cid, actor = rec["id"], self.document.actor
+        go, reason = self._reason(methodology.structure_locked(self.document),
+                                  f"Removing {cid} {rec['name']}",
+                                  lambda f: f.delete_criterion(actor, cid,
+                                                               reason=methodology.PREVIEW))
+        if go:
+            self.edit(self.document.delete_criterion, cid, reason, title="Not removed")
 
     def _siblings(self, rec: dict[str, Any]) -> list[str]:
         return [self.model.items[i]["id"] for i in self.model.kids.get(rec.get("parent"), [])]
@@ -491,8 +569,7 @@ class CriteriaView(View):
                                            "above it, and there is none")
             return
         n = len(self.model.kids.get(above["id"], []))
-        if self.edit(self.document.move_criterion, rec["id"], above["id"], n, title="Not moved"):
-            self.select(rec["id"])
+        self._move(rec, above["id"], n, f"Moving {rec['id']} into {above['id']}")
 
     def outdent(self) -> None:
         """Move the criterion out of its section, just after it."""
@@ -502,9 +579,42 @@ class CriteriaView(View):
         parent = self.model.items[self.model.pos[rec["parent"]]]
         grand = parent.get("parent")
         sibs = [self.model.items[i]["id"] for i in self.model.kids.get(grand, [])]
-        if self.edit(self.document.move_criterion, rec["id"], grand,
-                     sibs.index(parent["id"]) + 1, title="Not moved"):
-            self.select(rec["id"])
+        self._move(rec, grand, sibs.index(parent["id"]) + 1,
+                   f"Moving {rec['id']} out of {parent['id']}")
+
+    def _move(self, rec: dict[str, Any], parent: str | None, index: int, what: str) -> None:
+        """Move to another parent: a change of structure (a reason once scoring opened)."""
+        cid, actor = rec["id"], self.document.actor
+        go, reason = self._reason(methodology.structure_locked(self.document), what,
+                                  lambda f: f.move_criterion(actor, cid, parent, index,
+                                                             reason=methodology.PREVIEW))
+        if go and self.edit(self.document.move_criterion, cid, parent, index, reason,
+                            title="Not moved"):
+            self.select(cid)
+
+
+def share_lines(items: list[dict[str, Any]], shown: int = 8) -> list[str]:
+    """For each set of siblings whose weights do not total 100: the total, and the
+    share each counts for (weights count relative to their siblings')."""
+    by_id = {c["id"]: c for c in items}
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    for c in items:
+        if c["kind"] != "pass_fail":
+            groups.setdefault(c.get("parent"), []).append(c)
+    lines = []
+    for parent, kids in groups.items():
+        total = sum(float(c.get("weight") or 0) for c in kids)
+        if total <= 0 or abs(total - 100) < 1e-9:
+            continue
+        where = ("at the top level" if parent is None
+                 else f"under {parent} {by_id[parent]['name'][:40]}" if parent in by_id
+                 else f"under {parent}")
+        each = [f"{c['id']} {c['name'][:30]} counts as "
+                f"{float(c.get('weight') or 0) / total * 100:.1f}%" for c in kids[:shown]]
+        more = f" and {len(kids) - shown} more" if len(kids) > shown else ""
+        lines.append(f"Weights {where} total {fmt(total, 4)}: " + ", ".join(each) + more
+                     + ".")
+    return lines
 
 
 def _esc(text: str) -> str:

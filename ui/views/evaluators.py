@@ -1,8 +1,9 @@
-"""Evaluators: the roster, and who declared a conflict of interest with which bid, when.
+"""Evaluators: the roster, each one's declaration of interests, and who declared a
+conflict of interest with which bid, when.
 
 Declaring a conflict sets aside that evaluator's scores on the bid (a conflicted
 person does not evaluate it), so the view asks first when there are any; undo puts
-them back.
+them back. The declaration and what each conflict is are in `declarations`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..document import Document
 from ..table_model import Column, RecordTableModel, select_row
 from .base import Banner, View
 from .bids import make_table
+from .declarations import DeclarationPanel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -46,6 +48,7 @@ class ConflictModel(QAbstractTableModel):
         self.evaluators: list[dict[str, Any]] = []
         self.bids: list[dict[str, Any]] = []
         self.dates: dict[tuple[str, str], str] = {}
+        self.locked = False  # the file takes no edits: nothing can be ticked
         self.confirm = lambda eid, bid, n: True  # the view asks the user
         self.reload()
 
@@ -89,8 +92,8 @@ class ConflictModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemIsUserCheckable)
+        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return f if self.locked else f | Qt.ItemFlag.ItemIsUserCheckable
 
     def _key(self, index: Index) -> tuple[str, str]:
         return self.evaluators[index.row()]["id"], self.bids[index.column()]["id"]
@@ -133,6 +136,13 @@ class ConflictModel(QAbstractTableModel):
         return True
 
 
+def declaration_text(e: dict[str, Any]) -> str:
+    decl = e.get("declaration")
+    if not decl:
+        return "none yet"
+    return f"{decl['date']}" + (" nil return" if not decl.get("interests") else " interests")
+
+
 class EvaluatorsView(View):
     title = "Evaluators"
     interests = ("evaluators", "bids")
@@ -144,12 +154,16 @@ class EvaluatorsView(View):
             Column("ID", lambda r: r["id"]),
             Column("Name", lambda r: r["name"], self._edit("name")),
             Column("Role", lambda r: r["role"], self._edit("role")),
+            Column("Declaration", lambda r: declaration_text(r),
+                   header_tip="Their dated declaration of interests"),
             Column("Conflicts", lambda r: ", ".join(r["conflicts"]) or "none"),
         ], self)
         self.watch(self.roster_model)
         self.roster = make_table(self.roster_model, "Evaluators")
-        for col, width in enumerate((50, 220, 260)):
+        for col, width in enumerate((36, 120, 170, 150)):
             self.roster.setColumnWidth(col, width)
+        self.declaration = DeclarationPanel(self)
+        self.roster.selectionModel().currentRowChanged.connect(lambda *_: self._show_declaration())
         self.conflicts_model = ConflictModel(document, self)
         self.conflicts_model.confirm = self._confirm_conflict
         self.watch(self.conflicts_model)
@@ -165,6 +179,7 @@ class EvaluatorsView(View):
 
         bar = QToolBar("Evaluators")
         bar.setAccessibleName("Evaluator actions")
+        self.toolbar = bar
         for text, slot, key, owner in (
                 ("Add evaluator", self.add_evaluator, "Ctrl+Shift+E", self),
                 ("Remove evaluator", self.remove_evaluator, QKeySequence.StandardKey.Delete,
@@ -184,9 +199,14 @@ class EvaluatorsView(View):
                             "evaluator declares an interest in a bid. The date of the "
                             "declaration is kept; their scores on that bid are set aside."))
         ll.addWidget(self.matrix)
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper.addWidget(self.roster)
+        upper.addWidget(self.declaration)
+        upper.setSizes([600, 600])
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.roster)
+        splitter.addWidget(upper)
         splitter.addWidget(lower)
+        splitter.setSizes([520, 260])
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Evaluators</h2>"))
         layout.addWidget(bar)
@@ -195,12 +215,30 @@ class EvaluatorsView(View):
         self.focus_target = self.roster
         self.refresh()
 
+    def lockables(self) -> list[object]:
+        return [self.roster, self.matrix, *self.toolbar.actions(),
+                *self.declaration.lockables()]
+
+    def lock_changed(self) -> None:
+        self.declaration.refresh()
+
     def refresh(self) -> None:
         row = self.roster.currentIndex().row()
         self.roster_model.set_rows(self.document.doc()["evaluators"])
         self.conflicts_model.reload()
         if self.roster_model.rows:
             select_row(self.roster, min(max(row, 0), len(self.roster_model.rows) - 1))
+        self._show_declaration()
+        self.declaration.refresh()
+
+    def select(self, eid: str) -> None:
+        """Make `eid` the current evaluator (their declaration is shown)."""
+        select_row(self.roster, self.roster_model.row_of(lambda r: r["id"] == eid))
+
+    def _show_declaration(self) -> None:
+        row = self.roster.currentIndex().row()
+        rows = self.roster_model.rows
+        self.declaration.show_evaluator(rows[row]["id"] if 0 <= row < len(rows) else None)
 
     def _edit(self, field: str) -> Any:
         def edit(row: dict[str, Any], value: Any) -> None:

@@ -369,6 +369,12 @@ class ModerationView(View):
         self.refresh()
 
     # ---- refresh -----------------------------------------------------------------------
+    def lockables(self) -> list[object]:
+        return [self.score_box, self.rationale, self.save_button, self.clear_button]
+
+    def lock_changed(self) -> None:
+        self._show_row()
+
     def refresh(self) -> None:
         key = self.current_key()
         row = self.table.currentIndex().row()
@@ -443,8 +449,9 @@ class ModerationView(View):
     # ---- detail ----------------------------------------------------------------------
     def _show_row(self) -> None:
         r = self._row()
-        for w in (self.score_box, self.rationale, self.save_button, self.clear_button):
-            w.setEnabled(r is not None)
+        for w in (self.score_box, self.save_button, self.clear_button):
+            w.setEnabled(r is not None and self.editable)
+        self.rationale.setEnabled(r is not None)
         if r is None:
             self.detail_title.setText("Nothing to moderate here"
                                       if not self.model.total else "No row selected")
@@ -479,7 +486,7 @@ class ModerationView(View):
         i = self._nearest(value)
         self.score_box.setCurrentIndex(i)
         self.rationale.setPlainText(r.rationale)
-        self.clear_button.setEnabled(r.consensus is not None)
+        self.clear_button.setEnabled(r.consensus is not None and self.editable)
 
     def _nearest(self, value: float | None) -> int:
         if value is None or self.score_box.count() == 0:

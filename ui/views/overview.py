@@ -1,8 +1,11 @@
 """Overview: the evaluation's details (editable), progress, and what is left before award.
 
 Progress counts each evaluator's scores against what they are expected to score
-(every scored question for every bid they have no conflict with). The checklist
-reads the results the engine computes; nothing is scored here.
+(every scored question for every bid they have no conflict with). The checklist is
+`procure_desk.status.status_of`, as `procure-desk status` prints it (the five checks
+that keep results provisional), after the set-up steps; nothing is scored here, and
+nothing is ticked that the data do not bear out: an empty evaluation ticks nothing,
+and moderation is not done while scores are missing.
 """
 
 from __future__ import annotations
@@ -23,15 +26,46 @@ from PySide6.QtWidgets import (
 )
 
 from procure_desk import interchange
+from procure_desk.chain import Verdict
 from procure_desk.errors import BadInput
-from procure_desk.wording import plural
+from procure_desk.status import CHECK_WORDS, status_of
+from procure_desk.wording import one_line, plural
 
+from .. import ask, methodology
 from ..document import Document
 from ..table_model import RIGHT, Column, RecordTableModel, parse_int, parse_number
+from ..when import local_date
 from .base import Banner, View
 from .bids import cost_warnings, make_table
 
 OK, TODO = "✔", "✘"
+# where each of the checks is put right
+WHERE = {"scores_missing": "in Scoring", "not_submitted": "in Scoring: Submit",
+         "declaration_missing": "in Evaluators", "flags_open": "in Moderation",
+         "gateways_open": "record them in Bids > Gateways"}
+# the settings that are part of the published methodology (a change needs a reason
+# once scoring has opened)
+LOCKED_KEYS = {"scale_max", "scale_step", "years", "rate", "basis"}
+
+
+class CheckedFile:
+    """The open file as `status_of` reads it, with the audit chain's check made when
+    the file opened (it takes a second on a large file: not again at every refresh)."""
+
+    def __init__(self, document: Document):
+        self.d = document
+
+    def document(self) -> dict[str, Any]:
+        return self.d.doc()
+
+    def results(self) -> Any:
+        return self.d.results()
+
+    def sealed(self) -> dict[str, Any] | None:
+        return self.d.file.sealed()
+
+    def verify(self) -> Verdict:
+        return self.d.verdict or Verdict(True, 0, None, [])
 
 
 class OverviewView(View):
@@ -70,9 +104,13 @@ class OverviewView(View):
             Column("Expected", lambda r: r["expected"], align=RIGHT),
             Column("Progress", lambda r: f"{r['done'] / r['expected'] * 100:.0f}%"
                    if r["expected"] else "–", align=RIGHT),
+            Column("Declaration", lambda r: r["declared"],
+                   header_tip="Their dated declaration of interests (Evaluators view)"),
+            Column("Submitted", lambda r: r["submitted"],
+                   header_tip="When they signed off their scores (Scoring view)"),
         ], self)
         self.progress = make_table(self.progress_model, "Scoring progress by evaluator")
-        for col, width in enumerate((200, 200, 120, 100)):
+        for col, width in enumerate((200, 180, 110, 80, 80, 150)):
             self.progress.setColumnWidth(col, width)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -100,7 +138,19 @@ class OverviewView(View):
         layout.addWidget(progress_box)
         layout.addStretch(1)
         self.focus_target = self.fields["title"]
+        self._asking = False  # a reason is being asked for: a second commit waits
+        # the checklist ends with the audit chain's check, which ends after opening
+        document.lockChanged.connect(self._checked)
         self.refresh()
+
+    def _checked(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def lockables(self) -> list[object]:
+        return list(self.fields.values())
 
     # ---- details ---------------------------------------------------------------------
     def _values(self) -> dict[str, Any]:
@@ -140,8 +190,34 @@ class OverviewView(View):
             self.show_problem("Not changed", str(exc))
             self._put_back(key)
             return
-        if not self.edit(self.document.update_evaluation, change):
+        if self._asking:
+            return
+        self._asking = True
+        try:
+            reason = self._reason(key, change)
+        except methodology.Declined:
             self._put_back(key)
+            return
+        except BadInput as exc:
+            self.show_problem("Not changed", ask.problem_text(exc))
+            self._put_back(key)
+            return
+        finally:
+            self._asking = False
+        if not self.edit(self.document.update_evaluation, change, reason):
+            self._put_back(key)
+
+    def _reason(self, key: str, change: dict[str, Any]) -> str | None:
+        """The reason a locked setting's change needs (None when it needs none)."""
+        doc = self.document
+        actor = doc.actor
+        labels = {"scale_max": "The top score", "scale_step": "The score step",
+                  "years": "The appraisal years", "rate": "The discount rate",
+                  "basis": "What price is scored on"}
+        return methodology.maybe_reason(
+            self, doc, key in LOCKED_KEYS and methodology.evaluation_locked(doc, change),
+            labels.get(key, "This setting"),
+            lambda f: f.update_evaluation(actor, change, reason=methodology.PREVIEW))
 
     def _put_back(self, key: str) -> None:
         """After a refusal, the field shows the saved value again (the banner says why),
@@ -178,8 +254,13 @@ class OverviewView(View):
         rows = []
         for e in doc["evaluators"]:
             free = n_bids - len([b for b in e["conflicts"] if b in set(snap.bid_ids)])
+            decl = e.get("declaration")
             rows.append({"name": f"{e['id']} {e['name']}", "role": e["role"],
-                         "done": done.get(e["id"], 0), "expected": free * n_scored})
+                         "done": done.get(e["id"], 0), "expected": free * n_scored,
+                         "declared": (decl["date"] + (" (nil)" if not decl["interests"]
+                                                      else "")) if decl else "none yet",
+                         "submitted": local_date(e["submitted"]) if e.get("submitted")
+                         else "not yet"})
         self.progress_model.set_rows(rows)
         # as tall as its rows (up to 15), so the page does not end in an empty white box
         h = self.progress.verticalHeader().defaultSectionSize()
@@ -197,10 +278,13 @@ class OverviewView(View):
             f"{total_expected:,} scores entered · {plural(len(flags), 'item')} to moderate · "
             f"{plural(gates_missing, 'gateway result')} missing")
 
+        self.checklist.setText(self._checklist(doc, res, n_scored, n_bids))
+
+    def _checklist(self, doc: dict[str, Any], res: Any, n_scored: int, n_bids: int) -> str:
+        """The set-up steps, then `status_of`'s checks, then the decision."""
+        status = status_of(CheckedFile(self.document))
         problems = interchange.section_weight_problems(doc["criteria"])
-        status = Counter(res.status)
-        winner = res.winner
-        winner_name = next((b["supplier"] for b in doc["bids"] if b["id"] == winner), "")
+        incomplete = Counter(res.status).get("incomplete", 0)
         items = [
             (not problems and n_scored > 0, "Criteria weighted (every section carries weight)"
              if not problems else f"Criteria: {problems[0].message}"),
@@ -210,19 +294,38 @@ class OverviewView(View):
         items += [(False, w) for w in no_costs] or [
             (n_bids > 0, "Every bid has its costs" if all(b["costs"] for b in doc["bids"])
              else "Every bid still in the competition has its costs")]
-        items += [
-            (bool(doc["evaluators"]), f"Evaluators named ({len(doc['evaluators'])})"),
-            (total_expected > 0 and total_done >= total_expected,
-             f"All scores entered ({total_done} of {total_expected})"),
-            (not flags, "Moderation done" if not flags
-             else f"{plural(len(flags), 'wide spread')} to moderate"),
-            (gates_missing == 0, "Every gateway result recorded" if gates_missing == 0
-             else f"{plural(gates_missing, 'gateway result')} missing: record them in "
-                  "Bids > Gateways"),
-            (status.get("incomplete", 0) == 0,
-             f"{plural(status['incomplete'], 'bid')} incomplete" if status.get("incomplete")
-             else "No bid incomplete"),
-            (winner is not None, f"Preferred bidder: {winner} {winner_name[:80]}"
-             if winner else "No preferred bidder yet"),
-        ]
-        self.checklist.setText("\n".join(f"{OK if ok else TODO}  {text}" for ok, text in items))
+        items.append((bool(doc["evaluators"]), f"Evaluators named ({len(doc['evaluators'])})"))
+        done = {c["check"]: c["done"] for c in status["checklist"]}
+        for c in status["checklist"]:
+            ok = c["done"]
+            text = CHECK_WORDS[c["check"]]
+            if c["check"] == "flags_open":
+                # moderation is not done while scores are still coming in
+                ok = ok and done["scores_missing"]
+                text = "Moderation done: " + text[0].lower() + text[1:]
+            items.append((ok, text + (f": {c['detail']} ({WHERE[c['check']]})"
+                                      if c["detail"] else "")))
+        items.append((n_bids > 0 and not incomplete,
+                      f"{plural(incomplete, 'bid')} incomplete" if incomplete
+                      else "No bid incomplete"))
+        leader = status["leader"]
+        name = next((one_line(b["supplier"], 80) for b in doc["bids"] if b["id"] == leader), "")
+        if leader is None:
+            items.append((False, "No preferred bidder yet"))
+        elif status["provisional"]:
+            items.append((False, f"Provisional leader: {leader} {name} (not final while "
+                                 "anything above is outstanding)"))
+        else:
+            items.append((True, f"Preferred bidder: {leader} {name}"))
+        lines = [f"Stage: {status['stage']}"]
+        lines += [f"{OK if ok else TODO}  {text}" for ok, text in items]
+        lines.append(self._chain_line(status))
+        return "\n".join(lines)
+
+    def _chain_line(self, status: dict[str, Any]) -> str:
+        if self.document.verdict is None:
+            return "Audit log: being checked…"
+        if not status["intact"]:
+            p = status["problems"][0] if status["problems"] else {"where": "", "message": ""}
+            return f"{TODO}  Audit log NOT INTACT: {p['where']}: {p['message']}"
+        return f"{OK}  Audit log intact ({status['events']:,} events)"

@@ -1,6 +1,10 @@
 """Results: the ranking with each bid's status and reasons, section totals as a chart,
 the selected bid's per-criterion breakdown, and how price was scored.
 
+While anything a final decision needs is outstanding (docs/governance.md) the
+headline names the provisional leader and lists what is outstanding; only a final
+result names the preferred bidder.
+
 Every figure comes from `Document.results()` (the engine's `Results` and its
 `bid_json`), the same numbers as `procure-desk results --json`; nothing is scored
 here. The view listens to every kind of change, so it is current whenever shown.
@@ -115,11 +119,16 @@ class ResultsView(View):
         self.headline = QLabel()
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
         self.headline.setWordWrap(True)
-        self.headline.setAccessibleName("Winner")
+        self.headline.setAccessibleName("Headline")
         font = self.headline.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.headline.setFont(font)
+        self.outstanding = QLabel()
+        self.outstanding.setTextFormat(Qt.TextFormat.PlainText)
+        self.outstanding.setWordWrap(True)
+        self.outstanding.setAccessibleName("What is outstanding")
+        self.outstanding.hide()
         # bids without costs: they set the lowest price, so every other price score drops
         self.cost_banner = Banner(self, "Bids without costs")
         self.cost_banner.setTextFormat(Qt.TextFormat.PlainText)  # supplier names as typed
@@ -188,6 +197,7 @@ class ResultsView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Results</h2>"))
         layout.addWidget(self.headline)
+        layout.addWidget(self.outstanding)
         layout.addWidget(self.cost_banner)
         layout.addWidget(splitter, 1)
         self.focus_target = self.table
@@ -210,7 +220,7 @@ class ResultsView(View):
         order += [b for b in bids if b["rank"] is None]
         self.ranking_model.set_rows(order)
         self._fit_ranking(len(order))
-        self._headline(res.winner, order)
+        self._headline(res.winner, order, self.document.outstanding())
         self.cost_banner.show_text("\n".join(
             f"⚠ {w}" for w in cost_warnings(self.document.doc(), res)))
         self._chart(order, res.snap)
@@ -227,8 +237,13 @@ class ResultsView(View):
         if total > want + 200:
             self.splitter.setSizes([want, total - want])
 
-    def _headline(self, winner: str | None, order: list[Record]) -> None:
+    def _headline(self, winner: str | None, order: list[Record],
+                  outstanding: list[Record]) -> None:
         ranked = [b for b in order if b["rank"] is not None]
+        self.outstanding.setVisible(bool(outstanding))
+        self.outstanding.setText(
+            "Provisional: the results are not final while this is outstanding:\n"
+            + "\n".join(f"• {r['detail']}" for r in outstanding) if outstanding else "")
         if winner is None or not ranked:
             waiting = {s: sum(1 for b in order if b["status"] == s)
                        for s in ("incomplete", "excluded")}
@@ -238,7 +253,8 @@ class ResultsView(View):
                 "The reasons are in the table." if order else "No bids yet.")
             return
         w = ranked[0]
-        text = (f"Winner: {w['id']} {one_line(w['supplier'], 60)} with "
+        word = "Provisional leader" if outstanding else "Preferred bidder"
+        text = (f"{word}: {w['id']} {one_line(w['supplier'], 60)} with "
                 f"{points(w['total'])} points")
         if len(ranked) > 1:
             r = ranked[1]

@@ -5,6 +5,11 @@ cell; Delete clears; arrows and Tab move. A score the scale refuses is not saved
 the reason is shown above the grid. Beside the grid: the current criterion's
 guidance and descriptors, and the evaluator's comment on the current score.
 
+Above the grid: whose scores are being entered, and the sign-off step (`signoff`):
+a submitted evaluator's grid is locked. Switching to another evaluator than the one
+the user last entered as asks them to confirm they enter on that evaluator's behalf,
+and the audit log records it (`scoring.on_behalf`).
+
 Blind scoring (on by default) shows only the chosen evaluator's own scores and no
 prices. The grid is built once per refresh from a dict of this evaluator's scores; a
 typed score (or its undo) updates only the cells that changed (`dataChanged`), so it
@@ -53,6 +58,7 @@ from ..document import Document, concerns
 from ..table_model import parse_number
 from .base import Banner, View
 from .scale import bid_label, criterion_label, descriptors, score_text
+from .signoff import SignOffBar, is_me
 
 Index = QModelIndex | QPersistentModelIndex
 Record = dict[str, Any]
@@ -83,6 +89,8 @@ class ScoreGridModel(QAbstractTableModel):
         self.others: dict[Key, list[tuple[str, float]]] = {}
         self.conflicts: dict[str, str] = {}  # bid -> date declared
         self.blind = True
+        self.locked = False  # the file takes no edits
+        self.may_enter = lambda eid: True  # the view asks on whose behalf, if need be
 
     # ---- building ----------------------------------------------------------------------
     def load(self, eid: str | None, blind: bool) -> None:
@@ -168,6 +176,10 @@ class ScoreGridModel(QAbstractTableModel):
     def conflicted(self, index: Index) -> bool:
         return index.isValid() and self.bids[index.row()]["id"] in self.conflicts
 
+    def submitted(self) -> bool:
+        """The evaluator has signed off their scores: the grid is locked."""
+        return bool(self.evaluator and self.evaluator.get("submitted"))
+
     def expected(self) -> int:
         return (len(self.bids) - len(self.conflicts)) * len(self.criteria)
 
@@ -221,8 +233,9 @@ class ScoreGridModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         if self.conflicted(index):
             return Qt.ItemFlag.ItemIsSelectable  # greyed, not editable: a conflict
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemIsEditable)
+        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        # submitted or a file that takes no edits: a digit typed still says why not
+        return f if self.locked or self.submitted() else f | Qt.ItemFlag.ItemIsEditable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.bids) \
@@ -272,6 +285,8 @@ class ScoreGridModel(QAbstractTableModel):
             score = None if text == "" else parse_number(text, f"score {b}/{c}")
             if score is None and (b, c) not in self.mine:
                 return True
+            if not self.may_enter(self.evaluator["id"]):
+                return False
             self.document.set_score(self.evaluator["id"], b, c, score)
         except BadInput as exc:
             self.refused.emit(ask.problem_text(exc))
@@ -379,10 +394,12 @@ class ScoringView(View):
         self._comment_key: tuple[str, str, str] | None = None  # (evaluator, bid, criterion)
         self._noted = False  # the progress line carries a note about the current cell
 
+        self._shown: str | None = None  # the evaluator whose grid is shown
+        self._entered_as: tuple[str, str] | None = None  # (user, evaluator) last entered as
         self.evaluator_box = QComboBox()
         self.evaluator_box.setAccessibleName("Evaluator")
         self.evaluator_box.setMinimumContentsLength(24)
-        self.evaluator_box.activated.connect(lambda _i: self._reload())
+        self.evaluator_box.activated.connect(lambda _i: self._switch())
         self.blind_box = QCheckBox("Blind scoring")
         self.blind_box.setChecked(True)
         self.blind_box.setAccessibleName("Blind scoring")
@@ -395,8 +412,10 @@ class ScoringView(View):
         self.progress_bar.setMaximumWidth(260)
         pick = QLabel("&Evaluator:")
         pick.setBuddy(self.evaluator_box)
+        self.signoff = SignOffBar(self)
 
         self.model = ScoreGridModel(document, self)
+        self.model.may_enter = self._may_enter
         self.model.refused.connect(lambda t: self.show_problem("Not saved", t))
         self.model.saved.connect(self.banner.clear_text)
         self.grid = ScoreTable(self.model)
@@ -453,6 +472,7 @@ class ScoringView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Scoring</h2>"))
         layout.addLayout(top)
+        layout.addWidget(self.signoff)
         layout.addWidget(self.hint)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
@@ -480,23 +500,63 @@ class ScoringView(View):
         self.evaluator_box.blockSignals(True)
         self.evaluator_box.clear()
         for e in evaluators:
-            self.evaluator_box.addItem(f"{e['id']} {one_line(e['name'], 40)}", e["id"])
+            self.evaluator_box.addItem(f"{one_line(e['name'], 40)} ({e['id']})", e["id"])
         i = self.evaluator_box.findData(current) if current is not None else -1
         if i < 0:
-            me = self.document.actor.strip().casefold()
-            i = next((n for n, e in enumerate(evaluators)
-                      if e["name"].strip().casefold() == me), 0)
+            i = next((n for n, e in enumerate(evaluators) if is_me(e, self.document.actor)), 0)
         self.evaluator_box.setCurrentIndex(i if evaluators else -1)
         self.evaluator_box.blockSignals(False)
+        if self._entered_as is None and evaluators:
+            # the first shown (the user, when they are an evaluator) needs no question
+            self._entered_as = (self.document.actor, self.evaluator_box.currentData())
+
+    # ---- whose scores ------------------------------------------------------------------
+    def _switch(self) -> None:
+        """The user chose an evaluator: on someone else's behalf, they confirm first."""
+        eid = self.evaluator_box.currentData()
+        if eid is not None and eid != self._shown and not self._may_enter(eid):
+            self.evaluator_box.setCurrentIndex(max(self.evaluator_box.findData(self._shown), 0))
+            return
+        self._reload()
+
+    def _may_enter(self, eid: str) -> bool:
+        """True when the user may enter `eid`'s scores now: they are that evaluator, or
+        last entered as them, or confirm they enter on their behalf (recorded)."""
+        actor = self.document.actor
+        if self._entered_as == (actor, eid) or not self.editable:
+            return True  # a file that takes no edits: only looking
+        e = next((e for e in self.document.doc()["evaluators"] if e["id"] == eid), None)
+        if e is None:
+            return False
+        if not is_me(e, actor):
+            if not ask.confirm(self, "Enter scores on someone's behalf",
+                               f"You are {actor}. Enter scores as {e['name']} ({eid}), on "
+                               "their behalf?\n\nThe audit log records that you did."):
+                return False
+            try:
+                self.document.record_on_behalf(eid)
+            except BadInput as exc:
+                self.show_problem("Not switched", ask.problem_text(exc))
+                return False
+        self._entered_as = (actor, eid)
+        return True
 
     def _reload(self) -> None:
         self.commit_comment()
         here = self.grid.currentIndex()
         row, col = (here.row(), here.column()) if here.isValid() else (0, 0)
         self.model.load(self.evaluator_box.currentData(), self.blind_box.isChecked())
+        self._shown = self.evaluator_box.currentData()
         blind = self.blind_box.isChecked()
         s = self.model.scale
+        locked = self.model.submitted() or not self.editable
         self.hint.setText(
+            "These scores are shown read-only: "
+            + ("they were submitted. " if self.model.submitted() else
+               f"the evaluation {self.document.refusal(wait=False) or 'takes no edits'}. ")
+            + ("Blind scoring: only this evaluator's scores are shown, and no prices."
+               if blind else "Others' scores are in each cell's tooltip and beside the grid.")
+            if locked else
             f"Type a score from 0 to {score_text(s['max'])}"
             + (f" in steps of {score_text(s['step'])}" if float(s["step"]) != 1 else "")
             + ": it is saved at once and the cursor moves on. Arrows and Tab move, Delete "
@@ -533,8 +593,10 @@ class ScoringView(View):
             self.progress_label.setText("No evaluators yet: add them in the Evaluators view.")
             self.progress_bar.setRange(0, 1)
             self.progress_bar.setValue(0)
+            self.signoff.show_evaluator(None, 0, 0)
             return
         done, expected = self.model.entered(), self.model.expected()
+        self.signoff.show_evaluator(e, done, expected)
         self.progress_label.setText((f"{note} " if note else "")
                                     + f"{done} of {expected} scores entered for "
                                       f"{one_line(e['name'], 40)}")
@@ -572,6 +634,7 @@ class ScoringView(View):
             self._set_comment((self.model.evaluator["id"], b["id"], c["id"]),
                               (mine or {}).get("comment") or "")
         self.comment.setEnabled(not self.model.conflicted(index))
+        self.comment.setReadOnly(not self.editable or self.model.submitted())
 
     def _guidance_html(self, c: Record, score: Any) -> str:
         words = descriptors(c, self.model.scale)
@@ -612,6 +675,8 @@ class ScoringView(View):
             return False
         if (current.get("comment") or "") == text:
             return True
+        if not self._may_enter(eid):
+            return False
         return self.edit(self.document.set_score, eid, b, c, current["score"], text,
                          title="Comment not saved")
 
@@ -633,7 +698,16 @@ class ScoringView(View):
         j = next(n for n, c in enumerate(self.model.criteria) if c["id"] == cid)
         self.grid.setCurrentIndex(self.model.index(i, j))
 
-    def set_evaluator(self, eid: str) -> None:
+    def set_evaluator(self, eid: str) -> bool:
+        """Choose the evaluator as the user does (asking on whose behalf, if need be)."""
         self.evaluator_box.setCurrentIndex(self.evaluator_box.findData(eid))
-        self._reload()
+        self._switch()
+        return self._shown == eid
+
+    def lockables(self) -> list[object]:
+        return [self.grid, self.comment, *self.signoff.lockables()]
+
+    def lock_changed(self) -> None:
+        self._full = True
+        self.refresh()
 

@@ -192,6 +192,13 @@ class SharedView(View):
         bid = self.bid_box.currentData()
         return next((b for b in self.document.doc()["bids"] if b["id"] == bid), None)
 
+    def lockables(self) -> list[object]:
+        return [self.partners_table, self.split_table, self.add_button, self.remove_button,
+                self.method_box, self.apply_button, self.revert_button]
+
+    def lock_changed(self) -> None:
+        self.refresh()
+
     def refresh(self) -> None:
         doc = self.document.doc()
         ev = doc["evaluation"]
@@ -212,8 +219,9 @@ class SharedView(View):
         i = self.bid_box.findData(chosen)
         self.bid_box.setCurrentIndex(max(i, 0) if bids else -1)
         self.bid_box.blockSignals(False)
-        for w in (self.bid_box, self.method_box, self.split_table):
+        for w in (self.bid_box, self.split_table):
             w.setEnabled(bool(bids))
+        self.method_box.setEnabled(bool(bids) and self.editable)
         self.load_pending()
         self.show_savings()
 
@@ -358,8 +366,9 @@ class SharedView(View):
             self.split_check.setText("The shares add up to 100%." if not changed else
                                      "The shares add up to 100%. Apply to save the split.")
             self.split_check.setStyleSheet("")
-        self.apply_button.setEnabled(bid is not None and not problem and changed)
-        self.revert_button.setEnabled(changed)
+        self.apply_button.setEnabled(bid is not None and not problem and changed
+                                     and self.editable)
+        self.revert_button.setEnabled(changed and self.editable)
 
     def apply(self) -> None:
         bid = self.current_bid()
