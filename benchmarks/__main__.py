@@ -18,7 +18,17 @@ import time
 import traceback
 from pathlib import Path
 
-from . import analysis, cli_process, exports, governance, gui, recompute, workbooks
+from . import (
+    analysis,
+    bundle,
+    cli_process,
+    exports,
+    governance,
+    gui,
+    limits,
+    recompute,
+    workbooks,
+)
 from .core import REPO_ROOT, Benchmark, BenchmarkError, Context, Row
 from .generate import make_large_evaluation, write_large_evaluation
 from .report import summary, table, write_json
@@ -53,6 +63,8 @@ BENCHMARKS: list[Benchmark] = [
     workbooks.import_scoring_sheets,
     workbooks.hostile_refusals,
     gui.gui,
+    bundle.startup,
+    limits.limits,
 ]
 
 

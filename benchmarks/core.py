@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -110,12 +111,13 @@ def run_measured(args: list[str], ctx: Context, timeout: float = PROCESS_TIMEOUT
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(
-            wrapped, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=REPO_ROOT, env=env
+            wrapped, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=REPO_ROOT, env=env,
+            start_new_session=True,  # its own process group: a timeout stops the command too
         )
         try:
             returncode: int | None = proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             returncode = None
         seconds = time.perf_counter() - start

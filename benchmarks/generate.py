@@ -4,7 +4,11 @@ The document follows docs/format.md and obeys every rule of docs/bad-input.md, s
 `import-json` accepts it. It is deterministic for a given seed: the same
 arguments always give the same document, byte for byte once written.
 
-Run `python -m benchmarks.generate OUT.json` to write one for manual checks.
+Two shapes: `make_large_evaluation`, a large council tender (the main benchmark), and
+`make_limits_evaluation`, an evaluation at every count limit of
+procure_desk/interchange/limits.py (docs/bad-input.md), for `benchmarks.limits`.
+
+Run `python -m benchmarks.generate OUT.json` (or `--limits`) to write one for manual checks.
 """
 
 from __future__ import annotations
@@ -14,6 +18,15 @@ import json
 import random
 from pathlib import Path
 from typing import Any
+
+from procure_desk.interchange.limits import (
+    MAX_BIDS,
+    MAX_COST_LINES,
+    MAX_CRITERIA,
+    MAX_DEPTH,
+    MAX_EVALUATORS,
+    MAX_PARTNERS,
+)
 
 FORMAT = "procure-desk/evaluation"
 VERSION = 1
@@ -318,9 +331,10 @@ def _consensus(rng: random.Random, by_pair: dict[tuple[str, str], list[int]]) ->
     return records
 
 
-def _gateway_results(rng: random.Random, bid_ids: list[str], gateways: list[str]) -> list[dict]:
+def _gateway_results(rng: random.Random, bid_ids: list[str], gateways: list[str],
+                     n_failing: int = 3) -> list[dict]:
     """A result for every bid and gateway; a few failures, on distinct bids."""
-    failing = set(rng.sample(bid_ids, min(3, max(0, len(bid_ids) - 1))))
+    failing = set(rng.sample(bid_ids, min(n_failing, max(0, len(bid_ids) - 1))))
     results = []
     for bid in bid_ids:
         failed_gateway = rng.choice(gateways) if bid in failing else None
@@ -336,24 +350,271 @@ def _gateway_results(rng: random.Random, bid_ids: list[str], gateways: list[str]
             )
     return results
 
+# ---- at the limits ----------------------------------------------------------------------
+
+#: Quality sections, each scored by its own panel of evaluators (MAX_EVALUATORS / PANELS each).
+PANELS = 10
+#: Members of a panel who score one bid on that panel's section (double marking).
+MARKERS = 2
+#: The scores the panels have given so far: whole bids are marked until this is reached.
+SCORE_BUDGET = 1_000_000
+LIMITS_GATEWAYS = 20
+_PRICE_LEAVES = (("P1", "Whole-life cost (NPV)", 3, "lowest_relative"),
+                 ("P2", "Whole-life cost against the lowest", 1, "linear_deviation"))
+_SENTENCES = (
+    "Meets the requirement in full, with a worked example from a similar council.",
+    "Partly evidenced: the answer describes the process but not who carries it out.",
+    "The method statement relies on chargeable customisation for the benefits module.",
+    "Clear, tested export of all data in open formats at the end of the contract.",
+    "Vague on timescales; no plan for the data migration weekend.",
+    "Strong references from two district councils of a similar size.",
+    "No evidence offered beyond a statement that the requirement is met.",
+    "Exceeds the requirement: the standard product already does this.",
+    "The answer does not address the question asked.",
+    "Accessibility statement and audit report provided; two minor issues open.",
+)
+
+
+def make_limits_evaluation(
+    n_bids: int = MAX_BIDS,
+    n_criteria: int = MAX_CRITERIA,
+    n_evaluators: int = MAX_EVALUATORS,
+    n_partners: int = MAX_PARTNERS,
+    cost_lines: int = MAX_COST_LINES // MAX_BIDS,
+    score_budget: int = SCORE_BUDGET,
+    seed: int = 1,
+) -> dict[str, Any]:
+    """An evaluation at the count limits, scored the way a real panel would share the work.
+
+    The counts are the limits of docs/bad-input.md: 1,000 bids with 50 cost lines each
+    (50,000 in the file), 2,000 criteria (ten quality sections of four sub-sections, one
+    branch nested to the deepest level allowed, a price section with two price criteria,
+    twenty gateways and 1,922 scored questions), 100 evaluators and 100 partners.
+
+    The share of scores. A full set would be 100 evaluators x 1,000 bids x 1,922
+    questions, 192 million scores, and even one score per bid and question (1.9 million)
+    leaves no second view to moderate. No panel works like that, and no file may: the
+    limit is 2 million scores. So, as a large panel shares the work:
+    - the evaluators sit on ten panels of ten, one panel per quality section, and each
+      scores only the questions of their own section (about 190);
+    - every bid is marked by two members of each panel (double marking, so that
+      moderation has two views to compare), never by one with a declared conflict;
+    - bids that fail a gateway are not marked (about 5%, as in a real sift), and the
+      others are marked whole, in a shuffled order, until the panels have given about
+      `score_budget` scores (1,000,000 by default: about 260 bids, so each evaluator
+      gives some 10,000 scores). The rest are still to be marked: incomplete, as in a
+      large evaluation part way through.
+    So the file holds about a million scores (half the limit, and under the 1,048,576 rows
+    of a spreadsheet, so the evidence pack's Scores sheet can hold them), with the
+    moderation, consensus, exclusions and missing scores of an evaluation in progress.
+    The document passes every input rule: `import-json` accepts it.
+    """
+    # the sections, price and gateways, and a question under each section that takes them
+    least = 1 + PANELS * 5 + (MAX_DEPTH - 4) + 1 + len(_PRICE_LEAVES) + LIMITS_GATEWAYS
+    least += PANELS * 4 + MAX_DEPTH - 4
+    if n_criteria < least or n_evaluators < PANELS * MARKERS:
+        raise ValueError(f"need at least {least} criteria and {PANELS * MARKERS} evaluators")
+    rng = random.Random(seed)
+    criteria, panel_leaves = _limits_criteria(rng, n_criteria)
+    gateways = [c["id"] for c in criteria if c["kind"] == "pass_fail"]
+    partners = [
+        {"id": f"C{k + 1:03d}", "name": f"{_SUPPLIER_STEMS[k % 10]} District Council {k + 1}",
+         "population": rng.randrange(40_000, 180_000, 100),
+         "baseline_annual_cost": rng.randrange(80_000, 400_000, 500)}
+        for k in range(n_partners)
+    ]
+    bids = _limits_bids(rng, n_bids, cost_lines, [p["id"] for p in partners])
+    bid_ids = [b["id"] for b in bids]
+    evaluators = _limits_evaluators(rng, n_evaluators, bid_ids)
+    gate_results = _gateway_results(rng, bid_ids, gateways, n_failing=n_bids // 20)
+    failed = {g["bid"] for g in gate_results if not g["passed"]}
+    order = [b for b in bid_ids if b not in failed]
+    rng.shuffle(order)
+    per_bid = MARKERS * sum(len(leaves) for leaves in panel_leaves)
+    marked = set(order[: max(1, score_budget // per_bid)])
+    scores, by_pair = _limits_scores(rng, evaluators, [b for b in bid_ids if b in marked],
+                                     panel_leaves)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "evaluation": {
+            "title": "Benchmark at the input limits: revenues and benefits framework",
+            "reference": f"LIMITS-{seed:04d}",
+            "authority": "Harrowmere District Council for 100 partner councils",
+            "currency": "GBP",
+            "scale": {"max": SCALE_MAX, "step": 1, "descriptors": dict(DESCRIPTORS)},
+            "appraisal": {"years": 10, "discount_rate": 0.035, "cost_basis": "npv"},
+            "moderation": {"spread_flag": 2},
+        },
+        "criteria": criteria,
+        "bids": bids,
+        "evaluators": evaluators,
+        "scores": scores,
+        "consensus": _consensus(rng, by_pair),
+        "gateways": gate_results,
+        "partners": partners,
+    }
+
+
+def _limits_criteria(rng: random.Random, n_criteria: int) -> tuple[list[dict], list[list[dict]]]:
+    """Quality (PANELS sections of four sub-sections, the last branch nested to
+    MAX_DEPTH), a price section of two price criteria and LIMITS_GATEWAYS gateways:
+    n_criteria in all. Returns the criteria and each panel's scored questions."""
+    criteria: list[dict] = [
+        {"id": "Q", "name": "Quality", "kind": "section", "weight": 60, "parent": None}]
+    parents: list[tuple[int, str]] = []  # (panel, section id) that take questions
+    for s in range(PANELS):
+        sid, name = f"Q{s + 1:02d}", _SECTION_NAMES[s % len(_SECTION_NAMES)]
+        criteria.append({"id": sid, "name": name, "kind": "section",
+                         "weight": rng.choice((5, 8, 10, 12, 15, 20)), "parent": "Q"})
+        for sub in "ABCD":
+            criteria.append({"id": f"{sid}.{sub}", "name": f"{name}: part {sub}",
+                             "kind": "section", "weight": rng.randint(1, 4), "parent": sid})
+            parents.append((s, f"{sid}.{sub}"))
+    # one branch as deep as allowed: Q10.D (level 3) -> levels 4..MAX_DEPTH - 1 -> questions
+    chain_parent = parents[-1][1]
+    for level in range(4, MAX_DEPTH):
+        cid = f"{chain_parent}.{level}"
+        criteria.append({"id": cid, "name": f"Detailed requirement group, level {level}",
+                         "kind": "section", "weight": 2, "parent": chain_parent})
+        parents.append((PANELS - 1, cid))
+        chain_parent = cid
+    n_fixed = len(criteria) + 1 + len(_PRICE_LEAVES) + LIMITS_GATEWAYS
+    n_scored = n_criteria - n_fixed
+    panel_leaves: list[list[dict]] = [[] for _ in range(PANELS)]
+    scored: list[dict] = []
+    for k in range(n_scored):
+        panel, parent = parents[k % len(parents)]
+        leaf: dict[str, Any] = {
+            "id": f"{parent}.{k // len(parents) + 1:03d}",
+            "name": f"{_SECTION_NAMES[panel % len(_SECTION_NAMES)]}: question {k + 1}",
+            "kind": "scored",
+            "weight": rng.randint(1, 10),
+            "parent": parent,
+            "guidance": "Score against the descriptors; cite the section of the tender.",
+        }
+        if k % 97 == 5:
+            leaf["min_score"] = 1
+        if k % 53 == 7:
+            leaf["descriptors"] = {str(v): f"{DESCRIPTORS[str(v)]} for this question"
+                                   for v in range(SCALE_MAX + 1)}
+        scored.append(leaf)
+        panel_leaves[panel].append(leaf)
+    # the questions follow their section in the list, as a person would enter them
+    by_parent: dict[str, list[dict]] = {}
+    for leaf in scored:
+        by_parent.setdefault(leaf["parent"], []).append(leaf)
+    ordered: list[dict] = []
+    for c in criteria:
+        ordered.append(c)
+        ordered += by_parent.get(c["id"], [])
+    ordered.append({"id": "P", "name": "Whole-life cost", "kind": "section", "weight": 40,
+                    "parent": None})
+    ordered += [{"id": pid, "name": name, "kind": "price", "weight": w, "parent": "P",
+                 "formula": formula} for pid, name, w, formula in _PRICE_LEAVES]
+    ordered += [{"id": f"G{g:02d}", "name": f"Mandatory requirement {g}", "kind": "pass_fail",
+                 "parent": None} for g in range(1, LIMITS_GATEWAYS + 1)]
+    assert len(ordered) == n_criteria
+    return ordered, panel_leaves
+
+
+def _limits_bids(rng: random.Random, n_bids: int, cost_lines: int,
+                 partner_ids: list[str]) -> list[dict]:
+    bids = []
+    for bid in _bids(rng, n_bids, cost_lines):
+        n = int(bid["id"][1:])
+        bid["id"] = f"B{n:04d}"
+        bid.pop("apportionment", None)
+        if bid["option_type"] == "shared_service" and n % 10 == 4 and len(partner_ids) >= 2:
+            sharing = sorted(rng.sample(partner_ids, min(len(partner_ids), rng.randint(2, 12))))
+            method = ("equal", "population", "custom")[n % 3]
+            app: dict[str, Any] = {"method": method, "partners": sharing}
+            if method == "custom":
+                cuts = sorted(rng.sample(range(1, 100), len(sharing) - 1))
+                app["shares"] = {p: b - a for p, a, b in
+                                 zip(sharing, [0, *cuts], [*cuts, 100])}
+            bid["apportionment"] = app
+        bids.append(bid)
+    return bids
+
+
+def _limits_evaluators(rng: random.Random, n_evaluators: int, bid_ids: list[str]) -> list[dict]:
+    evaluators = []
+    for e in range(n_evaluators):
+        name, role = _EVALUATOR_NAMES[e % len(_EVALUATOR_NAMES)]
+        panel = e % PANELS
+        evaluators.append({"id": f"E{e + 1:03d}", "name": f"{name} ({e + 1})",
+                           "role": f"{role}, panel {panel + 1}", "conflicts": []})
+    for bid in sorted(rng.sample(bid_ids, min(len(bid_ids), n_evaluators // 2))):
+        ev = evaluators[rng.randrange(n_evaluators)]
+        ev["conflicts"].append(bid)
+        if rng.random() < 0.5:
+            ev.setdefault("declared", {})[bid] = f"2026-09-{rng.randint(1, 28):02d}"
+    return evaluators
+
+
+def _limits_scores(rng: random.Random, evaluators: list[dict], marked: list[str],
+                   panel_leaves: list[list[dict]]
+                   ) -> tuple[list[dict], dict[tuple[str, str], list[int]]]:
+    """Each marked bid scored on each section by MARKERS members of that section's panel."""
+    panels = [[e for k, e in enumerate(evaluators) if k % PANELS == p] for p in range(PANELS)]
+    conflicted = {(e["id"], b) for e in evaluators for b in e["conflicts"]}
+    quality = {b: rng.uniform(1.8, 4.4) for b in marked}
+    difficulty = {c["id"]: rng.uniform(0.0 if "min_score" in c else -0.8, 0.6)
+                  for leaves in panel_leaves for c in leaves}
+    leniency = {e["id"]: rng.uniform(-0.5, 0.5) for e in evaluators}
+    scores: list[dict] = []
+    by_pair: dict[tuple[str, str], list[int]] = {}
+    for n, bid in enumerate(marked):
+        for p, leaves in enumerate(panel_leaves):
+            members = panels[p]
+            free = [e for e in members if (e["id"], bid) not in conflicted]
+            start = n % len(free)
+            markers = [free[(start + k) % len(free)]["id"] for k in range(min(MARKERS, len(free)))]
+            for crit in leaves:
+                cid = crit["id"]
+                given = by_pair.setdefault((bid, cid), [])
+                for eid in markers:
+                    raw = quality[bid] + difficulty[cid] + leniency[eid] + rng.gauss(0.0, 0.8)
+                    score = min(SCALE_MAX, max(0, round(raw)))
+                    given.append(score)
+                    comment = " ".join(rng.sample(_SENTENCES, rng.randint(1, 3)))
+                    scores.append({"evaluator": eid, "bid": bid, "criterion": cid,
+                                   "score": score, "comment": comment})
+    return scores, by_pair
+
+
+def write_limits_evaluation(path: str | Path, **kw: Any) -> Path:
+    """Write make_limits_evaluation(**kw) as JSON to path; return the path."""
+    path = Path(path)
+    with path.open("w", encoding="utf-8") as fh:
+        json.dump(make_limits_evaluation(**kw), fh, ensure_ascii=False, separators=(",", ":"))
+    return path
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
-    parser.add_argument("--bids", type=int, default=60)
-    parser.add_argument("--criteria", type=int, default=100)
-    parser.add_argument("--evaluators", type=int, default=8)
-    parser.add_argument("--cost-lines", type=int, default=10)
+    parser.add_argument("--limits", action="store_true",
+                        help="an evaluation at the input limits (make_limits_evaluation); "
+                             "the sizes below then default to the limits")
+    parser.add_argument("--bids", type=int, help="default 60")
+    parser.add_argument("--criteria", type=int, help="default 100 scored criteria")
+    parser.add_argument("--evaluators", type=int, help="default 8")
+    parser.add_argument("--cost-lines", type=int, help="per bid; default 10")
+    parser.add_argument("--score-budget", type=int,
+                        help=f"with --limits: scores given so far (default {SCORE_BUDGET:,})")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    write_large_evaluation(
-        args.out,
-        n_bids=args.bids,
-        n_criteria=args.criteria,
-        n_evaluators=args.evaluators,
-        cost_lines=args.cost_lines,
-        seed=args.seed,
-    )
+    sizes = {"n_bids": args.bids, "n_criteria": args.criteria,
+             "n_evaluators": args.evaluators, "cost_lines": args.cost_lines}
+    given = {k: v for k, v in sizes.items() if v is not None}
+    if args.limits:
+        if args.score_budget is not None:
+            given["score_budget"] = args.score_budget
+        write_limits_evaluation(args.out, seed=args.seed, **given)
+    else:
+        write_large_evaluation(args.out, seed=args.seed, **given)
     return 0
 
 

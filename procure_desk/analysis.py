@@ -12,6 +12,8 @@ is written up in docs/analysis.md.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -63,7 +65,7 @@ def analyse(source: Any, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED
         "winner": res.winner,
         "provisional": bool(res.outstanding()),
         "switching": switching(inp.snap, res),
-        "formulas": formulas(inp.snap),
+        "formulas": formulas(inp.snap, res),
         "leave_one_out": leave_one_out(inp.snap, res),
         "monte_carlo": monte_carlo(inp.snap, res, draws=draws, seed=seed,
                                    weight_sigma=weight_sigma),
@@ -331,19 +333,89 @@ def leaf_weights(snap: Snapshot, shares: Mapping[str, float]) -> tuple[np.ndarra
 
 # ---- price formulas and withdrawn bids ----------------------------------------------
 
-def formulas(snap: Snapshot) -> dict[str, str | None]:
+def formulas(snap: Snapshot, res: Results | None = None) -> dict[str, str | None]:
     """The winner if every price leaf used each formula in turn."""
-    return {f: compute(snap, formula=f).winner for f in FORMULAS}
+    if res is None:
+        return {f: compute(snap, formula=f).winner for f in FORMULAS}
+    basis, final = winner_basis(snap, res)
+    return {f: compute(basis, formula=f, final=final).winner for f in FORMULAS}
 
 
 def leave_one_out(snap: Snapshot, res: Results) -> list[dict[str, Any]]:
-    """For each ranked bid but the winner: the winner were it withdrawn (prices re-scored)."""
+    """For each ranked bid but the winner: the winner were it withdrawn (prices re-scored).
+
+    Withdrawing a bid changes the other bids' figures only through the lowest cost
+    that the price fractions are measured against. So a bid that does not hold that
+    lowest cost leaves every other total as it is, and today's winner stays first;
+    only a bid at the lowest cost is re-scored (`compute`, on `winner_basis`). Where
+    two ranked totals or qualities lie within 1e-9 of each other the tie rules of
+    docs/scoring.md compare with a tolerance, and every bid is re-scored.
+    """
+    ranking = res.ranking
+    if len(ranking) < 2:
+        return []
+    basis, final = winner_basis(snap, res)
+    cost = snap.cost_basis
+    eligible = [i for i, st in enumerate(res.status) if st != "excluded"]
+    cmin = float(cost[eligible].min())
+    order = sorted(ranking, key=lambda i: (res.total[i], res.quality[i]))
+    near = any(abs(res.total[a] - res.total[b]) <= TIE or abs(res.quality[a] - res.quality[b])
+               <= TIE for a, b in itertools.pairwise(order))
     out = []
-    for i in res.ranking[1:]:
+    for i in ranking[1:]:
         bid = snap.bid_ids[i]
-        w = compute(snap, withdrawn=[bid]).winner
+        if near or cost[i] <= cmin:
+            w = compute(basis, withdrawn=[bid], final=final).winner
+        else:
+            w = res.winner
         out.append({"bid": bid, "winner": w, "reversal": w != res.winner})
     return out
+
+
+def winner_basis(snap: Snapshot, res: Results) -> tuple[Snapshot, np.ndarray]:
+    """A lighter evaluation that `compute(basis, final=final, ...)` ranks exactly as this one.
+
+    The variants of the analysis (another price formula, a withdrawn bid) need the
+    ranking and the winner, not each pair's mean and spread nor every reason of a bid
+    that is not ranked. The basis has the same bids, costs, weights, statuses and
+    final scores, no individual scores, and at most one reason per bid: a bid that is
+    not ranked keeps one cause of its status (its first failed gateway or the first
+    final score under a minimum; its first missing gateway result or final score),
+    and its other final scores stand at the scale's maximum, which no minimum score
+    excludes. At the input limits this saves reducing every score and writing about
+    a million reasons on each call.
+    """
+    final = res.scores.final.copy()
+    gateway = snap.gateway.copy()
+    smax = float(snap.settings["scale"]["max"])
+    with np.errstate(invalid="ignore"):
+        below = final < snap.min_score - TIE
+    for i, st in enumerate(res.status):
+        if st == "ranked":
+            continue
+        failed = np.flatnonzero(gateway[i] == 0.0)
+        missing_gate = np.flatnonzero(np.isnan(gateway[i]))
+        missing = np.flatnonzero(np.isnan(final[i]))
+        low = np.flatnonzero(below[i])
+        gateway[i] = 1.0
+        if st == "excluded" and failed.size:
+            final[i] = smax
+            gateway[i, failed[0]] = 0.0
+        elif st == "excluded":
+            final[i] = smax
+            final[i, low[0]] = res.scores.final[i, low[0]]
+        elif missing_gate.size:
+            final[i] = smax
+            gateway[i, missing_gate[0]] = np.nan
+        else:
+            final[i] = smax
+            final[i, missing[0]] = np.nan
+    none = np.zeros(0, dtype=np.int64)
+    basis = dataclasses.replace(
+        snap, evaluators=[], s_eval=none, s_bid=none, s_crit=none,
+        s_val=np.zeros(0), conflict=np.zeros((0, len(snap.bid_ids)), dtype=bool),
+        gateway=gateway)
+    return basis, final
 
 
 # ---- Monte Carlo ----------------------------------------------------------------------

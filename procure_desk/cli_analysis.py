@@ -64,6 +64,24 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{x:.1f}%"
 
 
+def _integrity_lines(data: dict[str, Any], who: Any) -> list[str]:
+    """The verdict, failed gateways that would change the winner, abnormally low tenders."""
+    lines = []
+    verdict = data.get("verdict")
+    if verdict:
+        lines.append("Verdict: robust (every test held)" if verdict["robust"] else
+                     "Verdict: not robust:")
+        lines += [f"  - {_clip(r, 160)}" for r in verdict["reasons"]]
+    for e in data.get("exclusions", []):
+        lines.append(f"Excluded on a gateway: {who(e['bid'])} failed {e['criterion']}; were "
+                     f"it a pass, {who(e['winner_if_passed'])} would win")
+    for e in data.get("abnormally_low", []):
+        lines.append(f"Abnormally low: {who(e['bid'])} is {e['below']:.0%} below the other "
+                     "tenders' median: ask the supplier to explain it before any rejection "
+                     "(Procurement Act 2023 s.34)")
+    return lines
+
+
 def analysis_text(doc: dict[str, Any], data: dict[str, Any]) -> str:
     """The analysis for a terminal: what a board member would read, in order of weight."""
     from .analysis import plain_warnings
@@ -81,18 +99,8 @@ def analysis_text(doc: dict[str, Any], data: dict[str, Any]) -> str:
     winner = data["winner"]
     leader = "Provisional leader today" if data.get("provisional") else "Winner today"
     lines.append(f"{leader}: {who(winner)}" if winner else "No bid is ranked yet.")
-    verdict = data.get("verdict")
-    if winner and verdict:
-        lines.append("Verdict: robust (every test held)" if verdict["robust"] else
-                     "Verdict: not robust:")
-        lines += [f"  - {_clip(r, 160)}" for r in verdict["reasons"]]
-    for e in data.get("exclusions", []):
-        lines.append(f"Excluded on a gateway: {who(e['bid'])} failed {e['criterion']}; were "
-                     f"it a pass, {who(e['winner_if_passed'])} would win")
-    for e in data.get("abnormally_low", []):
-        lines.append(f"Abnormally low: {who(e['bid'])} is {e['below']:.0%} below the other "
-                     "tenders' median: ask the supplier to explain it before any rejection "
-                     "(Procurement Act 2023 s.34)")
+    if winner:
+        lines += _integrity_lines(data, who)
     if not winner:
         lines += ["", "Sensitivity and robustness need at least one ranked bid: "
                       "`procure-desk results` says what is missing."]

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# In the application bundle (PyInstaller sets sys.frozen) the data sits beside the
+# code in the bundle's own folder, sys._MEIPASS; from a checkout, at the repository root.
+FROZEN = bool(getattr(sys, "frozen", False))
+ROOT = (Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) if FROZEN
+        else Path(__file__).resolve().parent.parent)
 RESOURCES = ROOT / "resources"
 TEMPLATES = RESOURCES / "templates"
+APP_ICON = RESOURCES / "icons" / "procure-desk.png"  # packaging/icons/render.py
 SAMPLE_BIDS = ROOT / "sample_bids"
 SAMPLE_TENDER = SAMPLE_BIDS / "harrowmere.json"
 
@@ -18,7 +24,6 @@ def user_data_folder() -> Path:
     profile); otherwise the platform's usual place.
     """
     import os
-    import sys
 
     if os.environ.get("PROCURE_DESK_DATA"):
         return Path(os.environ["PROCURE_DESK_DATA"])

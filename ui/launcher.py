@@ -26,8 +26,17 @@ def launch_gui(file: str | None, *, demo: bool = False) -> int:
               "session has none; the command line works here (procure-desk --help)",
               file=sys.stderr)
         return 2
-    from ui.app import run_app
+    from PySide6.QtGui import QGuiApplication, QIcon
 
+    from procure_desk.paths import APP_ICON
+    from ui.app import make_application, run_app
+
+    make_application().setWindowIcon(QIcon(str(APP_ICON)))
+    QGuiApplication.setDesktopFileName("procure-desk")  # the dock's icon: procure-desk.desktop
+    if os.environ.get("PROCURE_DESK_QUIT_AFTER"):  # the bundle's smoke test: ui/quit_after.py
+        from ui.quit_after import VARIABLE, schedule
+
+        schedule(os.environ[VARIABLE])
     return run_app(file, demo=demo)
 
 
@@ -37,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args == ["--demo"]:
         return launch_gui(None, demo=True)
-    if len(args) == 1 and args[0].endswith(".pdesk"):
+    if len(args) == 1 and args[0].lower().endswith(".pdesk"):
         args = ["open", args[0]]
     return cli_main(args, gui=launch_gui)
 

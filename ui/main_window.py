@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from procure_desk import templates
+from procure_desk import __version__, templates
 from procure_desk.errors import BadInput
 from procure_desk.paths import ROOT
 from procure_desk.services import EvaluationFile
@@ -382,7 +382,8 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         ask.info(self, f"About {APP_NAME}",
-                 f"{APP_NAME}: offline evaluation of supplier tenders for councils.\n\n"
+                 f"{APP_NAME} {__version__}: offline evaluation of supplier tenders for "
+                 "councils.\n\n"
                  "Every edit is saved as you make it, with who, when, what, before and "
                  "after in the audit log.")
 

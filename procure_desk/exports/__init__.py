@@ -70,7 +70,8 @@ class Source:
     actor: str = field(default_factory=default_actor)
     _ef: Any = field(default=None, repr=False)  # the open file to record through, if held
     _json: dict[str, Any] | None = field(default=None, repr=False)
-    _scores_by_bid: dict[str, list[dict[str, Any]]] | None = field(default=None, repr=False)
+    _by_bid: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict,
+                                                                repr=False)
 
     @classmethod
     def load(cls, path: str | Path, *, actor: str | None = None) -> Source:
@@ -122,12 +123,24 @@ class Source:
 
     def scores_of(self, bid_id: str) -> list[dict[str, Any]]:
         """That bid's scores, in file order (indexed once: one summary per bid reads them)."""
-        if self._scores_by_bid is None:
-            index: dict[str, list[dict[str, Any]]] = {}
-            for s in self.doc["scores"]:
-                index.setdefault(s["bid"], []).append(s)
-            self._scores_by_bid = index
-        return self._scores_by_bid.get(bid_id, [])
+        return self._of("scores", bid_id)
+
+    def consensus_of(self, bid_id: str) -> list[dict[str, Any]]:
+        """That bid's consensus scores, in file order."""
+        return self._of("consensus", bid_id)
+
+    def gateways_of(self, bid_id: str) -> list[dict[str, Any]]:
+        """That bid's gateway results, in file order."""
+        return self._of("gateways", bid_id)
+
+    def _of(self, key: str, bid_id: str) -> list[dict[str, Any]]:
+        index = self._by_bid.get(key)
+        if index is None:
+            index = {}
+            for r in self.doc.get(key, []):
+                index.setdefault(r["bid"], []).append(r)
+            self._by_bid[key] = index
+        return index.get(bid_id, [])
 
     @property
     def ev(self) -> dict[str, Any]:

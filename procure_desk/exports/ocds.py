@@ -32,27 +32,8 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "evaluation"
 
 
-def build_release(src: Source, *, ocid_prefix: str = OCID_PREFIX) -> dict[str, Any]:
-    doc, res, rj = src.doc, src.results, src.results_json()
-    ev = doc["evaluation"]
-    cur = ev.get("currency") or "GBP"
-    ref = str(ev.get("reference") or src.path.stem)
-    ocid = f"{ocid_prefix}-{_slug(ref)}"
-    snap = res.snap
-    buyer = {"id": "buyer", "name": str(ev.get("authority") or "Contracting authority")}
-
-    def party_id(bid_id: str) -> str:
-        return f"tenderer-{bid_id}"
-
-    parties = [{**buyer, "roles": ["buyer", "procuringEntity"]}]
-    for b in doc["bids"]:
-        roles = ["tenderer"] + (["supplier"] if b["id"] == res.winner else [])
-        party: dict[str, Any] = {"id": party_id(b["id"]), "name": str(b["supplier"]),
-                                 "roles": roles}
-        if b.get("sme"):
-            party["details"] = {"scale": "sme"}
-        parties.append(party)
-
+def _criteria_details(doc: dict[str, Any], snap: Any) -> str:
+    """The award criteria in words: each scored and price leaf with its effective weight."""
     # Leaves only, each with its own effective weight and its sections named: listing a
     # section beside its criteria would read as counting its weight twice.
     by_id = {c["id"]: c for c in doc["criteria"]}
@@ -74,14 +55,13 @@ def build_release(src: Source, *, ocid_prefix: str = OCID_PREFIX) -> dict[str, A
                          + (f" ({', '.join(notes)})" if notes else ""))
         elif c["kind"] == "pass_fail":
             lines.append(f"{c['id']} {c['name']}: pass/fail")
-    details = ("Most advantageous tender by weighted criteria; each scored and price "
-               "criterion with its effective weight: " + "; ".join(lines))
-    # Complete only when there is a winner and nothing a final decision needs is
-    # outstanding (which includes every divergent score moderated).
-    final = not src.provisional and not rj["flags"]
-    tender_status = "complete" if res.winner and final else "active"
+    return ("Most advantageous tender by weighted criteria; each scored and price "
+            "criterion with its effective weight: " + "; ".join(lines))
 
-    wlc = {b["id"]: float(snap.wlc[i]) for i, b in enumerate(doc["bids"])}
+
+def _bids_section(doc: dict[str, Any], res: Any, wlc: dict[str, float], cur: str,
+                  party_id: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The bids extension: statistics and one entry per bid."""
     status = {b["id"]: res.status[i] for i, b in enumerate(doc["bids"])}
     valid = [bid for bid, s in status.items() if s != "excluded"]
     stats: list[dict[str, Any]] = [
@@ -100,6 +80,38 @@ def build_release(src: Source, *, ocid_prefix: str = OCID_PREFIX) -> dict[str, A
                     "tenderers": [{"id": party_id(b["id"]), "name": str(b["supplier"])}],
                     "value": {"amount": wlc[b["id"]], "currency": cur}}
                    for b in doc["bids"]]
+    return stats, bid_details
+
+
+def build_release(src: Source, *, ocid_prefix: str = OCID_PREFIX) -> dict[str, Any]:
+    doc, res, rj = src.doc, src.results, src.results_json()
+    ev = doc["evaluation"]
+    cur = ev.get("currency") or "GBP"
+    ref = str(ev.get("reference") or src.path.stem)
+    ocid = f"{ocid_prefix}-{_slug(ref)}"
+    snap = res.snap
+    buyer = {"id": "buyer", "name": str(ev.get("authority") or "Contracting authority")}
+
+    def party_id(bid_id: str) -> str:
+        return f"tenderer-{bid_id}"
+
+    parties = [{**buyer, "roles": ["buyer", "procuringEntity"]}]
+    for b in doc["bids"]:
+        roles = ["tenderer"] + (["supplier"] if b["id"] == res.winner else [])
+        party: dict[str, Any] = {"id": party_id(b["id"]), "name": str(b["supplier"]),
+                                 "roles": roles}
+        if b.get("sme"):
+            party["details"] = {"scale": "sme"}
+        parties.append(party)
+
+    details = _criteria_details(doc, snap)
+    # Complete only when there is a winner and nothing a final decision needs is
+    # outstanding (which includes every divergent score moderated).
+    final = not src.provisional and not rj["flags"]
+    tender_status = "complete" if res.winner and final else "active"
+
+    wlc = {b["id"]: float(snap.wlc[i]) for i, b in enumerate(doc["bids"])}
+    stats, bid_details = _bids_section(doc, res, wlc, cur, party_id)
     release: dict[str, Any] = {
         "ocid": ocid,
         "id": f"{_slug(ref)}-award-{src.sha256[:12]}",

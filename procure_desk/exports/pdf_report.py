@@ -8,11 +8,13 @@ header row, so a 60-bid, 100-criterion evaluation splits across pages quickly.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from ..wording import money
 from . import Report, Source, no_report, num, recorded_target
 from .safe_text import para, plain_text
@@ -96,7 +98,26 @@ class Kit:
     def table(self, header: list[str], rows: list[list[Any]], widths: list[float],
               align_right: tuple[int, ...] = (), zebra: bool = True,
               extra: list[tuple[Any, ...]] | None = None) -> Any:
-        """A LongTable whose header repeats on every page."""
+        """A LongTable whose header repeats on every page.
+
+        A table of more than CHUNK_ROWS rows is laid out as consecutive tables of
+        CHUNK_ROWS rows, each with the header: reportlab splits a table across pages
+        by re-measuring every row left after each page, so one table of n rows takes
+        time in n squared (minutes for a few thousand rows), and chunks keep it linear.
+        Row-wise `extra` commands go to the chunk holding their rows.
+        """
+        if len(rows) <= CHUNK_ROWS:
+            return self._table(header, rows, widths, align_right, zebra, extra or [])
+        parts = []
+        for start in range(0, len(rows), CHUNK_ROWS):
+            end = min(start + CHUNK_ROWS, len(rows))
+            parts.append(self._table(header, rows[start:end], widths, align_right, zebra,
+                                     _rows_of(extra or [], start, end)))
+        return _consecutive(parts)
+
+    def _table(self, header: list[str], rows: list[list[Any]], widths: list[float],
+               align_right: tuple[int, ...], zebra: bool,
+               extra: list[tuple[Any, ...]]) -> Any:
         from reportlab.platypus import LongTable
 
         c = self.colors
@@ -116,9 +137,8 @@ class Kit:
             style.append(("ALIGN", (k, 0), (k, -1), "RIGHT"))
         if zebra:
             style.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [c.white, c.HexColor("#F2F6FA")]))
-        style += extra or []
-        t = LongTable(data, colWidths=widths, repeatRows=1, style=style)
-        return t
+        style += extra
+        return LongTable(data, colWidths=widths, repeatRows=1, style=style)
 
     def cell(self, text: Any, limit: int = 0, fit: int = 0) -> Any:
         """A table cell of user text: wrapped, or plain (much quicker) when it fits."""
@@ -128,6 +148,57 @@ class Kit:
         if len(s) <= fit and "\n" not in s:
             return s  # a plain cell is drawn as it is, never read as markup
         return self.p(s, self.small)
+
+
+#: Rows of one table in the story; a longer one is laid out in chunks (Kit.table).
+CHUNK_ROWS = 200
+
+
+def _rows_of(extra: list[tuple[Any, ...]], start: int, end: int) -> list[tuple[Any, ...]]:
+    """The style commands of data rows start..end-1 (table rows start+1..end), renumbered
+    for a chunk; commands on the header or counted from the end apply to every chunk."""
+    out = []
+    for cmd in extra:
+        (c0, r0), (c1, r1) = cmd[1], cmd[2]
+        if r0 < 1 or r1 < 1:
+            out.append(cmd)
+        elif r0 <= end and r1 > start:
+            lo, hi = max(r0, start + 1) - start, min(r1, end) - start
+            out.append((cmd[0], (c0, lo), (c1, hi), *cmd[3:]))
+    return out
+
+
+def _consecutive(parts: list[Any]) -> Any:
+    """Tables laid out one after another, as one flowable of the story."""
+    return _consecutive_type()(parts)
+
+
+@functools.cache
+def _consecutive_type() -> type:
+    from reportlab.platypus.flowables import Flowable
+
+    class Consecutive(Flowable):
+        """Never placed whole: asked to split, it gives what of its first table fits
+        (all of it, or the table's own split) followed by the other tables."""
+
+        def __init__(self, parts: list[Any]) -> None:
+            super().__init__()
+            self.parts = parts
+
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            return avail_width, avail_height + 1
+
+        def split(self, avail_width: float, avail_height: float) -> list[Any]:
+            first, rest = self.parts[0], self.parts[1:]
+            if first.wrapOn(self.canv, avail_width, avail_height)[1] <= avail_height:
+                return [first, *rest]
+            pieces = first.splitOn(self.canv, avail_width, avail_height)
+            return [*pieces, *rest] if pieces else []
+
+        def draw(self) -> None:  # never placed: split always
+            pass
+
+    return Consecutive
 
 
 def build_doc(target: Path, title: str, author: str, *, keywords: str = "",
@@ -176,7 +247,8 @@ def numbered_canvas(footer: str, *, stamp: str = "", draft: bool = False) -> Any
                 self.setFont(font, 7.5)
                 self.setFillGray(0.4)
                 self.drawString(18 * mm, 10 * mm, text)
-                self.drawRightString(w - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {n}")
+                self.drawRightString(w - 18 * mm, 10 * mm,
+                                     f"ProcureDesk {__version__} · Page {self._pageNumber} of {n}")
                 if stamp:
                     self.setFont(font, 6)
                     self.drawString(18 * mm, 6.5 * mm, stamp)

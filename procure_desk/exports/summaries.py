@@ -195,14 +195,14 @@ def _your_scores(kit: Kit, src: Source, i: int, mine: dict[str, Any]) -> list[An
     rows = []
     depth: dict[str, int] = {}
     sec_index = {sid: k for k, sid in enumerate(snap.section_ids)}
+    gateways = {x["criterion"]: x for x in src.gateways_of(bid_id)}
     for c in doc["criteria"]:
         p = c.get("parent")
         depth[c["id"]] = 0 if p is None else depth.get(p, 0) + 1
         # a plain cell when the name fits its column: far quicker than a Paragraph
         name = kit.cell(("\u00a0\u00a0\u00a0" * depth[c["id"]]) + c["name"], fit=44)
         if c["kind"] == "pass_fail":
-            g = next((x for x in doc.get("gateways", []) if x["bid"] == bid_id
-                      and x["criterion"] == c["id"]), None)
+            g = gateways.get(c["id"])
             rows.append([c["id"], name, "pass/fail", "",
                          "no result" if g is None else ("pass" if g["passed"] else "fail"),
                          ""])
@@ -262,7 +262,7 @@ def _why(kit: Kit, src: Source, bid_id: str) -> list[Any]:
     doc = src.doc
     story: list[Any] = []
     story.append(kit.m("Why each score was given", kit.h1))
-    cons = {c["criterion"]: c for c in doc.get("consensus", []) if c["bid"] == bid_id}
+    cons = {c["criterion"]: c for c in src.consensus_of(bid_id)}
     conflicted = {e["id"] for e in doc["evaluators"] if bid_id in e.get("conflicts", [])}
     order = {e["id"]: k for k, e in enumerate(doc["evaluators"])}
     comments: dict[str, list[tuple[int, float, str]]] = {}

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import atomic
+from ..errors import BadInput, Problem
 from . import Report, Source, no_report, recorded_target
 from .xlsx_analysis import analysis_of, sensitivity_sheet, shared_sheet
 from .xlsx_governance import DRAFT_HEADER, about_rows, declarations_sheet, mark_book
@@ -38,10 +39,31 @@ SHEETS = ("Summary", "Criteria", "Bids", "Costs", "Scores", "Evaluators", "Decla
           "Moderation", "Results", "Sensitivity", "Shared service", "Audit", "About")
 
 
+#: The rows of an Excel worksheet, its header row included.
+EXCEL_ROWS = 1_048_576
+
+
+def size_problems(source: Source, target: Path) -> list[Problem]:
+    """Sheets the evaluation would fill beyond what a worksheet holds (one row per
+    score, per bid and scored criterion, per audit event): such a workbook would not
+    open, so it is refused before anything is written."""
+    snap = source.results.snap
+    nb, ns = len(snap.bid_ids), len(snap.scored_ids)
+    need = [("Moderation", nb * ns + 1, f"{nb:,} bids x {ns:,} scored criteria"),
+            ("Scores", len(source.doc["scores"]) + 1, "one row per score"),
+            ("Audit", len(source.audit) + 1, "one row per recorded event")]
+    return [Problem(str(target), f"the evidence pack's {sheet} sheet would need {rows:,} "
+                                 f"rows ({why}); an Excel worksheet holds at most "
+                                 f"{EXCEL_ROWS:,}")
+            for sheet, rows, why in need if rows > EXCEL_ROWS]
+
+
 def write_xlsx(source: Source, target: str | Path, *, force: bool = False,
                report: Report = no_report, styled: bool = True) -> Path:
     """Write the evidence pack to `target` (atomically); returns the path."""
     target = Path(target)
+    if problems := size_problems(source, target):
+        raise BadInput(problems)
     with recorded_target(source, target, force, "export.xlsx") as tmp:
         wb = build_workbook(source, report=report, styled=styled)
         try:

@@ -28,10 +28,11 @@ from .limits import (
     MAX_REFERENCE,
     MAX_SCALE,
     MAX_SCORES,
+    MAX_TEXT,
     MAX_WEIGHT,
     MAX_YEARS,
 )
-from .text import FIELD_NAME, refused_strings
+from .text import FIELD_NAME, hidden_problem, refused_strings
 from .tree import check_parents, section_weight_problems
 from .values import is_number, on_step, plain, q, score_problem
 from .vocabulary import (
@@ -551,7 +552,30 @@ def _scores(c: Checker, doc: dict[str, Any], ev_ids: dict[str, Any], bid_ids: di
             step: float) -> list[Record]:
     scores: list[Record] = []
     seen: set[tuple[Any, ...]] = set()
+    # The usual score (known ids, a whole number on a whole-number scale, a plain
+    # comment) is taken as it is; anything else goes through every rule below, which
+    # gives the same record or says what is wrong. A million scores are the bulk of a
+    # file at the limits.
+    quick = type(smax) is int and type(step) is int
+    scored = {k for k, r in crits.items() if r["kind"] == "scored"}
+    fields = {"evaluator", "bid", "criterion", "score", "comment"}
     for i, rec in enumerate(c.records(doc, "scores", required=False)):
+        if quick and type(rec) is dict and rec.keys() <= fields:
+            e, b, cid = rec.get("evaluator"), rec.get("bid"), rec.get("criterion")
+            value, comment = rec.get("score"), rec.get("comment")
+            if comment is None:
+                comment = ""
+            if (type(value) is int and 0 <= value <= smax and value % step == 0
+                    and type(e) is str and e in ev_ids and type(b) is str and b in bid_ids
+                    and type(cid) is str and cid in scored and type(comment) is str
+                    and len(comment) <= MAX_TEXT and "\r" not in comment
+                    and ((comment.isascii() and comment.isprintable())
+                         or hidden_problem(comment) is None)
+                    and (e, b) not in conflicted and (e, b, cid) not in seen):
+                seen.add((e, b, cid))
+                scores.append({"evaluator": e, "bid": b, "criterion": cid, "score": value,
+                               "comment": comment})
+                continue
         where = f"scores[{i}]"
         rec = c.obj(rec, where)
         if rec is None:

@@ -7,7 +7,6 @@ importing and exporting gives back the same document.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from .vocabulary import (
@@ -69,8 +68,18 @@ def omitted_fields(raw: dict[str, Any]) -> dict[str, Any]:
 
 def leave_out(doc: dict[str, Any], omitted: dict[str, Any]) -> dict[str, Any]:
     """The document without the fields its source left out, where they still hold
-    their default (a value changed since is always written)."""
-    out = copy.deepcopy(doc)
+    their default (a value changed since is always written).
+
+    `doc` is left as it is. Only the objects that lose a field are copied (the
+    top level, the settings, the records of a list that has fields to leave out);
+    the rest is shared with `doc`, so the result is for writing out, not editing.
+    """
+    out = dict(doc)
+    out["evaluation"] = {k: dict(v) if isinstance(v, dict) else v
+                         for k, v in doc["evaluation"].items()}
+    for key, per_field in omitted.items():
+        if key in _RECORD_DEFAULTS and per_field and isinstance(out.get(key), list):
+            out[key] = [dict(r) for r in out[key]]
     for k in omitted.get("", []):
         if out.get(k) == []:
             del out[k]

@@ -55,6 +55,8 @@ HEADERS = ["Bid", "Supplier", "Ref", "Criterion", "Score", "Justification (comme
 SCORE_COL, COMMENT_COL = 5, 6
 SIGN_OFF_ROW = 3  # on the Scores sheet: YES in the score column submits the scores
 SCORE_LIMITS = Limits(max_rows=25_000, max_cols=12)
+#: Score rows a sheet may hold and still be read back (the rows above them included).
+MAX_SHEET_ROWS = SCORE_LIMITS.max_rows - HEADER_ROW
 META_KEY = "scoring_sheet_id"
 
 Progress = Callable[[int, int, str], None]
@@ -337,6 +339,8 @@ def write_scoring_sheets(ef: Any, folder: Path, *, actor: str, force: bool = Fal
     chosen = [e for e in doc["evaluators"] if evaluators is None or e["id"] in evaluators]
     if not chosen:
         raise BadInput.one("evaluators", "this evaluation has no evaluators to write sheets for")
+    if too_long := _too_long(doc, chosen):
+        raise BadInput(too_long)
     targets: list[tuple[Path, dict]] = []
     taken: set[str] = set()
     for e in chosen:
@@ -359,6 +363,27 @@ def write_scoring_sheets(ef: Any, folder: Path, *, actor: str, force: bool = Fal
                           {"files": {e["id"]: p.name for p, e in targets}}):
             batch.commit()
     return targets
+
+
+def _too_long(doc: dict[str, Any], chosen: list[dict[str, Any]]) -> list[Problem]:
+    """Sheets longer than `read_scoring_sheet` takes back: refused before any is written
+    (building them would take long, and an evaluator's work in them could not be read)."""
+    n_scored = sum(c["kind"] == "scored" for c in doc["criteria"])
+    bids = {b["id"] for b in doc["bids"]}
+    out = []
+    for e in chosen:
+        n_bids = len(bids - set(e["conflicts"]))
+        rows = n_bids * n_scored
+        if rows > MAX_SHEET_ROWS:
+            out.append(Problem(f"evaluator {e['id']}", f"a scoring sheet would hold {rows:,} "
+                               f"rows ({plural(n_bids, 'bid')} x {n_scored:,} scored "
+                               f"criteria); a sheet can be read back with at most "
+                               f"{MAX_SHEET_ROWS:,}, so score this evaluation in "
+                               "the application"))
+    if len(out) > 3:  # one message for the rest: they all say the same
+        out[3:] = [Problem("evaluators", f"and {len(out) - 3} more evaluators' sheets as "
+                                         "long")]
+    return out
 
 
 # ---- import --------------------------------------------------------------------------
