@@ -157,6 +157,12 @@ class AnalysisView(View):
         self.mc_chart.viewport().setAccessibleName("Win probability chart")
         self.mc_chart.setMinimumHeight(200)
 
+        self._lay_out()
+        self.focus_target = self.switching_table
+
+    # ---- helpers ---------------------------------------------------------------------
+    def _lay_out(self) -> None:
+        """Switching values on the left, what-if and Monte Carlo on the right."""
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
@@ -189,11 +195,10 @@ class AnalysisView(View):
         layout.addWidget(title)
         layout.addWidget(self.headline)
         layout.addWidget(self.findings)
-        layout.addWidget(self.banner)
+        if self.banner is not None:
+            layout.addWidget(self.banner)
         layout.addWidget(split, 1)
-        self.focus_target = self.switching_table
 
-    # ---- helpers ---------------------------------------------------------------------
     def who(self, bid: str | None, width: int = 40) -> str:
         if bid is None:
             return ""

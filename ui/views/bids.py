@@ -224,6 +224,29 @@ class BidsView(View):
         ], self)
         self.years = make_table(self.year_model, "Costs by year")
 
+        self._make_gateways()
+
+        self.toolbar = QToolBar("Bids")
+        self.toolbar.setAccessibleName("Bid actions")
+        self._tool(self.toolbar, "Add bid", self.add_bid, "Ctrl+Shift+B")
+        self._tool(self.toolbar, "Remove bid", self.remove_bid, QKeySequence.StandardKey.Delete,
+                   self.table)
+        self.cost_bar = QToolBar("Cost lines")
+        self.cost_bar.setAccessibleName("Cost line actions")
+        self._tool(self.cost_bar, "Add cost line", self.add_line, "Ctrl+Shift+L")
+        self._tool(self.cost_bar, "Remove cost line", self.remove_line, "Ctrl+Shift+Delete")
+        self.detail_title = QLabel()
+        self.detail_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail_title.setWordWrap(True)
+        self.detail_title.setFont(bold_font(self.detail_title.font()))
+        self.total_label = QLabel()
+
+        self._lay_out()
+        self.focus_target = self.table
+        self.refresh()
+
+    def _make_gateways(self) -> None:
+        """The selected bid's pass/fail results, editable in place."""
         self.gateway_model = ToneTableModel([
             Column("Criterion", lambda r: r["id"]),
             Column("Name", lambda r: " ".join(str(r["name"]).split()),
@@ -248,21 +271,8 @@ class BidsView(View):
         self.gateway_title.setTextFormat(Qt.TextFormat.RichText)  # ids and counts only
         self.gateway_title.setWordWrap(True)
 
-        self.toolbar = QToolBar("Bids")
-        self.toolbar.setAccessibleName("Bid actions")
-        self._tool(self.toolbar, "Add bid", self.add_bid, "Ctrl+Shift+B")
-        self._tool(self.toolbar, "Remove bid", self.remove_bid, QKeySequence.StandardKey.Delete,
-                   self.table)
-        self.cost_bar = QToolBar("Cost lines")
-        self.cost_bar.setAccessibleName("Cost line actions")
-        self._tool(self.cost_bar, "Add cost line", self.add_line, "Ctrl+Shift+L")
-        self._tool(self.cost_bar, "Remove cost line", self.remove_line, "Ctrl+Shift+Delete")
-        self.detail_title = QLabel()
-        self.detail_title.setTextFormat(Qt.TextFormat.PlainText)
-        self.detail_title.setWordWrap(True)
-        self.detail_title.setFont(bold_font(self.detail_title.font()))
-        self.total_label = QLabel()
-
+    def _lay_out(self) -> None:
+        """The bid table above, the selected bid's costs and gateways below."""
         detail = QWidget()
         dl = QVBoxLayout(detail)
         dl.setContentsMargins(0, 0, 0, 0)
@@ -286,10 +296,9 @@ class BidsView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Bids</h2>"))
         layout.addWidget(self.toolbar)
-        layout.addWidget(self.banner)
+        if self.banner is not None:
+            layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
-        self.focus_target = self.table
-        self.refresh()
 
     def _tool(self, bar: QToolBar, text: str, slot: Any, shortcut: Any,
               owner: QWidget | None = None) -> QAction:

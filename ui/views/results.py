@@ -166,6 +166,12 @@ class ResultsView(View):
         stretch_first(self.price_table, (220, 230, 70, 70, 64))
         self.price_table.setMaximumHeight(self.fontMetrics().height() * 6)
 
+        self._lay_out()
+        self.focus_target = self.table
+        self.refresh()
+
+    def _lay_out(self) -> None:
+        """The results table above, the chart and the selected bid's breakdown below."""
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -188,8 +194,6 @@ class ResultsView(View):
         layout.addWidget(self.outstanding)
         layout.addWidget(self.cost_banner)
         layout.addWidget(splitter, 1)
-        self.focus_target = self.table
-        self.refresh()
 
     def _make_headline(self) -> tuple[QLabel, QLabel]:
         """The headline (leader or preferred bidder) and, under it, what is outstanding."""

@@ -142,6 +142,10 @@ class SharedView(View):
         self.break_even_label.setWordWrap(True)
         self.break_even_label.setAccessibleName("Break-even")
 
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """Partners and the split above, what each partner pays and saves below."""
         partners_box = QGroupBox("Partner councils")
         pv = QVBoxLayout(partners_box)
         pv.addWidget(self.partners_table)
@@ -178,7 +182,8 @@ class SharedView(View):
         title.setAccessibleName("Shared service")
         layout = QVBoxLayout(self)
         layout.addWidget(title)
-        layout.addWidget(self.banner)
+        if self.banner is not None:
+            layout.addWidget(self.banner)
         layout.addWidget(outer, 1)
 
     # ---- reading -----------------------------------------------------------------------
