@@ -64,6 +64,23 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{x:.1f}%"
 
 
+def _switching_lines(data: dict[str, Any], who: Any) -> list[str]:
+    lines = ["", "Switching values (weight of each top-level criterion; the others keep "
+                 "their proportions):"]
+    if data["switching"]:
+        lines.append(f"  {'Node':<28} {'Today':>7} {'Holds from':>10} {'to':>7}  "
+                     f"{'Winner below':<26} {'Winner above':<26}")
+    else:
+        lines.append("  No criterion carries a weight: every ranked bid totals 0 and the "
+                     "tie rules (lower cost, then smaller id) pick the winner.")
+    for e in data["switching"]:
+        lines.append(f"  {_clip(e['node'] + ' ' + e['name'], 28):<28} {_pct(e['weight']):>7} "
+                     f"{_pct(e['holds_from']):>10} {_pct(e['holds_to']):>7}  "
+                     f"{_clip(who(e['winner_below']), 26):<26} "
+                     f"{_clip(who(e['winner_above']), 26):<26}")
+    return lines
+
+
 def _integrity_lines(data: dict[str, Any], who: Any) -> list[str]:
     """The verdict, failed gateways that would change the winner, abnormally low tenders."""
     lines = []
@@ -113,19 +130,7 @@ def analysis_text(doc: dict[str, Any], data: dict[str, Any]) -> str:
             "  No warning: the winner holds under the other price formula and any one "
             "withdrawal."]
 
-        lines += ["", "Switching values (weight of each top-level criterion; the others keep "
-                      "their proportions):"]
-        if data["switching"]:
-            lines.append(f"  {'Node':<28} {'Today':>7} {'Holds from':>10} {'to':>7}  "
-                         f"{'Winner below':<26} {'Winner above':<26}")
-        else:
-            lines.append("  No criterion carries a weight: every ranked bid totals 0 and the "
-                         "tie rules (lower cost, then smaller id) pick the winner.")
-        for e in data["switching"]:
-            lines.append(f"  {_clip(e['node'] + ' ' + e['name'], 28):<28} {_pct(e['weight']):>7} "
-                         f"{_pct(e['holds_from']):>10} {_pct(e['holds_to']):>7}  "
-                         f"{_clip(who(e['winner_below']), 26):<26} "
-                         f"{_clip(who(e['winner_above']), 26):<26}")
+        lines += _switching_lines(data, who)
 
         lines += ["", "Price formula:"]
         for f, w in data["formulas"].items():
