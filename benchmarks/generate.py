@@ -404,9 +404,9 @@ def make_limits_evaluation(
       `score_budget` scores (1,000,000 by default: about 260 bids, so each evaluator
       gives some 10,000 scores). The rest are still to be marked: incomplete, as in a
       large evaluation part way through.
-    So the file holds about a million scores (half the limit, and under the 1,048,576 rows
-    of a spreadsheet, so the evidence pack's Scores sheet can hold them), with the
-    moderation, consensus, exclusions and missing scores of an evaluation in progress.
+    So the file holds about a million scores (half the limit, and fewer than the 1,048,576
+    rows of a worksheet), with the moderation, consensus, exclusions and missing scores
+    of a large evaluation in progress.
     The document passes every input rule: `import-json` accepts it.
     """
     # the sections, price and gateways, and a question under each section that takes them

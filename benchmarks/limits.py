@@ -17,7 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from .core import BenchmarkError, Context, Row, remove_outputs, run_measured
+from .core import BenchmarkError, Context, ProcessRun, Row, remove_outputs, run_measured
 
 #: Options for `python -m benchmarks.generate --limits` (none: the limits themselves).
 #: A smaller evaluation for a quick look: ["--bids", "100", "--score-budget", "50000"].
@@ -87,24 +87,29 @@ def _measure(label: str, argv: list[str], ctx: Context, expect: Path | None) -> 
         r = run_measured(argv, ctx, timeout=TIMEOUT_S)
     except BenchmarkError:  # timed out: a miss, by more than the timeout
         print(f"  {label}: stopped after {TIMEOUT_S:g} s", flush=True)
-        return [Row(f"{name} wall time", f"> {TIMEOUT_S:g} s (stopped)", "", TARGET_S, False,
+        return [Row(f"{name} wall time", f"> {TIMEOUT_S:g} s (stopped)", "s", TARGET_S, False,
                     _progress(expect))]
+    rows: list[Row]
     if r.returncode != 0 or (expect is not None and not expect.exists()):
-        tail = " | ".join(r.stderr.strip().splitlines()[-3:]) or "(no stderr)"
-        return [Row(f"{name} wall time", r.seconds, "s", TARGET_S, False,
-                    f"exit status {r.returncode}: {tail}"[:300])]
+        first = (r.stderr.strip().splitlines() or ["(no stderr)"])[0]
+        print(f"  {label}: exit status {r.returncode} after {r.seconds:.1f} s", flush=True)
+        rows = [Row(f"{name} wall time", f"refused after {r.seconds:.1f} s", "s", TARGET_S,
+                    False, f"exit status {r.returncode}: {first}"[:300])]
+        return rows + _memory(name, r)
     note = ""
     last = r.stdout.strip().splitlines()[-1:] if r.stdout.strip() else []
     if last and last[0].startswith("{") and '"window_s"' in last[0]:
         note = f"window shown {json.loads(last[0])['window_s']:.1f} s after the start"
     rows = [Row.limit(f"{name} wall time", r.seconds, "s", TARGET_S, note=note)]
-    if r.max_rss_mb is None:
-        rows.append(Row(f"{name} peak RSS", None, "MB", TARGET_MB, None, "not measurable here"))
-    else:
-        rows.append(Row.limit(f"{name} peak RSS", r.max_rss_mb, "MB", TARGET_MB))
     print(f"  {label}: {r.seconds:.1f} s, "
           f"{'?' if r.max_rss_mb is None else f'{r.max_rss_mb:.0f}'} MB", flush=True)
-    return rows
+    return rows + _memory(name, r)
+
+
+def _memory(name: str, r: ProcessRun) -> list[Row]:
+    if r.max_rss_mb is None:
+        return [Row(f"{name} peak RSS", None, "MB", TARGET_MB, None, "not measurable here")]
+    return [Row.limit(f"{name} peak RSS", r.max_rss_mb, "MB", TARGET_MB)]
 
 
 def _progress(expect: Path | None) -> str:
