@@ -9,7 +9,7 @@ from typing import Any
 
 from ..wording import column_letter
 from . import Report, Source
-from .xlsx_layout import P_BASIS, P_YEARS, Layout, Sheet, Styles, flag_rule, note_lines, t
+from .xlsx_layout import P_BASIS, P_YEARS, F, Layout, Sheet, Styles, flag_rule, note_lines, t
 
 
 class _Evaluated:
@@ -45,7 +45,7 @@ def sensitivity_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout,
     """The engine's robustness analysis (values): switching, formulas, withdrawals, Monte Carlo."""
     from ..analysis import plain_warnings
 
-    data = lay.analysis = analysis_of(src)
+    data = lay.analysis
     names = {b["id"]: b["supplier"] for b in src.doc["bids"]}
     bold = st.bold if st else None
 
@@ -67,16 +67,20 @@ def sensitivity_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout,
                            "called robust yet: these tests show how the provisional "
                            "ranking responds, and must be run again once nothing is "
                            "outstanding (see the Summary sheet).")
-    elif winner and not findings:
-        findings = [f"The decision is robust: {winner} wins under both price formulas, no "
-                    f"top-level weight comes within {NEAR:g} points of changing the winner, "
-                    f"and withdrawing any other ranked bid leaves {winner} the winner."]
+    elif winner and data["verdict"]["robust"]:
+        findings.insert(0, f"The decision is robust (ProcureDesk's verdict, as on the Summary "
+                           f"sheet): {winner} wins under both price formulas, in at least 90% "
+                           f"of the simulations, whichever other ranked bid withdraws, and "
+                           f"were any failed gateway a pass.")
+    elif winner:
+        findings.insert(0, "The decision is not robust (ProcureDesk's verdict, as on the "
+                           "Summary sheet): " + "; ".join(data["verdict"]["reasons"]) + ".")
     import textwrap
 
     for line in findings:
         for k, piece in enumerate(textwrap.wrap(line, 150)):
             sh.append([sh.cell("•" if k == 0 else "",
-                               align=st.Alignment(horizontal="right") if st else None),
+                               align=st.align(horizontal="right") if st else None),
                        sh.spill(t(piece))])
     sh.blank()
     _switching(sh, st, data, who)
@@ -119,7 +123,7 @@ def _switching(sh: Sheet, st: Styles | None, data: dict[str, Any],
                       "Holds to (%)", "Winner below", "Winner above",
                       f"Within {NEAR:g} points"])
     pct = "0.00"
-    pad = st.Alignment(horizontal="left", indent=1) if st else None
+    pad = st.align(horizontal="left", indent=1) if st else None
     for e in data["switching"]:
         lo, hi = e["holds_from"], e["holds_to"]
         below, above = e["winner_below"], e["winner_above"]
@@ -179,6 +183,7 @@ class _SharedRefs:
     alone_bid: str | None  # the bid a partner would buy alone (the engine's choice)
     r0: int  # first (bid, partner) row
     r1: int  # last (bid, partner) row (r0 when there is none)
+    costs: Any = None  # each bid's cost basis (the engine's)
 
     def basis(self, bid: str) -> str:
         return f"Costs!${self.basis_col}${self.cost_row0 + self.bidx[bid]}"
@@ -216,7 +221,7 @@ def shared_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: R
                        prow={p["id"]: prow0 + k for k, p in enumerate(partners)},
                        factor=f"$E${par + 1}", alone=f"$E${par + 2}",
                        alone_bid=go_alone(res.snap, res)[0], r0=r0,
-                       r1=max(r0 + len(rows) - 1, r0))
+                       r1=max(r0 + len(rows) - 1, r0), costs=res.snap.cost_basis)
     bold = st.bold if st else None
     sh = Sheet(wb, "Shared service", st, freeze="A3", title_rows="1:2")
     sh.title("Shared service: what each partner council pays and saves")
@@ -226,25 +231,29 @@ def shared_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: R
                        font=st.italic if st else None)])
     sh.blank()
     sh.append([sh.cell("Partners (inputs)", font=bold)])
-    _partners(sh, st, refs, partners)
+    _partners(sh, st, refs, partners, _factor(src))
     assert sh.row + 1 == par
     alone_bid = refs.alone_bid
     money = st.money if st else None
     ycols = f"Costs!$C$4:${column_letter(2 + years)}$4"
+    factor = _factor(src)
+    alone_cost = float(res.snap.cost_basis[refs.bidx[alone_bid]]) if alone_bid else None
     sh.append([sh.cell("Parameters", font=bold)])  # par
     sh.append([sh.spill("What 1 a year over the appraisal period is worth on the cost "
                         "basis"),
                "", "", "",
-               sh.cell(f'=IF({P_BASIS}="wlc",{P_YEARS},SUM({ycols}))', fmt="0.0000")])
+               sh.cell(F(f'=IF({P_BASIS}="wlc",{P_YEARS},SUM({ycols}))', factor),
+                       fmt="0.0000")])
     sh.append([sh.spill("Going alone: the whole cost of the cheapest ranked bid not "
                         "shared"), "", "",
-               "", sh.cell(f"={refs.basis(alone_bid)}" if alone_bid else None, fmt=money),
+               "", sh.cell(F(f"={refs.basis(alone_bid)}", alone_cost) if alone_bid else None,
+                           fmt=money),
                sh.cell(t(f"{alone_bid} {src.supplier(alone_bid)}") if alone_bid
                        else "none: every ranked bid is shared",
-                       align=st.Alignment(horizontal="left", indent=1) if st else None)])
+                       align=st.align(horizontal="left", indent=1) if st else None)])
     sh.blank()
     sh.append([sh.cell("Per shared bid and partner", font=bold)])  # par + 4
-    _shares(sh, st, refs, rows, partners)
+    _shares(sh, st, refs, rows, partners, lay.analysis["shared"])
     sh.blank()
     _break_even(sh, st, refs, src, len(partners), lay.analysis["break_even"])
     sh.blank()
@@ -263,33 +272,41 @@ def shared_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: R
         "as fixed whatever the number of partners."))
 
 
+def _factor(src: Source) -> float:
+    """What 1 a year over the appraisal period is worth on the cost basis."""
+    appr = src.ev["appraisal"]
+    years = int(appr["years"])
+    if appr["cost_basis"] == "wlc":
+        return float(years)
+    return sum(1 / (1 + float(appr["discount_rate"])) ** y for y in range(years))
+
+
 def _partners(sh: Sheet, st: Styles | None, refs: _SharedRefs,
-              partners: list[dict[str, Any]]) -> None:
+              partners: list[dict[str, Any]], factor: float) -> None:
     """The partner councils (inputs) and each one's baseline over the appraisal period."""
     money = st.money if st else None
-    fill = st.input_fill if st else None
     sh.header(["Partner ID", "Name", "Population", "Annual baseline",
                "Baseline over the appraisal period"])  # row prow0 - 1
     for p in partners:
         r = sh.row + 1
         pop = p.get("population")
         base = p.get("baseline_annual_cost")
-        sh.append([t(p["id"]), t(p["name"]),
-                   sh.cell(pop, fmt="#,##0", fill=fill),
-                   sh.cell(float(base) if base is not None else None, fmt=money, fill=fill),
-                   sh.cell(f"=D{r}*{refs.factor}", fmt=money)])
+        sh.append([t(p["id"]), t(p["name"]), sh.input(pop, fmt="#,##0"),
+                   sh.input(float(base) if base is not None else None, fmt=money),
+                   sh.cell(F(f"=D{r}*{refs.factor}", float(base or 0) * factor), fmt=money)])
     if not partners:
         sh.append(["none", "No partner councils are recorded."])
     sh.blank()
 
 
 def _shares(sh: Sheet, st: Styles | None, refs: _SharedRefs,
-            rows: list[tuple[dict[str, Any], str]], partners: list[dict[str, Any]]) -> None:
+            rows: list[tuple[dict[str, Any], str]], partners: list[dict[str, Any]],
+            figures: list[dict[str, Any]]) -> None:
     """One row per shared bid and partner: share, cost, baseline, savings."""
     money = st.money if st else None
-    fill = st.input_fill if st else None
-    pad = st.Alignment(horizontal="left", indent=1) if st else None
-    centre = st.Alignment(horizontal="center") if st else None
+    pad = st.align(horizontal="left", indent=1) if st else None
+    centre = st.align(horizontal="center") if st else None
+    got = {(x["bid"], x["partner"]): x for x in figures}
     alone_bid, prow = refs.alone_bid, refs.prow
     sh.header(["Bid ID", "Supplier", "Method", "Partner ID", "Partner", "Population",
                "Custom %", "Share", "Bid's cost", "Partner's cost",
@@ -311,28 +328,31 @@ def _shares(sh: Sheet, st: Styles | None, refs: _SharedRefs,
         else:
             share = f"=1/{n}"
         partner = next(p for p in partners if p["id"] == m)
+        x = got[b["id"], m]
+        alone = x["go_alone_cost"]
         sh.append([t(b["id"]), t(b["supplier"]), sh.cell(method, align=pad), t(m),
                    t(partner["name"]),
-                   sh.cell(f"=$C${prow[m]}", fmt="#,##0"),
-                   sh.cell(pct, fmt="0.00", fill=fill if method == "custom" else None),
-                   sh.cell(share, fmt="0.00%"),
-                   sh.cell(f"={refs.basis(b['id'])}", fmt=money),
-                   sh.cell(f"=H{r}*I{r}", fmt=money),
-                   sh.cell(f"=$D${prow[m]}*{refs.factor}", fmt=money),
-                   sh.cell(f"=K{r}-J{r}", fmt=money),
-                   sh.cell(f"={refs.alone}" if alone_bid else None, fmt=money),
-                   sh.cell(f"=M{r}-J{r}" if alone_bid else None, fmt=money),
-                   sh.cell(f'=IF(J{r}<M{r},"yes","no")' if alone_bid else "n/a",
-                           align=centre)])
+                   sh.cell(F(f"=$C${prow[m]}", partner.get("population")), fmt="#,##0"),
+                   sh.input(pct, fmt="0.00") if method == "custom" else "",
+                   sh.cell(F(share, x["share"]), fmt="0.00%"),
+                   sh.cell(F(f"={refs.basis(b['id'])}", _basis(refs, b["id"])), fmt=money),
+                   sh.cell(F(f"=H{r}*I{r}", x["cost"]), fmt=money),
+                   sh.cell(F(f"=$D${prow[m]}*{refs.factor}", x["baseline"]), fmt=money),
+                   sh.cell(F(f"=K{r}-J{r}", x["saving"]), fmt=money),
+                   sh.cell(F(f"={refs.alone}", alone) if alone_bid else None, fmt=money),
+                   sh.cell(F(f"=M{r}-J{r}", alone - x["cost"]) if alone_bid else None,
+                           fmt=money),
+                   sh.cell(F(f'=IF(J{r}<M{r},"yes","no")', "yes" if x["beats_go_alone"]
+                             else "no") if alone_bid else "n/a", align=centre)])
     if not rows:
         sh.append(["none", "No bid has an apportionment: nothing is shared."])
     elif st is not None:
         flag_rule(sh, st, f"O{refs.r0}:O{refs.r1}", "no", "amber")
-        from openpyxl.formatting.rule import CellIsRule
+        sh.rule(f"L{refs.r0}:L{refs.r1}", "0", st.red_fill, criteria="<")
 
-        sh.ws.conditional_formatting.add(
-            f"L{refs.r0}:L{refs.r1}",
-            CellIsRule(operator="lessThan", formula=["0"], fill=st.red_fill))
+
+def _basis(refs: _SharedRefs, bid: str) -> float:
+    return float(refs.costs[refs.bidx[bid]])
 
 
 def _break_even(sh: Sheet, st: Styles | None, refs: _SharedRefs, src: Source,
@@ -340,7 +360,7 @@ def _break_even(sh: Sheet, st: Styles | None, refs: _SharedRefs, src: Source,
     """Per bid: how many partners of average size sharing it would beat going alone."""
     money = st.money if st else None
     bold = st.bold if st else None
-    centre = st.Alignment(horizontal="center") if st else None
+    centre = st.align(horizontal="center") if st else None
     sh.append([sh.cell("Break-even: partners of average size needed for sharing to beat "
                        "going alone (each pays the cost / n)", font=bold)])
     sh.header(["Bid ID", "Supplier", "Bid's cost", "Going alone",
@@ -348,13 +368,17 @@ def _break_even(sh: Sheet, st: Styles | None, refs: _SharedRefs, src: Source,
     pops = (f"$C${refs.prow0}:$C${refs.prow0 + n_partners - 1}" if n_partners else None)
     for e in entries:
         r = sh.row + 1
-        needed = (f'=IF(D{r}<=0,"n/a",IF(C{r}<D{r},1,INT(C{r}/D{r})+1))' if refs.alone_bid
-                  else "n/a")
+        need = e["partners_needed"]
+        needed = (F(f'=IF(D{r}<=0,"n/a",IF(C{r}<D{r},1,INT(C{r}/D{r})+1))',
+                    "n/a" if need is None else need) if refs.alone_bid else "n/a")
         sh.append([t(e["bid"]), t(src.supplier(e["bid"])),
-                   sh.cell(f"={refs.basis(e['bid'])}", fmt=money),
-                   sh.cell(f"={refs.alone}" if refs.alone_bid else None, fmt=money),
+                   sh.cell(F(f"={refs.basis(e['bid'])}", e["cost"]), fmt=money),
+                   sh.cell(F(f"={refs.alone}", e["go_alone_cost"]) if refs.alone_bid else None,
+                           fmt=money),
                    sh.cell(needed, font=bold, align=centre),
-                   sh.cell(f"=COUNTIF({refs.bids},A{r})", align=centre),
-                   sh.cell(f"=SUM({pops})/ROWS({pops})" if pops else None, fmt="#,##0")])
+                   sh.cell(F(f"=COUNTIF({refs.bids},A{r})", e["partners_sharing"]),
+                           align=centre),
+                   sh.cell(F(f"=SUM({pops})/ROWS({pops})", e["average_population"])
+                           if pops else None, fmt="#,##0")])
     if not entries:
         sh.append(["none"])

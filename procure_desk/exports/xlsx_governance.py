@@ -1,7 +1,7 @@
-"""The evidence pack's record of the evaluation's life: the Declarations sheet, what
-the Summary sheet says while the results are provisional (DRAFT and what is
-outstanding) or once the record is sealed, and the audit stamp in the About
-sheet and the workbook's properties (words from `governance`)."""
+"""The evidence pack's record of the evaluation's life: the Declarations, Audit and
+About sheets, what the Summary sheet says while the results are provisional (DRAFT
+and what is outstanding) or once the record is sealed, and the audit stamp in the
+About sheet and the workbook's properties (words from `governance`)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def declarations_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout,
     missing = st.amber_fill if st else None
     for r in declaration_rows(src):
         on = (t(r["declared_on"]) if r["declared_on"]
-              else sh.cell("not declared", fill=missing) if missing else "not declared")
+              else sh.cell("not declared", fill=missing))
         sh.append([t(r["id"]), t(r["name"]), t(r["role"]), on,
                    t(r["interests"]), t(r["bid"] or "none"), t(r["supplier"]),
                    t(r["conflict_on"]), t(r["nature"]), t(r["mitigation"]),
@@ -53,7 +53,7 @@ def outstanding_rows(sh: Sheet, src: Source, st: Styles | None) -> None:
         return
     bold = st.bold if st else None
     sh.blank()
-    sh.append([sh.spill(draft_line(src), font=_red(st))])
+    sh.append([sh.spill(t(draft_line(src)), font=st.red_bold if st else None)])
     sh.append([sh.cell("Outstanding", font=bold), sh.spill("What is missing", font=bold)])
     for o in src.outstanding:
         sh.append([t(check_name(o["check"])), sh.spill(t(o["detail"]))])
@@ -78,16 +78,76 @@ def about_rows(src: Source) -> list[tuple[str, str]]:
 def mark_book(wb: Any, src: Source) -> None:
     """The workbook's properties: the audit stamp as its keywords (`verify --against`
     reads it back), and DRAFT in its subject while provisional."""
-    props = wb.properties
-    props.keywords = src.stamp
-    props.subject = "DRAFT: provisional results" if src.provisional else "Evidence pack"
-    props.creator = "ProcureDesk"
-    props.title = t(f"Evidence pack: {src.ev.get('title', '')}")[:250]
+    wb.set_properties({
+        "keywords": src.stamp,
+        "subject": "DRAFT: provisional results" if src.provisional else "Evidence pack",
+        "author": "ProcureDesk",
+        "title": t(f"Evidence pack: {src.ev.get('title', '')}")[:250],
+        "comments": t(str(src.ev.get("marking") or "")),
+    })
 
 
-def _red(st: Styles | None) -> Any:
-    if st is None:
-        return None
-    from openpyxl.styles import Font
+def audit_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Report) -> None:
+    """One row per audit event, oldest first (the before and after as JSON)."""
+    import json
 
-    return Font(bold=True, color="C00000")
+    sh = Sheet(wb, "Audit", st, caps={7: 60, 8: 60}, freeze="A2", title_rows="1:1")
+    sh.header(["#", "When", "Who", "Action", "Entity", "Record", "Before", "After"])
+    dumps = json.dumps
+
+    def js(v: Any) -> str:
+        return "" if v is None else t(dumps(v, ensure_ascii=False))
+
+    append = sh.append
+    for a in src.audit:
+        append([a.id, t(a.at), t(a.actor), t(a.action), t(a.entity), t(a.entity_id),
+                js(a.before), js(a.after)])
+
+
+WHAT_IS_A_FORMULA = (
+    "Effective weights (Criteria), per-year costs, whole-life cost, NPV and the cost basis "
+    "(Costs), the scores counted, mean, spread, flag and final score of each bid and "
+    "criterion (Moderation: the consensus score if recorded, else the mean of the scores of "
+    "evaluators with no declared conflict), each bid's status (excluded on a failed gateway "
+    "or a final score below a minimum, incomplete on a missing gateway result or final "
+    "score, comparator when a competitive tender's option is not a tender, else ranked), "
+    "price fractions, points, section subtotals, totals and ranks (ties to the higher "
+    "quality, then the lower cost, then the bid id) (Results), and on the Summary the "
+    "ranking, the winner, the totals, the margin, the recommendation and the verdict, and "
+    "each shared bid's shares, partner costs, baselines, savings and break-even (Shared "
+    "service). Every formula cell also holds its value, so a viewer that does not "
+    "recalculate shows the figures.")
+WHAT_IS_A_VALUE = (
+    "The inputs, shaded yellow and left editable on the protected sheets (weights and "
+    "minimum scores, gateway results, tender or not, scores, consensus scores, cost lines, "
+    "the parameters on the Summary sheet, partners); ProcureDesk's own figures beside the "
+    "formulas (columns headed ProcureDesk, with a column that says whether they agree: "
+    "after a change they show what the file says, the formulas what the change gives); "
+    "the Sensitivity sheet (switching values, price formulas, withdrawn bids, Monte Carlo) "
+    "and the verdict's tests that come from it, which hold for the winner ProcureDesk "
+    "analysed: if a change makes another bid the winner, the verdict says so.")
+
+
+def about_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Report) -> None:
+    sh = Sheet(wb, "About", st, caps={2: 100})
+    bold = st.bold if st else None
+    sh.title("About this evidence pack")
+    wrap = st.wrap if st else None
+    rows = [
+        ("Produced by", f"ProcureDesk {src.version}"),
+        ("Evaluation file", t(src.path.name)),
+        ("Exported at", src.exported_at),
+        ("Security marking", t(src.ev.get("marking") or "")),
+        ("SHA-256 of the evaluation file", src.sha256),
+        ("Audit events", str(len(src.audit))),
+        *about_rows(src),
+        ("What is a formula", WHAT_IS_A_FORMULA),
+        ("What is a value", WHAT_IS_A_VALUE),
+        ("Protected sheets",
+         "Every sheet is protected against accidental edits, with no password: the inputs "
+         "stay editable; Review > Unprotect Sheet lifts the protection."),
+        ("Text from suppliers and evaluators",
+         "Shown as typed and stored as text, never as a formula, whatever it begins with."),
+    ]
+    for k, v in rows:  # long values wrap within the second column
+        sh.append([sh.cell(k, font=bold, align=wrap), v])

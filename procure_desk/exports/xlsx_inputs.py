@@ -1,7 +1,8 @@
 """The evidence pack's input sheets: criteria, bids, costs, scores and evaluators.
 
-The inputs the formulas read are shaded yellow; the per-year costs, whole-life
-cost and NPV are formulas over the cost lines.
+The inputs the formulas read are shaded yellow and left editable on the protected
+sheets; the effective weights, per-year costs, whole-life cost and NPV are formulas
+over them, each stored with ProcureDesk's value.
 """
 
 from __future__ import annotations
@@ -10,25 +11,27 @@ from typing import Any
 
 from ..wording import column_letter
 from . import Report, Source
-from .xlsx_layout import P_BASIS, P_DISCOUNT, Layout, Sheet, Styles, status_rules, t
+from .xlsx_layout import P_BASIS, P_DISCOUNT, F, Layout, Sheet, Styles, status_rules, t
+
+GATEWAY_CHOICES = ["Pass", "Fail", "No result"]
 
 
 def criteria_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Report) -> None:
     crit = src.doc["criteria"]
+    eff = src.results.snap.eff
     sh = Sheet(wb, "Criteria", st, caps={11: 70}, freeze="C2", title_rows="1:1")
     sh.header(["ID", "Name", "Kind", "Parent", "Weight", "Sibling weights", "Share",
                "Effective weight (%)", "Min score", "Price formula", "Guidance"])
     depth: dict[str, int] = {}
-    siblings: dict[Any, list[str]] = {}
+    siblings: dict[Any, list[dict[str, Any]]] = {}
     for c in crit:
         if c["kind"] != "pass_fail":
-            siblings.setdefault(c.get("parent"), []).append(c["id"])
-    fill = st.input_fill if st else None
+            siblings.setdefault(c.get("parent"), []).append(c)
     for c in crit:
         p = c.get("parent")
         depth[c["id"]] = 0 if p is None else depth.get(p, 0) + 1
         r = lay.crow[c["id"]]
-        align = st.Alignment(indent=depth[c["id"]] * 2, vertical="top") if st else None
+        align = st.align(indent=depth[c["id"]] * 2) if st else None
         font = st.bold if st and c["kind"] == "section" else None
         row: list[Any] = [t(c["id"]), sh.cell(t(c["name"]), align=align, font=font),
                           c["kind"], t(p or "")]
@@ -36,21 +39,27 @@ def criteria_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report:
             row += ["", "", "", "gateway"]
         else:
             sib = siblings[p]
-            refs = ",".join(f"E{lay.crow[s]}" for s in sib)
-            eff = f"=100*G{r}" if p is None else f"=H{lay.crow[p]}*G{r}"
-            row += [sh.cell(float(c.get("weight") or 0), fill=fill),
-                    sh.cell(f"=SUM({refs})", fmt="0.##"),
-                    sh.cell(f"=IF(F{r}=0,0,E{r}/F{r})", fmt="0.0000"),
-                    sh.cell(eff, fmt="0.0000")]
-        row += [c.get("min_score") if c.get("min_score") is not None else "",
+            total = sum(float(s.get("weight") or 0) for s in sib)
+            weight = float(c.get("weight") or 0)
+            refs = ",".join(f"E{lay.crow[s['id']]}" for s in sib)
+            eff_f = f"=100*G{r}" if p is None else f"=H{lay.crow[p]}*G{r}"
+            row += [sh.input(weight),
+                    sh.cell(F(f"=SUM({refs})", total), fmt="0.##"),
+                    sh.cell(F(f"=IF(F{r}=0,0,E{r}/F{r})", weight / total if total else 0.0),
+                            fmt="0.0000"),
+                    sh.cell(F(eff_f, eff.get(c["id"], 0.0)), fmt="0.0000")]
+        ms = c.get("min_score")
+        row += [sh.input(ms if ms is not None else None) if c["kind"] == "scored" else "",
                 c.get("formula") or ("lowest_relative" if c["kind"] == "price" else ""),
                 sh.cell(t(c.get("guidance") or ""), align=st.wrap if st else None)]
         sh.append(row)
-    leaves = [f"H{lay.crow[c['id']]}" for c in crit if c["kind"] in ("scored", "price")]
+    leaves = [c["id"] for c in crit if c["kind"] in ("scored", "price")]
     sh.blank()
     sh.append(["", sh.spill("Effective weights of all scored and price criteria add up to",
                             font=st.italic if st else None), "", "", "", "", "",
-               sh.cell(f"=SUM({','.join(leaves)})" if leaves else 0, fmt="0.0000")])
+               sh.cell(F(f"=SUM({','.join(f'H{lay.crow[x]}' for x in leaves)})"
+                         if leaves else "=0", sum(eff.get(x, 0.0) for x in leaves)),
+                       fmt="0.0000")])
     sh.blank()
     desc = (src.doc["evaluation"]["scale"].get("descriptors") or {})
     if desc:
@@ -61,54 +70,66 @@ def criteria_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report:
 
 
 def bids_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Report) -> None:
+    """One row per bid: whether it is a tender and its gateway results (inputs), and
+    its status (the Results sheet's formula) with ProcureDesk's reasons."""
+    from ..interchange import default_tender
+
     doc, res = src.doc, src.results
     gates = [c for c in doc["criteria"] if c["kind"] == "pass_fail"]
     result = {(g["bid"], g["criterion"]): g for g in doc.get("gateways", [])}
-    n = 6 + len(gates)
-    sh = Sheet(wb, "Bids", st, caps={6: 60, n + 1: 60, n + 3: 70}, freeze="C2",
-                title_rows="1:1")
-    sh.header(["Bid ID", "Supplier", "Option type", "SME", "Term (years)", "Notes",
+    n = 7 + len(gates)
+    sh = Sheet(wb, "Bids", st, caps={7: 60, n + 1: 60, n + 3: 70}, freeze="C2",
+               title_rows="1:1")
+    sh.header(["Bid ID", "Supplier", "Option type", "Tender", "SME", "Term (years)", "Notes",
                *[t(f"{g['id']} {g['name']}") for g in gates], "Gateway notes", "Status",
-               "Reasons"])
+               "Reasons (ProcureDesk)"])
     wrap = st.wrap if st else None
+    centre = st.align(horizontal="center") if st else None
     for i, b in enumerate(doc["bids"]):
         cells = []
         notes = []
         for g in gates:
             r = result.get((b["id"], g["id"]))
-            cells.append("No result" if r is None else ("Pass" if r["passed"] else "Fail"))
+            cells.append(sh.input("No result" if r is None else
+                                  ("Pass" if r["passed"] else "Fail"), align=centre))
             if r is not None and r.get("note"):
                 notes.append(f"{g['id']}: {r['note']}")
+        tender = b.get("tender", default_tender(b.get("option_type", "")))
+        row = lay.brow[b["id"]]
         sh.append([t(b["id"]), t(b["supplier"]), b.get("option_type", ""),
+                   sh.input("Yes" if tender else "No", align=centre),
                    "Yes" if b.get("sme") else "No",
                    b.get("term_years") if b.get("term_years") is not None else "",
                    sh.cell(t(b.get("notes") or ""), align=wrap), *cells,
-                   sh.cell(t("; ".join(notes)), align=wrap), res.status[i],
+                   sh.cell(t("; ".join(notes)), align=wrap),
+                   sh.cell(F(f"=Results!$C${row}", res.status[i]), align=centre),
                    sh.cell(t("; ".join(res.reasons[i])), align=wrap)])
-    if st is not None and doc["bids"]:
-        from openpyxl.formatting.rule import CellIsRule
-
-        last = lay.nb + 1
-        if gates:
-            rng = f"G2:{column_letter(6 + len(gates))}{last}"
-            sh.ws.conditional_formatting.add(
-                rng, CellIsRule(operator="equal", formula=['"Fail"'], fill=st.red_fill))
-            sh.ws.conditional_formatting.add(
-                rng, CellIsRule(operator="equal", formula=['"No result"'], fill=st.amber_fill))
-        status = column_letter(8 + len(gates))
-        status_rules(sh, st, f"{status}2:{status}{last}")
+    if doc["bids"]:
+        last = lay.last
+        sh.choices(f"D2:D{last}", ["Yes", "No"])
+        if st is not None and gates:
+            rng = f"H2:{column_letter(7 + len(gates))}{last}"
+            sh.choices(rng, GATEWAY_CHOICES)
+            sh.rule(rng, '"Fail"', st.red_fill)
+            sh.rule(rng, '"No result"', st.amber_fill)
+        if st is not None:
+            status = column_letter(9 + len(gates))
+            status_rules(sh, st, f"{status}2:{status}{last}")
 
 
 def costs_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Report) -> None:
     doc = src.doc
-    years = int(doc["evaluation"]["appraisal"]["years"])
+    snap = src.results.snap
+    ev = doc["evaluation"]
+    years = int(ev["appraisal"]["years"])
+    rate = float(ev["appraisal"]["discount_rate"])
     money = st.money if st else None
     sh = Sheet(wb, "Costs", st, freeze="C5", title_rows="3:3")
     lines = [(b["id"], line) for b in doc["bids"] for line in b.get("costs", [])]
     l0 = lay.cost_row0 + lay.nb + 3  # header row of the cost lines
-    first, last = l0 + 1, max(l0 + len(lines), l0 + 1)
-    amt, bidc = f"$D${first}:$D${last}", f"$A${first}:$A${last}"
-    start, end = f"$E${first}:$E${last}", f"$G${first}:$G${last}"
+    block: dict[str, tuple[int, int]] = {}  # each bid's cost lines: one block of rows
+    for k, (bid, _) in enumerate(lines):
+        block[bid] = (block.get(bid, (l0 + 1 + k,))[0], l0 + 1 + k)
     ycols = [column_letter(3 + y) for y in range(years)]
     c_wlc, c_npv = column_letter(3 + years), column_letter(4 + years)
     sh.title("Cost per year, whole-life cost and net present value (formulas over the "
@@ -119,16 +140,28 @@ def costs_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Re
     sh.header(["Bid ID", "Supplier", *range(years), "Whole-life cost", "NPV",
                "Cost basis"], fmt='"Year "0')  # row 3
     sh.append([sh.spill("Discount factor"), "",
-               *[sh.cell(f"=1/(1+{P_DISCOUNT})^{c}$3", fmt="0.0000") for c in ycols]])  # 4
-    for b in doc["bids"]:
+               *[sh.cell(F(f"=1/(1+{P_DISCOUNT})^{c}$3", 1 / (1 + rate) ** y), fmt="0.0000")
+                 for y, c in enumerate(ycols)]])  # 4
+    basis = snap.cost_basis
+    for i, b in enumerate(doc["bids"]):
         r = sh.row + 1
-        yc = [sh.cell(f'=SUMIFS({amt},{bidc},$A{r},{start},"<="&{c}$3,{end},">"&{c}$3)',
-                      fmt=money) for c in ycols]
+        a_b = block.get(b["id"])
+        yc = []
+        for y, c in enumerate(ycols):
+            value = float(snap.costs[i, y])
+            if a_b is None:
+                yc.append(sh.cell(F("=0", 0.0), fmt=money))
+                continue
+            a, z = a_b
+            yc.append(sh.cell(F(f'=SUMIFS($D${a}:$D${z},$E${a}:$E${z},"<="&{c}$3,'
+                                f'$G${a}:$G${z},">"&{c}$3)', value), fmt=money))
         span = f"{ycols[0]}{r}:{ycols[-1]}{r}"
         sh.append([t(b["id"]), t(b["supplier"]), *yc,
-                   sh.cell(f"=SUM({span})", fmt=money),
-                   sh.cell(f"=SUMPRODUCT({span},{ycols[0]}$4:{ycols[-1]}$4)", fmt=money),
-                   sh.cell(f'=IF({P_BASIS}="wlc",{c_wlc}{r},{c_npv}{r})', fmt=money)])
+                   sh.cell(F(f"=SUM({span})", float(snap.wlc[i])), fmt=money),
+                   sh.cell(F(f"=SUMPRODUCT({span},{ycols[0]}$4:{ycols[-1]}$4)",
+                             float(snap.npv[i])), fmt=money),
+                   sh.cell(F(f'=IF({P_BASIS}="wlc",{c_wlc}{r},{c_npv}{r})',
+                             float(basis[i])), fmt=money)])
     sh.blank()
     sh.blank()
     sh.append([sh.cell("Cost lines (inputs; amounts are per year)",
@@ -136,15 +169,17 @@ def costs_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Re
     assert sh.row + 1 == l0
     sh.header(["Bid ID", "Item", "Category", "Amount per year", "Start year", "Years",
                "Ends before year"])
-    fill = st.input_fill if st else None
     for bid, line in lines:
         r = sh.row + 1
+        start, n = int(line["start_year"]), int(line["years"])
         sh.append([t(bid), t(line.get("item", "")), line.get("category", ""),
-                   sh.cell(float(line["amount"]), fmt=money, fill=fill),
-                   int(line["start_year"]), int(line["years"]), f"=E{r}+F{r}"])
+                   sh.input(float(line["amount"]), fmt=money), sh.input(start),
+                   sh.input(n), F(f"=E{r}+F{r}", start + n)])
 
 
 def scores_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Report) -> None:
+    """One row per score, in bid and criterion order (each pair's scores together, the
+    block the Moderation sheet reads); the score is an input."""
     doc = src.doc
     names = {e["id"]: e["name"] for e in doc["evaluators"]}
     supplier = {b["id"]: b["supplier"] for b in doc["bids"]}
@@ -156,27 +191,29 @@ def scores_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: R
     en = {k: t(v) for k, v in names.items()}
     sn = {k: t(v) for k, v in supplier.items()}
     cn = {k: t(v) for k, v in cname.items()}
+    ids = {k: t(k) for k in (*names, *supplier, *cname)}
     scores = doc["scores"]
     n = len(scores)
-    for k, s in enumerate(scores):
-        if k % 4000 == 0 and k:
-            report(0.4 + 0.15 * k / n, f"Writing scores ({k:,} of {n:,})")
-        r = k + 2
+    fill = st.input_fill if st else None
+    num = st.num if st else None
+    cell, append = sh.cell, sh.append
+    for r, k in enumerate(lay.score_order, start=2):
+        if r % 4000 == 0:
+            report(0.3 + 0.15 * r / n, f"Writing scores ({r:,} of {n:,})")
+        s = scores[k]
         e, b, c = s["evaluator"], s["bid"], s["criterion"]
+        conflict = (e, b) in conflicts
         comment = s.get("comment") or ""
-        sh.append([t(e), en[e], t(b), sn[b], t(c), cn[c], s["score"],
-                   "yes" if (e, b) in conflicts else "no", f'=IF(H{r}="yes",0,1)',
-                   t(comment) if comment else ""])
+        append([ids[e], en[e], ids[b], sn[b], ids[c], cn[c],
+                cell(s["score"], fill=fill, align=num, input=True) if st else s["score"],
+                "yes" if conflict else "no", F(f'=IF(H{r}="yes",0,1)', 0 if conflict else 1),
+                t(comment) if comment else ""])
     if st is not None and n:
-        from openpyxl.formatting.rule import CellIsRule
-
-        sh.ws.conditional_formatting.add(
-            f"H2:H{n + 1}", CellIsRule(operator="equal", formula=['"yes"'], fill=st.red_fill))
-    lay.scores_last = max(n + 1, 2)
+        sh.rule(f"H2:H{n + 1}", '"yes"', st.red_fill)
 
 
 def evaluators_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout,
-                report: Report) -> None:
+                     report: Report) -> None:
     doc = src.doc
     supplier = {b["id"]: b["supplier"] for b in doc["bids"]}
     sh = Sheet(wb, "Evaluators", st, freeze="A2", title_rows="1:1")

@@ -1,28 +1,74 @@
-"""How the evidence pack lays its sheets out: styles, column widths, wrapped rows.
+"""How the evidence pack lays its sheets out: styles, column widths, wrapped rows,
+printing and protection.
 
-`Sheet` writes rows to an openpyxl write-only worksheet, measuring them as they
-go so each column is sized to what it holds; `Layout` says where each sheet
-puts what the later sheets' formulas refer to.
+The pack is written with XlsxWriter (in constant-memory mode, rows in order), which
+stores each formula together with its value: a viewer that does not recalculate (a
+file preview, a phone, `openpyxl` with `data_only=True`) still shows the numbers.
+`Sheet` holds a sheet's rows until `finish`, measuring them as they come, so each
+column is sized to what it holds and long text wraps in a row tall enough for it;
+`Layout` says where each sheet puts what the later sheets' formulas refer to.
+
+Text from people is always written as a string (`write_string`), never parsed, so
+no name or comment can become a formula and none needs an apostrophe in front:
+only `F` values are formulas, and only this package makes them.
 """
 
 from __future__ import annotations
 
-import copy
+import math
 import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..wording import CURRENCY_SYMBOLS, column_letter
-from .safe_text import cell_text
+from .safe_text import EXCEL_CELL_LIMIT, plain_text
 
-# Where the Summary sheet keeps the parameters that the formulas use.
-P_SCALE = "Summary!$B$10"
-P_DISCOUNT = "Summary!$B$12"
-P_YEARS = "Summary!$B$13"
-P_BASIS = "Summary!$B$14"
-P_SPREAD = "Summary!$B$15"
+# Where the Summary sheet keeps the parameters that the formulas use (xlsx_results).
+P_SCALE = "Summary!$B$22"
+P_STEP = "Summary!$B$23"
+P_DISCOUNT = "Summary!$B$24"
+P_YEARS = "Summary!$B$25"
+P_BASIS = "Summary!$B$26"
+P_SPREAD = "Summary!$B$27"
+P_PROCEDURE = "Summary!$B$28"
+P_ELSEWHERE = "Summary!$B$29"
 TIE = "0.000000001"
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE: COMMERCIAL"
+
+
+class F:
+    """A formula and the value ProcureDesk computed for it (stored beside it)."""
+
+    __slots__ = ("formula", "value")
+
+    def __init__(self, formula: str, value: Any = "") -> None:
+        self.formula = formula
+        self.value = _plain_value(value)
+
+
+def _plain_value(value: Any) -> Any:
+    """A formula's value as a cell holds it: a number, text, a boolean, or "" (nothing)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Real):
+        v = float(value)
+        return "" if math.isnan(v) or math.isinf(v) else v
+    return str(value)
+
+
+class C:
+    """A value with its style: number format, font, fill, alignment, and whether it is
+    an input a reader may change (unlocked on the protected sheet)."""
+
+    __slots__ = ("align", "fill", "fmt", "font", "input", "value")
+
+    def __init__(self, value: Any, fmt: str | None, font: Any, fill: Any, align: Any,
+                 input: bool = False) -> None:
+        self.value, self.fmt, self.font, self.fill, self.align = value, fmt, font, fill, align
+        self.input = input
 
 
 def ranges(cols: list[int]) -> list[str]:
@@ -38,63 +84,60 @@ def ranges(cols: list[int]) -> list[str]:
 
 
 class Styles:
-    """The few styles the pack uses, built once (openpyxl imported lazily)."""
+    """The few styles the pack uses, as XlsxWriter format properties (small dicts,
+    combined and registered once per combination by `Book.format`)."""
 
     def __init__(self, currency: str, largest_money: float = 0.0) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-        self.Alignment = Alignment
         sym = CURRENCY_SYMBOLS.get(currency)
         self.money = f'"{sym}"#,##0' if sym else f'#,##0 "{currency}"'
         # characters the widest amount takes ("-£1,618,176"), for sizing money columns
         self.money_width = len(f"-{sym or ''}{abs(largest_money):,.0f}"
                                + ("" if sym else f" {currency}"))
-        self.header_font = Font(bold=True, color="FFFFFF")
-        self.header_fill = PatternFill("solid", fgColor="1F4E79")
-        self.header_align = Alignment(vertical="top", wrap_text=True)
-        self.header_num = Alignment(vertical="top", wrap_text=True, horizontal="right",
-                                    indent=1)
-        self.title_font = Font(bold=True, size=14, color="1F4E79")
-        self.bold = Font(bold=True)
-        self.italic = Font(italic=True, color="555555")
-        self.wrap = Alignment(vertical="top")  # wrapped, with a row height, when too long
-        self.top = Alignment(vertical="top")
+        self.header_font = {"bold": True, "font_color": "#FFFFFF"}
+        self.header_fill = {"bg_color": "#1F4E79", "pattern": 1}
+        self.header_align = {"valign": "top", "text_wrap": True}
+        self.header_num = {"valign": "top", "text_wrap": True, "align": "right", "indent": 1}
+        self.title_font = {"bold": True, "font_size": 14, "font_color": "#1F4E79"}
+        self.bold = {"bold": True}
+        self.italic = {"italic": True, "font_color": "#555555"}
+        self.red_bold = {"bold": True, "font_color": "#C00000"}
+        self.blue_bold = {"bold": True, "font_color": "#1F4E79"}
+        self.wrap = {"valign": "top"}  # wrapped, with a row height, when too long
+        self.top = {"valign": "top"}
         # numbers sit right, one indent clear of the text in the next column
-        self.num = Alignment(horizontal="right", indent=1, vertical="top")
-        self.input_fill = PatternFill("solid", fgColor="FFF2CC")
-        self.red_fill = PatternFill("solid", fgColor="F8CBAD")
-        self.amber_fill = PatternFill("solid", fgColor="FFE699")
-        self.green_fill = PatternFill("solid", fgColor="C6EFCE")
-        self.grey_fill = PatternFill("solid", fgColor="EDEDED")
-        self.border = Border(bottom=Side(style="thin", color="1F4E79"))
+        self.num = {"align": "right", "indent": 1, "valign": "top"}
+        self.input_fill = {"bg_color": "#FFF2CC", "pattern": 1}
+        self.red_fill = {"bg_color": "#F8CBAD", "pattern": 1}
+        self.amber_fill = {"bg_color": "#FFE699", "pattern": 1}
+        self.green_fill = {"bg_color": "#C6EFCE", "pattern": 1}
+        self.grey_fill = {"bg_color": "#EDEDED", "pattern": 1}
+        self._aligns: dict[tuple[Any, ...], dict[str, Any]] = {}
 
-
-class Spill:
-    """Text that may run on over the empty cells to its right (a label, a note): it is
-    not measured, so it never widens its column."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
+    def align(self, **kw: Any) -> dict[str, Any]:
+        """An alignment (horizontal=..., indent=..., vertical=...), one object per kind."""
+        key = tuple(sorted(kw.items()))
+        a = self._aligns.get(key)
+        if a is None:
+            a = {}
+            if kw.get("horizontal"):
+                a["align"] = kw["horizontal"]
+            if kw.get("indent"):
+                a["indent"] = kw["indent"]
+            a["valign"] = kw.get("vertical") or "top"
+            self._aligns[key] = a
+        return a
 
 
 def is_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def _shown_len(value: Any, fmt: str, st: Styles) -> int:
-    """About how many characters a cell shows: its text, or its number as formatted."""
-    if isinstance(value, str):
-        if not value.startswith("="):
-            return max(map(len, value.split("\n"))) if "\n" in value else len(value)
-        value = None  # a formula: only its number format says how wide it will be
+def _number_len(value: Any, fmt: str, st: Styles) -> int:
+    """About how many characters a number shows, as formatted."""
     if fmt == st.money:
         return st.money_width
-    if value is None or value == "":
-        return _FORMAT_WIDTH.get(fmt, 6)
     if not is_number(value):
-        return len(str(value))
+        return len(str(value)) if value not in (None, "") else 6
     if fmt.startswith('"Year "'):
         return 5 + len(str(int(value)))
     if fmt.endswith("%"):
@@ -102,14 +145,11 @@ def _shown_len(value: Any, fmt: str, st: Styles) -> int:
         return len(f"{value * 100:.{places}f}%")
     if fmt.startswith("0."):
         return len(f"{value:.{fmt.count('0') + fmt.count('#') - 1}f}")
-    if fmt == "#,##0":
+    if fmt in ("#,##0", "0"):
         return len(f"{value:,.0f}")
     return len(f"{value:.10g}")
 
 
-# Widths of formula results by number format (the value is not known until recalculation).
-_FORMAT_WIDTH = {"General": 6, "0.00": 6, "0.0000": 6, "0.##": 6, "0.0%": 6, "0.00%": 7,
-                 "#,##0": 9}
 CAP = 50  # no column is wider than this many characters unless its sheet says so
 HEAD_MIN = 10  # a header longer than its column's values wraps, down to this width
 HEAD_LINES = 3  # ... and to no more lines than this
@@ -117,18 +157,59 @@ PAD = 3  # characters of space beside the widest value
 FILL = 1.25  # characters of ordinary text a column holds per unit of width (about)
 LINE_PT = 15.0  # row height per line of wrapped text (11 pt type)
 MAX_LINES = 12  # taller cells show the rest in the formula bar
+PAGE_CHARS = 150  # about the characters across a landscape A4 page that stay legible
 
 
 class Book:
-    """The workbook being written, and the sheets whose rows wait to be sized."""
+    """The workbook being written, its formats, and the sheets whose rows wait."""
 
-    def __init__(self, wb: Any, *, header: str = "") -> None:
+    def __init__(self, wb: Any, st: Styles | None, *, draft: str = "", marking: str = "",
+                 reference: str = "") -> None:
         self.wb = wb
+        self.st = st
         self.pending: list[Sheet] = []
-        self.header = header  # printed at the top of every page (DRAFT while provisional)
+        self.draft = draft  # printed at the top and foot of every page while provisional
+        self.marking = marking
+        self.reference = reference
+        self._formats: dict[tuple[Any, ...], Any] = {}
 
-    def create_sheet(self, title: str) -> Any:
-        return self.wb.create_sheet(title)
+    def add_sheet(self, title: str) -> Any:
+        return self.wb.add_worksheet(title)
+
+    def format(self, fmt: str | None, font: Any = None, fill: Any = None, align: Any = None,
+               *, wrap: bool = False, unlocked: bool = False, top: bool = False) -> Any:
+        """The registered format for this combination (None for the default)."""
+        key = (fmt, id(font), id(fill), id(align), wrap, unlocked, top)
+        got = self._formats.get(key)
+        if got is None:
+            if not (fmt or font or fill or align or wrap or unlocked or top):
+                self._formats[key] = (None, font, fill, align)
+                return None
+            props: dict[str, Any] = {}
+            for part in (font, fill, align):
+                if part:
+                    props.update(part)
+            if fmt:
+                props["num_format"] = fmt
+            if wrap:
+                props["text_wrap"] = True
+                props["valign"] = "top"
+            if top:
+                props["valign"] = "top"
+            if unlocked:
+                props["locked"] = False
+            # the parts are kept with the format so that their ids are never reused
+            got = (self.wb.add_format(props), font, fill, align)
+            self._formats[key] = got
+        return got[0]
+
+    def conditional(self, fill: Any) -> Any:
+        key = ("cond", id(fill))
+        got = self._formats.get(key)
+        if got is None:
+            got = (self.wb.add_format(dict(fill)), fill, None, None)
+            self._formats[key] = got
+        return got[0]
 
     def finish(self) -> None:
         """Size and write every sheet started since the last call."""
@@ -136,98 +217,63 @@ class Book:
             self.pending.pop(0).finish()
 
 
-class Sheet:
-    """A write-only worksheet with a row counter and optional styling.
+def header_text(text: str) -> str:
+    """User text for a printed header or footer: `&` starts a code there, so doubled."""
+    return plain_text(text).replace("&", "&&")
 
-    Styled sheets hold their rows until `finish`: each column is then sized to what it
-    holds (header and values, up to its cap), text longer than its column wraps in a
-    row tall enough for it, and headers over numbers sit right, like the numbers.
+
+class Sheet:
+    """A worksheet with a row counter, optional styling, printing and protection.
+
+    Rows are held until `finish`: each column is then sized to what it holds (header
+    and values, up to its cap), text longer than its column wraps in a row tall enough
+    for it, headers over numbers sit right, like the numbers, and the rows are written
+    in order (the workbook is in constant-memory mode).
     """
 
-    def __init__(self, wb: Book, title: str, st: Styles | None,
+    def __init__(self, book: Book, title: str, st: Styles | None,
                  caps: dict[int, float] | None = None, freeze: str | None = None,
-                 title_rows: str | None = None) -> None:
-        self.ws = wb.create_sheet(title)
+                 title_rows: str | None = None, *, repeat_cols: str | None = None,
+                 protect: bool = True) -> None:
+        self.book = book
+        self.ws = book.add_sheet(title)
         self.st = st
         self.row = 0
         self.caps = caps or {}  # 1-based column -> the widest it may be
         self._rows: list[list[Any]] = []
         self._data: dict[int, int] = {}  # 0-based column -> widest value (characters)
         self._head: dict[int, int] = {}  # widest header text
-        self._long: list[tuple[int, int, str]] = []  # (row, column, text) that may wrap
+        self._long: list[tuple[int, int, int]] = []  # (row, column, length) that may wrap
         self._region: tuple[list[Any], dict[int, list[int]]] | None = None
         self._region_rows = 0
         self._header_rows: set[int] = set()
-        self._styles: dict[tuple[int, int, int], tuple[str, bool, int, bool]] = {}
-        self._style_cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-        self._done = st is None
-        if st is not None:
-            wb.pending.append(self)
-            self._num_style = self._template(st.num)
-            if freeze:
-                self.ws.freeze_panes = freeze
-            ps = self.ws.page_setup
-            ps.orientation = "landscape"
-            ps.paperSize = 9  # A4
-            ps.fitToWidth = 1
-            ps.fitToHeight = 0
-            self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-            self.ws.print_options.gridLines = False
-            if title_rows:
-                self.ws.print_title_rows = title_rows
-            if wb.header:
-                for part in (self.ws.oddHeader.center, self.ws.oddFooter.center):
-                    part.text = wb.header
-                    part.color = "C00000"
+        self._freeze = freeze
+        self._title_rows = title_rows
+        self._repeat_cols = repeat_cols
+        self._protect = protect
+        self._conditions: list[tuple[str, dict[str, Any]]] = []
+        self._validations: list[tuple[str, dict[str, Any]]] = []
+        self._charts: list[tuple[str, Any]] = []
+        self.legible = False  # True: as many pages across as keep the type legible
+        self.print_cols: int | None = None  # print columns 1..this only (None: all)
+        self._done = False
+        self._wrapped: set[tuple[int, int]] = set()
+        book.pending.append(self)
 
-    def _template(self, align: Any) -> Any:
-        from openpyxl.cell import WriteOnlyCell
-
-        c = WriteOnlyCell(self.ws)
-        c.alignment = align
-        return c._style
-
-    def _number(self, value: Any) -> Any:
-        """A number or formula cell aligned right (style copied: thousands are written)."""
-        from copy import copy
-
-        from openpyxl.cell import WriteOnlyCell
-
-        c = WriteOnlyCell(self.ws, value=value)
-        c._style = copy(self._num_style)
-        return c
-
+    # ---- building cells and rows ---------------------------------------------------
     def cell(self, value: Any, *, fmt: str | None = None, font: Any = None, fill: Any = None,
-             align: Any = None) -> Any:
+             align: Any = None, input: bool = False) -> Any:
         if self.st is None:
             return value
-        from openpyxl.cell import WriteOnlyCell
-
-        c = WriteOnlyCell(self.ws, value=value)
-        if isinstance(value, str) and not value.startswith("="):
-            c.data_type = "s"
-        if align is None and (fmt or is_number(value)
-                              or (isinstance(value, str) and value.startswith("="))):
+        if align is None and (fmt or is_number(value) or isinstance(value, F)):
             align = self.st.num
-        # Registering a style with the workbook hashes it: do that once per
-        # combination and copy the result (tens of thousands of score cells).
-        key = (fmt, id(font), id(fill), id(align))
-        known = self._style_cache.get(key)
-        if known is None:
-            t = WriteOnlyCell(self.ws)
-            if fmt:
-                t.number_format = fmt
-            if font is not None:
-                t.font = font
-            if fill is not None:
-                t.fill = fill
-            if align is not None:
-                t.alignment = align
-            # the style objects are kept with their ids so that an id is never reused
-            known = (t._style, font, fill, align)
-            self._style_cache[key] = known
-        c._style = copy.copy(known[0])
-        return c
+        return C(value, fmt, font, fill, align, input)
+
+    def input(self, value: Any, *, fmt: str | None = None, align: Any = None) -> Any:
+        """An input the formulas read: shaded yellow, left editable on the protected sheet."""
+        if self.st is None:
+            return value
+        return self.cell(value, fmt=fmt, fill=self.st.input_fill, align=align, input=True)
 
     def spill(self, value: Any, **kw: Any) -> Spill:
         """A cell (as `cell`) whose text may run on to the right, unmeasured."""
@@ -235,10 +281,10 @@ class Sheet:
 
     def append(self, values: list[Any]) -> int:
         self.row += 1
-        if self._done:
-            self.ws.append([v.value if isinstance(v, Spill) else v for v in values])
+        if self.st is None:
+            self._rows.append([v.value if type(v) is Spill else v for v in values])
             return self.row
-        if not any(v not in (None, "") for v in values):
+        if not any(v is not None and v != "" for v in values):
             self._close_region()
         self._rows.append(self._take(values, header=False))
         return self.row
@@ -246,8 +292,6 @@ class Sheet:
     def _take(self, values: list[Any], header: bool) -> list[Any]:
         """The row as it will be written, measured as it goes (quickly: the Scores sheet of
         a large evaluation has half a million cells)."""
-        from openpyxl.cell import Cell
-
         st = self.st
         assert st is not None
         single = sum(v is not None and v != "" for v in values) <= 1
@@ -263,49 +307,41 @@ class Sheet:
             spill = single
             if type(v) is Spill:
                 spill, v = True, v.value
-            kind = type(v)
-            if kind is str:
-                if v.startswith("="):
-                    v, kind = self._number(v), Cell
-            elif kind is int or kind is float or (kind is not Cell and is_number(v)):
-                v, kind = self._number(v), Cell
             out.append(v)
             if v is None or v == "":
                 continue
-            if kind is Cell:
-                value = v._value
-                fmt, numeric, indent, bold = self._info(v)
+            kind = type(v)
+            fmt = "General"
+            bold = False
+            if kind is C:
+                fmt = v.fmt or "General"
+                bold = bool(v.font and v.font.get("bold"))
+                numeric = v.align is not None and v.align.get("align") == "right"
+                indent = 2 * int((v.align or {}).get("indent", 0))
+                v = v.value
+                kind = type(v)
             else:
-                value, fmt, numeric, indent, bold = v, "General", False, 0, False
+                numeric = kind is not str
+                indent = 2 if numeric else 0
             if counts is not None:
                 counts.setdefault(k, [0, 0])[0 if numeric else 1] += 1
-            if spill or value is None:
+            if spill:
                 continue
-            if type(value) is str and not value.startswith("="):
-                n = max(map(len, value.split("\n"))) if "\n" in value else len(value)
+            if kind is str:
+                n = max(map(len, v.split("\n"))) if "\n" in v else len(v)
                 n += indent + (n // 10 if bold else 0)
                 if n > HEAD_MIN:
-                    self._long.append((row, k, value))
+                    self._long.append((row, k, len(v)))
+            elif kind is F:
+                n = (_number_len(v.value, fmt, st) if not isinstance(v.value, str)
+                     else len(v.value)) + indent
             else:
-                n = _shown_len(value, fmt, st)
-            if numeric:
-                n += 2  # the indent
+                n = _number_len(v, fmt, st) + indent
+            if numeric and not indent:
+                n += 2
             if n > widest.get(k, 0):
                 widest[k] = n
         return out
-
-    def _info(self, c: Any) -> tuple[str, bool, int, bool]:
-        """A cell's number format, whether it sits right, the characters its indent takes
-        and whether it is bold, looked up once per style."""
-        s = c._style
-        key = (s.numFmtId, s.alignmentId, s.fontId)
-        info = self._styles.get(key)
-        if info is None:
-            a = c.alignment
-            info = (c.number_format, a.horizontal == "right", 2 * int(a.indent or 0),
-                    bool(c.font.b))
-            self._styles[key] = info
-        return info
 
     def header(self, names: Iterable[Any], fmt: str | None = None) -> int:
         st = self.st
@@ -329,8 +365,8 @@ class Sheet:
         cells, counts = self._region
         self._region = None
         for k, (numeric, text) in counts.items():
-            if k < len(cells) and numeric > text and hasattr(cells[k], "alignment"):
-                cells[k].alignment = self.st.header_num  # type: ignore[union-attr]
+            if k < len(cells) and numeric > text and isinstance(cells[k], C):
+                cells[k].align = self.st.header_num  # type: ignore[union-attr]
 
     def title(self, text: str) -> int:
         st = self.st
@@ -338,6 +374,21 @@ class Sheet:
 
     def blank(self) -> int:
         return self.append([])
+
+    # ---- what is applied when the sheet is written ----------------------------------
+    def rule(self, rng: str, value: str, fill: Any, criteria: str = "==") -> None:
+        """Shade the cells of `rng` that equal (or meet `criteria` against) `value`."""
+        if self.st is not None:
+            self._conditions.append((rng, {"type": "cell", "criteria": criteria,
+                                           "value": value, "fill": fill}))
+
+    def choices(self, rng: str, options: list[str]) -> None:
+        """The cells of `rng` offer these values only (a list in the cell)."""
+        if self.st is not None:
+            self._validations.append((rng, {"validate": "list", "source": options}))
+
+    def chart(self, at: str, chart: Any) -> None:
+        self._charts.append((at, chart))
 
     def widths(self) -> dict[int, float]:
         """Characters per 1-based column: the widest value, or the header if wider (a
@@ -351,61 +402,163 @@ class Sheet:
         return out
 
     def finish(self) -> None:
-        """Set the widths and the heights of rows with wrapped text, then write the rows."""
+        """Set the widths, printing and protection, then write the rows in order."""
         if self._done:
             return
         self._done = True
+        ws = self.ws
+        if self.st is None:
+            for r, values in enumerate(self._rows):
+                for k, v in enumerate(values):
+                    self._write_plain(r, k, v)
+            self._rows = []
+            return
         self._close_region()
-        st = self.st
-        assert st is not None
-        import textwrap
-
         widths = self.widths()
         for k, w in widths.items():
-            self.ws.column_dimensions[column_letter(k)].width = w + PAD
+            ws.set_column(k - 1, k - 1, w + PAD)
+        tall = self._tall_rows(widths)
+        self._page(widths)
+        write = self._write
+        for r, values in enumerate(self._rows):
+            lines = tall.get(r)
+            if lines and lines > 1:
+                ws.set_row(r, lines * LINE_PT)
+            top = lines is not None
+            for k, v in enumerate(values):
+                if v is not None and v != "":
+                    write(r, k, v, top)
+        self._rows = []
+        for rng, opts in self._conditions:
+            fill = opts.pop("fill")
+            ws.conditional_format(rng, {**opts, "format": self.book.conditional(fill)})
+        for rng, opts in self._validations:
+            ws.data_validation(rng, opts)
+        for at, chart in self._charts:
+            ws.insert_chart(at, chart)
+        if self._protect:
+            ws.protect("", {"format_columns": True, "format_rows": True,
+                            "autofilter": True, "sort": True})
+
+    def _tall_rows(self, widths: dict[int, float]) -> dict[int, int]:
+        """Rows holding text wider than its column, and how many lines each needs: each
+        such cell wraps (the lines estimated quickly: an audit log of 50,000 events has
+        hundreds of thousands of texts)."""
         lines: dict[int, int] = {}
-        for r, k, text in self._long:
+        self._wrapped = wrapped = set()
+        for r, k, length in self._long:
             w = widths.get(k + 1, CAP) * FILL
             if r in self._header_rows:
                 w = w * 0.9  # bold
-            if len(text) <= w and "\n" not in text:
+            v = self._rows[r][k]
+            text = v.value if type(v) is C else v
+            if length <= w and "\n" not in text:
                 continue
             per_line = max(4, int(w))
-            n = sum(len(textwrap.wrap(p, per_line)) or 1 if len(p) < 2000
-                    else len(p) // per_line + 1 for p in text.split("\n"))
-            cell = self._rows[r][k]
-            if not hasattr(cell, "alignment"):
-                cell = self._rows[r][k] = self.cell(cell, align=st.top)
-            a = cell.alignment
-            cell.alignment = st.Alignment(horizontal=a.horizontal, vertical="top",
-                                          wrap_text=True, indent=a.indent)
+            if "\n" in text:
+                n = sum(-(-len(p) * 11 // (10 * per_line)) or 1 for p in text.split("\n"))
+            else:
+                n = -(-length * 11 // (10 * per_line))  # a tenth more for broken words
+            wrapped.add((r, k))
             lines[r] = max(lines.get(r, 1), min(n, MAX_LINES))
-        for r, n in lines.items():
-            if n > 1:
-                self.ws.row_dimensions[r + 1].height = n * LINE_PT
-                self._top(self._rows[r])
-        for values in self._rows:
-            self.ws.append(values)
-        self._rows = []
+        return lines
 
-    def _top(self, row: list[Any]) -> None:
-        """Every cell of a tall row at the top, beside the wrapped text."""
-        st = self.st
-        assert st is not None
-        for k, v in enumerate(row):
-            if v is None or v == "":
-                continue
-            if not hasattr(v, "alignment"):
-                row[k] = self.cell(v, align=st.top)
-            elif v.alignment.vertical != "top":
-                a = v.alignment
-                v.alignment = st.Alignment(horizontal=a.horizontal, vertical="top",
-                                           wrap_text=a.wrap_text, indent=a.indent)
+    def _write(self, r: int, k: int, v: Any, top: bool) -> None:
+        ws, book = self.ws, self.book
+        wrap = top and (r, k) in self._wrapped
+        kind = type(v)
+        if kind is str:
+            ws.write_string(r, k, v, book.format(None, top=top, wrap=wrap))
+        elif kind is C:
+            f = book.format(v.fmt, v.font, v.fill, v.align, wrap=wrap, unlocked=v.input,
+                            top=top)
+            value = v.value
+            t = type(value)
+            if t is str:
+                ws.write_string(r, k, value, f)
+            elif t is F:
+                ws.write_formula(r, k, value.formula, f, value.value)
+            elif value is None or value == "":
+                ws.write_blank(r, k, None, f)
+            elif t is bool:
+                ws.write_boolean(r, k, value, f)
+            else:
+                ws.write_number(r, k, value, f)
+        elif kind is F:
+            ws.write_formula(r, k, v.formula, book.format(None, None, None, self.st.num
+                                                          if self.st else None), v.value)
+        elif kind is bool:
+            ws.write_boolean(r, k, v)
+        else:
+            ws.write_number(r, k, v, book.format(None, None, None,
+                                                 self.st.num if self.st else None))
+
+    def _write_plain(self, r: int, k: int, v: Any) -> None:
+        ws = self.ws
+        if v is None or v == "":
+            return
+        t = type(v)
+        if t is str:
+            ws.write_string(r, k, v)
+        elif t is F:
+            ws.write_formula(r, k, v.formula, None, v.value)
+        elif t is bool:
+            ws.write_boolean(r, k, v)
+        else:
+            ws.write_number(r, k, v)
+
+    def _page(self, widths: dict[int, float]) -> None:
+        """A4, landscape where wide, fitted to the page width (or to as many pages across
+        as keep it legible), header rows repeated, and the reference, the marking, DRAFT
+        and page n of N in the header and footer."""
+        ws, book = self.ws, self.book
+        if self._freeze:
+            ws.freeze_panes(self._freeze)
+        wide = sum(w + PAD for w in widths.values())
+        if wide > 95:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.set_paper(9)
+        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        if self.print_cols:
+            wide = sum(w + PAD for k, w in widths.items() if k <= self.print_cols)
+            ws.print_area(0, 0, max(len(self._rows) - 1, 0), self.print_cols - 1)
+        pages = max(1, math.ceil(wide / PAGE_CHARS)) if self.legible else 1
+        ws.fit_to_pages(pages, 0)
+        if self._title_rows:
+            a, _, b = self._title_rows.partition(":")
+            ws.repeat_rows(int(a) - 1, int(b or a) - 1)
+        if self._repeat_cols:
+            ws.repeat_columns(self._repeat_cols)
+        ref = header_text(book.reference)[:80]
+        mark = header_text(book.marking)[:80]
+        head = f"&L{ref}&C&\"-,Bold\"{mark}"
+        foot = f"&L&A&C&\"-,Bold\"{mark}&RPage &P of &N"
+        if book.draft:
+            head += f"&R&KC00000{header_text(book.draft)}"
+            foot = f"&L&KC00000{header_text(book.draft)}&K000000: &A" + foot[4:]
+        ws.set_header(head[:255])
+        ws.set_footer(foot[:255])
+
+
+class Spill:
+    """Text that may run on over the empty cells to its right (a label, a note): it is
+    not measured, so it never widens its column."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
 
 
 def t(value: Any) -> str:
-    """User text for a cell: never a formula."""
-    return cell_text(value)
+    """User text for a cell, as typed (it is written as a string, never as a formula):
+    without the control characters no workbook may hold, within a cell's limit."""
+    text = plain_text(value)
+    if len(text) > EXCEL_CELL_LIMIT:
+        text = text[: EXCEL_CELL_LIMIT - 1] + "…"
+    return text
 
 
 @dataclass
@@ -413,7 +566,7 @@ class Layout:
     """Where each sheet puts what the later sheets' formulas refer to."""
 
     crow: dict[str, int]  # Criteria sheet row of each criterion id
-    brow: dict[str, int]  # Results row of each bid id
+    brow: dict[str, int]  # Results (and Bids) row of each bid id
     mod_row0: int  # Moderation: pair (i, j) at mod_row0 + i * ns + j
     ns: int  # scored criteria
     nb: int  # bids
@@ -421,13 +574,35 @@ class Layout:
     c_sec0: int  # Results: first section column
     c_con0: int  # Results: first contribution column
     con_col: dict[str, int]  # Results: contribution column of each criterion id
+    c_key0: int = 0  # Results: first ranking key column
     cost_row0: int = field(default=5, init=False)  # Costs: first bid row of the per-year table
     cmin_row: int = field(init=False)  # Results: the lowest eligible cost, below the table
     scores_last: int = field(init=False)  # Scores: last row, set by the Scores sheet
-    analysis: dict[str, Any] = field(init=False)  # set by the Sensitivity sheet
+    blocks: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    score_order: list[int] = field(default_factory=list)  # Scores rows: document indices
+    gate_cols: tuple[str, str] | None = None  # Bids: first and last gateway column
+    analysis: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.cmin_row = self.nb + 3
+
+    @property
+    def last(self) -> int:
+        """The last bid row of the Results and Bids sheets."""
+        return self.nb + 1
+
+    def col(self, results_col: int) -> str:
+        """A whole Results column over the bid rows, absolute: `Results!$E$2:$E$61`."""
+        c = column_letter(results_col)
+        return f"Results!${c}$2:${c}${self.last}"
+
+
+def agree(r: int, a: str = "B", b: str = "C") -> F:
+    """`yes` when the workbook's figure (column a) is ProcureDesk's (column b), else `NO`:
+    numbers within a millionth, anything else equal."""
+    x, y = f"{a}{r}", f"{b}{r}"
+    return F(f'=IF(ISNUMBER({y}),IF(ISNUMBER({x}),IF(ABS({x}-{y})<=0.000001,"yes","NO"),'
+             f'"NO"),IF({x}&""={y}&"","yes","NO"))', "yes")
 
 
 def note_lines(sh: Sheet, st: Styles | None, text: str, width: int = 150) -> None:
@@ -435,25 +610,17 @@ def note_lines(sh: Sheet, st: Styles | None, text: str, width: int = 150) -> Non
     import textwrap
 
     for line in textwrap.wrap(text, width):
-        sh.append([sh.cell(line, font=st.italic if st else None)])
+        sh.append([sh.spill(line, font=st.italic) if st else line])
 
 
 def flag_rule(sh: Sheet, st: Styles | None, rng: str, value: str, colour: str) -> None:
     if st is None:
         return
-    from openpyxl.formatting.rule import CellIsRule
-
-    fill = st.red_fill if colour == "red" else st.amber_fill
-    sh.ws.conditional_formatting.add(
-        rng, CellIsRule(operator="equal", formula=[f'"{value}"'], fill=fill))
+    sh.rule(rng, f'"{value}"', st.red_fill if colour == "red" else st.amber_fill)
 
 
 def status_rules(sh: Sheet, st: Styles, rng: str) -> None:
-    from openpyxl.formatting.rule import CellIsRule
-
-    sh.ws.conditional_formatting.add(
-        rng, CellIsRule(operator="equal", formula=['"excluded"'], fill=st.red_fill))
-    sh.ws.conditional_formatting.add(
-        rng, CellIsRule(operator="equal", formula=['"incomplete"'], fill=st.amber_fill))
-    sh.ws.conditional_formatting.add(
-        rng, CellIsRule(operator="equal", formula=['"ranked"'], fill=st.green_fill))
+    sh.rule(rng, '"excluded"', st.red_fill)
+    sh.rule(rng, '"incomplete"', st.amber_fill)
+    sh.rule(rng, '"ranked"', st.green_fill)
+    sh.rule(rng, '"comparator"', st.grey_fill)
