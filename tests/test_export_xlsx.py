@@ -77,10 +77,30 @@ def make_file(tmp_path, doc, name="e.pdesk"):
     return path
 
 
-def recalc(soffice, tmp_path, files):
-    """Recalculate with LibreOffice headless (its own profile, so parallel runs never clash)."""
-    out = tmp_path / "recalc"
-    profile = (tmp_path / "lo-profile").as_uri()
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode"
+ oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def lo_profile(folder):
+    """A LibreOffice profile of its own (parallel runs never clash) that recalculates
+    every formula of a workbook it opens, instead of trusting the stored values."""
+    user = folder / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(RECALC_ALWAYS)
+    return folder.as_uri()
+
+
+def recalc(soffice, tmp_path, files, out_name="recalc"):
+    """Open, recalculate and save each workbook with LibreOffice headless; the results
+    as openpyxl reads the values LibreOffice stored."""
+    out = tmp_path / out_name
+    profile = lo_profile(tmp_path / "lo-profile")
     subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
                     "--convert-to", "xlsx", "--outdir", str(out), *map(str, files)],
                    check=True, capture_output=True, timeout=240)
