@@ -23,6 +23,7 @@ from typing import Any
 
 from ..wording import CURRENCY_SYMBOLS, column_letter
 from .safe_text import EXCEL_CELL_LIMIT, plain_text
+from .xlsx_rows import emit, formula_cell, shared_text, string_cell, value_cell
 
 # Where the Summary sheet keeps the parameters that the formulas use (xlsx_results).
 P_SCALE = "Summary!$B$22"
@@ -49,6 +50,11 @@ class F:
 
 def _plain_value(value: Any) -> Any:
     """A formula's value as a cell holds it: a number, text, a boolean, or "" (nothing)."""
+    t = type(value)
+    if t is str or t is int:
+        return value
+    if t is float:
+        return "" if value != value or value in (_INF, -_INF) else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -57,6 +63,11 @@ def _plain_value(value: Any) -> Any:
         v = float(value)
         return "" if math.isnan(v) or math.isinf(v) else v
     return str(value)
+
+
+def _numeric_formula(value: Any) -> bool:
+    """A formula whose value is a number (or nothing): it sits right, as numbers do."""
+    return type(value) is F and (type(value.value) is not str or value.value == "")
 
 
 class C:
@@ -128,8 +139,14 @@ class Styles:
         return a
 
 
+_INF = float("inf")
+
+
 def is_number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+    t = type(value)
+    if t is int or t is float:
+        return True
+    return t is not bool and t is not str and isinstance(value, numbers.Real)
 
 
 def _number_len(value: Any, fmt: str, st: Styles) -> int:
@@ -172,6 +189,7 @@ class Book:
         self.marking = marking
         self.reference = reference
         self._formats: dict[tuple[Any, ...], Any] = {}
+        self.strings = wb.str_table  # the workbook's shared strings
 
     def add_sheet(self, title: str) -> Any:
         return self.wb.add_worksheet(title)
@@ -258,6 +276,9 @@ class Sheet:
         self.print_cols: int | None = None  # print columns 1..this only (None: all)
         self._done = False
         self._wrapped: set[tuple[int, int]] = set()
+        self._xf: dict[int, str] = {}
+        self._keyed: dict[tuple[Any, ...], str] = {}
+        self._texts: dict[str, str] = {}
         book.pending.append(self)
 
     # ---- building cells and rows ---------------------------------------------------
@@ -265,7 +286,7 @@ class Sheet:
              align: Any = None, input: bool = False) -> Any:
         if self.st is None:
             return value
-        if align is None and (fmt or is_number(value) or isinstance(value, F)):
+        if align is None and (fmt or is_number(value) or _numeric_formula(value)):
             align = self.st.num
         return C(value, fmt, font, fill, align, input)
 
@@ -321,7 +342,7 @@ class Sheet:
                 v = v.value
                 kind = type(v)
             else:
-                numeric = kind is not str
+                numeric = kind is not str and (kind is not F or _numeric_formula(v))
                 indent = 2 if numeric else 0
             if counts is not None:
                 counts.setdefault(k, [0, 0])[0 if numeric else 1] += 1
@@ -408,9 +429,7 @@ class Sheet:
         self._done = True
         ws = self.ws
         if self.st is None:
-            for r, values in enumerate(self._rows):
-                for k, v in enumerate(values):
-                    self._write_plain(r, k, v)
+            emit(ws, self._rows, self._plain_xml, {})
             self._rows = []
             return
         self._close_region()
@@ -419,15 +438,8 @@ class Sheet:
             ws.set_column(k - 1, k - 1, w + PAD)
         tall = self._tall_rows(widths)
         self._page(widths)
-        write = self._write
-        for r, values in enumerate(self._rows):
-            lines = tall.get(r)
-            if lines and lines > 1:
-                ws.set_row(r, lines * LINE_PT)
-            top = lines is not None
-            for k, v in enumerate(values):
-                if v is not None and v != "":
-                    write(r, k, v, top)
+        heights = {r: n * LINE_PT for r, n in tall.items() if n > 1}
+        emit(ws, self._rows, self._cell_xml, heights, tall)
         self._rows = []
         for rng, opts in self._conditions:
             fill = opts.pop("fill")
@@ -463,49 +475,50 @@ class Sheet:
             lines[r] = max(lines.get(r, 1), min(n, MAX_LINES))
         return lines
 
-    def _write(self, r: int, k: int, v: Any, top: bool) -> None:
-        ws, book = self.ws, self.book
-        wrap = top and (r, k) in self._wrapped
-        kind = type(v)
-        if kind is str:
-            ws.write_string(r, k, v, book.format(None, top=top, wrap=wrap))
-        elif kind is C:
-            f = book.format(v.fmt, v.font, v.fill, v.align, wrap=wrap, unlocked=v.input,
-                            top=top)
-            value = v.value
-            t = type(value)
-            if t is str:
-                ws.write_string(r, k, value, f)
-            elif t is F:
-                ws.write_formula(r, k, value.formula, f, value.value)
-            elif value is None or value == "":
-                ws.write_blank(r, k, None, f)
-            elif t is bool:
-                ws.write_boolean(r, k, value, f)
-            else:
-                ws.write_number(r, k, value, f)
-        elif kind is F:
-            ws.write_formula(r, k, v.formula, book.format(None, None, None, self.st.num
-                                                          if self.st else None), v.value)
-        elif kind is bool:
-            ws.write_boolean(r, k, v)
-        else:
-            ws.write_number(r, k, v, book.format(None, None, None,
-                                                 self.st.num if self.st else None))
+    def _style(self, fmt: Any) -> str:
+        """The ` s="n"` attribute of a cell in that format ("" for the default)."""
+        if fmt is None:
+            return ""
+        got = self._xf.get(id(fmt))
+        if got is None:
+            got = self._xf[id(fmt)] = f' s="{fmt._get_xf_index()}"'
+        return got
 
-    def _write_plain(self, r: int, k: int, v: Any) -> None:
-        ws = self.ws
-        if v is None or v == "":
-            return
-        t = type(v)
-        if t is str:
-            ws.write_string(r, k, v)
-        elif t is F:
-            ws.write_formula(r, k, v.formula, None, v.value)
-        elif t is bool:
-            ws.write_boolean(r, k, v)
-        else:
-            ws.write_number(r, k, v)
+    def _cell_xml(self, ref: str, v: Any, r: int, k: int, tall: bool) -> str:
+        """One cell's XML (the innermost loop: styles and short texts are looked up)."""
+        kind = type(v)
+        if kind is str and not tall and not (v.startswith("<r>") and v.endswith("</r>")):
+            return f'<c r="{ref}" t="s"><v>{self._shared(v)}</v></c>'
+        book = self.book
+        wrap = tall and (r, k) in self._wrapped
+        if kind is C:
+            key = (v.fmt, id(v.font), id(v.fill), id(v.align), v.input, wrap, tall)
+            style = self._keyed.get(key)
+            if style is None:
+                style = self._keyed[key] = self._style(book.format(
+                    v.fmt, v.font, v.fill, v.align, wrap=wrap, unlocked=v.input, top=tall))
+            value = v.value
+            if type(value) is F:
+                return formula_cell(ref, style, value.formula, value.value)
+            return value_cell(ref, style, value)
+        if kind is str:
+            return string_cell(ref, self._style(book.format(None, top=tall, wrap=wrap)), v)
+        num = self.st.num if self.st else None
+        if kind is F:
+            align = num if _numeric_formula(v) else None
+            return formula_cell(ref, self._style(book.format(None, None, None, align,
+                                                             top=tall)), v.formula, v.value)
+        return value_cell(ref, self._style(book.format(None, None, None, num)), v)
+
+    def _shared(self, text: str) -> int:
+        """The text's index in the workbook's shared strings (each text stored once)."""
+        return self.book.strings._get_shared_string_index(shared_text(text))
+
+    @staticmethod
+    def _plain_xml(ref: str, v: Any, r: int, k: int, tall: bool) -> str:
+        if type(v) is F:
+            return formula_cell(ref, "", v.formula, v.value)
+        return value_cell(ref, "", v)
 
     def _page(self, widths: dict[int, float]) -> None:
         """A4, landscape where wide, fitted to the page width (or to as many pages across

@@ -1,0 +1,118 @@
+"""The evidence pack's rows, streamed straight into XlsxWriter's row file.
+
+XlsxWriter's cell methods check and convert every argument and run some thirty
+regular expressions over every formula; for the half a million cells of the large
+evaluation (a million with a long audit log) that is most of the time it takes to
+write the pack. In constant-memory mode a worksheet streams its rows, as
+`<row>` elements, into a temporary file that it copies into the sheet's XML when
+the workbook closes; `emit` writes the same elements itself, a row at a time, and
+sets the worksheet's dimensions, so XlsxWriter still writes everything around the
+rows (columns, panes, printing, protection, conditional formats, charts).
+
+Text goes to the workbook's shared strings (each text stored once), or inline where
+a row's cells sit at the top beside wrapped text; it is escaped either way, so
+nothing a supplier types becomes markup or a formula (XlsxWriter would pass a string
+that looks like `<r>...</r>` through unescaped as rich text: such text is written
+inline, escaped here).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..wording import column_letter
+
+_ESCAPES = re.compile(r"[&<>]|_(?=x[0-9A-Fa-f]{4}_)")
+_REPLACE = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "_": "_x005F_"}
+
+
+def esc(text: str) -> str:
+    """Text for an XML text node; a literal `_x0041_` stays literal (Excel would read it
+    as the escape of a character)."""
+    if "&" in text or "<" in text or ">" in text or "_x" in text:
+        return _ESCAPES.sub(lambda m: _REPLACE[m.group()], text)
+    return text
+
+
+_LITERAL = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def shared_text(text: str) -> str:
+    """Text for XlsxWriter's shared strings, which escapes `&`, `<` and `>` itself but
+    would read `_x0041_` as the escape of a character: made literal here. (It also
+    passes `<r>...</r>` through as markup: such text is written inline instead.)"""
+    return _LITERAL.sub("_x005F_", text) if "_x" in text else text
+
+
+def number(value: Any) -> str:
+    return str(value) if type(value) is int else repr(float(value))
+
+
+def string_tail(style: str, text: str) -> str:
+    """A text cell's XML after its reference (`<c r="A1"` + this)."""
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    return f'{style} t="inlineStr"><is><t{space}>{esc(text)}</t></is></c>'
+
+
+def string_cell(ref: str, style: str, text: str) -> str:
+    return f'<c r="{ref}"{string_tail(style, text)}'
+
+
+def formula_cell(ref: str, style: str, formula: str, value: Any) -> str:
+    f = esc(formula[1:] if formula.startswith("=") else formula)
+    t = type(value)
+    if t is str:
+        if value == "":
+            return f'<c r="{ref}"{style}><f>{f}</f><v></v></c>'
+        return f'<c r="{ref}"{style} t="str"><f>{f}</f><v>{esc(value)}</v></c>'
+    if t is bool:
+        return f'<c r="{ref}"{style} t="b"><f>{f}</f><v>{int(value)}</v></c>'
+    return f'<c r="{ref}"{style}><f>{f}</f><v>{number(value)}</v></c>'
+
+
+def value_cell(ref: str, style: str, value: Any) -> str:
+    """A cell holding a value (not a formula): text, a number, a boolean or nothing."""
+    t = type(value)
+    if t is str:
+        return string_cell(ref, style, value) if value else f'<c r="{ref}"{style}/>'
+    if value is None:
+        return f'<c r="{ref}"{style}/>'
+    if t is bool:
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    return f'<c r="{ref}"{style}><v>{number(value)}</v></c>'
+
+
+def emit(ws: Any, rows: list[list[Any]], cell: Callable[[str, Any, int, int, bool], str],
+         heights: dict[int, float], tall: Any = ()) -> None:
+    """Write `rows` (0-based, in order) into the worksheet `ws` (constant-memory mode,
+    nothing written to it otherwise). `cell(ref, value, row, column, top)` gives a
+    non-empty cell's XML, `top` true in the rows of `tall` (their cells sit at the
+    top, beside wrapped text); `heights` the rows given a height, in points."""
+    if not rows:
+        return
+    width = max((len(r) for r in rows), default=1) or 1
+    ws._check_dimensions(0, 0)
+    ws._check_dimensions(len(rows) - 1, width - 1)
+    letters = [column_letter(k + 1) for k in range(width)]
+    fh = ws.row_data_fh
+    out: list[str] = []
+    for r, values in enumerate(rows):
+        n = str(r + 1)
+        height = heights.get(r)
+        top = r in tall
+        cells = [cell(letters[k] + n, v, r, k, top) for k, v in enumerate(values)
+                 if v is not None and v != ""]
+        if height is not None:
+            out.append(f'<row r="{n}" ht="{height:g}" customHeight="1">')
+        elif not cells:
+            continue
+        else:
+            out.append(f'<row r="{n}">')
+        out.extend(cells)
+        out.append("</row>")
+        if len(out) > 20000:
+            fh.write("".join(out))
+            out.clear()
+    fh.write("".join(out))
