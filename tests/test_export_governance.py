@@ -274,10 +274,10 @@ def test_provisional_exports_say_draft_and_what_is_outstanding(tmp_path, example
         assert all(DRAFT_PAGE in p for p in spages)
         assert "summary is not a notice of the outcome" in spages[0]
 
-    wb = openpyxl.load_workbook(write_xlsx(src, tmp_path / "pack.xlsx"))
+    wb = openpyxl.load_workbook(write_xlsx(src, tmp_path / "pack.xlsx"), data_only=True)
     ws = wb["Summary"]
     assert ws["A3"].value.startswith("DRAFT: provisional results")
-    assert (ws["A4"].value, ws["B4"].value) == ("Provisional leader", "B1: Example Suite Ltd")
+    assert (ws["A5"].value, ws["B5"].value) == ("Provisional leader", "B1: Example Suite Ltd")
     rows = list(ws.iter_rows(values_only=True))
     k = next(i for i, r in enumerate(rows) if r[0] == "Outstanding")
     assert rows[k - 1][0].startswith("DRAFT: the results are provisional")
@@ -285,9 +285,15 @@ def test_provisional_exports_say_draft_and_what_is_outstanding(tmp_path, example
         (lab, o["detail"]) for lab, o in zip(
             ["Scores missing", "Scores not submitted", "Declarations of interests missing",
              "Divergent scores without a consensus"], outstanding)]
-    for name in SHEETS:  # printed: DRAFT at the top and foot of every page
-        assert wb[name].oddHeader.center.text == DRAFT_HEADER, name
-        assert wb[name].oddFooter.center.text == DRAFT_HEADER, name
+    for name in SHEETS:  # printed: DRAFT at the top and foot of every page, with the
+        # reference, the security marking and the page number
+        ws = wb[name]
+        assert ws.oddHeader.right.text == DRAFT_HEADER, name
+        assert ws.oddFooter.left.text.startswith(DRAFT_HEADER), name
+        assert ws.oddHeader.left.text == "HDC-2026-014", name
+        assert ws.oddHeader.center.text == "OFFICIAL-SENSITIVE: COMMERCIAL", name
+        assert ws.oddFooter.center.text == "OFFICIAL-SENSITIVE: COMMERCIAL", name
+        assert ws.oddFooter.right.text == "Page &P of &N", name
     assert wb.properties.subject == "DRAFT: provisional results"
 
 
@@ -298,13 +304,14 @@ def test_final_exports_say_nothing_of_a_draft(tmp_path, example_doc):
     assert "DRAFT" not in text
     assert "What is outstanding" not in text
     assert "The most advantageous tender is B1 from Example Suite Ltd" in text
-    wb = openpyxl.load_workbook(write_xlsx(src, tmp_path / "pack.xlsx"))
+    wb = openpyxl.load_workbook(write_xlsx(src, tmp_path / "pack.xlsx"), data_only=True)
     ws = wb["Summary"]
     assert ws["A3"].value is None
-    assert (ws["A4"].value, ws["B4"].value) == ("Recommendation",
+    assert (ws["A5"].value, ws["B5"].value) == ("Recommendation",
                                                 "Award to B1: Example Suite Ltd")
     assert not any(r[0] == "Outstanding" for r in ws.iter_rows(values_only=True))
-    assert wb["Summary"].oddHeader.center.text in (None, "")
+    assert wb["Summary"].oddHeader.right.text in (None, "")
+    assert "DRAFT" not in (wb["Summary"].oddFooter.left.text or "")
     about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True) if r[0]}
     assert about["Results"].startswith("final")
 
@@ -327,8 +334,8 @@ def test_declarations_in_the_pack_and_the_report(tmp_path, example_doc):
     e3 = got["E3", "B2"]
     assert e3["Conflict declared on"] == "2026-01-07"
     assert e3["Supplier"] == "Small Co"
-    assert e3["Nature of the conflict"] == "'" + HOSTILE_NATURE  # never a formula
-    assert e3["Mitigation"] == "'=1+1 leaves the room"
+    assert e3["Nature of the conflict"] == HOSTILE_NATURE  # as typed, never a formula
+    assert e3["Mitigation"] == "=1+1 leaves the room"
     with zipfile.ZipFile(tmp_path / "pack.xlsx") as z:
         sheet = z.read(f"xl/worksheets/sheet{SHEETS.index('Declarations') + 1}.xml")
     assert b"<f>" not in sheet

@@ -79,10 +79,36 @@ def test_no_user_text_becomes_a_formula(tmp_path, example_doc):
                     texts.append(c.value)
     joined = "\n".join(texts)
     for h in HOSTILE:
-        # shown as typed, behind the apostrophe escape (XML reads a CR back as LF)
-        assert "'" + h in joined or "'" + h.replace("\r", "\n") in joined, h
+        # shown as typed, stored as text: no apostrophe in front (XML may read CR as LF)
+        assert h in joined or h.replace("\r", "\n") in joined, h
+        assert "'" + h not in joined and "'" + h.replace("\r", "\n") not in joined, h
     assert MARKUP in joined
-    assert "'=Fit" in joined  # the control character is dropped, the text kept
+    assert "=Fit" in joined  # the control character is dropped, the text kept
+    assert "'=Fit" not in joined
+    typed = {*HOSTILE, *(h.replace("\r", "\n") for h in HOSTILE), "=Fit", "=1+2"}
+    found = [(c.value, c.data_type) for ws in wb.worksheets for row in ws.iter_rows()
+             for c in row if c.value in typed]
+    assert {v for v, _ in found} >= {HOSTILE[0], HOSTILE[3], "=Fit", "=1+2"}
+    assert all(kind == "s" for _, kind in found)  # text cells, never formulas
+
+
+def test_names_that_look_like_markup_or_escapes_stay_as_typed(tmp_path, example_doc):
+    """XlsxWriter passes `<r>...</r>` through as rich-text markup and Excel reads
+    `_x0041_` as an escaped character: the pack writes both as the text typed."""
+    doc = copy.deepcopy(example_doc)
+    doc["bids"][0]["supplier"] = "<r><t>Rich</t></r>"
+    doc["bids"][1]["supplier"] = "_x0041_ Holdings & <Sons>"
+    doc["scores"][0]["comment"] = "+44 7700 900123 " * 20 + "<r>x</r>"  # long: wraps
+    src = Source.load(make_file(tmp_path, doc))
+    wb = openpyxl.load_workbook(write_xlsx(src, tmp_path / "pack.xlsx"), data_only=True)
+    bids = {r[0]: r[1] for r in wb["Bids"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert bids["B1"] == "<r><t>Rich</t></r>"
+    assert bids["B2"] == "_x0041_ Holdings & <Sons>"
+    results = {r[0]: r[1] for r in wb["Results"].iter_rows(min_row=2, values_only=True)
+               if r[0]}
+    assert results == bids
+    comments = [r[9] for r in wb["Scores"].iter_rows(min_row=2, values_only=True)]
+    assert doc["scores"][0]["comment"] in comments
 
 
 def test_pdf_prints_markup_as_typed(tmp_path, example_doc):

@@ -168,8 +168,8 @@ def test_libreoffice_recalculation_gives_the_engines_figures(soffice, tmp_path, 
         s = wb["Summary"]
         totals = sorted((b["total"] for b in rj["bids"] if b["total"] is not None),
                         reverse=True)
-        assert close(s["B5"].value, totals[0])
-        assert close(s["B7"].value, totals[0] - totals[1])
+        assert close(s["B7"].value, totals[0])
+        assert close(s["B10"].value, totals[0] - totals[1])
         if src.path.name != "example.pdesk":
             assert statuses == {"ranked", "excluded", "incomplete"}
     # the engine's worked example (docs: B1 72.30 on NPV; see tests/data/example.json)
@@ -185,7 +185,7 @@ def test_totals_are_formulas_and_inputs_are_values(tmp_path, example_doc):
     head = [c.value for c in ws[1]]
     for name in ("Bid ID", "Status", "Rank", "Total"):
         assert name in head
-    for col_name in ("Total", "Quality", "Price"):
+    for col_name in ("Status", "Rank", "Total", "Quality", "Price"):
         k = head.index(col_name)
         for r in range(2, 2 + len(src.doc["bids"])):
             assert ws.cell(r, k + 1).data_type == "f"
@@ -193,9 +193,21 @@ def test_totals_are_formulas_and_inputs_are_values(tmp_path, example_doc):
     crit = wb["Criteria"]
     assert crit["H2"].data_type == "f"
     assert crit["E2"].data_type == "n"
+    # each pair's mean reads its own block of the Scores sheet, never a whole column
     mod = wb["Moderation"]
-    assert "AVERAGEIFS(Scores!" in mod["F2"].value
+    assert mod["F2"].value == '=IF(E2>0,AVERAGEIF(Scores!$I$2:$I$4,1,Scores!$G$2:$G$4),"")'
     assert mod["L2"].value.startswith("=IF(J2<>\"\",J2")
+    scores = list(wb["Scores"].iter_rows(min_row=2, max_row=4, values_only=True))
+    assert {(r[2], r[4]) for r in scores} == {("B1", "Q1")}
+    # the status, rank, winner and recommendation are formulas too
+    summary = wb["Summary"]
+    assert summary["B5"].data_type == "f" and "Award to" in summary["B5"].value
+    assert summary["B6"].data_type == "f"
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    assert "A:A" not in c.value and ":$A)" not in c.value  # bounded
     costs = wb["Costs"]
     assert "SUMPRODUCT" in costs.cell(5, 3 + 5 + 1).value  # NPV column of the first bid
     about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True) if r[0]}
@@ -212,8 +224,13 @@ def test_what_an_officer_expects(tmp_path, example_doc):
         assert ws.freeze_panes, name
         assert ws.page_setup.orientation == "landscape", name
         assert ws.sheet_properties.pageSetUpPr.fitToPage, name
-        assert ws.page_setup.fitToWidth == 1, name
+        if name == "Results":  # as many pages across as keep it legible, bids on each
+            assert ws.print_title_cols == "$A:$B"
+        else:  # one page wide (1 is the default, left unsaid)
+            assert ws.page_setup.fitToWidth in (None, 1), name
         assert ws.print_title_rows == "$1:$1", name
+        assert ws.protection.sheet, name  # against accidental edits ...
+        assert not ws.protection.password, name  # ... with no password
     flags = [r for rng in wb["Moderation"].conditional_formatting for r in rng.rules]
     assert any('"FLAG"' in r.formula[0] for r in flags)
     costs = wb["Costs"]
@@ -242,7 +259,7 @@ def test_chart_shows_ranked_bids_in_rank_order_in_the_reports_colours(tmp_path, 
     # one series per top-level node of the tree: Q, SV (a criterion at the top counts as
     # its own section) and P, in the criteria's order
     assert len(series) == 3
-    ws = openpyxl.load_workbook(out)["Summary"]
+    ws = openpyxl.load_workbook(out, data_only=True)["Summary"]
     for k, ser in enumerate(series):
         cats = ser.find("c:cat//c:f", ns).text.replace("'", "")
         sheet, rng = cats.split("!")
@@ -254,8 +271,8 @@ def test_chart_shows_ranked_bids_in_rank_order_in_the_reports_colours(tmp_path, 
         assert section_colour(k) == "#" + fill  # the PDF report's colour for the series
     # the series' values are the sections' points of those same rows
     vals = series[0].find("c:val//c:f", ns).text.replace("'", "").split("!")[1]
-    first = ws[vals.replace("$", "").split(":")[0]]
-    assert first.value.startswith("=Results!")
+    first = openpyxl.load_workbook(out)["Summary"][vals.replace("$", "").split(":")[0]]
+    assert "Results!" in first.value
 
 
 def test_pdf_chart_uses_the_same_palette(tmp_path, example_doc):
