@@ -26,6 +26,7 @@ from . import (
     governance,
     gui,
     limits,
+    pack,
     recompute,
     workbooks,
 )
@@ -58,6 +59,8 @@ BENCHMARKS: list[Benchmark] = [
     governance.governance,
     analysis.analyse,
     exports.evidence_pack,
+    pack.pack,
+    pack.pack_500,
     exports.pdf_report,
     workbooks.import_bid_workbooks,
     workbooks.import_scoring_sheets,

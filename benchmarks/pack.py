@@ -84,23 +84,30 @@ def soffice() -> str:
     return exe
 
 
-def convert_seconds(exe: str, profile: str, workbook: Path, out: Path) -> float:
-    """Seconds LibreOffice takes to open, recalculate and save `workbook` as xlsx."""
+def convert_seconds(exe: str, profile: str, workbook: Path, out: Path
+                    ) -> tuple[float, float]:
+    """(seconds, CPU seconds) LibreOffice takes to open `workbook`, recalculate every
+    formula and save its first sheet as CSV (a save that costs next to nothing, so the
+    figure is the opening and the recalculation)."""
     shutil.rmtree(out, ignore_errors=True)
+    cpu = children_cpu()
     start = time.perf_counter()
     done = subprocess.run([exe, f"-env:UserInstallation={profile}", "--headless",
-                           "--convert-to", "xlsx", "--outdir", str(out), str(workbook)],
+                           "--convert-to", "csv", "--outdir", str(out), str(workbook)],
                           capture_output=True, timeout=600)
     seconds = time.perf_counter() - start
-    if done.returncode != 0 or not (out / workbook.name).exists():
-        raise BenchmarkError(f"LibreOffice could not convert {workbook.name}: "
+    cpu = children_cpu() - cpu
+    if done.returncode != 0 or not (out / (workbook.stem + ".csv")).exists():
+        raise BenchmarkError(f"LibreOffice could not open {workbook.name}: "
                              f"{done.stderr.decode(errors='replace')[-300:]}")
-    return seconds
+    return seconds, cpu
 
 
-def recalc_seconds(workdir: Path, workbook: Path) -> tuple[float, float]:
-    """(LibreOffice's open-recalculate-save time for `workbook`, its floor: a one-cell
-    workbook), each the best of RUNS, after a first run that creates the profile."""
+def recalc_seconds(workdir: Path, workbook: Path
+                   ) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(LibreOffice's (seconds, CPU seconds) to open and recalculate `workbook`, the
+    same for its floor: a one-cell workbook), each the best of RUNS, after a first run
+    that creates the profile."""
     import xlsxwriter
 
     exe = soffice()
@@ -116,15 +123,26 @@ def recalc_seconds(workdir: Path, workbook: Path) -> tuple[float, float]:
     return full, floor
 
 
-def write_seconds(ctx: Context, pdesk: Path, out: Path) -> tuple[float, float | None]:
-    """(seconds, peak RSS MB) of `procure-desk export --xlsx`, the best of RUNS."""
-    best: tuple[float, float | None] | None = None
+def children_cpu() -> float:
+    """CPU seconds (user and system) of the processes this one has waited for."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def write_seconds(ctx: Context, pdesk: Path, out: Path) -> tuple[float, float | None, float]:
+    """(seconds, peak RSS MB, CPU seconds) of `procure-desk export --xlsx`, the best of
+    RUNS (CPU time says what the work costs when other programs share the machine)."""
+    best: tuple[float, float | None, float] | None = None
     for _ in range(RUNS):
         remove_outputs(out)
+        cpu = children_cpu()
         run = run_measured(ctx.procure_desk("export", pdesk, "--xlsx", out), ctx)
+        cpu = children_cpu() - cpu
         run.check("export --xlsx")
         if best is None or run.seconds < best[0]:
-            best = (run.seconds, run.max_rss_mb)
+            best = (run.seconds, run.max_rss_mb, cpu)
     assert best is not None
     return best
 
@@ -139,33 +157,35 @@ def with_audit(ctx: Context, pdesk: Path, n: int) -> Path:
 
 def pack(ctx: Context) -> list[Row]:
     """The large evaluation's pack: written with and without 50,000 audit events, and
-    recalculated by LibreOffice."""
+    opened and recalculated by LibreOffice."""
     pdesk = ctx.imported_file()
     out = ctx.workdir / "pack.xlsx"
-    plain, rss = write_seconds(ctx, pdesk, out)
+    plain, _, plain_cpu = write_seconds(ctx, pdesk, out)
     audited = with_audit(ctx, pdesk, AUDIT_EVENTS)
     out_audit = ctx.workdir / "pack-audit.xlsx"
-    heavy, rss_heavy = write_seconds(ctx, audited, out_audit)
+    heavy, rss_heavy, heavy_cpu = write_seconds(ctx, audited, out_audit)
     rows = [
-        Row.info("evidence pack: write, large evaluation", plain, "s"),
+        Row.info("evidence pack: write, large evaluation", plain, "s",
+                 f"{plain_cpu:.1f} s of CPU"),
         Row.limit(f"evidence pack: write, large + {AUDIT_EVENTS:,} audit events", heavy, "s",
-                  WRITE_GOAL_S, f"never more than {WRITE_LIMIT_S:g} s"),
+                  WRITE_GOAL_S, f"{heavy_cpu:.1f} s of CPU; never more than "
+                                f"{WRITE_LIMIT_S:g} s"),
         Row.info("evidence pack: cost of the audit log", heavy - plain, "s"),
         Row.info("evidence pack size (large + audit)", out_audit.stat().st_size / 1e6, "MB"),
     ]
     if rss_heavy is not None:
         rows.append(Row.info("evidence pack: peak RSS (large + audit)", rss_heavy, "MB"))
     try:
-        full, floor = recalc_seconds(ctx.workdir, out)
+        (full, full_cpu), (floor, floor_cpu) = recalc_seconds(ctx.workdir, out)
     except BenchmarkError as exc:
         rows.append(Row.info("LibreOffice open and recalculate", "not measured", "",
                              str(exc)))
         return rows
-    rows += [
-        Row.limit("LibreOffice: open, recalculate and save the large pack (less start-up)",
-                  max(full - floor, 0.0), "s", RECALC_GOAL_S,
-                  f"{full:.1f} s in all, {floor:.1f} s to start and save one cell"),
-    ]
+    rows.append(Row.limit(
+        "LibreOffice: open and recalculate the large pack (less start-up)",
+        max(full - floor, 0.0), "s", RECALC_GOAL_S,
+        f"{full:.1f} s in all, {floor:.1f} s for one cell; CPU "
+        f"{max(full_cpu - floor_cpu, 0.0):.1f} s ({full_cpu:.1f} - {floor_cpu:.1f})"))
     return rows
 
 
@@ -178,9 +198,9 @@ def pack_500(ctx: Context) -> list[Row]:
     remove_outputs(pdesk)
     write_large_evaluation(src, n_bids=500, n_criteria=100, n_evaluators=8, cost_lines=10)
     run_measured(ctx.procure_desk("import-json", src, pdesk), ctx).check("import-json")
-    seconds, rss = write_seconds(ctx, pdesk, ctx.workdir / "pack-500.xlsx")
+    seconds, rss, cpu = write_seconds(ctx, pdesk, ctx.workdir / "pack-500.xlsx")
     rows = [Row.limit("evidence pack: write, 500 bids x 100 x 8", seconds, "s",
-                      WRITE_500_GOAL_S)]
+                      WRITE_500_GOAL_S, f"{cpu:.1f} s of CPU")]
     if rss is not None:
         rows.append(Row.info("evidence pack: peak RSS at 500 bids", rss, "MB"))
     return rows
@@ -204,15 +224,18 @@ def main(argv: list[str] | None = None) -> int:
         ctx = Context(workdir=workdir, input_json=src, doc={})
         pdesk = ctx.imported_file()
         out: dict[str, Any] = {}
-        out["write_s"], _ = write_seconds(ctx, pdesk, workdir / "pack.xlsx")
+        out["write_s"], _, out["write_cpu_s"] = write_seconds(ctx, pdesk,
+                                                             workdir / "pack.xlsx")
         if args.events:
             audited = with_audit(ctx, pdesk, args.events)
-            out[f"write_with_{args.events}_events_s"], _ = write_seconds(
+            key = f"write_with_{args.events}_events"
+            out[f"{key}_s"], _, out[f"{key}_cpu_s"] = write_seconds(
                 ctx, audited, workdir / "pack-audit.xlsx")
         if not args.no_libreoffice:
-            full, floor = recalc_seconds(workdir, workdir / "pack.xlsx")
-            out.update(libreoffice_s=full, libreoffice_floor_s=floor,
-                       recalc_s=full - floor)
+            (full, full_cpu), (floor, floor_cpu) = recalc_seconds(workdir,
+                                                                  workdir / "pack.xlsx")
+            out.update(libreoffice_s=full, libreoffice_floor_s=floor, recalc_s=full - floor,
+                       recalc_cpu_s=full_cpu - floor_cpu)
         print(json.dumps({k: round(v, 2) for k, v in out.items()}, indent=1))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -90,7 +90,7 @@ def assert_matches_engine(wb, rj):
     assert s["Runner-up (the bid ranked 2)"][0] == ranking[1]
     assert same(s["Margin (points)"][0], total[winner] - total[ranking[1]])
     supplier = next(b["supplier"] for b in rj["bids"] if b["id"] == winner)
-    rec = [v for k, v in s.items() if k in ("Recommendation", "Provisional leader")][0]
+    rec = next(v for k, v in s.items() if k in ("Recommendation", "Provisional leader"))
     assert rec[0] in (f"Award to {winner}: {supplier}", f"{winner}: {supplier}")
     table = ranking_table(wb["Summary"])
     assert [r["Bid ID"] for r in table[:len(ranking)]] == ranking
@@ -107,7 +107,8 @@ def edit_pack(path, out, *, weight, score, cost):
     wb = openpyxl.load_workbook(path)
     crit = wb["Criteria"]
     row = next(r for r in crit.iter_rows(min_row=2) if r[0].value == weight[0])
-    assert crit.protection.sheet and not row[4].protection.locked  # an input, editable
+    assert crit.protection.sheet
+    assert not row[4].protection.locked
     row[4].value = weight[1]
     scores = wb["Scores"]
     e, b, c, v = score
@@ -158,7 +159,8 @@ def test_a_what_if_recalculated_by_libreoffice_gives_the_engines_answer(soffice,
     after = engine_after(path, tmp_path, **change)
     assert after["winner"] == "B1"  # the change matters: another tender wins
     b6 = next(b for b in after["bids"] if b["id"] == "B6")
-    assert b6["status"] == "comparator" and b6["rank"] is None
+    assert b6["status"] == "comparator"
+    assert b6["rank"] is None
     assert b6["total"] > next(b["total"] for b in after["bids"] if b["id"] == "B1")
     assert b6["criteria"]["P1"]["score"] == 1.0  # capped: cheaper than every tender
 
@@ -167,7 +169,8 @@ def test_a_what_if_recalculated_by_libreoffice_gives_the_engines_answer(soffice,
     assert_matches_engine(wb_after, after)
     # ProcureDesk's own figures stay beside the formulas, and say where they now differ
     rows = rows_by_id(wb_after["Results"])
-    assert rows["B5"]["ProcureDesk rank"] == 1 and rows["B5"]["Rank"] == 2
+    assert rows["B5"]["ProcureDesk rank"] == 1
+    assert rows["B5"]["Rank"] == 2
     assert rows["B5"]["Agrees with ProcureDesk"] == "NO"
     assert rows["B3"]["Agrees with ProcureDesk"] == "yes"  # excluded either way
     s = summary_block(wb_after["Summary"])
@@ -193,7 +196,8 @@ def test_gateway_and_consensus_edits_move_the_status(soffice, tmp_path, example_
     g = head.index("G1 Cyber Essentials Plus")
     for r in bids.iter_rows(min_row=2):
         if r[0].value == "B3":
-            assert r[g].value == "Fail" and not r[g].protection.locked
+            assert r[g].value == "Fail"
+            assert not r[g].protection.locked
             r[g].value = "Pass"
         if r[0].value == "B4":
             r[g].value = "Pass"
