@@ -174,6 +174,7 @@ PAD = 3  # characters of space beside the widest value
 FILL = 1.25  # characters of ordinary text a column holds per unit of width (about)
 LINE_PT = 15.0  # row height per line of wrapped text (11 pt type)
 MAX_LINES = 12  # taller cells show the rest in the formula bar
+SAMPLED = 200  # rows of a table measured whole; below them, only plain texts
 PAGE_CHARS = 150  # about the characters across a landscape A4 page that stay legible
 
 
@@ -190,6 +191,8 @@ class Book:
         self.reference = reference
         self._formats: dict[tuple[Any, ...], Any] = {}
         self.strings = wb.str_table  # the workbook's shared strings
+        self.shared: dict[str, int] = {}  # text -> its index there
+        self.reused = 0  # references to a text already there (counted at the end)
 
     def add_sheet(self, title: str) -> Any:
         return self.wb.add_worksheet(title)
@@ -233,6 +236,8 @@ class Book:
         """Size and write every sheet started since the last call."""
         while self.pending:
             self.pending.pop(0).finish()
+        self.strings.count += self.reused  # the shared strings' count of references
+        self.reused = 0
 
 
 def header_text(text: str) -> str:
@@ -305,10 +310,32 @@ class Sheet:
         if self.st is None:
             self._rows.append([v.value if type(v) is Spill else v for v in values])
             return self.row
+        if self._region_rows > SAMPLED and len(values) > 1:
+            self._rows.append(self._take_text(values))
+            return self.row
         if not any(v is not None and v != "" for v in values):
             self._close_region()
         self._rows.append(self._take(values, header=False))
         return self.row
+
+    def _take_text(self, values: list[Any]) -> list[Any]:
+        """A row deep in a long table (the Scores, Moderation and Audit sheets): only its
+        plain texts are measured; its numbers and styled cells are like those above."""
+        row = len(self._rows)
+        widest, long = self._data, self._long
+        for k, v in enumerate(values):
+            if type(v) is C:
+                v = v.value
+            if type(v) is str and v:
+                n = len(v)
+                if n > widest.get(k, 0):
+                    if "\n" in v:
+                        n = max(map(len, v.split("\n")))
+                    if n > widest.get(k, 0):
+                        widest[k] = n
+                if n > HEAD_MIN:
+                    long.append((row, k, len(v)))
+        return values
 
     def _take(self, values: list[Any], header: bool) -> list[Any]:
         """The row as it will be written, measured as it goes (quickly: the Scores sheet of
@@ -319,7 +346,7 @@ class Sheet:
         counts = None
         if not (header or self._region is None or single):
             self._region_rows += 1
-            if self._region_rows <= 200:  # enough rows to tell numbers from text
+            if self._region_rows <= SAMPLED:  # enough rows to tell numbers from text
                 counts = self._region[1]
         widest = self._head if header else self._data
         row = len(self._rows)
@@ -487,8 +514,13 @@ class Sheet:
     def _cell_xml(self, ref: str, v: Any, r: int, k: int, tall: bool) -> str:
         """One cell's XML (the innermost loop: styles and short texts are looked up)."""
         kind = type(v)
-        if kind is str and not tall and not (v.startswith("<r>") and v.endswith("</r>")):
-            return f'<c r="{ref}" t="s"><v>{self._shared(v)}</v></c>'
+        if kind is str and not tall:
+            index = self.book.shared.get(v)
+            if index is not None:
+                self.book.reused += 1
+                return f'<c r="{ref}" t="s"><v>{index}</v></c>'
+            if not (v.startswith("<r>") and v.endswith("</r>")):
+                return f'<c r="{ref}" t="s"><v>{self._shared(v)}</v></c>'
         book = self.book
         wrap = tall and (r, k) in self._wrapped
         if kind is C:
@@ -512,7 +544,9 @@ class Sheet:
 
     def _shared(self, text: str) -> int:
         """The text's index in the workbook's shared strings (each text stored once)."""
-        return self.book.strings._get_shared_string_index(shared_text(text))
+        index = self.book.strings._get_shared_string_index(shared_text(text))
+        self.book.shared[text] = index
+        return index
 
     @staticmethod
     def _plain_xml(ref: str, v: Any, r: int, k: int, tall: bool) -> str:
@@ -568,7 +602,7 @@ class Spill:
 def t(value: Any) -> str:
     """User text for a cell, as typed (it is written as a string, never as a formula):
     without the control characters no workbook may hold, within a cell's limit."""
-    text = plain_text(value)
+    text = value if type(value) is str and value.isprintable() else plain_text(value)
     if len(text) > EXCEL_CELL_LIMIT:
         text = text[: EXCEL_CELL_LIMIT - 1] + "…"
     return text

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
 
 from .. import atomic
 from ..errors import BadInput, Problem

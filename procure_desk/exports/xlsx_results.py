@@ -135,10 +135,10 @@ def _rank_formula(r: int, lay: Layout) -> str:
     def col(c: str) -> str:
         return f"${c}$2:${c}${last}"
 
-    T, Q, Cc, Ii = col(kt), col(kq), col(kc), col(ki)
-    ahead = (f"({T}>{kt}{r}+{TIE})+(ABS({T}-{kt}{r})<={TIE})*(({Q}>{kq}{r}+{TIE})"
-             f"+(ABS({Q}-{kq}{r})<={TIE})*(({Cc}<{kc}{r}-{TIE})"
-             f"+(ABS({Cc}-{kc}{r})<={TIE})*({Ii}<{ki}{r})))")
+    tot, qua, cost, ids = col(kt), col(kq), col(kc), col(ki)
+    ahead = (f"({tot}>{kt}{r}+{TIE})+(ABS({tot}-{kt}{r})<={TIE})*(({qua}>{kq}{r}+{TIE})"
+             f"+(ABS({qua}-{kq}{r})<={TIE})*(({cost}<{kc}{r}-{TIE})"
+             f"+(ABS({cost}-{kc}{r})<={TIE})*({ids}<{ki}{r})))")
     return f'=IF($C{r}<>"ranked","",1+SUMPRODUCT({ahead}))'
 
 
@@ -178,8 +178,7 @@ def results_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: 
     sh.blank()
     elig = f"I2:I{nb + 1}"
     cmin = _cmin(src)
-    sh.append(["", sh.spill("Lowest cost basis among the bids priced against (not excluded; "
-                            "in a competitive tender, tenders only)",
+    sh.append(["", sh.spill("Lowest cost basis priced against",
                             font=st.italic if st else None), "", "", "", "", "", "",
                sh.cell(F(f'=IF(COUNT({elig})=0,"",MIN({elig}))' if nb else '=""', cmin),
                        fmt=money)])
@@ -234,8 +233,9 @@ def _results_row(sh: Sheet, src: Source, lay: Layout, i: int, b: dict[str, Any],
                   f'Bids!$D${r}="Yes")),H{r},"")', basis if eligible else ""), fmt=money),
         status, res.rank[i] if res.rank[i] is not None else "",
         sh.cell(_n(res.total[i]), fmt="0.00"),
-        F(f'=IF(AND(C{r}=J{r},D{r}&""=K{r}&"",IF(L{r}="",E{r}="",IF(E{r}="",FALSE(),'
-          f'ABS(E{r}-L{r})<=0.000001))),"yes","NO")', "yes"),
+        sh.cell(F(f'=IF(AND(C{r}=J{r},D{r}&""=K{r}&"",IF(L{r}="",E{r}="",IF(E{r}="",'
+                  f'FALSE(),ABS(E{r}-L{r})<=0.000001))),"yes","NO")', "yes"),
+                align=st.align(horizontal="center") if st else None),
     ]
     for j, c in enumerate(price):
         if (c.get("formula") or "lowest_relative") == "linear_deviation":

@@ -28,7 +28,7 @@ NO_BID = "No bid can be ranked yet: see the Results and Bids sheets"
 
 def summary_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Report) -> None:
     ev = src.ev
-    sh = Sheet(wb, "Summary", st, caps={1: 62, 2: 62})
+    sh = Sheet(wb, "Summary", st, caps={1: 40, 2: 34, 3: 34})
     sh.title(t(f"Evidence pack: {ev.get('title', '')}"))
     sh.append([t(f"{ev.get('authority', '')}, reference {ev.get('reference', '')}")])
     status = status_text(src)  # row 3: DRAFT, or who sealed the record and when
@@ -60,11 +60,11 @@ def _decision(sh: Sheet, src: Source, lay: Layout) -> None:
     verdict = lay.analysis["verdict"]
     st = sh.st
     bold = st.bold if st else None
-    A, D = f"Results!$A$2:$A${lay.last}", lay.col(RANK)
-    E, B = lay.col(TOTAL), f"Results!$B$2:$B${lay.last}"
+    ids, ranks = f"Results!$A$2:$A${lay.last}", lay.col(RANK)
+    totals, names = lay.col(TOTAL), f"Results!$B$2:$B${lay.last}"
     w = ROW_WINNER
     _head(sh, "Decision", "This workbook (formulas)")  # row 4
-    supplier = f"INDEX({B},MATCH(B{w},{A},0))"
+    supplier = f"INDEX({names},MATCH(B{w},{ids},0))"
     rec_pd = (NO_BID if not winner else f"{winner}: {src.supplier(winner)}"
               if src.provisional else f"Award to {winner}: {src.supplier(winner)}")
     label = "Provisional leader" if winner and src.provisional else "Recommendation"
@@ -74,14 +74,14 @@ def _decision(sh: Sheet, src: Source, lay: Layout) -> None:
          F(f'=IF(B{w}="","{NO_BID}",IF(B{f}="no",B{w}&": "&{supplier},'
            f'"Award to "&B{w}&": "&{supplier}))', t(rec_pd)), t(rec_pd), ""),
         ("Winner (the bid ranked 1)",
-         F(f'=IFERROR(INDEX({A},MATCH(1,{D},0)),"")', t(winner or "")), t(winner or ""), ""),
+         F(f'=IFERROR(INDEX({ids},MATCH(1,{ranks},0)),"")', t(winner or "")), t(winner or ""), ""),
         ("Its total (points of 100)",
-         F(f'=IF(B{w}="","",INDEX({E},MATCH(1,{D},0)))', total.get(winner or "", "")),
+         F(f'=IF(B{w}="","",INDEX({totals},MATCH(1,{ranks},0)))', total.get(winner or "", "")),
          total.get(winner or "", ""), "0.00"),
         ("Runner-up (the bid ranked 2)",
-         F(f'=IFERROR(INDEX({A},MATCH(2,{D},0)),"")', t(second or "")), t(second or ""), ""),
+         F(f'=IFERROR(INDEX({ids},MATCH(2,{ranks},0)),"")', t(second or "")), t(second or ""), ""),
         ("Runner-up's total",
-         F(f'=IF(B{w + 2}="","",INDEX({E},MATCH(2,{D},0)))', total.get(second or "", "")),
+         F(f'=IF(B{w + 2}="","",INDEX({totals},MATCH(2,{ranks},0)))', total.get(second or "", "")),
          total.get(second or "", ""), "0.00"),
         ("Margin (points)",
          F(f'=IF(OR(B{w + 1}="",B{w + 3}=""),"",B{w + 1}-B{w + 3})',
@@ -95,8 +95,12 @@ def _decision(sh: Sheet, src: Source, lay: Layout) -> None:
         r = sh.row + 1
         sh.append([sh.cell(a, font=bold, align=left),
                    sh.cell(b, font=bold, fmt=fmt or None, align=None if fmt else left),
-                   sh.cell(c, fmt=fmt or None, align=None if fmt else left), agree(r)])
+                   sh.cell(c, fmt=fmt or None, align=None if fmt else left), _agree(sh, r)])
     sh.blank()
+
+
+def _agree(sh: Sheet, r: int) -> Any:
+    return sh.cell(agree(r), align=sh.st.align(horizontal="center") if sh.st else None)
 
 
 def _robust(verdict: dict[str, Any]) -> str:
@@ -110,7 +114,7 @@ def _verdict_tests(sh: Sheet, src: Source, lay: Layout) -> None:
     res = src.results
     winner = res.winner
     checks = {o["check"] for o in src.outstanding}
-    elsewhere = bool(checks & set(ELSEWHERE))
+    bool(checks & set(ELSEWHERE))
     flags = f"Moderation!$M$2:$M${lay.nb * lay.ns + 1}"
     gates = ""
     if lay.gate_cols:
@@ -142,7 +146,7 @@ def _verdict_tests(sh: Sheet, src: Source, lay: Layout) -> None:
     ]
     for a, b, c in rows:
         r = sh.row + 1
-        sh.append([a, b, c, agree(r)])
+        sh.append([a, b, c, _agree(sh, r)])
     sh.blank()
 
 
