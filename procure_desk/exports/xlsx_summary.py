@@ -28,7 +28,7 @@ NO_BID = "No bid can be ranked yet: see the Results and Bids sheets"
 
 def summary_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Report) -> None:
     ev = src.ev
-    sh = Sheet(wb, "Summary", st, caps={1: 40, 2: 34, 3: 34})
+    sh = Sheet(wb, "Summary", st, caps={1: 40, 2: 34})
     sh.title(t(f"Evidence pack: {ev.get('title', '')}"))
     sh.append([t(f"{ev.get('authority', '')}, reference {ev.get('reference', '')}")])
     status = status_text(src)  # row 3: DRAFT, or who sealed the record and when
