@@ -291,3 +291,22 @@ def test_the_verdict_is_integritys(tmp_path, example_doc):
     for reason in verdict["reasons"]:
         assert f"• {reason}" in text
     assert s["Nothing a decision needs is outstanding (results final)"][0] == "no"
+
+
+def test_long_tables_keep_every_row(tmp_path, example_doc):
+    """Past the rows measured whole, a table's rows are written as they are (labels that
+    run on, styled cells and wrapped text included)."""
+    doc = competitive_doc(example_doc)
+    base = doc["bids"][0]
+    for k in range(300):
+        doc["bids"].append({**copy.deepcopy(base), "id": f"X{k:03d}",
+                            "supplier": f"Extra {k} Ltd"})
+        doc["gateways"].append({"bid": f"X{k:03d}", "criterion": "G1", "passed": True})
+        for s in [s for s in doc["scores"] if s["bid"] == base["id"]]:
+            doc["scores"].append({**s, "bid": f"X{k:03d}"})
+    src = Source.load(make_file(tmp_path, doc))
+    wb = openpyxl.load_workbook(write_xlsx(src, tmp_path / "pack.xlsx"), data_only=True)
+    assert_matches_engine(wb, src.results_json())
+    text = [r[0] for r in wb["Summary"].iter_rows(values_only=True) if r[0]]
+    assert "Outstanding" in text  # the rows below a 306-row ranking table
+    assert len(rows_by_id(wb["Bids"])) == len(doc["bids"])

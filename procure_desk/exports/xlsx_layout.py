@@ -324,6 +324,9 @@ class Sheet:
         row = len(self._rows)
         widest, long = self._data, self._long
         for k, v in enumerate(values):
+            if type(v) is Spill:  # runs on to the right: not measured
+                values[k] = v.value
+                continue
             if type(v) is C:
                 v = v.value
             if type(v) is str and v:
