@@ -231,7 +231,8 @@ def _results_row(sh: Sheet, src: Source, lay: Layout, i: int, b: dict[str, Any],
         sh.cell(F(f"=Costs!${basis_col}${lay.cost_row0 + i}", basis), fmt=money),
         sh.cell(F(f'=IF(AND($C{r}<>"excluded",OR({P_PROCEDURE}<>"competitive_tender",'
                   f'Bids!$D${r}="Yes")),H{r},"")', basis if eligible else ""), fmt=money),
-        status, res.rank[i] if res.rank[i] is not None else "",
+        sh.cell(status, align=st.align(horizontal="left", indent=1) if st else None),
+        res.rank[i] if res.rank[i] is not None else "",
         sh.cell(_n(res.total[i]), fmt="0.00"),
         sh.cell(F(f'=IF(AND(C{r}=J{r},D{r}&""=K{r}&"",IF(L{r}="",E{r}="",IF(E{r}="",'
                   f'FALSE(),ABS(E{r}-L{r})<=0.000001))),"yes","NO")', "yes"),
