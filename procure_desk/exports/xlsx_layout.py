@@ -322,7 +322,7 @@ class Sheet:
         """A row deep in a long table (the Scores, Moderation and Audit sheets): only its
         plain texts are measured; its numbers and styled cells are like those above."""
         row = len(self._rows)
-        widest, long = self._data, self._long
+        widest, long, caps = self._data, self._long, self.caps
         for k, v in enumerate(values):
             if type(v) is Spill:  # runs on to the right: not measured
                 values[k] = v.value
@@ -336,7 +336,9 @@ class Sheet:
                         n = max(map(len, v.split("\n")))
                     if n > widest.get(k, 0):
                         widest[k] = n
-                if n > HEAD_MIN:
+                # a column is as wide as its widest text up to its cap, so only a text
+                # beyond the cap, or of several lines, can wrap
+                if n > caps.get(k + 1, CAP) or "\n" in v:
                     long.append((row, k, len(v)))
         return values
 
@@ -381,7 +383,8 @@ class Sheet:
             if kind is str:
                 n = max(map(len, v.split("\n"))) if "\n" in v else len(v)
                 n += indent + (n // 10 if bold else 0)
-                if n > HEAD_MIN:
+                if n > (HEAD_MIN if header else min(self.caps.get(k + 1, CAP), n - 1)
+                        if "\n" in v else self.caps.get(k + 1, CAP)):
                     self._long.append((row, k, len(v)))
             elif kind is F:
                 n = (_number_len(v.value, fmt, st) if not isinstance(v.value, str)
@@ -469,7 +472,8 @@ class Sheet:
         tall = self._tall_rows(widths)
         self._page(widths)
         heights = {r: n * LINE_PT for r, n in tall.items() if n > 1}
-        emit(ws, self._rows, self._cell_xml, heights, tall)
+        self.book.reused += emit(ws, self._rows, self._cell_xml, heights, tall,
+                                 self.book.shared)
         self._rows = []
         for rng, opts in self._conditions:
             fill = opts.pop("fill")
@@ -538,12 +542,16 @@ class Sheet:
             return value_cell(ref, style, value)
         if kind is str:
             return string_cell(ref, self._style(book.format(None, top=tall, wrap=wrap)), v)
-        num = self.st.num if self.st else None
+        numeric = kind is not F or _numeric_formula(v)
+        key = (kind is F, numeric, tall)
+        style = self._keyed.get(key)
+        if style is None:
+            num = self.st.num if self.st and numeric else None
+            style = self._keyed[key] = self._style(book.format(None, None, None, num,
+                                                               top=tall and kind is F))
         if kind is F:
-            align = num if _numeric_formula(v) else None
-            return formula_cell(ref, self._style(book.format(None, None, None, align,
-                                                             top=tall)), v.formula, v.value)
-        return value_cell(ref, self._style(book.format(None, None, None, num)), v)
+            return formula_cell(ref, style, v.formula, v.value)
+        return value_cell(ref, style, v)
 
     def _shared(self, text: str) -> int:
         """The text's index in the workbook's shared strings (each text stored once)."""

@@ -31,8 +31,14 @@ _REPLACE = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "_": "_x005F_"}
 def esc(text: str) -> str:
     """Text for an XML text node; a literal `_x0041_` stays literal (Excel would read it
     as the escape of a character)."""
-    if "&" in text or "<" in text or ">" in text or "_x" in text:
+    if "_x" in text:
         return _ESCAPES.sub(lambda m: _REPLACE[m.group()], text)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
     return text
 
 
@@ -85,34 +91,48 @@ def value_cell(ref: str, style: str, value: Any) -> str:
 
 
 def emit(ws: Any, rows: list[list[Any]], cell: Callable[[str, Any, int, int, bool], str],
-         heights: dict[int, float], tall: Any = ()) -> None:
+         heights: dict[int, float], tall: Any = (), shared: dict[str, int] | None = None
+         ) -> int:
     """Write `rows` (0-based, in order) into the worksheet `ws` (constant-memory mode,
     nothing written to it otherwise). `cell(ref, value, row, column, top)` gives a
     non-empty cell's XML, `top` true in the rows of `tall` (their cells sit at the
-    top, beside wrapped text); `heights` the rows given a height, in points."""
+    top, beside wrapped text); `heights` the rows given a height, in points. A text
+    found in `shared` (text -> index of the shared strings) is written as that index
+    here, the quickest case; returns how many were."""
     if not rows:
-        return
+        return 0
     width = max((len(r) for r in rows), default=1) or 1
     ws._check_dimensions(0, 0)
     ws._check_dimensions(len(rows) - 1, width - 1)
     letters = [column_letter(k + 1) for k in range(width)]
+    known = shared if shared is not None else {}
     fh = ws.row_data_fh
     out: list[str] = []
+    add = out.append
+    reused = 0
     for r, values in enumerate(rows):
         n = str(r + 1)
         height = heights.get(r)
         top = r in tall
-        cells = [cell(letters[k] + n, v, r, k, top) for k, v in enumerate(values)
-                 if v is not None and v != ""]
-        if height is not None:
-            out.append(f'<row r="{n}" ht="{height:g}" customHeight="1">')
-        elif not cells:
+        start = len(out)
+        add(f'<row r="{n}" ht="{height:g}" customHeight="1">' if height is not None
+            else f'<row r="{n}">')
+        for k, v in enumerate(values):
+            if v is None or v == "":
+                continue
+            if not top and type(v) is str:
+                index = known.get(v)
+                if index is not None:
+                    reused += 1
+                    add(f'<c r="{letters[k]}{n}" t="s"><v>{index}</v></c>')
+                    continue
+            add(cell(letters[k] + n, v, r, k, top))
+        if len(out) == start + 1 and height is None:
+            out.pop()  # nothing in the row
             continue
-        else:
-            out.append(f'<row r="{n}">')
-        out.extend(cells)
-        out.append("</row>")
+        add("</row>")
         if len(out) > 20000:
             fh.write("".join(out))
             out.clear()
     fh.write("".join(out))
+    return reused
