@@ -543,12 +543,12 @@ class Sheet:
         if kind is str:
             return string_cell(ref, self._style(book.format(None, top=tall, wrap=wrap)), v)
         numeric = kind is not F or _numeric_formula(v)
-        key = (kind is F, numeric, tall)
-        style = self._keyed.get(key)
+        plain: tuple[Any, ...] = (kind is F, numeric, tall)
+        style = self._keyed.get(plain)
         if style is None:
             num = self.st.num if self.st and numeric else None
-            style = self._keyed[key] = self._style(book.format(None, None, None, num,
-                                                               top=tall and kind is F))
+            style = self._keyed[plain] = self._style(book.format(None, None, None, num,
+                                                                 top=tall and kind is F))
         if kind is F:
             return formula_cell(ref, style, v.formula, v.value)
         return value_cell(ref, style, v)
