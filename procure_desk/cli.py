@@ -89,22 +89,19 @@ def cmd_export_json(args: argparse.Namespace) -> int:
 
 
 def cmd_results(args: argparse.Namespace) -> int:
-    from .services import EvaluationFile
+    # read-only: the store's sqlite3 reader, not the services' ORM (procure_desk/readers.py)
+    from .readers import read, sealed_summary
 
-    with EvaluationFile.open(args.file) as ef:
-        results = ef.results()
-        doc = ef.document()
-        sealed = ef.sealed()
+    got = read(args.file)
     if args.json:
-        import json
-
-        data = results.to_json()
-        data["sealed"] = None if sealed is None else {k: sealed[k] for k in ("at", "by", "head")}
-        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        out = sys.stdout
+        for chunk in got.results().json_chunks({"sealed": sealed_summary(got.sealed)}):
+            out.write(chunk)
+        out.write("\n")
         return 0
     from .report_text import results_table
 
-    sys.stdout.write(results_table(doc, results))
+    sys.stdout.write(results_table(got.doc, got.results()))
     return 0
 
 
