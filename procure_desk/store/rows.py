@@ -12,8 +12,6 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session, col
 
-from .. import interchange
-from ..errors import BadInput
 from . import reading
 from .models import (
     Apportionment,
