@@ -71,12 +71,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import_json(args: argparse.Namespace) -> int:
-    from .services import import_json
+    from .services.transfer import import_file
 
-    with import_json(args.input, args.output, force=args.force, actor=actor(args)) as ef:
-        doc = ef.document()
-    print(f"Imported {len(doc['bids'])} bids, {len(doc['criteria'])} criteria and "
-          f"{len(doc['scores'])} scores into {args.output}")
+    n = import_file(args.input, args.output, force=args.force, actor=actor(args))
+    print(f"Imported {n['bids']} bids, {n['criteria']} criteria and "
+          f"{n['scores']} scores into {args.output}")
     return 0
 
 

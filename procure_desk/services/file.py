@@ -24,6 +24,7 @@ from ..stamps import default_actor, now_iso
 from ..store import (
     Store,
     Writer,
+    bulk,
     file_identity,
     keep_backup,
     remove_leftovers,
@@ -76,11 +77,14 @@ class FileCore:
     @classmethod
     def create(cls, path: str | Path, doc: Any, *, actor: str | None = None,
                force: bool = False, action: str = "evaluation.create",
-               detail: Record | None = None, omitted: Record | None = None) -> Self:
+               detail: Record | None = None, omitted: Record | None = None,
+               checked: bool = False) -> Self:
         """A new file from a document, checked whole first; all or nothing on disk.
 
         `omitted` records which optional fields the source left out (see
         `interchange.omitted_fields`), so that an export can leave them out again.
+        `checked`: `doc` is already `interchange.validate`'s output (an import), so it
+        is not checked again and is written in one pass (`store.bulk`).
         """
         target = Path(path)
         if target.is_dir():
@@ -89,7 +93,7 @@ class FileCore:
             raise BadInput.one(str(target), "already exists (use --force to overwrite)")
         if not target.parent.exists():
             raise BadInput.one(str(target), "its folder does not exist")
-        norm = interchange.validate(doc)
+        norm = doc if checked else interchange.validate(doc)
         atomic.sweep(target.parent)  # what a killed run left behind
         tmp = atomic.part_path(target)
         meta = {"created_at": now_iso(), "revision": "1"}
@@ -98,8 +102,8 @@ class FileCore:
         event = detail or {"title": norm["evaluation"]["title"], "bids": len(norm["bids"]),
                            "scores": len(norm["scores"])}
         try:
-            Store.create(tmp, norm, meta, (actor or default_actor(), action, event),
-                         shown_as=target)
+            write = bulk.create if checked else Store.create  # hook: store/bulk.py
+            write(tmp, norm, meta, (actor or default_actor(), action, event), shown_as=target)
             if target.exists():
                 _keep_replaced(target)
             replace_file(tmp, target)
