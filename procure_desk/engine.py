@@ -422,6 +422,11 @@ def _num(x: Any) -> float | None:
     return None if math.isnan(x) else x
 
 
+def _nums(row: np.ndarray) -> list[float | None]:
+    """A row of floats as JSON values: None where nan."""
+    return [None if x != x else x for x in row.tolist()]
+
+
 @dataclass
 class Results:
     snap: Snapshot
@@ -437,6 +442,7 @@ class Results:
     sections: np.ndarray  # (bids, section_ids) nan where a contribution below is missing
     ranking: list[int]  # bid indices, rank 1 first
     rank: list[int | None]
+    _leaves: list[tuple[str, int, int]] | None = field(default=None, init=False, repr=False)
 
     @property
     def winner(self) -> str | None:
@@ -450,23 +456,21 @@ class Results:
     def bid_json(self, i: int) -> dict[str, Any]:
         s = self.snap
         bid = s.bids[i]
-        crit: dict[str, Any] = {}
-        leaf_values: dict[str, tuple[float | None, float | None]] = {}
-        for j, cid in enumerate(s.scored_ids):
-            leaf_values[cid] = (_num(self.scores.final[i, j]), _num(self.scored_contrib[i, j]))
-        for j, cid in enumerate(s.price_ids):
-            leaf_values[cid] = (_num(self.price_frac[i, j]), _num(self.price_contrib[i, j]))
-        for c in s.criteria:
-            if c["id"] in leaf_values:
-                score, contrib = leaf_values[c["id"]]
-                crit[c["id"]] = {"score": score, "contribution": contrib}
+        if self._leaves is None:  # each leaf's (id, scored 0 / price 1, column), tree order
+            at = {cid: (0, j) for j, cid in enumerate(s.scored_ids)}
+            at.update({cid: (1, j) for j, cid in enumerate(s.price_ids)})
+            self._leaves = [(c["id"], *at[c["id"]]) for c in s.criteria if c["id"] in at]
+        scores = (_nums(self.scores.final[i]), _nums(self.price_frac[i]))
+        contribs = (_nums(self.scored_contrib[i]), _nums(self.price_contrib[i]))
+        crit = {cid: {"score": scores[k][j], "contribution": contribs[k][j]}
+                for cid, k, j in self._leaves}
         return {
             "id": bid["id"], "supplier": bid["supplier"], "option_type": bid["option_type"],
             "status": self.status[i], "reasons": list(self.reasons[i]), "rank": self.rank[i],
             "total": _num(self.total[i]), "quality": _num(self.quality[i]),
             "price": _num(self.price[i]),
             "wlc": float(s.wlc[i]), "npv": float(s.npv[i]),
-            "sections": {sid: _num(self.sections[i, k]) for k, sid in enumerate(s.section_ids)},
+            "sections": dict(zip(s.section_ids, _nums(self.sections[i]))),
             "criteria": crit,
         }
 
@@ -512,6 +516,20 @@ def _label(snap: Snapshot, cid: str) -> str:
     return f"{cid} ({snap.names.get(cid, cid)})"
 
 
+class _Labels:
+    """`_label` of each id in a list, made on first use (a million reasons name 2,000)."""
+
+    def __init__(self, snap: Snapshot, ids: list[str]):
+        self.snap, self.ids = snap, ids
+        self.made: dict[int, str] = {}
+
+    def __getitem__(self, j: int) -> str:
+        got = self.made.get(j)
+        if got is None:
+            got = self.made[j] = _label(self.snap, self.ids[j])
+        return got
+
+
 def compute(snap: Snapshot, *, formula: str | None = None,
             withdrawn: Iterable[str] = (), scored_w: np.ndarray | None = None,
             price_w: np.ndarray | None = None, final: np.ndarray | None = None) -> Results:
@@ -549,22 +567,24 @@ def compute(snap: Snapshot, *, formula: str | None = None,
     for i in np.flatnonzero(comparator).tolist():
         status[i] = "comparator"
         reasons[i] = ["not a tender: shown beside the tenders, it cannot win"]
+    gate_label = _Labels(snap, snap.gate_ids)
+    leaf_label = _Labels(snap, snap.scored_ids)
     for i in np.flatnonzero(out | excluded | incomplete).tolist():
         if out[i]:
             status[i] = "withdrawn"
             reasons[i] = ["withdrawn"]
         elif excluded[i]:
             status[i] = "excluded"
-            r = [f"failed the gateway {_label(snap, snap.gate_ids[j])}"
+            r = [f"failed the gateway {gate_label[j]}"
                  for j in np.flatnonzero(gate_failed[i])]
-            r += [f"{_label(snap, snap.scored_ids[j])}: final score {fin[i, j]:g} is below "
+            r += [f"{leaf_label[j]}: final score {fin[i, j]:g} is below "
                   f"the minimum {snap.min_score[j]:g}" for j in np.flatnonzero(below_min[i])]
             reasons[i] = r
         else:
             status[i] = "incomplete"
-            r = [f"no gateway result for {_label(snap, snap.gate_ids[j])}"
+            r = [f"no gateway result for {gate_label[j]}"
                  for j in np.flatnonzero(gate_missing[i])]
-            r += [f"no final score for {_label(snap, snap.scored_ids[j])}"
+            r += [f"no final score for {leaf_label[j]}"
                   for j in np.flatnonzero(score_missing[i])]
             reasons[i] = r
 
