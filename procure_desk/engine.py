@@ -523,7 +523,8 @@ class _Labels:
         self.snap, self.ids = snap, ids
         self.made: dict[int, str] = {}
 
-    def __getitem__(self, j: int) -> str:
+    def __getitem__(self, at: Any) -> str:
+        j = int(at)
         got = self.made.get(j)
         if got is None:
             got = self.made[j] = _label(self.snap, self.ids[j])

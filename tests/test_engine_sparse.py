@@ -40,7 +40,7 @@ def random_doc(seed: int, step: float) -> dict:
                    "conflicts": sorted({f"B{rng.randrange(n_bids)}"}
                                        if rng.random() < 0.3 else set())}
                   for e in range(n_eval)]
-    steps = int(round(smax / step))
+    steps = round(smax / step)
     scores, consensus = [], []
     for e in evaluators:
         for i in range(n_bids):

@@ -92,7 +92,9 @@ def test_a_damaged_file_is_refused_by_the_reader_in_one_sentence(tmp_path, capsy
     path.write_bytes(data[: len(data) // 2])
     assert main(["results", str(path), "--json"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and str(path) in err[0] and "Traceback" not in err[0]
+    assert len(err) == 1
+    assert str(path) in err[0]
+    assert "Traceback" not in err[0]
     assert path.read_bytes() == data[: len(data) // 2]
 
 
