@@ -391,8 +391,8 @@ def winner_basis(snap: Snapshot, res: Results) -> tuple[Snapshot, np.ndarray]:
     with np.errstate(invalid="ignore"):
         below = final < snap.min_score - TIE
     for i, st in enumerate(res.status):
-        if st == "ranked":
-            continue
+        if st in ("ranked", "comparator"):  # a comparator keeps its figures: a tender's
+            continue                        # status, not its scores, keeps it out
         failed = np.flatnonzero(gateway[i] == 0.0)
         missing_gate = np.flatnonzero(np.isnan(gateway[i]))
         missing = np.flatnonzero(np.isnan(final[i]))
