@@ -23,6 +23,7 @@ from . import (
     bundle,
     cli_process,
     exports,
+    goals,
     governance,
     gui,
     limits,
@@ -30,10 +31,10 @@ from . import (
     workbooks,
 )
 from .core import REPO_ROOT, Benchmark, BenchmarkError, Context, Row
-from .generate import make_large_evaluation, write_large_evaluation
+from .generate import LARGE, make_large_evaluation, write_large_evaluation
 from .report import summary, table, write_json
 
-GENERATOR_ARGS = {"n_bids": 60, "n_criteria": 100, "n_evaluators": 8, "cost_lines": 10}
+GENERATOR_ARGS = LARGE
 
 
 def document(ctx: Context) -> list[Row]:
@@ -54,6 +55,7 @@ BENCHMARKS: list[Benchmark] = [
     document,
     cli_process.import_json,
     cli_process.results_json,
+    goals.goals,
     recompute.recompute,
     governance.governance,
     analysis.analyse,
