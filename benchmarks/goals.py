@@ -133,7 +133,7 @@ def _memory_at_500(ctx: Context, src: Path) -> list[Row]:
     pdesk = ctx.workdir / "goal-500-bids.pdesk"
     out = ctx.workdir / "out-500"
     out.mkdir(exist_ok=True)
-    commands = {
+    commands: dict[str, list[str | Path]] = {
         "results --json": ["results", pdesk, "--json"],
         "results": ["results", pdesk],
         "analyse --json": ["analyse", pdesk, "--json"],
