@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,4 +61,26 @@ def load_json(path: str | Path) -> dict[str, Any]:
 
 def dumps(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def dump_chunks(doc: dict[str, Any]) -> Iterator[str]:
+    """`dumps(doc)`, piece by piece: each record of a top-level list on its own, so
+    writing a million scores never holds their whole text (the same text, byte for
+    byte: JSON escapes every line break inside a string, so re-indenting a record's
+    lines is exact)."""
+    enc = json.JSONEncoder(ensure_ascii=False, indent=2)
+    if not doc:
+        yield "{}\n"
+        return
+    yield "{"
+    for n, (key, value) in enumerate(doc.items()):
+        yield ("," if n else "") + "\n  " + enc.encode(key) + ": "
+        if isinstance(value, list) and value:
+            yield "["
+            for i, record in enumerate(value):
+                yield ("," if i else "") + "\n    " + enc.encode(record).replace("\n", "\n    ")
+            yield "\n  ]"
+        else:
+            yield enc.encode(value).replace("\n", "\n  ")
+    yield "\n}\n"
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from .. import atomic, interchange
 from ..errors import BadInput
+from ..store import raw
 from . import EvaluationFile
+from .file import OMITTED_KEY
 
 
 def import_file(src: str | Path, dest: str | Path, *, force: bool = False,
@@ -53,11 +56,15 @@ def _create(src: str | Path, dest: str | Path, doc: dict[str, Any], omitted: dic
 
 
 def export_json(src: str | Path, dest: str | Path, *, force: bool = False) -> None:
+    """The evaluation as interchange JSON, written as it is made (a record at a time)
+    and read through the store's sqlite3 reader: exporting changes nothing."""
     target = Path(dest)
     if target.exists() and target.resolve() == Path(src).resolve():
         raise BadInput.one(str(target), "is the evaluation file itself: choose another name")
     if target.exists() and not force:
         raise BadInput.one(str(target), "already exists (use --force to overwrite)")
-    with EvaluationFile.open(src) as ef:
-        text = interchange.dumps(interchange.leave_out(ef.document(), ef.omitted_fields()))
-    atomic.write_text(target, text, force=force)
+    doc, omitted = raw.read_with_meta(src, OMITTED_KEY)
+    out = interchange.leave_out(doc, json.loads(omitted) if omitted else {})
+    with atomic.writing(target, force=force) as tmp, \
+            open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        fh.writelines(interchange.dump_chunks(out))

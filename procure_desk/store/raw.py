@@ -66,6 +66,14 @@ def read_document(path: str | Path) -> Record:
         return reading.read_document(con.execute)
 
 
+def read_with_meta(path: str | Path, key: str) -> tuple[Record, str | None]:
+    """The whole document and one value the file keeps about itself, in one read."""
+    with connect(path) as con:
+        doc = reading.read_document(con.execute)
+        row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return doc, (None if row is None else str(row[0]))
+
+
 def read_meta(path: str | Path, key: str) -> str | None:
     with connect(path) as con:
         row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
