@@ -5,9 +5,9 @@ template's few dozen records and slow for a million scores (about a minute at
 the input limits, and a second copy of every record as parameters). Here the
 structure (evaluation, criteria, bids, evaluators, partners, the meta and the
 first audit event) still goes through `Writer.start_file`, and the four
-record lists that make up the bulk of a file (scores, consensus, gateway
-results, feedback) go straight to sqlite3's `executemany`, row by row from the
-document, in the same transaction. The rows are those of `rows.write_document`;
+record lists that make up the bulk of a file (criteria, cost lines, scores,
+consensus, gateway results, feedback) go straight to sqlite3's `executemany`,
+row by row from the document, in the same transaction. The rows are those of `rows.write_document`;
 tests/test_bulk_import.py holds a bulk-written file equal to one written by
 `Store.create`.
 """
@@ -23,7 +23,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session
 
 from .. import chain
-from . import schema
+from . import rows, schema
 from .database import db_problem
 from .writer import Writer
 
@@ -38,6 +38,31 @@ _GATEWAY_SQL = ("INSERT INTO gateway (bid_id, criterion_id, position, passed, no
                 "VALUES (?, ?, ?, ?, ?)")
 _FEEDBACK_SQL = "INSERT INTO feedback (bid_id, criterion_id, position, text) VALUES (?, ?, ?, ?)"
 BULK = ("scores", "consensus", "gateways", "feedback")
+
+
+_COST_COLUMNS = ("item", "category", "amount", "start_year", "years")
+_COST_SQL = (f"INSERT INTO costline (bid_id, position, {', '.join(_COST_COLUMNS)}) "
+             f"VALUES (?, ?, {', '.join('?' * len(_COST_COLUMNS))})")
+
+
+def _criteria(cur: sqlite3.Cursor, criteria: list[Record]) -> None:
+    """The criteria as `rows.criterion_row` lays them out; parents linked once all are
+    in (the file does not promise parents first, and the link is checked at once)."""
+    if not criteria:
+        return
+    laid = [rows.criterion_row(c, i) for i, c in enumerate(criteria)]
+    names = list(laid[0])
+    cur.executemany(f"INSERT INTO criterion ({', '.join(names)}) "
+                    f"VALUES ({', '.join('?' * len(names))})",
+                    [tuple(None if k == "parent_id" else r[k] for k in names) for r in laid])
+    cur.executemany("UPDATE criterion SET parent_id = ? WHERE id = ?",
+                    [(r["parent_id"], r["id"]) for r in laid if r["parent_id"] is not None])
+
+
+def _costs(doc: Record) -> Iterator[tuple[Any, ...]]:
+    for b in doc["bids"]:
+        for j, line in enumerate(b["costs"]):
+            yield (b["id"], j, *(line[k] for k in _COST_COLUMNS))
 
 
 def _scores(doc: Record) -> Iterator[tuple[Any, ...]]:
@@ -69,9 +94,14 @@ def create(path: Path, doc: Record, meta: dict[str, str], audit: tuple[str, str,
         schema.create_schema(engine)
         with Session(engine) as s:
             w = Writer(s)
-            w.start_file({k: ([] if k in BULK else v) for k, v in doc.items()}, meta)
+            light = {k: ([] if k in BULK else v) for k, v in doc.items()}
+            light["criteria"] = []
+            light["bids"] = [dict(b, costs=[]) for b in doc["bids"]]
+            w.start_file(light, meta)
             cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
             try:
+                _criteria(cur, doc["criteria"])
+                cur.executemany(_COST_SQL, _costs(doc))
                 for sql, rows in ((_SCORE_SQL, _scores), (_CONSENSUS_SQL, _consensus),
                                   (_GATEWAY_SQL, _gateways), (_FEEDBACK_SQL, _feedback)):
                     cur.executemany(sql, rows(doc))
