@@ -97,6 +97,9 @@ class Kit:
         Row-wise `extra` commands (header = row 0) go to the chunk holding their rows.
         """
         extra = extra or []
+        grid = self._grid(header, rows, widths, align_right, zebra, extra, caption)
+        if grid is not None:
+            return grid
         if len(rows) <= CHUNK_ROWS:
             return self._table(header, rows, widths, align_right, zebra, extra, caption)
         parts = []
@@ -105,6 +108,29 @@ class Kit:
             parts.append(self._table(header, rows[start:end], widths, align_right, zebra,
                                      _rows_of(extra, start, end), caption))
         return _consecutive(parts)
+
+    def _grid(self, header: list[str], rows: list[list[Any]], widths: list[float],
+              align_right: tuple[int, ...], zebra: bool, extra: list[tuple[Any, ...]],
+              caption: Any) -> Any:
+        """The table as a `pdf_grid.Grid` when every cell is a plain string and `extra`
+        only shades whole rows; else None (a LongTable it is)."""
+        from .pdf_grid import GridSpec, make_grid
+
+        if not all(isinstance(c, str) for r in rows for c in r):
+            return None
+        shade: dict[int, Any] = {}
+        for cmd in extra:
+            (c0, r0), (c1, r1) = cmd[1], cmd[2]
+            if cmd[0] != "BACKGROUND" or (c0, c1) != (0, -1) or r0 != r1 or r0 < 1:
+                return None
+            shade[r0 - 1] = cmd[3]
+        cap = None
+        if caption is not None:
+            cap = pdf_fonts.shown(caption)
+            if cap is None:
+                return None
+        spec = GridSpec(header, widths, align_right, zebra, self.font, self.bold, cap)
+        return make_grid(spec, rows, shade)
 
     def _table(self, header: list[str], rows: list[list[Any]], widths: list[float],
                align_right: tuple[int, ...], zebra: bool, extra: list[tuple[Any, ...]],

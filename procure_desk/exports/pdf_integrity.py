@@ -89,7 +89,8 @@ def verdict_box(kit: Kit, src: Source, verdict: dict[str, Any]) -> list[Any]:
                                f"tables of this section.", kit.small))
     c = kit.colors.HexColor(colour)
     box = Table([[line] for line in lines], colWidths=[174 * mm])
-    box.setStyle([("FONT", (0, 0), (-1, -1), kit.font, 9.5), ("BOX", (0, 0), (-1, -1), 1.2, c), ("LEFTPADDING", (0, 0), (-1, -1), 6),
+    box.setStyle([("FONT", (0, 0), (-1, -1), kit.font, 9.5),
+                  ("BOX", (0, 0), (-1, -1), 1.2, c), ("LEFTPADDING", (0, 0), (-1, -1), 6),
                   ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                   ("TOPPADDING", (0, 0), (-1, 0), 4), ("BOTTOMPADDING", (0, -1), (-1, -1), 4)])
     return [box]

@@ -43,9 +43,9 @@ def points_chart(kit: Kit, labels: list[str], series: list[tuple[str, list[float
     """Stacked vertical bars of points by section, one bar per bid; the k-th series in
     the k-th section colour (`palette`), as in the evidence pack's chart. Legend names
     wrap onto a second line rather than being cut."""
+    from reportlab.graphics import shapes
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.charts.legends import Legend
-    from reportlab.graphics import shapes
 
     from .palette import section_colour
 
