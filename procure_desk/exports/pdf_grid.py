@@ -53,7 +53,6 @@ def make_grid(spec: GridSpec, rows: list[list[str]], shade: dict[int, Any]) -> A
 @functools.cache
 def _grid_type() -> type:
     from reportlab.lib.colors import HexColor, white
-    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus.flowables import Flowable
 
     class Grid(Flowable):
@@ -108,21 +107,21 @@ def _grid_type() -> type:
                 y -= h
             self._rules(body_top, header_top)
             tx = canv.beginText()
+            out = _Writer(canv, tx)
             if spec.caption is not None:
                 tx.setFillColorRGB(0, 0, 0)
-                self._cell(tx, spec.caption, 0, self.width, tops[0], spec.bold, SIZE + 0.5,
-                           False)
+                out.cell(spec.caption, 0, self.width, tops[0], spec.bold, SIZE + 0.5, False)
             tx.setFillColor(white)
             for k, text in enumerate(spec.header):
-                self._cell(tx, text, spec.x[k], spec.widths[k], header_top, spec.bold, SIZE,
-                           k in spec.right)
+                out.cell(text, spec.x[k], spec.widths[k], header_top, spec.bold, SIZE,
+                         k in spec.right)
             tx.setFillColorRGB(0, 0, 0)
             y = body_top
+            x, widths, right, font = spec.x, spec.widths, spec.right, spec.font
             for row, h in zip(self.rows, self.heights):
                 for k, text in enumerate(row):
                     if text:
-                        self._cell(tx, text, spec.x[k], spec.widths[k], y, spec.font, SIZE,
-                                   k in spec.right)
+                        out.cell(text, x[k], widths[k], y, font, SIZE, k in right)
                 y -= h
             canv.drawText(tx)
             canv.restoreState()
@@ -138,17 +137,59 @@ def _grid_type() -> type:
                 lines.append((0, y, self.width, y))
             canv.lines(lines)
 
-        @staticmethod
-        def _cell(tx: Any, text: str, x: float, width: float, top: float, font: str,
-                  size: float, right: bool) -> None:
-            tx.setFont(font, size, LEADING)
-            base = top - TOP - size
-            for line in text.split("\n"):
-                if line:
-                    lx = (x + width - SIDE - stringWidth(line, font, size) if right
-                          else x + SIDE)
-                    tx.setTextOrigin(lx, base)
-                    tx.textOut(line)
-                base -= LEADING
-
     return Grid
+
+
+class _Writer:
+    """Writes cells into one text object. A TrueType font's text is encoded once per
+    distinct string and document (`splitString` maps each character to its subset,
+    and a character keeps its code for the whole document), so the thousands of
+    repeated names, dashes and figures of a long report cost one encoding each."""
+
+    def __init__(self, canv: Any, tx: Any) -> None:
+        doc = canv._doc
+        cache = getattr(doc, "_procure_desk_grid_text", None)
+        if cache is None:
+            cache = doc._procure_desk_grid_text = {}
+        self.canv, self.tx, self.doc, self.cache = canv, tx, doc, cache
+        self.current: tuple[str, float] | None = None
+        self.font: Any = None
+
+    def cell(self, text: str, x: float, width: float, top: float, font: str, size: float,
+             right: bool) -> None:
+        if self.current != (font, size):
+            from reportlab.pdfbase.pdfmetrics import getFont
+
+            self.tx.setFont(font, size, LEADING)
+            self.current, self.font = (font, size), getFont(font)
+        base = top - TOP - size
+        for line in text.split("\n"):
+            if line:
+                self.line(line, x, width, base, size, right)
+            base -= LEADING
+
+    def line(self, line: str, x: float, width: float, base: float, size: float,
+             right: bool) -> None:
+        from reportlab.lib.rl_accel import fp_str
+
+        tx, font = self.tx, self.font
+        key = (font.fontName, size, line)
+        got = self.cache.get(key)
+        if got is None:
+            w = font.stringWidth(line, size)
+            ops = ([(sub, f"({self.canv._escape(t)}) Tj")
+                    for sub, t in font.splitString(line, self.doc)]
+                   if font._dynamicFont else None)
+            got = self.cache[key] = (w, ops)
+        w, ops = got
+        tx.setTextOrigin(x + width - SIDE - w if right else x + SIDE, base)
+        if ops is None:  # a standard font: reportlab's own way
+            tx.textOut(line)
+            return
+        code = tx._code
+        for sub, op in ops:
+            if sub != tx._curSubset:
+                code.append(f"{font.getSubsetInternalName(sub, self.doc)} {fp_str(size)} Tf "
+                            f"{fp_str(LEADING)} TL")
+                tx._curSubset = sub
+            code.append(op)
