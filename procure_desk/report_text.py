@@ -33,6 +33,9 @@ def results_table(doc: dict[str, Any], results: Results) -> str:
         word = "Provisional leader" if data["provisional"] else "Winner"
         lines.append(f"{word}: {w['id']} {one_line(w['supplier'], 80)} "
                      f"with {_fmt(w['total'])} points")
+        tie = decisive_tie(data, ev["appraisal"]["cost_basis"])
+        if tie and tie["printed"]:
+            lines.append(f"Tie: {tie['sentence']}")
     else:
         lines.append("No winner: no bid is ranked yet")
     if data["provisional"]:

@@ -108,7 +108,8 @@ def test_a_winner_of_under_90_percent_of_simulations_is_not_called_robust(tmp_pa
     src, text = report_text(tmp_path, doc)
     analysis = verdict_of(src.path)
     share = analysis["monte_carlo"]["win_probability"]["A"]
-    assert src.results.winner == "A" and share < 0.9
+    assert src.results.winner == "A"
+    assert share < 0.9
     assert analysis["verdict"]["robust"] is False
     assert f"A wins {share:.1%} of the simulations, under 90%" in text
     assert "Verdict: not robust." in text
@@ -135,9 +136,11 @@ def test_identical_bids_tie_on_the_last_rule_and_are_never_robust(tmp_path):
     doc = doc_of([("A", 4, 100000, True), ("B", 4, 100000, True)])
     src, text = report_text(tmp_path, doc)
     tie = decisive_tie(src.results_json(), "wlc")
-    assert tie["printed"] and tie["rule"] == "id"
+    assert tie["printed"]
+    assert tie["rule"] == "id"
     assert "only the last tie-break rule, the smaller bid id, puts A before B" in tie["sentence"]
-    assert "0.00 points ahead" in text and "is robust" not in text
+    assert "0.00 points ahead" in text
+    assert "is robust" not in text
     assert "the smaller bid id, puts A before B: the authority should settle the tie" in text
 
 
@@ -166,3 +169,20 @@ def test_options_that_are_not_tenders_are_shown_beside_the_tenders(tmp_path):
             f"{abs(w['total'] - c['total']):.2f} points above the winning tender, and would "
             f"have ranked 1 among the 2 tenders.") in text
     assert "only suppliers' tenders compete and can win" in text
+
+
+def test_the_terminal_table_says_the_tie_too(tmp_path, capsys):
+    from procure_desk.cli import main
+
+    doc = doc_of([("A", 5, 125000, True), ("B", 4, 100000, True)], q=50, p=50)
+    path = make_file(tmp_path, doc)
+    assert main(["results", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert ("Tie: A and B both have 90.00 points: the totals are equal, and the first "
+            "tie-break rule, the higher quality score, puts A first (50.00 against "
+            "40.00).") in out
+    # no tie, no such line
+    path = make_file(tmp_path, doc_of([("A", 5, 100000, True), ("B", 2, 100000, True)]),
+                     "clear.pdesk")
+    assert main(["results", str(path)]) == 0
+    assert "Tie:" not in capsys.readouterr().out
