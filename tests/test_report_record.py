@@ -215,3 +215,14 @@ def test_nothing_is_cut_short_unseen(tmp_path, example_doc):
     assert ("1 rationale is longer than 2,500 characters and cut here, ending in ...; the "
             "evidence pack's Moderation sheet holds every rationale in full.") in text
     assert text.count("to END-OF-NAME Ltd") >= 3  # results, bid by bid, table caption
+
+
+def test_hostile_text_is_printed_as_typed_and_never_reordered_by_an_override():
+    pdf_fonts.reset()
+    assert pdf_fonts.markup("<b>A & B</b>") == "&lt;b&gt;A &amp; B&lt;/b&gt;"
+    # a right-to-left override smuggled into a name is dropped, not obeyed
+    assert pdf_fonts.markup("Evil\u202eLtd <i>") == "EvilLtd &lt;i&gt;"
+    # markup characters inside Arabic stay escaped after the reordering
+    shown = pdf_fonts.markup(ARABIC + " <b>&")
+    assert "<b>" not in shown and "&amp;" in shown
+    assert pdf_fonts.shown("=cmd|' /C calc'!A0") == "=cmd|' /C calc'!A0"  # a plain cell
