@@ -24,6 +24,7 @@ SIZE_BUDGET_MB = 350  # unpacked, on Linux
 DATA = [
     ("resources/templates/*.json", "resources/templates"),
     ("resources/icons/*.png", "resources/icons"),
+    ("resources/fonts/*", "resources/fonts"),  # embedded in every PDF, with its licence
     ("sample_bids/*.xlsx", "sample_bids"),
     ("sample_bids/*.json", "sample_bids"),
     ("README.md", "."),
