@@ -391,7 +391,7 @@ def winner_basis(snap: Snapshot, res: Results) -> tuple[Snapshot, np.ndarray]:
     with np.errstate(invalid="ignore"):
         below = final < snap.min_score - TIE
     for i, st in enumerate(res.status):
-        if st == "ranked":
+        if st in ("ranked", "comparator"):  # a comparator's scores are all there
             continue
         failed = np.flatnonzero(gateway[i] == 0.0)
         missing_gate = np.flatnonzero(np.isnan(gateway[i]))
