@@ -9,6 +9,7 @@ PROCURE_DESK_USER, or the login name); see docs/evidence.md.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -97,7 +98,8 @@ def export_all(file: Path, *, xlsx: str | Path | None = None, pdf: str | Path | 
         if summaries:
             from .exports.summaries import write_summaries
 
-            written = write_summaries(src, summaries, force=force, draft=draft, plan=plan)
+            written = write_summaries(src, summaries, force=force, draft=draft, plan=plan,
+                                      workers=os.cpu_count() or 1)
             assert plan is not None
             notices = sum(x.kind == "notice" for x in plan.letters)
             what = (f"{len(written) - notices} assessment summaries"
@@ -105,8 +107,8 @@ def export_all(file: Path, *, xlsx: str | Path | None = None, pdf: str | Path | 
             yield (f"Wrote {what} into {summaries}"
                    + (" (DRAFT, not to be sent: what is missing follows)"
                       if not plan.complete else ""))
-            for p in plan.missing:
-                yield f"  missing: {p}"
+            for gap in plan.missing:
+                yield f"  missing: {gap}"
         if ocds:
             from .exports.ocds import write_ocds
 

@@ -19,6 +19,7 @@ details are missing, the export is refused with the list of what is missing, unl
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ def letter_names(plan: Plan, bids: list[dict[str, Any]]) -> dict[str, str]:
 
 def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
                     report: Report = no_report, draft: bool = False,
-                    plan: Plan | None = None) -> list[Path]:
+                    plan: Plan | None = None, workers: int = 1) -> list[Path]:
     """One PDF per tender into `folder` (created if absent); refuses to overwrite without
     force, and refuses (BadInput) what `summary_plan.prepare` refuses.
 
@@ -69,6 +70,10 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
     Cancelled (`report` raising `Cancelled`), refused or failed (a full disk), the run
     removes its own temporary files (and the folder, if it made it) and leaves the
     folder as it was.
+
+    `workers` > 1 builds the letters in that many forked processes where the platform
+    forks (the command line; never from a program running threads, such as the
+    desktop application).
     """
     from . import check_target
     from .summary_pdf import Layout
@@ -84,14 +89,50 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
     layout = Layout(source, plan, Kit(), draft=draft)  # styles and shared rows, once
     letters = plan.letters
     with atomic.Batch(targets.values(), force=force, make_folders=True) as batch:
-        for n, letter in enumerate(letters):
-            report(n / max(1, len(letters)), f"Writing the summary for {letter.bid}")
-            write_letter(layout, letter, batch.part(targets[letter.bid]))
+        parts = [batch.part(targets[x.bid]) for x in letters]
+        if workers > 1 and len(letters) >= PARALLEL_FROM and _can_fork():
+            _write_forked(layout, letters, parts, report, workers)
+        else:
+            for n, letter in enumerate(letters):
+                report(n / max(1, len(letters)), f"Writing the summary for {letter.bid}")
+                write_letter(layout, letter, parts[n])
         # the last moment to cancel: after this the summaries are put in place
         report(1.0, f"Saving {len(letters)} assessment summaries")
         record_and_place(source, batch, "export.summaries", folder.name,
                          list(targets.values()))
     return list(targets.values())
+
+
+PARALLEL_FROM = 40  # letters; fewer are written faster than processes start
+_JOB: tuple[Any, list[Letter], list[Path]] | None = None  # what forked workers read
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _write_forked(layout: Any, letters: list[Letter], parts: list[Path], report: Report,
+                  workers: int) -> None:
+    """The letters written by `workers` forked processes; a cancel (`report` raising)
+    stops them all (the pool is terminated) before the batch removes its parts."""
+    global _JOB
+    if layout.plan.winner:
+        layout.winner_rows()  # worked out once, before the processes fork
+    _JOB = (layout, letters, parts)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = pool.imap_unordered(_write_one, range(len(letters)), chunksize=4)
+            for n, bid in enumerate(done, start=1):
+                report(n / (len(letters) + 1), f"Wrote the summary for {bid}")
+    finally:
+        _JOB = None
+
+
+def _write_one(k: int) -> str:
+    assert _JOB is not None
+    layout, letters, parts = _JOB
+    write_letter(layout, letters[k], parts[k])
+    return letters[k].bid
 
 
 def write_letter(layout: Any, letter: Letter, target: Path) -> None:

@@ -43,7 +43,7 @@ class Layout:
 
         self.src, self.plan, self.kit, self.draft = src, plan, kit, draft
         self.mm = mm
-        self.widths = [12 * mm, 42 * mm, 15 * mm, 24 * mm, 15 * mm, 66 * mm]
+        self.widths = [14 * mm, 40 * mm, 15 * mm, 24 * mm, 15 * mm, 66 * mm]
         ev = src.ev
         self.smax = float(ev["scale"]["max"])
         self.descriptors = {float(k): v for k, v in (ev["scale"].get("descriptors")
@@ -54,18 +54,17 @@ class Layout:
         self._winner_rows: list[list[str]] | None = None
 
     @functools.cached_property
-    def split(self) -> Any:
-        from reportlab.lib.utils import simpleSplit
+    def wrapper(self) -> Any:
+        from .summary_table import Wrapper
 
-        return simpleSplit
+        return Wrapper(self.kit.font, FONT_SIZE)
+
+    def split(self, text: str, width: float) -> list[str]:
+        return list(self.wrapper.lines(plain_text(text).replace("\r\n", "\n"), width))
 
     def lines(self, text: str, col: int) -> list[str]:
         """The text wrapped to column `col` of the score table, as lines."""
-        width = self.widths[col] - PAD
-        out: list[str] = []
-        for part in plain_text(text).replace("\r\n", "\n").split("\n"):
-            out += self.split(part, self.kit.font, FONT_SIZE, width) or [""]
-        return out
+        return self.split(text, self.widths[col] - PAD)
 
     def wrap(self, text: str, col: int) -> str:
         return "\n".join(self.lines(text, col))
@@ -86,6 +85,7 @@ class Layout:
             elif c["kind"] == "scored" and mins.get(c["id"]) == mins.get(c["id"]):
                 need = f"minimum score {mins[c['id']]:g}: a lower score excludes the tender"
             out.append({"id": c["id"], "kind": c["kind"], "name": c["name"],
+                        "cell": self.wrap(c["id"], 0),
                         "label": self.wrap(indent + c["name"], 1),
                         "eff": snap.eff.get(c["id"]), "need": need})
         return out
@@ -98,18 +98,23 @@ class Layout:
         rows = []
         for c in self.criteria:
             weight = "pass/fail" if c["eff"] is None else f"{c['eff']:.2f}"
-            rows.append([c["id"], self.wrap(c["name"], 1), weight,
-                         "\n".join(self.split(c["need"], self.kit.font, FONT_SIZE,
-                                              81 * mm - PAD))])
-        widths = [12 * mm, 60 * mm, 21 * mm, 81 * mm]
-        return self.kit.table(["ID", "Award criterion", "Weight (%)", "Requirement"], rows,
-                              widths, align_right=(2,))
+            rows.append([c["cell"], "\n".join(self.split(c["name"], 58 * mm - PAD)), weight,
+                         "\n".join(self.split(c["need"], 81 * mm - PAD))])
+        widths = [14 * mm, 58 * mm, 21 * mm, 81 * mm]
+        return self._plain(["ID", "Award criterion", "Weight (%)", "Requirement"], rows,
+                           widths, align_right=(2,))
+
+    def _plain(self, header: list[str], rows: list[list[str]], widths: list[float],
+               align_right: tuple[int, ...] = ()) -> Any:
+        from .summary_table import plain_table
+
+        return plain_table(header, rows, widths, font=self.kit.font, bold=self.kit.bold,
+                           size=FONT_SIZE, leading=LEADING, align_right=align_right)
 
     def scale_table(self) -> Any:
         mm = self.mm
         rows = [[f"{k:g}", self.wrap(v, 5)] for k, v in sorted(self.descriptors.items())]
-        return self.kit.table(["Score", "What the score means"], rows, [24 * mm, 150 * mm],
-                              zebra=True)
+        return self._plain(["Score", "What the score means"], rows, [24 * mm, 150 * mm])
 
     def descriptor(self, score: float) -> str:
         if score in self.descriptors:
@@ -136,12 +141,12 @@ class Layout:
             cid = c["id"]
             if c["kind"] == "pass_fail":
                 g = gates.get(cid)
-                rows.append([cid, c["label"], "pass/fail",
+                rows.append([c["cell"], c["label"], "pass/fail",
                              "no result" if g is None else ("pass" if g["passed"] else "fail"),
                              "", ""])
             elif c["kind"] == "section":
                 sub = res.sections[i, sec[cid]]
-                rows.append([cid, c["label"], f"{c['eff']:.2f}", "",
+                rows.append([c["cell"], c["label"], f"{c['eff']:.2f}", "",
                              "—" if sub != sub else f"{sub:.2f}", ""])
             elif c["kind"] == "scored":
                 j = scored[cid]
@@ -149,14 +154,14 @@ class Layout:
                 score = "—" if fin != fin else self.wrap(
                     f"{fin:.2f}".rstrip("0").rstrip(".") + f" of {self.smax:g}\n"
                     + self.descriptor(fin), 3)
-                rows += self._with_reason([cid, c["label"], f"{c['eff']:.2f}", score,
+                rows += self._with_reason([c["cell"], c["label"], f"{c['eff']:.2f}", score,
                                            _points(res.scored_contrib[i, j])],
                                           self._reason(bid, cid))
             else:
                 j = priced[cid]
                 frac = float(res.price_frac[i, j])
                 score = "—" if frac != frac else self.wrap(f"price score {frac:.3f} of 1", 3)
-                rows += self._with_reason([cid, c["label"], f"{c['eff']:.2f}", score,
+                rows += self._with_reason([c["cell"], c["label"], f"{c['eff']:.2f}", score,
                                            _points(res.price_contrib[i, j])],
                                           self._reason(bid, cid, price=c["id"]))
         return rows
@@ -180,7 +185,7 @@ class Layout:
         return out
 
     def score_table(self, rows: list[list[str]]) -> Any:
-        return self.kit.table(SCORE_HEADER, rows, self.widths, align_right=(2, 4))
+        return self._plain(SCORE_HEADER, rows, self.widths, align_right=(2, 4))
 
     def winner_rows(self) -> list[list[str]]:
         """The successful tender's rows, shared by every unsuccessful bidder's summary."""
@@ -342,7 +347,7 @@ def _notice(lay: Layout, letter: Letter) -> list[Any]:
     rows: list[list[str]] = []
     for j, gid in enumerate(snap.gate_ids):
         if snap.gateway[i, j] == 0.0:
-            rows.append([gid, lay.wrap(names[gid], 1), "pass/fail", "fail", "",
+            rows.append([lay.wrap(gid, 0), lay.wrap(names[gid], 1), "pass/fail", "fail", "",
                          lay.wrap("Your tender did not meet this mandatory requirement.", 5)])
     scored = {cid: j for j, cid in enumerate(snap.scored_ids)}
     from .summary_plan import needs_feedback
@@ -353,7 +358,7 @@ def _notice(lay: Layout, letter: Letter) -> list[Any]:
         reason = lay._reason(letter.bid, cid)
         reason = lay.lines(f"The score of {fin:g} is below the minimum of "
                            f"{snap.min_score[j]:g}.", 5) + reason
-        rows += lay._with_reason([cid, lay.wrap(names[cid], 1),
+        rows += lay._with_reason([lay.wrap(cid, 0), lay.wrap(names[cid], 1),
                                   f"{snap.eff.get(cid, 0):.2f}",
                                   lay.wrap(f"{fin:g} of {lay.smax:g}\n"
                                            + lay.descriptor(fin), 3), "—"], reason)
