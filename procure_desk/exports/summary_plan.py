@@ -118,7 +118,7 @@ def _feedback_missing(src: Source, letter: Letter,
         return []
     shown = ", ".join(gaps[:20]) + (f" and {len(gaps) - 20} more" if len(gaps) > 20 else "")
     return [Problem(f"feedback {letter.bid}", f"{letter.supplier}: no feedback written for "
-                                              f"the bidder on {plural(len(gaps), 'criterion')}"
+                                              f"the bidder on {plural(len(gaps), 'criterion', 'criteria')}"
                                               f" ({shown})")]
 
 
