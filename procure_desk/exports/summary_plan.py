@@ -117,9 +117,9 @@ def _feedback_missing(src: Source, letter: Letter,
     if not gaps:
         return []
     shown = ", ".join(gaps[:20]) + (f" and {len(gaps) - 20} more" if len(gaps) > 20 else "")
+    many = plural(len(gaps), "criterion", "criteria")
     return [Problem(f"feedback {letter.bid}", f"{letter.supplier}: no feedback written for "
-                                              f"the bidder on {plural(len(gaps), 'criterion', 'criteria')}"
-                                              f" ({shown})")]
+                                              f"the bidder on {many} ({shown})")]
 
 
 def _texts(src: Source, letter: Letter, winner: str | None,
