@@ -42,3 +42,21 @@ def set_feedback(doc: dict[str, Any], bid: str, cid: str, text: str) -> None:
             f["text"] = text
             return
     doc["feedback"].append({"bid": bid, "criterion": cid, "text": text})
+
+
+def ready_to_issue(doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` as a competitive tender with what its summaries need besides final results:
+    feedback for every tender on every scored criterion, award details and an ocid
+    prefix (no figure changes)."""
+    out = copy.deepcopy(doc)
+    ev = out["evaluation"]
+    ev["procedure"] = "competitive_tender"
+    ev["award"] = {"notice_date": "2026-02-02", "standstill_days": 8,
+                   "contact": "procurement@example.gov.uk"}
+    ev["ocid_prefix"] = "ocds-ex4mpl"
+    scored = [c["id"] for c in out["criteria"] if c["kind"] == "scored"]
+    have = {(f["bid"], f["criterion"]) for f in out.get("feedback", [])}
+    out["feedback"] = list(out.get("feedback", [])) + [
+        {"bid": b["id"], "criterion": cid, "text": f"Reasons for tender {b['id']} on {cid}."}
+        for b in out["bids"] for cid in scored if (b["id"], cid) not in have]
+    return out
