@@ -84,6 +84,12 @@ def test_an_unsuccessful_bidder_sees_the_successful_tender(issued):
     for name in ("Brightmoor", "Stratavane", "Lanthorn"):
         assert name not in b1
     assert flat(feedback(doc, "B5", "F2")) not in b1
+    # the successful tender's pages, drawn once for B1, are the same in B5's summary
+    _, b5 = issued["B5"]
+    start = b1.index("The successful tender's scores")
+    shared = b1[start:b1.index("Total: ", start) + 60]
+    assert shared in b5
+    assert flat(feedback(doc, "B3", "S2")) in shared
 
 
 def test_the_successful_bidder_sees_only_its_own(issued):

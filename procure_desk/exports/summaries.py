@@ -116,8 +116,7 @@ def _write_forked(layout: Any, letters: list[Letter], parts: list[Path], report:
     """The letters written by `workers` forked processes; a cancel (`report` raising)
     stops them all (the pool is terminated) before the batch removes its parts."""
     global _JOB
-    if layout.plan.winner:
-        layout.winner_rows()  # worked out once, before the processes fork
+    layout.shared_pages()  # the shared rows worked out once, before the processes fork
     _JOB = (layout, letters, parts)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -141,7 +140,12 @@ def write_letter(layout: Any, letter: Letter, target: Path) -> None:
 
     doc, canvas = summary_document(layout.src, letter, target, draft=layout.draft)
     mark = draft_mark if layout.draft else _nothing
-    doc.build(letter_story(layout, letter), onFirstPage=mark, onLaterPages=mark,
+
+    def first(canv: Any, d: Any) -> None:
+        layout.start_page(canv, d)
+        mark(canv, d)
+
+    doc.build(letter_story(layout, letter), onFirstPage=first, onLaterPages=mark,
               canvasmaker=canvas)
 
 

@@ -33,6 +33,7 @@ PRICE_WORDS = {
                         "cost (never below 0)",
 }
 SCORE_HEADER = ["ID", "Criterion", "Weight (%)", "Score", "Points", "Reasons"]
+CRITERIA_HEADER = ["ID", "Award criterion", "Weight (%)", "Requirement"]
 
 
 class Layout:
@@ -52,6 +53,7 @@ class Layout:
                       else "whole-life cost")
         self.criteria = self._criteria()
         self._winner_rows: list[list[str]] | None = None
+        self.shared: Any = None
 
     @functools.cached_property
     def wrapper(self) -> Any:
@@ -68,6 +70,11 @@ class Layout:
 
     def wrap(self, text: str, col: int) -> str:
         return "\n".join(self.lines(text, col))
+
+    def _indented(self, name: str, indent: str) -> str:
+        """A criterion's name in the score table, every line indented to its depth."""
+        room = self.widths[1] - PAD - self.wrapper.width(indent)
+        return "\n".join(indent + line for line in self.split(name, room))
 
     def _criteria(self) -> list[dict[str, Any]]:
         """Each criterion once: id, kind, indented name (wrapped), weight, requirement."""
@@ -86,23 +93,32 @@ class Layout:
                 need = f"minimum score {mins[c['id']]:g}: a lower score excludes the tender"
             out.append({"id": c["id"], "kind": c["kind"], "name": c["name"],
                         "cell": self.wrap(c["id"], 0),
-                        "label": self.wrap(indent + c["name"], 1),
+                        "label": self._indented(c["name"], indent),
                         "eff": snap.eff.get(c["id"]), "need": need})
         return out
 
     # ---- shared tables ----------------------------------------------------------------
 
-    def criteria_table(self) -> Any:
-        """The award criteria with their weights and what excludes a tender."""
+    @functools.cached_property
+    def criteria_rows(self) -> list[list[str]]:
+        """The award criteria with their weights and what excludes a tender (the same in
+        every letter)."""
         mm = self.mm
         rows = []
         for c in self.criteria:
             weight = "pass/fail" if c["eff"] is None else f"{c['eff']:.2f}"
             rows.append([c["cell"], "\n".join(self.split(c["name"], 58 * mm - PAD)), weight,
                          "\n".join(self.split(c["need"], 81 * mm - PAD))])
-        widths = [14 * mm, 58 * mm, 21 * mm, 81 * mm]
-        return self._plain(["ID", "Award criterion", "Weight (%)", "Requirement"], rows,
-                           widths, align_right=(2,))
+        return rows
+
+    def criteria_table(self) -> Any:
+        from .summary_table import plain_table
+
+        mm = self.mm
+        return plain_table(CRITERIA_HEADER, self.criteria_rows,
+                           [14 * mm, 58 * mm, 21 * mm, 81 * mm], font=self.kit.font,
+                           bold=self.kit.bold, size=FONT_SIZE, leading=LEADING,
+                           align_right=(2,), shared=self.shared_pages(), tag="criteria")
 
     def _plain(self, header: list[str], rows: list[list[str]], widths: list[float],
                align_right: tuple[int, ...] = ()) -> Any:
@@ -184,15 +200,34 @@ class Layout:
             out.append(["", "(continued)", "", "", "", "\n".join(reason[k:k + LINES_PER_ROW])])
         return out
 
-    def score_table(self, rows: list[list[str]]) -> Any:
-        return self._plain(SCORE_HEADER, rows, self.widths, align_right=(2, 4))
+    def score_table(self, rows: list[list[str]], shared: Any = None) -> Any:
+        from .summary_table import plain_table
+
+        return plain_table(SCORE_HEADER, rows, self.widths, font=self.kit.font,
+                           bold=self.kit.bold, size=FONT_SIZE, leading=LEADING,
+                           align_right=(2, 4), shared=shared, tag="winner")
 
     def winner_rows(self) -> list[list[str]]:
         """The successful tender's rows, shared by every unsuccessful bidder's summary."""
         if self._winner_rows is None:
             snap = self.src.results.snap
-            self._winner_rows = self.score_rows(snap.bid_ids.index(self.plan.winner or ""))
+            self._winner_rows = (self.score_rows(snap.bid_ids.index(self.plan.winner))
+                                 if self.plan.winner else [])
         return self._winner_rows
+
+    def shared_pages(self) -> Any:
+        """Where the tables every letter repeats keep their drawn pages (the award
+        criteria; the successful tender's scores)."""
+        if self.shared is None:
+            from .summary_table import Shared
+
+            self.shared = Shared([*self.criteria_rows, *self.winner_rows(), SCORE_HEADER,
+                                  CRITERIA_HEADER], [self.kit.font, self.kit.bold])
+        return self.shared
+
+    def start_page(self, canv: Any, doc: Any) -> None:
+        """Each letter's first page begins: the shared tables' characters coded first."""
+        self.shared_pages().seed(canv)
 
 
 def _points(v: Any) -> str:
@@ -222,13 +257,15 @@ def _heading(lay: Layout, letter: Letter) -> list[Any]:
     title = "Assessment summary" if letter.kind == "summary" else "Notice of exclusion"
     law = ("section 50 of the Procurement Act 2023 and regulation 31 of the Procurement "
            "Regulations 2024" if letter.kind == "summary"
-           else "the Procurement Act 2023 (the tender documents' mandatory requirements)")
+           else "the Procurement Act 2023 to a supplier whose tender was excluded from "
+                "the competition")
     story: list[Any] = [
         kit.p(ev.get("authority", ""), kit.h2),
         kit.m(title, kit.title),
         kit.p(f"{ev.get('title', '')} (reference {ev.get('reference', '')})"),
         kit.m(f"<b>For:</b> {para(letter.supplier)}, tender {para(letter.bid)}"),
-        kit.p(f"Issued under {law}. Prepared on {src.exported_at[:10]}."),
+        kit.p(f"{'Issued' if letter.kind == 'summary' else 'Sent'} under {law}. Prepared "
+              f"on {src.exported_at[:10]}."),
         kit.p(f"Made from the evaluation's record as it then stood: {src.stamp}.", kit.small),
         Spacer(1, 3 * lay.mm),
     ]
@@ -283,11 +320,15 @@ def _summary(lay: Layout, letter: Letter) -> list[Any]:
     story.append(lay.score_table(lay.score_rows(i)))
     story.append(kit.p(f"Total: {mine}."))
     if not letter.successful and w:
+        from reportlab.platypus import PageBreak
+
         wi = res.snap.bid_ids.index(w)
+        rows = lay.winner_rows()
+        story.append(PageBreak())  # on a page of its own: drawn once for every letter
         story.append(kit.m(f"The {'leading' if provisional else 'successful'} tender's scores "
                            f"and the reasons for them", kit.h1))
         story.append(kit.p(f"Tender of {src.supplier(w)}."))
-        story.append(lay.score_table(lay.winner_rows()))
+        story.append(lay.score_table(rows, shared=lay.shared_pages()))
         story.append(kit.p(f"Total: {_totals(res, wi)}."))
     return story
 

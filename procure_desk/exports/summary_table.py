@@ -129,12 +129,57 @@ class PlainTable:
     """Built by `plain_table` (the class is made once reportlab is imported)."""
 
 
+class Shared:
+    """The drawn pages of a table that every letter of an export repeats (the
+    successful tender's scores), kept once drawn: a piece is drawn again only where the
+    page splits or the font codes of the document differ (`key`)."""
+
+    def __init__(self, rows: Sequence[Sequence[str]], fonts: Sequence[str]) -> None:
+        self.chars = "".join(sorted({ch for row in rows for cell in row for ch in cell
+                                     if ch != "\n"} | set(" 0123456789.()%/-")))
+        self.fonts = list(fonts)
+        self.drawn: dict[Any, str] = {}
+
+    def seed(self, canv: Any, doc: Any = None) -> None:
+        """At the start of each document (a page callback): the characters of the shared
+        table given their codes first, in one order, so that every letter encodes them
+        alike and the drawn pieces can be reused."""
+        from reportlab.pdfbase import pdfmetrics
+
+        for name in self.fonts:
+            font = pdfmetrics.getFont(name)
+            if getattr(font, "_dynamicFont", False):
+                encoder(font, canv._doc)(self.chars)
+                font.getSubsetInternalName(0, canv._doc)
+
+    def key(self, canv: Any, tag: str, first: int, n: int) -> Any:
+        from reportlab.pdfbase import pdfmetrics
+
+        codes: list[Any] = []
+        for name in self.fonts:
+            font = pdfmetrics.getFont(name)
+            if not getattr(font, "_dynamicFont", False):
+                codes.append(name)
+                continue
+            enc = encoder(font, canv._doc)
+            if not enc.known.issuperset(self.chars):
+                return None  # not all in subset 0: drawn each time
+            codes.append((font.getSubsetInternalName(0, canv._doc),
+                          self.chars.translate(enc.table)))
+        return tag, first, n, tuple(codes)
+
+
 def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]],
                 widths: Sequence[float], *, font: str, bold: str, size: float = 8,
-                leading: float = 9.6, align_right: Sequence[int] = ()) -> Any:
-    """The flowable: `rows` of strings (lines split by "\\n"), under `header`."""
-    return _table_type()(list(header), list(rows), list(widths), font, bold, size,
-                         leading, frozenset(align_right), 0, None, None)
+                leading: float = 9.6, align_right: Sequence[int] = (),
+                shared: Shared | None = None, tag: str = "") -> Any:
+    """The flowable: `rows` of strings (lines split by "\\n"), under `header`;
+    `shared`: a table every letter repeats (`tag` tells which), its drawn pieces kept
+    there."""
+    t = _table_type()(list(header), list(rows), list(widths), font, bold, size,
+                      leading, frozenset(align_right), 0, None, None)
+    t.shared, t.tag = shared, tag
+    return t
 
 
 @functools.cache
@@ -150,6 +195,8 @@ def _table_type() -> type:
                      head_lines: list[list[str]] | None,
                      heights: list[float] | None) -> None:
             super().__init__()
+            self.shared: Shared | None = None
+            self.tag = ""
             self.header, self.rows, self.widths = header, rows, widths
             self.font, self.bold, self.size, self.leading = font, bold, size, leading
             self.right, self.first = right, first  # first: index of rows[0] (zebra)
@@ -178,12 +225,25 @@ def _table_type() -> type:
             return [self._part(0, k), self._part(k, len(self.rows))]
 
         def _part(self, a: int, b: int) -> Any:
-            return Plain(self.header, self.rows[a:b], self.widths, self.font, self.bold,
+            part = Plain(self.header, self.rows[a:b], self.widths, self.font, self.bold,
                          self.size, self.leading, self.right, self.first + a,
                          self.head_lines, self.heights[a:b])
+            part.shared, part.tag = self.shared, self.tag
+            return part
 
         def draw(self) -> None:
-            c = self.canv
+            shared: Shared | None = self.shared
+            key = (shared.key(self.canv, self.tag, self.first, len(self.rows)) if shared
+                   else None)
+            if shared is not None and key is not None and key in shared.drawn:
+                self.canv.addLiteral(shared.drawn[key])
+                return
+            literal = self._drawn()
+            if shared is not None and key is not None:
+                shared.drawn[key] = literal
+            self.canv.addLiteral(literal)
+
+        def _drawn(self) -> str:
             top = self.head_h + sum(self.heights)
             tops = [top - self.head_h]
             for h in self.heights:
@@ -197,14 +257,13 @@ def _table_type() -> type:
             ops += [f"{RULE} RG", "0.25 w"]
             ops += [f"0 {y:.2f} m {w:.2f} {y:.2f} l" for y in tops]
             ops += ["S", "Q"]
-            c.addLiteral("\n".join(ops))
-            ops = ["BT", "1 g", f"{self.leading:g} TL"]
+            ops += ["BT", "1 g", f"{self.leading:g} TL"]
             self._text(ops, self.bold, [[*lines] for lines in self.head_lines], top)
             ops.append("0 g")
             for k, row in enumerate(self.rows):
                 self._text(ops, self.font, [cell.split("\n") for cell in row], tops[k])
             ops.append("ET")
-            c.addLiteral("\n".join(ops))
+            return "\n".join(ops)
 
         def _text(self, ops: list[str], fontname: str, cells: list[list[str]],
                   top: float) -> None:
