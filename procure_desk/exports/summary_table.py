@@ -125,10 +125,6 @@ class Wrapper:
         return pieces
 
 
-class PlainTable:
-    """Built by `plain_table` (the class is made once reportlab is imported)."""
-
-
 class Shared:
     """The drawn pages of a table that every letter of an export repeats (the
     successful tender's scores), kept once drawn: a piece is drawn again only where the
@@ -182,138 +178,149 @@ def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]],
     return t
 
 
-@functools.cache
-def _table_type() -> type:
-    from reportlab.lib.utils import simpleSplit
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.platypus.flowables import Flowable
+class _Plain:
+    """The table's layout and drawing; made a reportlab Flowable by `_table_type`."""
 
-    class Plain(Flowable):
-        def __init__(self, header: list[str], rows: list[Sequence[str]],
-                     widths: list[float], font: str, bold: str, size: float,
-                     leading: float, right: frozenset[int], first: int,
-                     head_lines: list[list[str]] | None,
-                     heights: list[float] | None) -> None:
-            super().__init__()
-            self.shared: Shared | None = None
-            self.tag = ""
-            self.header, self.rows, self.widths = header, rows, widths
-            self.font, self.bold, self.size, self.leading = font, bold, size, leading
-            self.right, self.first = right, first  # first: index of rows[0] (zebra)
-            self.head_lines = head_lines or [simpleSplit(h, bold, size, w - 2 * PAD_X)
-                                             or [""] for h, w in zip(header, widths)]
-            self.head_h = self._height(max(len(x) for x in self.head_lines))
-            self.heights = heights if heights is not None else [
-                self._height(max(c.count("\n") for c in r) + 1) for r in rows]
-            self.width = sum(widths)
+    canv: Any  # set by the Flowable while it draws
+    height: float
 
-        def _height(self, lines: int) -> float:
-            return lines * self.leading + PAD_TOP + PAD_BOTTOM
+    def __init__(self, header: list[str], rows: list[Sequence[str]],
+                 widths: list[float], font: str, bold: str, size: float,
+                 leading: float, right: frozenset[int], first: int,
+                 head_lines: list[list[str]] | None,
+                 heights: list[float] | None) -> None:
+        super().__init__()  # the Flowable's
+        self.shared: Shared | None = None
+        self.tag = ""
+        self.header, self.rows, self.widths = header, rows, widths
+        self.font, self.bold, self.size, self.leading = font, bold, size, leading
+        self.right, self.first = right, first  # first: index of rows[0] (zebra)
+        from reportlab.lib.utils import simpleSplit
 
-        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-            self.height = self.head_h + sum(self.heights)
-            return self.width, self.height
+        self.head_lines = head_lines or [simpleSplit(h, bold, size, w - 2 * PAD_X)
+                                         or [""] for h, w in zip(header, widths)]
+        self.head_h = self._height(max(len(x) for x in self.head_lines))
+        self.heights = heights if heights is not None else [
+            self._height(max(c.count("\n") for c in r) + 1) for r in rows]
+        self.width = sum(widths)
 
-        def split(self, avail_width: float, avail_height: float) -> list[Any]:
-            room = avail_height - self.head_h
-            k = 0
-            while k < len(self.heights) and room >= self.heights[k]:
-                room -= self.heights[k]
-                k += 1
-            if k == 0 or k == len(self.rows):
-                return [] if k == 0 else [self]
-            return [self._part(0, k), self._part(k, len(self.rows))]
+    def _height(self, lines: int) -> float:
+        return lines * self.leading + PAD_TOP + PAD_BOTTOM
 
-        def _part(self, a: int, b: int) -> Any:
-            part = Plain(self.header, self.rows[a:b], self.widths, self.font, self.bold,
-                         self.size, self.leading, self.right, self.first + a,
-                         self.head_lines, self.heights[a:b])
-            part.shared, part.tag = self.shared, self.tag
-            return part
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.height = self.head_h + sum(self.heights)
+        return self.width, self.height
 
-        def draw(self) -> None:
-            shared: Shared | None = self.shared
-            key = (shared.key(self.canv, self.tag, self.first, len(self.rows)) if shared
-                   else None)
-            if shared is not None and key is not None and key in shared.drawn:
-                self.canv.addLiteral(shared.drawn[key])
-                return
-            literal = self._drawn()
-            if shared is not None and key is not None:
-                shared.drawn[key] = literal
-            self.canv.addLiteral(literal)
+    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+        room = avail_height - self.head_h
+        k = 0
+        while k < len(self.heights) and room >= self.heights[k]:
+            room -= self.heights[k]
+            k += 1
+        if k == 0 or k == len(self.rows):
+            return [] if k == 0 else [self]
+        return [self._part(0, k), self._part(k, len(self.rows))]
 
-        def _drawn(self) -> str:
-            top = self.head_h + sum(self.heights)
-            tops = [top - self.head_h]
-            for h in self.heights:
-                tops.append(tops[-1] - h)
-            w = self.width
-            ops = ["q", f"{HEADER_BG} rg",
-                   f"0 {top - self.head_h:.2f} {w:.2f} {self.head_h:.2f} re f",
-                   f"{ZEBRA} rg"]
-            ops += [f"0 {tops[k + 1]:.2f} {w:.2f} {self.heights[k]:.2f} re f"
-                    for k in range(len(self.rows)) if (self.first + k) % 2]
-            ops += [f"{RULE} RG", "0.25 w"]
-            ops += [f"0 {y:.2f} m {w:.2f} {y:.2f} l" for y in tops]
-            ops += ["S", "Q"]
-            ops += ["BT", "1 g", f"{self.leading:g} TL"]
-            self._text(ops, self.bold, [[*lines] for lines in self.head_lines], top)
-            ops.append("0 g")
-            for k, row in enumerate(self.rows):
-                self._text(ops, self.font, [cell.split("\n") for cell in row], tops[k])
-            ops.append("ET")
-            return "\n".join(ops)
+    def _part(self, a: int, b: int) -> Any:
+        part = type(self)(self.header, self.rows[a:b], self.widths, self.font, self.bold,
+                     self.size, self.leading, self.right, self.first + a,
+                     self.head_lines, self.heights[a:b])
+        part.shared, part.tag = self.shared, self.tag
+        return part
 
-        def _text(self, ops: list[str], fontname: str, cells: list[list[str]],
-                  top: float) -> None:
-            """One row's lines as text operators, each line placed where it goes."""
-            font = pdfmetrics.getFont(fontname)
-            doc = self.canv._doc
-            if not getattr(font, "_dynamicFont", False):  # a built-in Type 1 font
-                ops.append(f"{doc.getInternalFontName(fontname)} {self.size:g} Tf")
-            encode = encoder(font, doc)
-            subset_now: int | None = None
-            x0 = 0.0
-            y = top - PAD_TOP - self.size
-            for col, lines in enumerate(cells):
-                if col in self.right:  # short figures: each line placed at its width
-                    for n, line in enumerate(lines):
-                        if line:
-                            x = x0 + self.widths[col] - PAD_X - _width(line, fontname,
-                                                                      self.size)
-                            ops.append(f"1 0 0 1 {x:.2f} {y - n * self.leading:.2f} Tm")
-                            subset_now = self._line(ops, font, encode, line, subset_now,
-                                                    "")
-                elif len(lines) > 1 or lines[0]:  # placed once, then line by line
-                    ops.append(f"1 0 0 1 {x0 + PAD_X:.2f} {y:.2f} Tm")
-                    for line in lines:
-                        subset_now = self._line(ops, font, encode, line, subset_now, " T*")
-                x0 += self.widths[col]
+    def draw(self) -> None:
+        shared: Shared | None = self.shared
+        key = (shared.key(self.canv, self.tag, self.first, len(self.rows)) if shared
+               else None)
+        if shared is not None and key is not None and key in shared.drawn:
+            self.canv.addLiteral(shared.drawn[key])
+            return
+        literal = self._drawn()
+        if shared is not None and key is not None:
+            shared.drawn[key] = literal
+        self.canv.addLiteral(literal)
 
-        def _line(self, ops: list[str], font: Any, encode: Encoder, line: str,
-                  subset_now: int | None, then: str) -> int | None:
-            if not line:
-                if then:
-                    ops.append(then)
-                return subset_now
-            chunks = encode(line)
-            escape = self.canv._escape
-            if len(chunks) == 1 and chunks[0][0] == subset_now:
-                ops.append(f"({escape(chunks[0][1])}) Tj{then}")
-                return subset_now
-            for subset, data in chunks:
-                if subset != subset_now and subset >= 0:
-                    name = font.getSubsetInternalName(subset, self.canv._doc)
-                    ops.append(f"{name} {self.size:g} Tf")
-                    subset_now = subset
-                ops.append(f"({escape(data)}) Tj")
+    def _drawn(self) -> str:
+        top = self.head_h + sum(self.heights)
+        tops = [top - self.head_h]
+        for h in self.heights:
+            tops.append(tops[-1] - h)
+        w = self.width
+        ops = ["q", f"{HEADER_BG} rg",
+               f"0 {top - self.head_h:.2f} {w:.2f} {self.head_h:.2f} re f",
+               f"{ZEBRA} rg"]
+        ops += [f"0 {tops[k + 1]:.2f} {w:.2f} {self.heights[k]:.2f} re f"
+                for k in range(len(self.rows)) if (self.first + k) % 2]
+        ops += [f"{RULE} RG", "0.25 w"]
+        ops += [f"0 {y:.2f} m {w:.2f} {y:.2f} l" for y in tops]
+        ops += ["S", "Q"]
+        ops += ["BT", "1 g", f"{self.leading:g} TL"]
+        self._text(ops, self.bold, [[*lines] for lines in self.head_lines], top)
+        ops.append("0 g")
+        for k, row in enumerate(self.rows):
+            self._text(ops, self.font, [cell.split("\n") for cell in row], tops[k])
+        ops.append("ET")
+        return "\n".join(ops)
+
+    def _text(self, ops: list[str], fontname: str, cells: list[list[str]],
+              top: float) -> None:
+        """One row's lines as text operators, each line placed where it goes."""
+        from reportlab.pdfbase import pdfmetrics
+
+        font = pdfmetrics.getFont(fontname)
+        doc = self.canv._doc
+        if not getattr(font, "_dynamicFont", False):  # a built-in Type 1 font
+            ops.append(f"{doc.getInternalFontName(fontname)} {self.size:g} Tf")
+        encode = encoder(font, doc)
+        subset_now: int | None = None
+        x0 = 0.0
+        y = top - PAD_TOP - self.size
+        for col, lines in enumerate(cells):
+            if col in self.right:  # short figures: each line placed at its width
+                for n, line in enumerate(lines):
+                    if line:
+                        x = x0 + self.widths[col] - PAD_X - _width(line, fontname,
+                                                                  self.size)
+                        ops.append(f"1 0 0 1 {x:.2f} {y - n * self.leading:.2f} Tm")
+                        subset_now = self._line(ops, font, encode, line, subset_now,
+                                                "")
+            elif len(lines) > 1 or lines[0]:  # placed once, then line by line
+                ops.append(f"1 0 0 1 {x0 + PAD_X:.2f} {y:.2f} Tm")
+                for line in lines:
+                    subset_now = self._line(ops, font, encode, line, subset_now, " T*")
+            x0 += self.widths[col]
+
+    def _line(self, ops: list[str], font: Any, encode: Encoder, line: str,
+              subset_now: int | None, then: str) -> int | None:
+        if not line:
             if then:
                 ops.append(then)
             return subset_now
+        chunks = encode(line)
+        escape = self.canv._escape
+        if len(chunks) == 1 and chunks[0][0] == subset_now:
+            ops.append(f"({escape(chunks[0][1])}) Tj{then}")
+            return subset_now
+        for subset, data in chunks:
+            if subset != subset_now and subset >= 0:
+                name = font.getSubsetInternalName(subset, self.canv._doc)
+                ops.append(f"{name} {self.size:g} Tf")
+                subset_now = subset
+            ops.append(f"({escape(data)}) Tj")
+        if then:
+            ops.append(then)
+        return subset_now
 
-    @functools.lru_cache(maxsize=4096)
-    def _width(text: str, fontname: str, size: float) -> float:
-        return float(pdfmetrics.stringWidth(text, fontname, size))
 
-    return Plain
+@functools.lru_cache(maxsize=4096)
+def _width(text: str, fontname: str, size: float) -> float:
+    from reportlab.pdfbase import pdfmetrics
+
+    return float(pdfmetrics.stringWidth(text, fontname, size))
+
+
+@functools.cache
+def _table_type() -> type:
+    from reportlab.platypus.flowables import Flowable
+
+    return type("PlainTable", (_Plain, Flowable), {})
