@@ -28,6 +28,7 @@ from . import (
     gui,
     limits,
     recompute,
+    summaries,
     workbooks,
 )
 from .core import REPO_ROOT, Benchmark, BenchmarkError, Context, Row
@@ -61,6 +62,7 @@ BENCHMARKS: list[Benchmark] = [
     analysis.analyse,
     exports.evidence_pack,
     exports.pdf_report,
+    summaries.summaries,
     workbooks.import_bid_workbooks,
     workbooks.import_scoring_sheets,
     workbooks.hostile_refusals,
