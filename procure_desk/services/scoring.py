@@ -178,11 +178,21 @@ class ScoringEdits(FileCore):
         self._doc = self._digest_of = patched_pair(doc, "consensus", bid, cid, after)
         return before
 
-    def set_consensus_many(self, actor: str, items: list[Record]) -> list[Record | None]:
-        """Several consensus records ({"bid", "criterion", "score", "rationale"}; a score
-        of None clears) in one transaction, every item checked first and every problem
-        named at once. Returns each pair's previous record (None where there was none),
-        for undo."""
+    def score_problems(self, items: list[Record]) -> list[Problem]:
+        """What `set_scores` would refuse in `items` (every problem), writing nothing."""
+        try:
+            _check_scores(self.document(), items)
+        except BadInput as exc:
+            return list(exc.problems)
+        return []
+
+    def consensus_problems(self, items: list[Record]) -> list[Problem]:
+        """What `set_consensus_many` would refuse in `items`, writing nothing."""
+        return self._consensus_changes(items)[1]
+
+    def _consensus_changes(self, items: list[Record]
+                           ) -> tuple[list[tuple[Record | None, Record | None]],
+                                      list[Problem]]:
         doc = self.document()
         problems: list[Problem] = []
         scale = doc["evaluation"]["scale"]
@@ -217,6 +227,15 @@ class ScoringEdits(FileCore):
                 after = {"bid": bid, "criterion": cid, "score": plain(score),
                          "rationale": rationale}
             changes.append((current, after))
+        return changes, problems
+
+    def set_consensus_many(self, actor: str, items: list[Record]) -> list[Record | None]:
+        """Several consensus records ({"bid", "criterion", "score", "rationale"}; a score
+        of None clears) in one transaction, every item checked first and every problem
+        named at once. Returns each pair's previous record (None where there was none),
+        for undo."""
+        doc = self.document()
+        changes, problems = self._consensus_changes(items)
         if problems:
             raise BadInput(problems)
         befores = [copy.deepcopy(c) for c, _a in changes]
