@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelectionModel,
@@ -34,7 +35,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QWidget
 
 from procure_desk.errors import BadInput
 
@@ -187,6 +188,8 @@ class RecordTableModel(QAbstractTableModel):
             value = Qt.CheckState(value) == Qt.CheckState.Checked
         elif role != Qt.ItemDataRole.EditRole:
             return False
+        elif str(value) == str(self.data(index, Qt.ItemDataRole.EditRole)):
+            return True  # an editor closed as it opened: no edit, no undo step
         self._committing += 1
         try:
             col.edit(row, value)
@@ -265,3 +268,39 @@ def parse_int(text: Any, what: str) -> int:
     if not value.is_integer():
         raise BadInput.one(what, f"{text!r} is not a whole number")
     return int(value)
+
+
+def edit_across(view: QAbstractItemView, row: int, columns: Sequence[int],
+                then: Callable[[], None] | None = None) -> None:
+    """Fill in a new row field by field: open the editor on the first of `columns`;
+    Enter (or Tab) commits it and opens the next, so what is typed for the second
+    field never overwrites the first; after the last, `then()` (say, the focus to
+    the next table). Escape stops where it is."""
+    model = view.model()
+    todo = list(columns)
+    delegates = {id(d): d for d in [view.itemDelegate()] + [
+        view.itemDelegateForColumn(c) for c in columns] if d is not None}
+    go_on = (QAbstractItemDelegate.EndEditHint.SubmitModelCache,
+             QAbstractItemDelegate.EndEditHint.EditNextItem)
+
+    def open_next() -> None:
+        if not todo or not shiboken6.isValid(view):
+            return
+        col = todo.pop(0)
+        index = model.index(row, col)
+        view.setCurrentIndex(index)
+        view.setFocus(Qt.FocusReason.OtherFocusReason)
+        view.edit(index)
+
+    def closed(_editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        if hint in go_on and todo:
+            QTimer.singleShot(0, open_next)
+            return
+        for d in delegates.values():
+            d.closeEditor.disconnect(closed)
+        if hint in go_on and then is not None:
+            QTimer.singleShot(0, then)
+
+    for d in delegates.values():
+        d.closeEditor.connect(closed)
+    open_next()

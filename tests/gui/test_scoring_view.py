@@ -188,16 +188,24 @@ def test_comment_saved_when_moving_to_another_cell(view, qtbot):
     assert score(doc, "E1", "B2", "Q1") == (4, "Good =SUM(A1) <b>evidence</b>")
 
 
-def test_comment_without_a_score_is_refused(view, qtbot, on_behalf):
+def test_comment_without_a_score_is_kept_and_saved_with_the_score(view, qtbot, on_behalf):
     doc = view.document
     view.set_evaluator("E2")
     view.select("B1", "Q2")  # E2 has not scored B1/Q2
     rev = doc.revision
-    view.comment.setPlainText("a note")
-    view.comment.document().setModified(True)
-    assert not view.commit_comment()
-    assert "type the score first" in view.banner.text()
-    assert doc.revision == rev
+    view.comment.setFocus()
+    qtbot.keyClicks(view.comment, "read the appendix =cmd")
+    view.select("B1", "Q1")  # another cell: the comment has no score to go with yet
+    assert doc.revision == rev  # nothing written
+    assert view.comment.toPlainText() != "read the appendix =cmd"
+    view.select("B1", "Q2")  # back: the draft is there, and the label says what it is
+    assert view.comment.toPlainText() == "read the appendix =cmd"
+    assert "draft" in view.comment_label.text()
+    view.grid.setFocus()
+    qtbot.keyClick(view.grid, "4")  # the score: saved with the comment, one step
+    assert score(doc, "E2", "B1", "Q2") == (4, "read the appendix =cmd")
+    doc.undo_stack.undo()
+    assert score(doc, "E2", "B1", "Q2") is None
 
 
 def test_guidance_and_descriptors_of_the_current_criterion(view):

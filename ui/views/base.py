@@ -156,7 +156,13 @@ class View(QWidget):
         target = self.focus_target
         if target is not None and shiboken6.isValid(target) and target.isVisible() \
                 and target.isEnabled():
-            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.enter()
+
+    def enter(self) -> None:
+        """Give the keyboard to the view's main widget (`focus_target`); a view whose
+        first keystroke means something (a digit is a score) makes it ready here."""
+        if self.focus_target is not None:
+            self.focus_target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def ensure_fresh(self) -> None:
         """Refresh now if a change arrived while hidden (used by screenshots and tests)."""
