@@ -131,15 +131,18 @@ class Placed:
 
 def place(block: Block, at: tuple[int, int], n_rows: int, n_cols: int, *,
           headers: Sequence[Sequence[str]] = (), row_labels: Sequence[Sequence[str]] = (),
-          grow: bool = False, describe: Callable[[int], str] | None = None) -> Placed:
+          grow: bool = False, describe: Callable[[int], str] | None = None,
+          label_column: int | None = None) -> Placed:
     """Where each cell of `block` lands in a table of `n_rows` x `n_cols`.
 
     `headers[c]` are the names column c answers to; when every filled cell of the
     block's first row is one of them, that row is a header: it is dropped and each
     pasted column goes to the column it names (a pasted column naming none is a
     problem). `row_labels[r]` likewise for a first column naming the rows. Otherwise
-    the block goes from `at` (row, column) across and down. Rows past the end are
-    problems unless `grow` (then they are new rows, numbered on from `n_rows`).
+    the block goes from `at` (row, column) across and down. `label_column` says the
+    row labels are shown in that column of the table (an Id column): a block whose
+    first column names rows then starts in it. Rows past the end are problems unless
+    `grow` (then they are new rows, numbered on from `n_rows`).
     """
     out = Placed()
     block = [r for r in block if any(c.strip() for c in r)] if len(block) > 1 else block
@@ -152,20 +155,23 @@ def place(block: Block, at: tuple[int, int], n_rows: int, n_cols: int, *,
     row_to: list[int | None] | None = None
     first_col = 0
     head = rows[0]
+    labels = [n for names in row_labels for n in names]
     if headers and _is_header(head, headers):
         rows = rows[1:]
         columns = [_named(h, headers) for h in head]
-        if row_labels and rows and columns[0] is None and \
-                all(matches(r[0], [n for names in row_labels for n in names]) for r in rows):
-            first_col = 1
+        if labels and rows and all(matches(r[0], labels) for r in rows):
             row_to = [_named(r[0], row_labels) for r in rows]
+            # row labels under a corner cell; a labelled column of the table stays
+            first_col = 1 if columns[0] is None else 0
         elif columns[0] is None and not head[0].strip():
             first_col = 1  # a corner cell over row labels that name no row: left out
-    elif row_labels and all(matches(r[0], [n for names in row_labels for n in names])
-                            for r in rows):
-        first_col = 1
+    elif labels and all(matches(r[0], labels) for r in rows):
         row_to = [_named(r[0], row_labels) for r in rows]
-        columns = [None] + [at[1] + k for k in range(width - 1)]
+        if label_column is None:
+            first_col = 1
+            columns = [None] + [at[1] + k for k in range(width - 1)]
+        else:  # the labels are a column of the table: the block starts there
+            columns = [label_column + k for k in range(width)]
     what = describe or (lambda r: f"row {r + 1}")
     for k in range(first_col, width):
         if columns[k] is None:

@@ -463,7 +463,8 @@ class SharedView(View):
         placed = clipboard.place(block, (max(cur.row(), 0), max(cur.column(), 0)),
                                  len(rows), len(titles), headers=titles,
                                  row_labels=[[p["id"]] for p in rows],
-                                 describe=lambda r: f"{rows[r]['id']}; add partners first")
+                                 describe=lambda r: f"{rows[r]['id']}; add partners first",
+                                 label_column=0)
         problems = list(placed.problems)
         changes: dict[str, dict[str, Any]] = {}
         fields = (None, "name", "population", "baseline_annual_cost")
