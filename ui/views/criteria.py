@@ -330,7 +330,7 @@ class CriteriaView(View):
             box.installEventFilter(self)
         self._detail_for: str | None = None  # the criterion whose text the boxes hold
         self.text_drafts: dict[str, tuple[str, str]] = {}  # refused text, kept
-        self.apply_button = QPushButton("Apply text")
+        self.apply_button = QPushButton("&Apply text")
         self.apply_button.setToolTip("Saves the guidance and descriptors now (they are "
                                      "saved anyway when you leave the box or the "
                                      "criterion)")
@@ -339,8 +339,8 @@ class CriteriaView(View):
         detail = QWidget()
         form = QFormLayout(detail)
         form.addRow(self.detail_title)
-        form.addRow("Guidance", self.guidance)
-        form.addRow("Descriptors", self.descriptors)
+        form.addRow("&Guidance", self.guidance)
+        form.addRow("&Descriptors", self.descriptors)
         form.addRow("", self.apply_button)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
