@@ -54,7 +54,8 @@ def test_partners_batch_is_one_transaction_checked_whole(example_file):
     assert befores == {"C1": {"population": 98000},
                        "C2": {"name": "Second DC", "population": 1}}
     parts = {p["id"]: p for p in ef.document()["partners"]}
-    assert parts["C1"]["population"] == 100 and parts["C2"]["name"] == "=HYPERLINK(\"x\")"
+    assert parts["C1"]["population"] == 100
+    assert parts["C2"]["name"] == "=HYPERLINK(\"x\")"
     assert ef.revision == revision + 1
     with pytest.raises(BadInput):
         ef.update_partners("t", {"C1": {"population": 7}, "C2": {"population": -5}})

@@ -28,7 +28,8 @@ def test_format_block_round_trips_hostile_text():
             ["‮evil", "two\nlines\tand tab"], ["株式会社", '"quoted"'], ["-5", "+44 20"]]
     text = format_block(rows)
     assert "\n'=cmd" in text  # a spreadsheet sees text, not a formula
-    assert "\t'+44 20" in text and "\n-5\t" in text  # a number is left alone
+    assert "\t'+44 20" in text
+    assert "\n-5\t" in text
     assert parse_block(text) == rows
 
 
@@ -40,7 +41,8 @@ def test_place_from_the_current_cell_and_refusals_named():
     assert got.problems == ["pasted column 2 would go past the last column",
                             "pasted row 2 would go past the last row (row 3)"]
     got = place([["1"], ["2"]], (2, 0), 3, 1, grow=True)
-    assert got.cells == [(2, 0, "1"), (3, 0, "2")] and not got.problems
+    assert got.cells == [(2, 0, "1"), (3, 0, "2")]
+    assert not got.problems
 
 
 def test_place_by_headers_and_row_labels():
@@ -49,7 +51,8 @@ def test_place_by_headers_and_row_labels():
     # copied out of ProcureDesk: a corner cell, headers in another order, row labels
     block = parse_block("\tQ3 20.0%\tQ1 30.0%\nB2 Beta\t4\t5\n")
     got = place(block, (0, 0), 2, 3, headers=headers, row_labels=rows)
-    assert got.cells == [(1, 2, "4"), (1, 0, "5")] and not got.problems
+    assert got.cells == [(1, 2, "4"), (1, 0, "5")]
+    assert not got.problems
     # a header row without row labels: from the current row
     got = place([["Q2"], ["3"]], (1, 0), 2, 3, headers=headers)
     assert got.cells == [(1, 1, "3")]

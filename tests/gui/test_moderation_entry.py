@@ -132,7 +132,8 @@ def test_pairs_without_feedback_are_listed(view, qtbot, document):
     text = view.feedback.missing.text()
     tenders = [b for b, t in zip(document.snapshot().bid_ids, document.snapshot().tender) if t]
     assert tenders, "the example has a tender"
-    assert f"{tenders[0]} Q1" in text and f"{tenders[0]} P" in text
+    assert f"{tenders[0]} Q1" in text
+    assert f"{tenders[0]} P" in text
     for cid in ("Q1", "Q2", "P"):
         document.set_feedback(tenders[0], cid, "Reasons.")
     assert f"{tenders[0]} Q1" not in view.feedback.missing.text()
@@ -164,9 +165,11 @@ def test_pasted_block_with_a_refused_cell_changes_nothing_and_names_each(view, q
     assert view.paste(parse_block("9\tway off\nfour\tx\n5\n")) is False
     assert doc.revision == revision
     text = view.banner.text()
-    assert "consensus B1/Q1" in text and "outside the scale" in text
+    assert "consensus B1/Q1" in text
+    assert "outside the scale" in text
     assert "'four' is not a number" in text
-    assert "B2/Q1" in text and "rationale" in text  # row 3 has no rationale anywhere
+    assert "B2/Q1" in text
+    assert "rationale" in text
 
 
 def test_copy_then_paste_back_by_bid_and_criterion_after_sorting(view, qtbot):
@@ -181,7 +184,8 @@ def test_copy_then_paste_back_by_bid_and_criterion_after_sorting(view, qtbot):
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     block = parse_block(QGuiApplication.clipboard().text())
-    assert block[0][:2] == ["Bid", "Criterion"] and block[0][-2:] == ["Consensus",
+    assert block[0][:2] == ["Bid", "Criterion"]
+    assert block[0][-2:] == ["Consensus",
                                                                       "Rationale"]
     # the panel edits the copied sheet: a consensus for B2/Q2 only
     row = next(r for r in block if r[0].startswith("B2") and r[1].startswith("Q2"))
@@ -196,7 +200,8 @@ def test_sorted_table_keeps_the_entry_on_the_clicked_pair(view, qtbot, qtmodelte
     qtmodeltester.check(view.proxy)
     view.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # criteria, Q2 first
     click_row(qtbot, view, "B2", "Q2")
-    assert "for B2" in view.detail_title.text() and "Q2" in view.detail_title.text()
+    assert "for B2" in view.detail_title.text()
+    assert "Q2" in view.detail_title.text()
     view.score_box.setCurrentIndex(view.score_box.findData(1))
     view.rationale.setPlainText("poor")
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)

@@ -81,7 +81,8 @@ def test_a_block_with_refused_cells_changes_nothing_and_names_every_one(show, qt
     assert doc.revision == revision
     text = view.banner.text()
     assert "nothing was pasted" in text
-    assert "outside the scale" in text and "E2/B1/Q1" in text  # 7
+    assert "outside the scale" in text
+    assert "E2/B1/Q1" in text
     assert "'good' is not a number" in text
     assert "conflict of interest with B2" in text  # row 2 is B2: E2's conflict
     assert "past the last row" in text  # row 3
@@ -96,8 +97,11 @@ def test_copy_from_the_grid_has_the_headers_and_pastes_back(show, qtbot):
     view.grid.setFocus()
     qtbot.keyClick(view.grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     block = parse_block(QGuiApplication.clipboard().text())
-    assert block[0][0] == "" and block[0][1].startswith("Q1") and block[0][2].startswith("Q2")
-    assert block[1][0].startswith("B1") and block[1][1:] == ["3", "3"]
+    assert block[0][0] == ""
+    assert block[0][1].startswith("Q1")
+    assert block[0][2].startswith("Q2")
+    assert block[1][0].startswith("B1")
+    assert block[1][1:] == ["3", "3"]
     block[2][2] = "5"  # B2/Q2 changed in the spreadsheet
     view.select("B1", "Q1")
     assert view.paste(block)
@@ -120,7 +124,8 @@ def test_cost_lines_pasted_with_a_header_add_lines_in_one_step(show, qtbot):
     costs = next(b for b in doc.doc()["bids"] if b["id"] == bid)["costs"]
     assert len(costs) == len(before) + 1  # the last line replaced, one added
     assert costs[-2]["item"] == '=HYPERLINK("x") hosting'
-    assert costs[-2]["amount"] == 12500.5 and costs[-2]["category"] == "hosting"
+    assert costs[-2]["amount"] == 12500.5
+    assert costs[-2]["category"] == "hosting"
     assert costs[-1] == {"item": "Exit 出口", "category": "exit", "amount": 3000,
                          "start_year": 4, "years": 1}
     assert doc.undo_stack.count() == steps + 1
@@ -167,7 +172,8 @@ def test_partners_pasted_by_id_in_one_step(show, qtbot):
 def test_every_table_copies_its_selection_with_headers(show, qtbot, key):
     view = show(key)
     tables = [t for t in view.findChildren(QAbstractItemView)
-              if isinstance(t, QTableView | QTreeView) and t.isVisibleTo(view) and t.model() is not None and t.model().rowCount()
+              if isinstance(t, QTableView | QTreeView) and t.isVisibleTo(view)
+              and t.model() is not None and t.model().rowCount()
               and t.model().columnCount() > 1]
     assert tables
     for table in tables:

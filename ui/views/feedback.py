@@ -46,7 +46,7 @@ def feedback_needed(doc: Record, res: Results) -> list[Pair]:
         return []
     snap = res.snap
     crits = [c["id"] for c in doc["criteria"] if c["kind"] in ("scored", "price")]
-    out = []
+    out: list[Pair] = []
     for i, b in enumerate(snap.bids):
         if bool(snap.tender[i]) and res.status[i] in ASSESSED:
             out.extend((b["id"], c) for c in crits)

@@ -300,7 +300,7 @@ class ModerationView(View):
 
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(document, parent)
-        self.banner = Banner(self)
+        self.banner = self.problems_banner = Banner(self)
         self._filter_chosen = False  # once the user sets the filter, keep their choice
         self._shown: tuple[str, str] | None = None  # the pair the entry below belongs to
         self.drafts: dict[tuple[str, str], str] = {}  # rationales typed, not yet saved
@@ -413,7 +413,7 @@ class ModerationView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Moderation</h2>"))
         layout.addLayout(top)
-        layout.addWidget(self.banner)
+        layout.addWidget(self.problems_banner)
         layout.addWidget(self.notice)
         layout.addWidget(splitter, 1)
 
@@ -744,7 +744,7 @@ class ModerationView(View):
         for row, got in sorted(wanted.items()):
             r = self.model.row(self._source_row(row))
             key = (r.bid["id"], r.criterion["id"])
-            score = got["score"] if "score" in got else r.consensus
+            score = got.get("score", r.consensus)
             rationale = got.get("rationale") or self.drafts.get(key) or r.rationale
             items.append({"bid": key[0], "criterion": key[1], "score": score,
                           "rationale": rationale.strip()})

@@ -294,7 +294,7 @@ class SharedView(View):
                 self.drafts[before] = self.pending  # chosen another bid: kept
             else:
                 self.drafts.pop(before, None)
-        elif bid is not None and before == bid["id"] and self.pending_changed(before):
+        elif bid is not None and before == bid["id"] and self.pending_changed(bid["id"]):
             self.update_editor()  # a change elsewhere: the typed split stays
             return
         self.loaded_for = (bid["id"] if bid else None, None)
