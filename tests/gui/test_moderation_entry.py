@@ -134,9 +134,16 @@ def test_pairs_without_feedback_are_listed(view, qtbot, document):
     assert tenders, "the example has a tender"
     assert f"{tenders[0]} Q1" in text
     assert f"{tenders[0]} P" in text
+    m = view.model
+    column = m.columnCount() - 1
+    assert m.headerData(column, Qt.Orientation.Horizontal) == "Feedback"
+    assert m.index(m.row_of(tenders[0], "Q1"), column).data() == "missing"
     for cid in ("Q1", "Q2", "P"):
         document.set_feedback(tenders[0], cid, "Reasons.")
     assert f"{tenders[0]} Q1" not in view.feedback.missing.text()
+    assert m.index(m.row_of(tenders[0], "Q1"), column).data() == "written"
+    assert m.index(m.row_of(tenders[0], "Q1"), column).data(
+        Qt.ItemDataRole.ToolTipRole) == "Reasons."
 
 
 def test_pasted_consensus_column_is_one_undoable_step(view, qtbot):
@@ -185,11 +192,10 @@ def test_copy_then_paste_back_by_bid_and_criterion_after_sorting(view, qtbot):
     qtbot.keyClick(view.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     block = parse_block(QGuiApplication.clipboard().text())
     assert block[0][:2] == ["Bid", "Criterion"]
-    assert block[0][-2:] == ["Consensus",
-                                                                      "Rationale"]
+    assert block[0][-3:] == ["Consensus", "Rationale", "Feedback"]
     # the panel edits the copied sheet: a consensus for B2/Q2 only
     row = next(r for r in block if r[0].startswith("B2") and r[1].startswith("Q2"))
-    row[-2:] = ["2", "weak evidence"]
+    row[-3:-1] = ["2", "weak evidence"]
     view.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # shown in another order now
     assert view.paste(block) is True, view.banner.text()
     assert consensus(doc, "B2", "Q2") == (2, "weak evidence")

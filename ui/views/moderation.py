@@ -48,7 +48,7 @@ from ..clipboard import label_key
 from ..document import Document
 from ..table_model import parse_number
 from .base import Banner, View
-from .feedback import FeedbackPanel
+from .feedback import FeedbackPanel, feedback_needed
 from .scale import bid_label, criterion_label, descriptors, scale_values, score_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -56,7 +56,7 @@ Record = dict[str, Any]
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
 FIXED = ("Bid", "Criterion")
-TAIL = ("Spread", "Mean", "Consensus", "Rationale")
+TAIL = ("Spread", "Mean", "Consensus", "Rationale", "Feedback")
 SORT = Qt.ItemDataRole.UserRole  # what a column sorts by: numbers as numbers
 
 
@@ -109,6 +109,9 @@ class ModerationModel(QAbstractTableModel):
         self.evaluators = doc["evaluators"]
         self.threshold = doc["evaluation"]["moderation"]["spread_flag"]
         self._consensus = {(c["bid"], c["criterion"]): c for c in doc["consensus"]}
+        self.feedback = {(f["bid"], f["criterion"]): f["text"]
+                         for f in doc.get("feedback", [])}
+        self.needed = set(feedback_needed(doc, res))
         crit = {c["id"]: c for c in doc["criteria"]}
         self._crit = [crit[c] for c in snap.scored_ids]
         pairs = np.argwhere(res.scores.count > 0)  # bid order, then criterion order
@@ -207,7 +210,10 @@ class ModerationModel(QAbstractTableModel):
                               "consensus is recorded",
                     "Mean": "Mean of the scores of evaluators with no conflict",
                     "Consensus": "The moderated score: it replaces the mean in the results",
-                    "Rationale": "Why the moderators agreed that score"}.get(name or "")
+                    "Rationale": "Why the moderators agreed that score",
+                    "Feedback": "What the bidder is told on this criterion (below): "
+                                "\"missing\" where an assessment summary needs it"
+                    }.get(name or "")
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -226,7 +232,8 @@ class ModerationModel(QAbstractTableModel):
             return self._sort_key(r, col)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter \
-                if col < len(FIXED) or self._tail(col) == "Rationale" else CENTER
+                if col < len(FIXED) or self._tail(col) in ("Rationale", "Feedback") \
+                else CENTER
         if role == Qt.ItemDataRole.BackgroundRole and r.flagged:
             return flag_colour()
         if role == Qt.ItemDataRole.DecorationRole and col == 0 and r.flagged:
@@ -240,6 +247,8 @@ class ModerationModel(QAbstractTableModel):
                 return f"{r.criterion['id']} {one_line(r.criterion['name'], 200)}"
             if self._tail(col) == "Rationale" and r.rationale:
                 return r.rationale
+            if self._tail(col) == "Feedback":
+                return self.feedback.get((r.bid["id"], r.criterion["id"]))
             k = col - len(FIXED)
             if 0 <= k < len(self.evaluators) and r.scores[k] == "conflict":
                 return f"{self.evaluators[k]['name']} declared a conflict of interest"
@@ -263,8 +272,8 @@ class ModerationModel(QAbstractTableModel):
             return -1.0 if not isinstance(v, int | float) else float(v)
         name = self._tail(col)
         value = {"Spread": r.spread, "Mean": r.mean, "Consensus": r.consensus}.get(name or "")
-        if name == "Rationale":
-            return r.rationale.casefold()
+        if name in ("Rationale", "Feedback"):
+            return self._display(r, col).casefold()
         return -1.0 if value is None else float(value)
 
     def _display(self, r: Row, col: int) -> str:
@@ -283,6 +292,10 @@ class ModerationModel(QAbstractTableModel):
             return "" if r.mean is None else f"{r.mean:.2f}".rstrip("0").rstrip(".")
         if name == "Consensus":
             return score_text(r.consensus)
+        if name == "Feedback":
+            key = (r.bid["id"], r.criterion["id"])
+            return "written" if key in self.feedback else (
+                "missing" if key in self.needed else "")
         return one_line(r.rationale, 80)
 
 
@@ -457,6 +470,13 @@ class ModerationView(View):
         widths += [56, 50, 76]
         for col, w in enumerate(widths):
             self.table.setColumnWidth(col, w)
+        # the rationale takes the spare width; the feedback column fits its word
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        last = self.model.columnCount() - 1
+        header.setSectionResizeMode(last - 1, header.ResizeMode.Stretch)
+        header.setSectionResizeMode(last, header.ResizeMode.Interactive)
+        self.table.setColumnWidth(last, fm.horizontalAdvance("Feedback") + 24)
 
     def _fill_scores(self) -> None:
         doc = self.document.doc()

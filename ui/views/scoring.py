@@ -510,7 +510,7 @@ class ScoringView(View):
             f"Type a score from 0 to {score_text(s['max'])}"
             + (f" in steps of {score_text(s['step'])}" if float(s["step"]) != 1 else "")
             + ": it is saved at once and the cursor moves on. Arrows and Tab move, Delete "
-            "clears, Ctrl+Z undoes. "
+            "clears, Ctrl+Z undoes; Ctrl+V pastes a block copied from a spreadsheet. "
             + ("Blind scoring: only this evaluator's scores are shown, and no prices."
                if blind else "Others' scores are in each cell's tooltip and beside the grid."))
         if self.model.rowCount() and self.model.columnCount():
