@@ -126,9 +126,11 @@ def test_refused_feedback_stays_as_a_draft_with_the_reason(view, qtbot):
     assert view.feedback.text.toPlainText() == "bad \u202e text"
 
 
-def test_pairs_without_feedback_are_listed(view, qtbot, document):
+def test_pairs_without_feedback_are_listed(view, qtbot, document, qtmodeltester):
     document.file.update_evaluation("t", {"procedure": "competitive_tender"})
     document.changed.emit("all")
+    qtmodeltester.check(view.model)
+    qtmodeltester.check(view.proxy)
     text = view.feedback.missing.text()
     tenders = [b for b, t in zip(document.snapshot().bid_ids, document.snapshot().tender) if t]
     assert tenders, "the example has a tender"

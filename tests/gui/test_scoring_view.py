@@ -208,6 +208,24 @@ def test_comment_without_a_score_is_kept_and_saved_with_the_score(view, qtbot, o
     assert score(doc, "E2", "B1", "Q2") is None
 
 
+def test_a_refused_comment_stays_in_the_box_and_is_tried_again(view, qtbot):
+    doc = view.document
+    view.set_evaluator("E1")
+    view.select("B1", "Q2")
+    view.comment.setFocus()
+    view.comment.insertPlainText("evidence \u202e reversed")  # as an input method puts it
+    view.select("B2", "Q1")  # refused (a bidi override): the text is not thrown away
+    assert score(doc, "E1", "B1", "Q2") == (3, "")
+    assert "right-to-left" in view.banner.text()
+    view.select("B1", "Q2")
+    assert view.comment.toPlainText() == "evidence \u202e reversed"
+    assert "not saved" in view.comment_label.text()
+    view.comment.selectAll()
+    view.comment.insertPlainText("evidence on page 4")
+    view.select("B2", "Q1")
+    assert score(doc, "E1", "B1", "Q2") == (3, "evidence on page 4")
+
+
 def test_guidance_and_descriptors_of_the_current_criterion(view):
     view.set_evaluator("E1")
     view.select("B1", "Q1")

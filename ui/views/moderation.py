@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor, QFontMetrics, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -48,6 +48,7 @@ from ..clipboard import label_key
 from ..document import Document
 from ..table_model import parse_number
 from .base import Banner, View
+from .common import warning_colour
 from .feedback import FeedbackPanel, feedback_needed
 from .scale import bid_label, criterion_label, descriptors, scale_values, score_text
 
@@ -234,6 +235,9 @@ class ModerationModel(QAbstractTableModel):
             return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter \
                 if col < len(FIXED) or self._tail(col) in ("Rationale", "Feedback") \
                 else CENTER
+        if role == Qt.ItemDataRole.ForegroundRole and self._tail(col) == "Feedback" \
+                and self._display(r, col) == "missing":
+            return QBrush(warning_colour())
         if role == Qt.ItemDataRole.BackgroundRole and r.flagged:
             return flag_colour()
         if role == Qt.ItemDataRole.DecorationRole and col == 0 and r.flagged:

@@ -582,13 +582,17 @@ class ScoringView(View):
         self.guidance.setHtml(self._guidance_html(c, mine["score"] if mine else None))
         if not keep_comment:
             key = (self.model.evaluator["id"], b["id"], c["id"])
-            draft = self.model.drafts.get(key) if mine is None else None
+            draft = self.model.drafts.get(key)
             self._set_comment(key, draft if draft is not None
                               else (mine or {}).get("comment") or "")
+            if draft is not None and mine is not None:
+                self.comment.document().setModified(True)  # refused before: tried again
         self.comment_label.setText(
             "&Comment: no score yet, so it is kept as a draft and saved with the score "
             "when you type it" if mine is None and self.model.drafts.get(self._comment_key
                                                                          or ("", "", ""))
+            else "&Comment: not saved (the reason is above); kept here until it can be"
+            if mine is not None and self._comment_key in self.model.drafts
             else COMMENT_LABEL)
         self.comment.setEnabled(not self.model.conflicted(index))
         self.comment.setReadOnly(not self.editable or self.model.submitted())
@@ -636,11 +640,15 @@ class ScoringView(View):
                 self._show_cell(keep_comment=True)
             return True
         if (current.get("comment") or "") == text:
+            self.model.drafts.pop(key, None)
             return True
-        if not self._may_enter(eid):
+        if not self._may_enter(eid) or not self.edit(
+                self.document.set_score, eid, b, c, current["score"], text,
+                title="Comment not saved (kept in the box)"):
+            self.model.drafts[key] = self.comment.toPlainText()  # never thrown away
             return False
-        return self.edit(self.document.set_score, eid, b, c, current["score"], text,
-                         title="Comment not saved")
+        self.model.drafts.pop(key, None)
+        return True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.comment:
