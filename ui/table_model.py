@@ -26,16 +26,18 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QWidget
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView, QWidget
 
 from procure_desk.errors import BadInput
 
@@ -46,6 +48,7 @@ Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a column's sort key (numbers as numbers)
 
 
 @dataclass
@@ -59,6 +62,7 @@ class Column:
     edit_value: Callable[[Row], Any] | None = None  # what the editor starts with
     choices: Sequence[tuple[str, str]] | None = None  # (value, label) for a combo editor
     header_tip: str = ""
+    sort: Callable[[Row], Any] | None = None  # what a click on the header sorts by
 
 
 def record_key(row: Row) -> Any:
@@ -162,6 +166,9 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.EditRole:
             value = col.edit_value(row) if col.edit_value else col.display(row)
             return "" if value is None else plain_text(value)
+        if role == SORT_ROLE:
+            key = col.sort(row) if col.sort is not None else col.display(row)
+            return "" if key is None else key
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return col.align
         if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
@@ -304,3 +311,17 @@ def edit_across(view: QAbstractItemView, row: int, columns: Sequence[int],
     for d in delegates.values():
         d.closeEditor.connect(closed)
     open_next()
+
+
+def sortable(view: QTableView, model: QAbstractItemModel) -> QSortFilterProxyModel:
+    """Let a click on a column header sort `view` (a table whose order means nothing):
+    a proxy over `model` sorting by each column's `SORT_ROLE`, unsorted until a header
+    is clicked. Edits go through the proxy to the right record."""
+    proxy = QSortFilterProxyModel(view)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    return proxy

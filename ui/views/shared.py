@@ -33,7 +33,14 @@ from procure_desk.wording import money, one_line, plural
 
 from .. import ask, clipboard
 from ..document import Document
-from ..table_model import RIGHT, Column, RecordTableModel, parse_int, parse_number
+from ..table_model import (
+    RIGHT,
+    Column,
+    RecordTableModel,
+    parse_int,
+    parse_number,
+    sortable,
+)
 from .base import Banner, View
 from .bids import make_table
 from .common import warning_style
@@ -48,10 +55,14 @@ def offered(bid: dict[str, Any]) -> bool:
     return bid["option_type"] == "shared_service" or bool(bid.get("apportionment"))
 
 
-def table(model: RecordTableModel, name: str, stretch: tuple[int, ...] = (1,)) -> QTableView:
+def table(model: RecordTableModel, name: str, stretch: tuple[int, ...] = (1,),
+          sort: bool = False) -> QTableView:
     """Fixed row heights as elsewhere; the name columns share the spare width (elided when
-    short of it), the figures fit their contents (a handful of partners: cheap)."""
+    short of it), the figures fit their contents (a handful of partners: cheap). `sort`:
+    a click on a header sorts the rows (where their order means nothing)."""
     view = make_table(model, name)
+    if sort:
+        sortable(view, model)
     header = view.horizontalHeader()
     header.setStretchLastSection(False)
     for col in range(model.columnCount()):
@@ -129,18 +140,23 @@ class SharedView(View):
         self.savings_model = RecordTableModel([
             Column("Bid", lambda r: f"{r['bid']} {one_line(self.supplier(r['bid']), 80)}"),
             Column("Partner", lambda r: f"{r['partner']} {one_line(r['partner_name'], 80)}"),
-            Column("Share", lambda r: f"{100 * r['share']:.1f}%", align=RIGHT),
-            Column("Cost", lambda r: money(r["cost"], self.currency), align=RIGHT),
-            Column("Baseline", lambda r: money(r["baseline"], self.currency), align=RIGHT),
-            Column("Saving", lambda r: money(r["saving"], self.currency), align=RIGHT),
+            Column("Share", lambda r: f"{100 * r['share']:.1f}%", align=RIGHT,
+                   sort=lambda r: float(r["share"])),
+            Column("Cost", lambda r: money(r["cost"], self.currency), align=RIGHT,
+                   sort=lambda r: float(r["cost"])),
+            Column("Baseline", lambda r: money(r["baseline"], self.currency), align=RIGHT,
+                   sort=lambda r: float(r["baseline"])),
+            Column("Saving", lambda r: money(r["saving"], self.currency), align=RIGHT,
+                   sort=lambda r: float(r["saving"])),
             Column("Cheaper than going alone?",
                    lambda r: {True: "yes", False: "no", None: "no solo bid"}[r["beats_go_alone"]],
                    tooltip=lambda r: None if r["go_alone_bid"] is None else (
                        f"Going alone: {r['go_alone_bid']} at "
                        f"{money(r['go_alone_cost'], self.currency)}")),
         ], self)
+        # which partner saves most: a click on a header sorts (the order means nothing)
         self.savings_table = table(self.savings_model, "Costs and savings per partner",
-                                   stretch=(0, 1))
+                                   stretch=(0, 1), sort=True)
         self.basis_label = QLabel()
         self.basis_label.setWordWrap(True)
         self.break_even_label = QLabel()
