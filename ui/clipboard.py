@@ -145,7 +145,9 @@ def place(block: Block, at: tuple[int, int], n_rows: int, n_cols: int, *,
     `grow` (then they are new rows, numbered on from `n_rows`).
     """
     out = Placed()
-    block = [r for r in block if any(c.strip() for c in r)] if len(block) > 1 else block
+    block = list(block)
+    while len(block) > 1 and not any(c.strip() for c in block[-1]):
+        block.pop()  # blank lines at the end; a blank row inside the block stays put
     if not block:
         out.problems.append("the clipboard holds no cells")
         return out

@@ -118,8 +118,13 @@ class ScoringEdits(FileCore):
         """Write the changes with an event each; True when a score went back to an old
         place (so the cached order is no longer the file's)."""
 
+        # the digest of the data before, taken before the transaction: read inside it,
+        # a batch big enough to spill the writer's cache (a pasted sheet of thousands
+        # of scores) would find the file locked by its own transaction
+        before = self.data_digest()
+
         def digest() -> DataDigest:
-            return self.data_digest().with_changes(
+            return before.with_changes(
                 "scores", [(current(k), v) for k, v in real.items()])
 
         with self.unit_of_work(digest=digest) as w:
@@ -242,8 +247,8 @@ class ScoringEdits(FileCore):
         real = [(c, a) for c, a in changes if c != a]
         if not real:
             return befores
-        with self.unit_of_work(digest=lambda: self.data_digest().with_changes(
-                "consensus", real)) as w:
+        base = self.data_digest()  # before the transaction (see _write_scores)
+        with self.unit_of_work(digest=lambda: base.with_changes("consensus", real)) as w:
             for current, after in real:
                 key = after or current
                 assert key is not None

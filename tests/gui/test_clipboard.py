@@ -40,6 +40,9 @@ def test_place_from_the_current_cell_and_refusals_named():
     got = place([["1", "2"], ["3", "4"]], (2, 2), 3, 3)
     assert got.problems == ["pasted column 2 would go past the last column",
                             "pasted row 2 would go past the last row (row 3)"]
+    got = place([["1"], [""], ["2"], [""], [""]], (0, 0), 3, 1)  # a blank row in between
+    assert got.cells == [(0, 0, "1"), (1, 0, ""), (2, 0, "2")]
+    assert not got.problems
     got = place([["1"], ["2"]], (2, 0), 3, 1, grow=True)
     assert got.cells == [(2, 0, "1"), (3, 0, "2")]
     assert not got.problems

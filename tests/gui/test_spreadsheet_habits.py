@@ -86,6 +86,10 @@ def test_a_block_with_refused_cells_changes_nothing_and_names_every_one(show, qt
     assert "'good' is not a number" in text
     assert "conflict of interest with B2" in text  # row 2 is B2: E2's conflict
     assert "past the last row" in text  # row 3
+    # the grid as shown, copied and pasted back: the conflicted row's dashes are no change
+    view.select("B1", "Q1")
+    assert view.paste(parse_block("5\t4\n–\t–\n")) is True, view.banner.text()
+    assert scores_of(doc, "E2") == {("B1", "Q1"): 5, ("B1", "Q2"): 4}
 
 
 def test_copy_from_the_grid_has_the_headers_and_pastes_back(show, qtbot):
@@ -103,6 +107,8 @@ def test_copy_from_the_grid_has_the_headers_and_pastes_back(show, qtbot):
     assert block[1][0].startswith("B1")
     assert block[1][1:] == ["3", "3"]
     block[2][2] = "5"  # B2/Q2 changed in the spreadsheet
+    assert view.paste([["", "Q1"], ["B2", "–"]]) is False  # E1 has no conflict: "–"
+    assert "'–' is not a number" in view.banner.text()
     view.select("B1", "Q1")
     assert view.paste(block)
     assert scores_of(doc, "E1")[("B2", "Q2")] == 5

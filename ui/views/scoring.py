@@ -314,6 +314,8 @@ class ScoreGridModel(QAbstractTableModel):
             b, c = self.key(at)
             where = f"score {eid}/{b}/{c}"
             if self.conflicted(at):
+                if text in ("", "–", "-"):
+                    continue  # as shown (a copied grid pasted back): nothing to record
                 problems.append(f"{where}: {self.evaluator['name']} declared a conflict of "
                                 f"interest with {b}")
                 continue
