@@ -111,8 +111,16 @@ def test_feedback_on_the_price_criterion_and_saved_on_changing_row(view, qtbot):
     box.setCurrentIndex(box.findData("P"))
     box.activated.emit(box.currentIndex())
     type_into(qtbot, view.feedback.text, "Your price was the lowest.")
+    view.table.setFocus()  # saved on leaving the box; the box stays on the price
+    qtbot.waitUntil(lambda: feedback(doc, "B2", "P") == "Your price was the lowest.")
+    assert box.currentData() == "P"
+    assert view.feedback.text.toPlainText() == "Your price was the lowest."
+    view.feedback.text.setFocus()
+    qtbot.keyClick(view.feedback.text, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(view.feedback.text, " By 4%.")
     click_row(qtbot, view, "B1", "Q2")
-    assert feedback(doc, "B2", "P") == "Your price was the lowest."
+    assert feedback(doc, "B2", "P") == "Your price was the lowest. By 4%."
+    assert box.currentData() == "Q2"
 
 
 def test_refused_feedback_stays_as_a_draft_with_the_reason(view, qtbot):

@@ -69,6 +69,7 @@ class FeedbackPanel(QGroupBox):
         self._key: Pair | None = None  # the pair whose text is in the box
         self.drafts: dict[Pair, str] = {}  # refused text, kept until put right
         self.bid: Record | None = None
+        self._row_criterion: str | None = None  # the criterion of the row shown
         self.note = QLabel("Goes to the bidder in its assessment summary. Evaluators' "
                            "comments and the moderation rationale above are internal: "
                            "they are never sent.")
@@ -104,6 +105,11 @@ class FeedbackPanel(QGroupBox):
     def show_pair(self, bid: Record | None, criterion: Record | None) -> None:
         """Show the feedback on (bid, criterion), saving what was typed first."""
         self.commit()
+        # the same pair shown again (a refresh): keep the criterion chosen in the box
+        keep = self.criterion_box.currentData() if (
+            bid is not None and self.bid is not None and bid["id"] == self.bid["id"]
+            and criterion is not None and criterion["id"] == self._row_criterion) else None
+        self._row_criterion = criterion["id"] if criterion is not None else None
         self.bid = bid
         self.criterion_box.blockSignals(True)
         self.criterion_box.clear()
@@ -112,6 +118,8 @@ class FeedbackPanel(QGroupBox):
             for c in self.document.doc()["criteria"]:
                 if c["kind"] == "price":
                     self.criterion_box.addItem(criterion_label(c, 60), c["id"])
+            if keep is not None and self.criterion_box.findData(keep) >= 0:
+                self.criterion_box.setCurrentIndex(self.criterion_box.findData(keep))
         self.criterion_box.blockSignals(False)
         self._load()
         self.update_missing()
