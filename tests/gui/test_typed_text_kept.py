@@ -103,3 +103,32 @@ def test_a_split_typed_and_not_applied_survives_other_changes(show, qtbot):
     view.method_box.setCurrentIndex(view.method_box.findData("equal"))
     qtbot.mouseClick(view.revert_button, Qt.MouseButton.LeftButton)  # Discard changes
     assert view.method_box.currentData() == "population"
+
+
+def test_commit_pending_saves_what_it_can_and_names_the_drafts(show, qtbot):
+    """What the window calls before it closes the file: typed text is saved, and
+    what cannot be is named, so the user can be asked."""
+    scoring = show("scoring")
+    doc = scoring.document
+    scoring.set_evaluator("E1")
+    scoring.select("B1", "Q2")
+    scoring.comment.setPlainText("saved on closing")
+    scoring.comment.document().setModified(True)
+    assert scoring.commit_pending() == []
+    assert next(r["comment"] for r in doc.doc()["scores"]
+                if (r["evaluator"], r["bid"], r["criterion"]) == ("E1", "B1", "Q2")) \
+        == "saved on closing"
+    moderation = show("moderation")
+    moderation.flagged_box.setChecked(False)
+    moderation.select("B1", "Q1")
+    moderation.rationale.setPlainText("typed, no score chosen")
+    moderation.rationale.document().setModified(True)
+    assert moderation.commit_pending() == [
+        "Moderation: the rationale typed for B1/Q1 (no consensus saved yet)"]
+    criteria = show("criteria")
+    criteria.select("Q2")
+    criteria.guidance.setPlainText("Guidance saved on closing")
+    criteria.guidance.document().setModified(True)
+    assert criteria.commit_pending() == []
+    assert criterion(doc, "Q2")["guidance"] == "Guidance saved on closing"
+    assert show("shared").commit_pending() == []

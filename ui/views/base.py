@@ -183,6 +183,11 @@ class View(QWidget):
     def refresh(self) -> None:
         """Re-read what this view shows from the document."""
 
+    def commit_pending(self) -> list[str]:
+        """Save what is typed and not saved yet (as leaving the box would); returns what
+        is still only a draft, one line each (the window asks before closing)."""
+        return []
+
     def edit(self, fn: Callable[..., Any], *args: Any, title: str = "Not changed",
              **kwargs: Any) -> bool:
         """Run an edit; on BadInput tell the user why and return False."""

@@ -470,6 +470,12 @@ class CriteriaView(View):
             f"{k}: {v}" for k, v in scale.items()))
 
     # ---- edits -----------------------------------------------------------------------
+    def commit_pending(self) -> list[str]:
+        if self._detail_for is not None and self._typed():
+            self.apply_text(self._detail_for)
+        return [f"Criteria: the guidance and descriptors typed for {cid} (not saved: see "
+                "the reason shown)" for cid in self.text_drafts]
+
     def _typed(self) -> bool:
         return self.guidance.document().isModified() or \
             self.descriptors.document().isModified()

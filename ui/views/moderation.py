@@ -616,6 +616,14 @@ class ModerationView(View):
             self.commit_rationale()
         return super().eventFilter(watched, event)
 
+    def commit_pending(self) -> list[str]:
+        self.commit_rationale()
+        self.feedback.commit()
+        return ([f"Moderation: the rationale typed for {b}/{c} (no consensus saved yet)"
+                 for b, c in self.drafts]
+                + [f"Moderation: the feedback for {b}/{c} (not saved: see the reason shown)"
+                   for b, c in self.feedback.drafts])
+
     def commit_rationale(self) -> bool:
         """A rationale typed and not saved: on a recorded consensus it is saved (one
         undoable step, with the score chosen); with no consensus yet it is kept as a

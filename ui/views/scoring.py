@@ -652,6 +652,15 @@ class ScoringView(View):
         self.model.drafts.pop(key, None)
         return True
 
+    def commit_pending(self) -> list[str]:
+        self.commit_comment()
+        scored = {(r["evaluator"], r["bid"], r["criterion"])
+                  for r in self.document.doc()["scores"]}
+        return [f"Scoring: the comment on {b}/{c} for {e} ("
+                + ("not saved: see the reason shown" if (e, b, c) in scored
+                   else "kept until the score is typed") + ")"
+                for (e, b, c) in self.model.drafts]
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.comment:
             if event.type() == QEvent.Type.FocusOut:

@@ -291,6 +291,14 @@ class SharedView(View):
             self.pending_apportionment() != _comparable(bid.get("apportionment"),
                                                         self.partners())
 
+    def commit_pending(self) -> list[str]:
+        """A split is applied only when asked (Apply split): one typed is only named."""
+        bids = dict(self.drafts)
+        bid = self.current_bid()
+        if bid is not None and self.dirty():
+            bids[bid["id"]] = self.pending
+        return [f"Shared service: the split typed for {b} (not applied)" for b in bids]
+
     def discard_pending(self) -> None:
         """Put the chosen bid's saved split back in the editor (Discard changes)."""
         bid = self.current_bid()
