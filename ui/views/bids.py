@@ -38,7 +38,7 @@ from procure_desk.engine import Results, year_costs
 from procure_desk.errors import BadInput
 from procure_desk.wording import money, plural
 
-from .. import ask
+from .. import ask, clipboard
 from ..delegates import ChoiceDelegate
 from ..document import Document
 from ..table_model import (
@@ -47,6 +47,7 @@ from ..table_model import (
     Column,
     Index,
     RecordTableModel,
+    edit_across,
     keep_current,
     parse_int,
     parse_number,
@@ -212,6 +213,7 @@ class BidsView(View):
         header = self.costs.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
+        clipboard.install(self.costs, paste=self.paste_lines)
         self.costs.setEditTriggers(QTableView.EditTrigger.DoubleClicked
                                    | QTableView.EditTrigger.EditKeyPressed
                                    | QTableView.EditTrigger.AnyKeyPressed)
@@ -489,10 +491,12 @@ class BidsView(View):
         if self.edit(self.document.add_bid, {"supplier": "New supplier",
                                              "option_type": "best_of_breed"},
                      title="Not added"):
-            # costs next: a bid without them counts as free and skews every price score
+            # the supplier, then Enter: the option type, the term; then the costs (a
+            # bid without them counts as free and skews every price score)
             last = len(self.bid_model.rows) - 1
             self.table.selectRow(last)
-            self.costs.setFocus(Qt.FocusReason.OtherFocusReason)
+            edit_across(self.table, last, (1, 2, 4),
+                        then=lambda: self.costs.setFocus(Qt.FocusReason.OtherFocusReason))
 
     def remove_bid(self) -> None:
         b = self._bid()
@@ -515,6 +519,36 @@ class BidsView(View):
         if self.edit(self.document.update_bid, b["id"], {"costs": costs}, title="Not added"):
             self.costs.setCurrentIndex(self.cost_model.index(len(costs) - 1, 0))
 
+    def paste_lines(self, block: clipboard.Block) -> bool:
+        """Cost lines copied from a spreadsheet (Item, Category, Amount per year, Start
+        year, Years; with or without that header row), from the current cell: rows
+        past the last are new lines. All checked, then saved as one undoable step."""
+        b = self._bid()
+        if b is None:
+            self.show_problem("Not pasted", "select a bid first")
+            return False
+        cur = self.costs.currentIndex()
+        titles = [[c.title] for c in self.cost_model.columns]
+        placed = clipboard.place(block, (max(cur.row(), 0), max(cur.column(), 0)),
+                                 len(b["costs"]), len(titles), headers=titles, grow=True)
+        costs = copy.deepcopy(b["costs"])
+        problems = list(placed.problems)
+        fields = ("item", "category", "amount", "start_year", "years")
+        for row, col, text in placed.cells:
+            while row >= len(costs):
+                costs.append({"item": "New cost", "category": "other", "amount": 0,
+                              "start_year": 0, "years": 1})
+            where = f"bid {b['id']}.costs[{row}].{fields[col]}"
+            try:
+                costs[row][fields[col]] = _cost_cell(fields[col], text, where)
+            except BadInput as exc:
+                problems.append(ask.problem_text(exc))
+        if problems:
+            self.show_problem("Not pasted", clipboard.refused_text(problems))
+            return False
+        return self.edit(self.document.update_bid, b["id"], {"costs": costs},
+                         title="Not pasted")
+
     def remove_line(self) -> None:
         b = self._bid()
         row = self.costs.currentIndex().row()
@@ -523,3 +557,18 @@ class BidsView(View):
         costs = copy.deepcopy(b["costs"])
         del costs[row]
         self.edit(self.document.update_bid, b["id"], {"costs": costs}, title="Not removed")
+
+
+def _cost_cell(field: str, text: str, where: str) -> Any:
+    """One pasted cost-line cell as the line holds it (BadInput naming `where`)."""
+    if field == "amount":
+        return parse_number(text, where)
+    if field in ("start_year", "years"):
+        return parse_int(text, where)
+    if field == "category":
+        value = {label.casefold(): v for v, label in CATEGORY_LABELS}.get(text.casefold())
+        if value is None:
+            raise BadInput.one(where, f"{text!r} is not one of "
+                                      f"{', '.join(label for _v, label in CATEGORY_LABELS)}")
+        return value
+    return text
