@@ -152,12 +152,17 @@ def test_marking_on_every_page_of_every_pdf(tmp_path, example_doc):
         lines = [line.strip() for line in page.splitlines() if line.strip()]
         assert lines[0] == "OFFICIAL: <b>board</b> & only"  # the top of the page
         assert page.count("OFFICIAL: <b>board</b> & only") >= 2  # and its foot
-    # the assessment summaries (which pass no marking yet) carry the default
-    for summary in write_summaries(src, tmp_path / "summaries"):
+    # the assessment summaries of a competitive tender carry the same marking
+    from summary_docs import ready_to_issue
+
+    tender = Source.load(make_file(tmp_path, ready_to_issue(doc), "tender.pdesk"))
+    written = write_summaries(tender, tmp_path / "summaries", draft=True)
+    assert written
+    for summary in written:
         for page in pages(summary, layout=True):
             lines = [line.strip() for line in page.splitlines() if line.strip()]
-            assert lines[0] == "OFFICIAL-SENSITIVE: COMMERCIAL"
-            assert page.count("OFFICIAL-SENSITIVE: COMMERCIAL") >= 2
+            assert lines[0] == "OFFICIAL: <b>board</b> & only"
+            assert page.count("OFFICIAL: <b>board</b> & only") >= 2
 
 
 def test_sign_off_block(tmp_path, example_doc):

@@ -159,7 +159,7 @@ def summary_document(src: Source, letter: Letter, target: Path, *,
                     keywords=src.stamp, subject=("DRAFT: " if draft else "") + what)
     canvas = numbered_canvas(f"{ev.get('reference', '')} · {what.lower()} for "
                              f"{letter.supplier}" + (" · DRAFT" if draft else ""),
-                             stamp=src.stamp)
+                             stamp=src.stamp, marking=ev.get("marking"))
     return doc, canvas
 
 
