@@ -164,7 +164,7 @@ def summary_document(src: Source, letter: Letter, target: Path, *,
 
 
 def draft_mark(canvas: Any, doc: Any) -> None:
-    """DRAFT plainly above every page and faintly across it."""
+    """DRAFT plainly below the security marking of every page and faintly across it."""
     from reportlab.lib.units import mm
 
     from .pdf_report import fonts
@@ -174,7 +174,7 @@ def draft_mark(canvas: Any, doc: Any) -> None:
     canvas.saveState()
     canvas.setFillColorRGB(0.75, 0, 0)
     canvas.setFont(bold, 8)
-    canvas.drawCentredString(w / 2, h - 10 * mm, "DRAFT: not to be sent to the bidder")
+    canvas.drawCentredString(w / 2, h - 13 * mm, "DRAFT: not to be sent to the bidder")
     canvas.setFillAlpha(0.08)
     canvas.translate(w / 2, h / 2)
     canvas.rotate(50)
