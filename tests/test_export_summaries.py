@@ -6,6 +6,7 @@ import copy
 import re
 import shutil
 import subprocess
+import unicodedata
 
 import pytest
 from summary_docs import feedback, finished, harrowmere, set_feedback
@@ -382,3 +383,32 @@ def test_no_summary_for_a_build_even_with_feedback(tmp_path):
     files = write_summaries(src, tmp_path / "out")
     assert not any(" B6 " in p.name for p in files)
     assert harrowmere()["bids"][5]["option_type"] == "build"
+
+
+def test_names_in_other_scripts_are_drawn_and_read_in_order(tmp_path):
+    """A Chinese supplier's name is set in the fallback font (never empty boxes) and an
+    Arabic one reads in its own order, in the letter and in its tables."""
+    from procure_desk.exports import pdf_fonts
+
+    if not pdf_fonts.fonts().fallback:
+        pytest.skip("no fallback font for Chinese is installed (fonts-droid-fallback)")
+    doc = finished()
+    names = {"B1": "华为技术有限公司", "B3": "شركة النور للبرمجيات"}
+    for b in doc["bids"]:
+        b["supplier"] = names.get(b["id"], b["supplier"])
+    for f in doc["feedback"]:  # feedback that quotes the bidder's own name
+        if f["bid"] in names:
+            f["text"] = f"{names[f['bid']]}: {f['text']}"
+    src = Source.load(make_file(tmp_path, doc))
+    files = {p.name.split(" ")[2]: p for p in write_summaries(src, tmp_path / "letters")
+             if p.name.startswith("Assessment")}
+    def read(path):  # laid out as read; Arabic presentation forms back to letters
+        out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                             capture_output=True, text=True).stdout
+        return re.sub("[\u200e\u200f\u202a-\u202e]", "", unicodedata.normalize("NFKC", out))
+
+    chinese, arabic = read(files["B1"]), read(files["B3"])
+    assert chinese.count(names["B1"]) >= 3  # the heading and the table rows at least
+    assert arabic.count(names["B3"]) >= 3
+    assert names["B3"][::-1] not in arabic
+    assert names["B3"] in chinese  # the successful tender, named to B1

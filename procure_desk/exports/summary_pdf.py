@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..standstill import standstill_end
 from ..wording import money
 from . import Source
-from .safe_text import para, plain_text
+from .safe_text import plain_text
 from .summary_plan import Letter, Plan, notice_date
 
 if TYPE_CHECKING:
@@ -263,7 +263,7 @@ def _heading(lay: Layout, letter: Letter) -> list[Any]:
         kit.p(ev.get("authority", ""), kit.h2),
         kit.m(title, kit.title),
         kit.p(f"{ev.get('title', '')} (reference {ev.get('reference', '')})"),
-        kit.m(f"<b>For:</b> {para(letter.supplier)}, tender {para(letter.bid)}"),
+        kit.m(f"<b>For:</b> {kit.t(letter.supplier)}, tender {kit.t(letter.bid)}"),
         kit.p(f"{'Issued' if letter.kind == 'summary' else 'Sent'} under {law}. Prepared "
               f"on {src.exported_at[:10]}."),
         kit.p(f"Made from the evaluation's record as it then stood: {src.stamp}.", kit.small),

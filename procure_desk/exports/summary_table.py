@@ -172,10 +172,30 @@ def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]],
     """The flowable: `rows` of strings (lines split by "\\n"), under `header`;
     `shared`: a table every letter repeats (`tag` tells which), its drawn pieces kept
     there."""
+    from . import pdf_fonts
+
+    if any(pdf_fonts.needs_fallback(c) for r in (header, *rows) for c in r):
+        return _fallback_table(header, rows, widths, align_right)
+    rows = [[pdf_fonts.visual(c) for c in r] for r in rows]  # right-to-left read in order
     t = _table_type()(list(header), list(rows), list(widths), font, bold, size,
                       leading, frozenset(align_right), 0, None, None)
     t.shared, t.tag = shared, tag
     return t
+
+
+def _fallback_table(header: Sequence[str], rows: Sequence[Sequence[str]],
+                    widths: Sequence[float], align_right: Sequence[int]) -> Any:
+    """The same table as Paragraphs, for text in a script the main font lacks (Chinese,
+    Japanese, Korean): each run set in the fallback font rather than drawn as boxes."""
+    from .pdf_base import Kit
+
+    kit = Kit()
+
+    def cell(text: str) -> Any:
+        return kit.m("<br/>".join(kit.t(line) for line in text.split("\n")), kit.small)
+
+    return kit.table(list(header), [[cell(c) for c in r] for r in rows], list(widths),
+                     align_right=tuple(align_right))
 
 
 class _Plain:
