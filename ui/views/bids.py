@@ -371,6 +371,13 @@ class BidsView(View):
             return None
         return self.bid_model.rows[rows[0].row()]["id"]
 
+    def select(self, bid: str) -> None:
+        """Make `bid` the selected bid (Find goes here)."""
+        row = self.bid_model.row_of(lambda r: r["id"] == bid)
+        if row < 0:
+            raise KeyError(bid)
+        select_row(self.table, row)
+
     def _bid(self) -> dict[str, Any] | None:
         bid = self.current_bid()
         return next((r for r in self.bid_model.rows if r["id"] == bid), None)
