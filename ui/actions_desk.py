@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from .main_window import MainWindow
 
-__all__ = ["Hit", "find", "go_to", "preview", "print_now", "chosen_sheet"]
+__all__ = ["Hit", "chosen_sheet", "find", "go_to", "preview", "print_now"]
 
 
 def find(window: MainWindow) -> FindDialog | None:
