@@ -65,13 +65,13 @@ class VisibleIndicatorStyle(QProxyStyle):
                       painter: QPainter, widget: QWidget | None = None) -> None:
         super().drawPrimitive(element, option, painter, widget)
         if element in self.FRAMED:
-            rect = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)  # type: ignore[attr-defined]
+            rect = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
             side = min(rect.width(), rect.height())
             rect = QRectF(rect.x() + (rect.width() - side) / 2,
                           rect.y() + (rect.height() - side) / 2, side, side)
             painter.save()
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.setPen(indicator_pen(option.palette))  # type: ignore[attr-defined]
+            painter.setPen(indicator_pen(option.palette))
             painter.setBrush(QColor(0, 0, 0, 0))
             painter.drawRoundedRect(rect, 2, 2)
             painter.restore()

@@ -1,10 +1,10 @@
 """Text typed but not yet entered, when the window or the file is about to close.
 
 Edits are saved as they are made; what can still be lost is what the keyboard is in
-the middle of: a cell being edited, or a text field whose typed text has not been
-entered (its `isModified()`; a view clears it once the text is saved). A view may also
-say what it holds itself: `pending() -> list[str]` (sentences naming each), with
-`commit_pending()` and `discard_pending()` to save or drop it.
+the middle of: a cell being edited, or typing a view holds (the Overview's fields).
+A view says what it holds itself: `pending() -> list[str]` (sentences naming each),
+with `commit_pending()` and `discard_pending()` to save or drop it. A search box is
+not an edit, so text fields are not guessed at: their view names them.
 
 `commit_pending` takes the keyboard focus away, which is when every field and cell
 editor saves; `discard_pending` puts a cell editor back (Escape) and forgets a field's
@@ -53,16 +53,6 @@ def _cell_editor(widget: QWidget) -> bool:
     return False
 
 
-def _typed(widget: QWidget) -> str | None:
-    """The text typed in a field and not yet entered, else None."""
-    if isinstance(widget, QLineEdit) and widget.isModified() and not widget.isReadOnly():
-        return widget.text()
-    if isinstance(widget, QPlainTextEdit | QTextEdit) and not widget.isReadOnly() \
-            and widget.document().isModified():
-        return widget.toPlainText()
-    return None
-
-
 def pending_edits(window: MainWindow) -> list[str]:
     """What would be lost, in sentences; empty when nothing is."""
     if window.document is None:
@@ -73,17 +63,13 @@ def pending_edits(window: MainWindow) -> list[str]:
         if callable(hook):
             out += [str(s) for s in hook()]
     focus = QApplication.focusWidget()
-    view = _view_of(focus)
-    if focus is not None and view is not None and view.isVisible():
-        where = view.accessibleName() or view.title
-        name = focus.accessibleName()
-        if _cell_editor(focus):
-            out.append(f"a cell being edited in {where}")
-        elif (text := _typed(focus)) is not None:
-            label = f"{name} in {where}" if name else f"a field in {where}"
-            sentence = f"{label}: “{one_line(text, 60)}”"
-            if sentence not in out:
-                out.append(sentence)
+    shown = _view_of(focus)
+    if focus is not None and shown is not None and shown.isVisible() \
+            and _cell_editor(focus):
+        where = shown.accessibleName() or shown.title
+        text = focus.text() if isinstance(focus, QLineEdit) else ""
+        out.append(f"a cell being edited in {where}" + (f": “{one_line(text, 60)}”"
+                                                         if text else ""))
     return out
 
 

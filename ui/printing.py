@@ -152,7 +152,7 @@ def results_html(document: Document) -> str:
         return "" if x is None else f"{x:.2f}"
 
     table = [[str(r["rank"] or "–"), cell(r["id"]), cell(r["supplier"]),
-              STATUS_LABELS.get(r["status"], r["status"]), pts(r["total"]),
+              str(STATUS_LABELS.get(r["status"], r["status"])), pts(r["total"]),
               pts(r["quality"]), pts(r["price"]), money(r[basis], ev["currency"], none=""),
               cell("; ".join(r["reasons"]))] for r in order]
     winner = res.winner

@@ -30,15 +30,15 @@ class Settings:
         value = self.qsettings.value("user/name", "")
         return str(value) if value else default_actor()
 
-    @property
-    def has_user_name(self) -> bool:
-        """False until the user has given a name (the first run asks for it)."""
-        return bool(str(self.qsettings.value("user/name", "") or "").strip())
-
     @user_name.setter
     def user_name(self, name: str) -> None:
         self.qsettings.setValue("user/name", name.strip())
         self.qsettings.sync()
+
+    @property
+    def has_user_name(self) -> bool:
+        """False until the user has given a name (the first run asks for it)."""
+        return bool(str(self.qsettings.value("user/name", "") or "").strip())
 
     # ---- recent files -----------------------------------------------------------------
     @property

@@ -79,7 +79,8 @@ def test_every_library_the_xcb_plugin_links_to_is_known():
     out = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True).stdout
     needed = {line.split()[0] for line in out.splitlines() if "=>" in line}
     x11 = {n for n in needed if n.startswith(("libxcb", "libX11", "libxkbcommon"))}
-    assert x11 and x11 <= set(launcher.XCB_LIBRARIES), x11 - set(launcher.XCB_LIBRARIES)
+    assert x11
+    assert x11 <= set(launcher.XCB_LIBRARIES), x11 - set(launcher.XCB_LIBRARIES)
     # the check finds missing exactly what the dynamic loader cannot find
     missing = launcher.missing_libraries()
     not_found = {line.split()[0] for line in out.splitlines() if "not found" in line}
