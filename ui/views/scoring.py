@@ -476,6 +476,7 @@ class ScoringView(View):
         layout.addWidget(self.hint)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
+        self.focus_target = self.grid  # Ctrl+5, then a digit is a score
         self.refresh()
 
     # ---- refresh -----------------------------------------------------------------------
