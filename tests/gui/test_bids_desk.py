@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-TENDER = 3  # the Tender column
+TENDER = 9  # the Tender column, the last
 
 
 def _tender_index(view, bid):

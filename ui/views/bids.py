@@ -194,9 +194,6 @@ class BidsView(View):
                    tooltip=lambda r: r["supplier"]),
             Column("Option type", lambda r: interchange.OPTION_TYPE_LABELS[r["option_type"]],
                    self._edit_type, edit_value=lambda r: r["option_type"]),
-            Column("Tender", lambda r: None, self._edit("tender"),
-                   check=lambda r: bool(r.get("tender")), header_tip=TENDER_TIP,
-                   tooltip=self._tender_tip),
             Column("SME", lambda r: None, self._edit("sme"), check=lambda r: r["sme"],
                    header_tip="Small or medium-sized enterprise"),
             Column("Term", lambda r: r.get("term_years"), self._edit_term, align=RIGHT,
@@ -211,12 +208,15 @@ class BidsView(View):
                    else "", align=RIGHT, header_tip="Exit costs as a share of the WLC"),
             Column("Gateways", lambda r: r["_gates"],
                    header_tip="Pass/fail results (record them below, under Gateways)"),
+            Column("Tender", lambda r: None, self._edit("tender"),
+                   check=lambda r: bool(r.get("tender")), header_tip=TENDER_TIP,
+                   tooltip=self._tender_tip),
         ], self._bid_tone, self)
         self.watch(self.bid_model)
         self.table = make_table(self.bid_model, "Bids")
         self.table.setItemDelegateForColumn(2, ChoiceDelegate(
             list(interchange.OPTION_TYPE_LABELS.items()), self.table))
-        for col, width in enumerate((44, 300, 120, 58, 44, 60, 100, 100, 64, 110)):
+        for col, width in enumerate((44, 300, 120, 44, 60, 100, 100, 64, 110, 58)):
             self.table.setColumnWidth(col, width)
         self.table.horizontalHeader().setMinimumSectionSize(36)
         keep_name_column(self.table, 1, 220)  # the supplier's name keeps its room
@@ -382,9 +382,9 @@ class BidsView(View):
             self.splitter.setSizes([want, total - want])
 
     def _bid_tone(self, row: dict[str, Any], col: int) -> str | None:
-        if col in (6, 7) and not row["costs"]:
+        if col in (5, 6) and not row["costs"]:
             return "warn"
-        if col == 9 and row["_failed"]:
+        if col == 8 and row["_failed"]:
             return "warn"
         return None
 

@@ -186,10 +186,6 @@ class OverviewView(View):
             if isinstance(widget, QLineEdit):
                 widget.setModified(False)
             return
-        if isinstance(widget, QLineEdit) and not widget.isModified():
-            # the field shows what a refresh put there, not typing: nothing to enter
-            self._put_back(key)
-            return
         try:
             if key in ("title", "reference", "authority", "currency", "procedure"):
                 change: dict[str, Any] = {key: str(value).strip()}
