@@ -149,10 +149,15 @@ class AnalysisView(View):
         header = self.switching_table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
+        # the criterion's name takes the spare width; who comes first is elided to 110 px
+        # (in full in the tooltip)
         for col, mode in enumerate((header.ResizeMode.Stretch,
                                     *[header.ResizeMode.ResizeToContents] * 3,
-                                    header.ResizeMode.Stretch, header.ResizeMode.Stretch)):
+                                    header.ResizeMode.Interactive,
+                                    header.ResizeMode.Interactive)):
             header.setSectionResizeMode(col, mode)
+        for col in (4, 5):
+            self.switching_table.setColumnWidth(col, 110)
         self.tornado = QChartView()
         self.tornado.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.tornado.setAccessibleName("Switching values chart")

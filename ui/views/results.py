@@ -136,6 +136,7 @@ class ResultsView(View):
 
         self.breakdown_title = QLabel()
         self.breakdown_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.breakdown_title.setWordWrap(True)
         self.breakdown_model = RecordTableModel([
             Column("Criterion", lambda r: f"{r['id']} {one_line(r['name'], 60)}",
                    tooltip=lambda r: r["name"]),
