@@ -78,8 +78,10 @@ def verdict_text(verdict: dict[str, Any], names: dict[str, str]) -> str:
                 "gateway would change the winner if it were passed.")
     reasons = [r[0].upper() + r[1:] for r in verdict["reasons"]]
     lines = ["Verdict: not robust, because:"] + [f"• {r}" for r in reasons]
-    if names:
-        who = sorted({b for b in names if any(b in r for r in verdict["reasons"])})
+    about = [r for r in verdict["reasons"] if not r.startswith("results are provisional")]
+    if names and about:
+        words = {w.strip(".,:;'s()") for r in about for w in r.replace("'s", " ").split()}
+        who = sorted(b for b in names if b in words)
         if who:
             lines.append("(" + "; ".join(f"{b} {one_line(names[b], 40)}" for b in who) + ")")
     return "\n".join(lines)
@@ -342,6 +344,10 @@ class AnalysisView(View):
             markers[3].setVisible(False)  # one legend entry for "another bid first"
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.tornado.setChart(chart)
+        # the axis elides long criterion names: hovering the chart shows them whole
+        self.tornado.setToolTip("\n".join(
+            f"{e['node']} {one_line(e['name'], 200)}: {e['weight']:.1f}% today, the leader "
+            f"holds from {pct(e['holds_from'])} to {pct(e['holds_to'])}" for e in entries))
 
     # ---- what-if sliders -------------------------------------------------------------
     def build_sliders(self) -> None:
@@ -493,6 +499,8 @@ class AnalysisView(View):
         colour_axes(chart, pal)
         chart.legend().hide()
         self.mc_chart.setChart(chart)
+        self.mc_chart.setToolTip("\n".join(f"{self.who(b, 200)}: {100 * p:.1f}%"
+                                           for b, p in shown))
         self.show_verdict(result)
 
     def show_verdict(self, monte_carlo: dict[str, Any]) -> None:
@@ -505,4 +513,4 @@ class AnalysisView(View):
             monte_carlo=monte_carlo, exclusions=self.data["exclusions"])
         self.verdict.setText(verdict_text(self.verdict_result, self.names))
         self.verdict.setStyleSheet("" if self.verdict_result["robust"]
-                                   else warning_style(self.palette(), bold=True))
+                                   else warning_style(self.palette()))

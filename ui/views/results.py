@@ -112,8 +112,9 @@ class ResultsView(View):
                    header_tip="Why a bid is not ranked"),
         ], self)
         self.table = make_table(self.ranking_model, "Ranking")
-        for col, width in enumerate((50, 50, 260, 150, 90, 70, 70, 70, 110)):
+        for col, width in enumerate((44, 44, 230, 120, 90, 64, 64, 64, 100)):
             self.table.setColumnWidth(col, width)
+        # the reasons a bid is not ranked take the spare width (in full as a tooltip)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_bid())
 
         self.headline, self.outstanding = self._make_headline()
@@ -298,6 +299,10 @@ class ResultsView(View):
                         bar.replace(k, v)
             return
         self._chart_shape = (labels, cats)
+        # the legend elides long section names: hovering the chart shows them whole
+        self.chart_view.setToolTip("\n".join(
+            [f"{sid} {snap.names.get(sid, sid)}" for sid in tops]
+            + [f"{b['rank']}. {b['id']} {one_line(b['supplier'], 120)}" for b in ranked[::-1]]))
         chart = self.chart
         chart.removeAllSeries()
         for axis in chart.axes():
