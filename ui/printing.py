@@ -15,6 +15,7 @@ import html
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 
 from procure_desk import atomic
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
 SHEETS = {"scoring": "Scoring matrix", "moderation": "Moderation sheet", "results": "Results"}
-BIDS_PER_TABLE = 8  # columns of bids a portrait A4 page holds
+BIDS_PER_TABLE = 8  # columns of bids a landscape A4 page holds
 STYLE = """
 body { font-size: 9pt; }
 h1 { font-size: 14pt; margin: 0; }
@@ -53,8 +54,10 @@ def score_text(x: Any) -> str:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]],
-           numeric: Sequence[int] = ()) -> str:
-    head = "".join(f"<th>{h}</th>" for h in headers)
+           numeric: Sequence[int] = (), first: str = "") -> str:
+    """A bordered table; `first` is the first column's width (e.g. "30%")."""
+    head = "".join(f"<th width='{first}'>{h}</th>" if k == 0 and first else f"<th>{h}</th>"
+                   for k, h in enumerate(headers))
     body = "".join(
         "<tr>" + "".join(f"<td class='n'>{v}</td>" if k in numeric else f"<td>{v}</td>"
                          for k, v in enumerate(r)) + "</tr>" for r in rows)
@@ -98,7 +101,8 @@ def scoring_html(document: Document, evaluators: Sequence[str] | None = None) ->
                 rows.append([f"{cell(cid)} {cell(crit[cid]['name'])}"] + [
                     "–" if b["id"] in conflicts
                     else score_text(scores.get((e["id"], b["id"], cid))) for b in chunk])
-            parts.append(_table(headers, rows, numeric=range(1, len(chunk) + 1)))
+            parts.append(_table(headers, rows, numeric=range(1, len(chunk) + 1),
+                                first="24%"))
     if not chosen:
         parts.append("<p>No evaluators yet.</p>")
     return "".join(parts)
@@ -115,7 +119,8 @@ def moderation_html(document: Document) -> str:
     parts = [_heading(document, SHEETS["moderation"])]
     flags = res.flags()
     spread = doc["evaluation"]["moderation"]["spread_flag"]
-    parts.append(f"<p>{len(flags)} scores differ by at least {score_text(spread)} points "
+    differ = "score differs" if len(flags) == 1 else "scores differ"
+    parts.append(f"<p>{len(flags)} {differ} by at least {score_text(spread)} points "
                  "between evaluators. The original scores stay on the record; the panel "
                  "agrees a consensus score and writes down why.</p>")
     for f in flags:
@@ -182,10 +187,14 @@ def text_document(html_body: str) -> QTextDocument:
 
 
 def sheet(document: Document, which: str, **options: Any) -> QTextDocument:
-    """The sheet `which` (a key of SHEETS) as a QTextDocument ready to print."""
+    """The sheet `which` (a key of SHEETS) as a QTextDocument ready to print; the
+    scoring matrix and the results print landscape (property "landscape")."""
     if which == "scoring":
-        return text_document(scoring_html(document, **options))
-    return text_document(BUILDERS[which](document))
+        text = text_document(scoring_html(document, **options))
+    else:
+        text = text_document(BUILDERS[which](document))
+    text.setProperty("landscape", which in ("scoring", "results"))
+    return text
 
 
 def print_sheet(text: QTextDocument, printer: QPrinter) -> None:
@@ -204,12 +213,15 @@ def print_sheet(text: QTextDocument, printer: QPrinter) -> None:
             printer.setOutputFileName(target)
 
 
-def make_printer() -> QPrinter:
-    from PySide6.QtGui import QPageSize
+def make_printer(text: QTextDocument | None = None) -> QPrinter:
+    """An A4 printer, landscape where the sheet asks for it."""
+    from PySide6.QtGui import QPageLayout, QPageSize
     from PySide6.QtPrintSupport import QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    if text is not None and text.property("landscape"):
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
     return printer
 
 
@@ -217,7 +229,7 @@ def print_dialog(parent: QWidget, text: QTextDocument, title: str) -> bool:
     """The system's print dialog, then print; False when cancelled."""
     from PySide6.QtPrintSupport import QPrintDialog
 
-    printer = make_printer()
+    printer = make_printer(text)
     printer.setDocName(title)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(f"Print {title.lower()}")
@@ -231,9 +243,12 @@ def preview_dialog(parent: QWidget, text: QTextDocument, title: str) -> Any:
     """Print preview: the pages as they will print, with the dialog's own Print button."""
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
-    printer = make_printer()
+    printer = make_printer(text)
     printer.setDocName(title)
     dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.printer_ = printer  # type: ignore[attr-defined]  # the dialog does not own it
+    dialog.text_ = text  # type: ignore[attr-defined]
     dialog.setWindowTitle(f"Print preview: {title.lower()}")
     dialog.paintRequested.connect(lambda p: print_sheet(text, p))
     dialog.resize(900, 700)
