@@ -35,7 +35,6 @@ def find(window: MainWindow) -> FindDialog | None:
         window._find_dialog = dialog  # type: ignore[attr-defined]
         window.documentOpened.connect(lambda _doc, d=dialog: _close(d))
     dialog.show()
-    dialog.raise_()
     dialog.activateWindow()
     dialog.box.setFocus()
     dialog.box.selectAll()
