@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
+    QLayout,
     QLineEdit,
     QRadioButton,
     QVBoxLayout,
@@ -71,8 +73,9 @@ class NewEvaluationDialog(QDialog):
         form.addRow("&Title", self.title)
         form.addRow("&Reference", self.reference)
         form.addRow("Contracting &authority", self.authority)
-        form.addRow("Start from the t&emplate", self.template)
-        box = QVBoxLayout()
+        form.addRow("T&emplate", self.template)
+        group = QGroupBox("Procedure")
+        box = QVBoxLayout(group)
         for n, (key, label, words) in enumerate(PROCEDURES):
             button = QRadioButton(label)
             button.setProperty("procedure", key)
@@ -85,7 +88,6 @@ class NewEvaluationDialog(QDialog):
             box.addWidget(button)
             box.addWidget(explain)
         self.procedure.button(0).setChecked(True)
-        form.addRow("Procedure", box)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -97,9 +99,12 @@ class NewEvaluationDialog(QDialog):
         layout.addWidget(QLabel("What is this evaluation? You can change all of it later "
                                 "in the Overview."))
         layout.addLayout(form)
+        layout.addWidget(group)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
+        # wrapped explanations: the dialog is never shorter than they need
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
 
     def set_procedure(self, key: str) -> None:
         for button in self.procedure.buttons():

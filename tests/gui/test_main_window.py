@@ -305,3 +305,29 @@ def test_standard_shortcuts_keep_every_platform_binding(open_window, qtbot):
     assert open_window.document is None
     qtbot.keyClick(open_window, Qt.Key.Key_Q, ctrl)  # Quit
     assert not open_window.isVisible()
+
+
+def test_the_new_evaluation_dialog_asks_and_explains(qtbot):
+    from procure_desk import templates
+    from ui.new_evaluation import NewEvaluationDialog
+
+    offered = [(n, templates.describe(n)) for n in templates.names()]
+    dialog = NewEvaluationDialog(None, offered)
+    qtbot.addWidget(dialog)
+    dialog.accept()  # no title yet: refused, with the reason
+    assert dialog.result() != NewEvaluationDialog.DialogCode.Accepted
+    assert "title" in dialog.problem.text()
+    qtbot.keyClicks(dialog.title, "  Housing   system ")
+    qtbot.keyClicks(dialog.reference, "HDC-2026-07")
+    qtbot.keyClicks(dialog.authority, "Harrowmere DC")
+    dialog.set_procedure("options_appraisal")
+    dialog.template.setCurrentIndex(dialog.template.findData("shared-service"))
+    assert dialog.details() == {"title": "Housing system", "reference": "HDC-2026-07",
+                                "authority": "Harrowmere DC",
+                                "procedure": "options_appraisal",
+                                "template": "shared-service"}
+    words = " ".join(b.accessibleDescription() for b in dialog.procedure.buttons())
+    assert "Procurement Act 2023" in words
+    assert "comparators" in words
+    dialog.accept()
+    assert dialog.result() == NewEvaluationDialog.DialogCode.Accepted
