@@ -62,3 +62,29 @@ def test_a_narrow_window_keeps_the_names_readable(demo_window, qtbot):
     QApplication.processEvents()
     assert w.width() == 1024
     assert view.table.columnWidth(1) >= 220  # the Supplier column (30 px before)
+
+
+def test_cut_text_is_shown_whole_on_hover(demo_window):
+    """Exclusion reasons, criterion names and chart legends: whole in a tooltip."""
+    from PySide6.QtCore import Qt
+
+    w = demo_window
+    results = w.show_view("results")
+    results.ensure_fresh()
+    snap = w.document.snapshot()
+    m = results.ranking_model
+    excluded = [r for r in m.rows if r["status"] == "excluded"]
+    assert excluded
+    reasons = next(i for i, c in enumerate(m.columns) if c.title == "Reasons")
+    row = m.rows.index(excluded[0])
+    assert m.index(row, reasons).data(Qt.ItemDataRole.ToolTipRole) == "\n".join(
+        excluded[0]["reasons"])
+    long_section = max((snap.names[s] for s in snap.section_ids), key=len)
+    assert long_section in results.chart_view.toolTip()  # the legend elides it
+    analysis = w.show_view("analysis")
+    analysis.ensure_fresh()
+    tips = analysis.tornado.toolTip() + " ".join(
+        str(analysis.switching_model.index(r, 0).data(Qt.ItemDataRole.ToolTipRole))
+        for r in range(analysis.switching_model.rowCount()))
+    for e in analysis.switching_model.rows:
+        assert snap.names[e["node"]] in tips
