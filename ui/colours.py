@@ -5,9 +5,10 @@
   the selected one; its hue moves away from the palette's highlight should that be
   amber itself, and it is dark on a dark palette, so the row's text stays readable.
 - `VisibleIndicatorStyle`: Qt's Fusion style draws an unticked check box as a square
-  barely darker than a dark window, so on a dark palette it vanishes. This proxy style
-  draws every check box's frame (in dialogs and in table cells) in the palette's text
-  colour, half strength, which reads on light and dark backgrounds.
+  barely darker than a dark window, so on a dark palette it vanishes. On a dark
+  palette this proxy style draws every check box's frame (in dialogs and in table
+  cells) in the palette's text colour, half strength; a light palette keeps the
+  style's own look.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ class VisibleIndicatorStyle(QProxyStyle):
     def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,
                       painter: QPainter, widget: QWidget | None = None) -> None:
         super().drawPrimitive(element, option, painter, widget)
-        if element in self.FRAMED:
+        # light palettes show the style's own frame; only a dark one needs help
+        if element in self.FRAMED and is_dark(option.palette):
             rect = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
             side = min(rect.width(), rect.height())
             rect = QRectF(rect.x() + (rect.width() - side) / 2,
