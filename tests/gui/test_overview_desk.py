@@ -120,3 +120,27 @@ def test_closing_and_discarding_keeps_the_saved_value(open_window, qtbot, monkey
 def test_closing_with_nothing_typed_asks_nothing(open_window, qtbot):
     open_window.show_view("overview")
     assert open_window.close()  # ask.unsaved would fail the test (conftest)
+
+
+def test_closing_with_a_cell_being_edited_warns_and_saves(open_window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QLineEdit
+
+    w = open_window
+    bids = w.show_view("bids")
+    index = bids.bid_model.index(0, 1)
+    bids.table.setCurrentIndex(index)
+    bids.table.setFocus()
+    bids.table.edit(index)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Renamed Supplier Ltd")
+    asked = []
+    monkeypatch.setattr(ask, "unsaved", lambda parent, what: asked.append(what) or "save")
+    path = w.document.path
+    assert w.close()
+    assert asked == [["a cell being edited in Bids: “Renamed Supplier Ltd”"]]
+    from procure_desk.services import EvaluationFile
+
+    with EvaluationFile.open(path) as ef:
+        assert ef.document()["bids"][0]["supplier"] == "Renamed Supplier Ltd"
