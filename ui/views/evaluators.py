@@ -195,9 +195,11 @@ class EvaluatorsView(View):
         lower = QWidget()
         ll = QVBoxLayout(lower)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(QLabel("<b>Conflicts of interest</b>: tick a cell (Space) when an "
-                            "evaluator declares an interest in a bid. The date of the "
-                            "declaration is kept; their scores on that bid are set aside."))
+        heading = QLabel("<b>Conflicts of interest</b>: tick a cell (Space) when an "
+                         "evaluator declares an interest in a bid. The date of the "
+                         "declaration is kept; their scores on that bid are set aside.")
+        heading.setWordWrap(True)  # a narrow window wraps it instead of widening
+        ll.addWidget(heading)
         ll.addWidget(self.matrix)
         upper = QSplitter(Qt.Orientation.Horizontal)
         upper.addWidget(self.roster)

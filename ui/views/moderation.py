@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFontMetrics, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -304,10 +304,10 @@ class ModerationModel(QAbstractTableModel):
 
 
 def flag_colour() -> QColor:
-    """A tint of the palette's highlight: reads in light and dark themes alike."""
-    c = QColor(QApplication.palette().color(QPalette.ColorRole.Highlight))
-    c.setAlpha(70)
-    return c
+    """Amber, never the selection's colour, in light and dark themes (ui.colours)."""
+    from ..colours import flag_tint
+
+    return flag_tint()
 
 
 class ModerationView(View):
