@@ -429,18 +429,22 @@ class MainWindow(QMainWindow):
 
     def settle_pending(self) -> bool:
         """Text typed and not yet entered (a field, a cell being edited): ask whether to
-        save it. False when the user would rather stay (Cancel)."""
+        save it; then what every view holds is saved as leaving its box would save it,
+        and drafts that cannot be saved yet are named before they are lost. False when
+        the user would rather stay (Cancel)."""
         what = pending_edits(self)
-        if not what:
-            return True
-        answer = ask.unsaved(self, what)
-        if answer == "cancel":
-            return False
-        if answer == "save":
-            commit_pending(self)
-        else:
-            discard_pending(self)
-        return True
+        if what:
+            answer = ask.unsaved(self, what)
+            if answer == "cancel":
+                return False
+            if answer == "discard":
+                discard_pending(self)
+                return True
+        drafts = commit_pending(self)
+        return not drafts or ask.confirm(
+            self, "Drafts not saved",
+            "These drafts cannot be saved yet and will be lost:\n"
+            + "\n".join(f"• {d}" for d in drafts) + "\n\nClose anyway?")
 
     def close_file(self) -> None:
         if self.settle_pending():

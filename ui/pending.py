@@ -73,16 +73,19 @@ def pending_edits(window: MainWindow) -> list[str]:
     return out
 
 
-def commit_pending(window: MainWindow) -> None:
-    """Enter what is pending: each view's own, then the field or cell with the focus."""
+def commit_pending(window: MainWindow) -> list[str]:
+    """Enter what is pending: each view's own, then the field or cell with the focus.
+    Returns what is still only a draft (text a view could not save: a rationale with
+    no consensus score yet, a refused comment), one line each."""
+    drafts: list[str] = []
     for view in window.views.values():
-        hook = getattr(view, "commit_pending", None)
-        if callable(hook):
-            hook()
+        if isinstance(view, View):
+            drafts += view.commit_pending()
     focus = QApplication.focusWidget()
     if focus is not None and _view_of(focus) is not None:
         focus.clearFocus()  # fields and cell editors save when they lose the focus
         QApplication.processEvents()
+    return drafts
 
 
 def discard_pending(window: MainWindow) -> None:

@@ -21,6 +21,23 @@ def show(open_window, qtbot):
     return show
 
 
+@pytest.fixture(autouse=True)
+def closing(monkeypatch):
+    """The question the window asks when it closes with drafts it cannot save:
+    answered "close anyway"; returns what it said."""
+    from ui import ask
+
+    asked: list[str] = []
+
+    def confirm(parent, title, text):
+        assert title == "Drafts not saved", title
+        asked.append(text)
+        return True
+
+    monkeypatch.setattr(ask, "confirm", confirm)
+    return asked
+
+
 def criterion(doc, cid):
     return next(c for c in doc.doc()["criteria"] if c["id"] == cid)
 
@@ -75,6 +92,24 @@ def test_a_bad_descriptor_line_is_kept_as_a_draft(show, qtbot):
     assert "descriptors line 1" in view.banner.text()
     click_criterion(qtbot, view, "Q2")
     assert view.descriptors.toPlainText() == "a line without a colon"
+
+
+def test_closing_the_window_names_a_draft_it_cannot_save(show, qtbot, closing,
+                                                          monkeypatch):
+    from ui import ask
+
+    view = show("criteria")
+    click_criterion(qtbot, view, "Q2")
+    view.descriptors.setFocus()
+    qtbot.keyClick(view.descriptors, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(view.descriptors, "a line without a colon")
+    window = view.window()
+    monkeypatch.setattr(ask, "confirm", lambda parent, title, text: closing.append(text)
+                        or False)  # "stay"
+    assert not window.close()
+    assert "Q2" in closing[-1]
+    assert "Criteria" in closing[-1]
+    assert window.isVisible()
 
 
 def test_a_split_typed_and_not_applied_survives_other_changes(show, qtbot):

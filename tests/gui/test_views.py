@@ -134,7 +134,7 @@ def test_removing_a_scored_criterion_asks_and_undoes(show, monkeypatch, reasons)
     assert sum(1 for s in doc.doc()["scores"] if s["criterion"] == "Q1") == 3
 
 
-def test_guidance_and_descriptors(show, reasons):
+def test_guidance_and_descriptors(show, reasons, monkeypatch):
     view = show("criteria")
     view.select("Q2")
     view.guidance.setPlainText("How easily can we leave?")
@@ -151,6 +151,11 @@ def test_guidance_and_descriptors(show, reasons):
     view.descriptors.setPlainText("just words")
     view.apply_button.click()
     assert "score: description" in view.banner.text()
+    closing: list[str] = []  # the refused text is a draft the window names on closing
+    monkeypatch.setattr("ui.ask.confirm", lambda parent, title, text: closing.append(text)
+                        or True)
+    view.window().close()
+    assert "Q2" in closing[0]
 
 
 # ---- bids -------------------------------------------------------------------------------

@@ -280,10 +280,11 @@ class OverviewView(View):
                            f"“{one_line(widget.text(), 60)}”")
         return out
 
-    def commit_pending(self) -> None:
+    def commit_pending(self) -> list[str]:
         for key, widget in self.fields.items():
             if isinstance(widget, QLineEdit) and widget.isModified():
                 self._commit(key)
+        return []
 
     def discard_pending(self) -> None:
         for key, widget in self.fields.items():
