@@ -162,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for module in (cli_analysis, cli_exports, cli_workbooks, cli_governance):
         module.register(sub)
+    from . import cli_server
+
+    cli_server.register(sub)
     return p
 
 

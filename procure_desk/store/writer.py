@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlmodel import Session, col
 
 from .. import chain
@@ -63,9 +63,51 @@ def start_event(earlier: int) -> Record:
 class Writer:
     """The writes of one transaction."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, *, team: bool = False):
         self.s = session
         self.events: list[Record] = []  # this unit's audit events, chained at its end
+        self.team = team  # on a PostgreSQL server (see lock_head)
+        self.touched: set[str] = set()  # scopes of the data this unit changed
+        self._head: Any = None  # on a server: the chain's head row, locked
+
+    # ---- on a server: one unit at a time, and what each unit built on ----------------
+    def lock_head(self) -> None:
+        """Take the chain's head row for this transaction: units wait for each other here,
+        so every unit's events follow the one before (one chain, never a fork)."""
+        self._head = self.s.connection().exec_driver_sql(
+            "SELECT hash, events, structure, scores, consensus, gateways FROM chainhead "
+            "WHERE id = 1 FOR UPDATE").fetchone()
+
+    def head_digest(self) -> chain.DataDigest | None:
+        """The digest of the whole evaluation as the head event left it (on a server)."""
+        h = self._head
+        if h is None or h[2] is None:
+            return None
+        return chain.DataDigest(str(h[2]), int(h[3], 16), int(h[4], 16), int(h[5], 16))
+
+    def touch(self, *scopes: str) -> None:
+        self.touched.update(scopes)
+
+    def check_and_advance(self, seen: dict[str, int]) -> dict[str, int] | None:
+        """On a server: None when a scope this unit depends on changed since `seen`
+        (someone else's edit); else moves each touched scope on and returns them."""
+        from .database import scope_revisions
+
+        conn = self.s.connection()
+        now = scope_revisions(conn)
+        depends = {"structure", *self.touched}
+        depends |= {"member:" + t.split(":", 1)[1] for t in self.touched
+                    if t.startswith("scores:")}
+        if seen and any(now.get(k, 0) != seen.get(k, 0) for k in depends):
+            return None
+        moved = {k: now.get(k, 0) + 1 for k in self.touched}
+        for k, v in moved.items():
+            key = f"revision:{k}"
+            if k in now:
+                conn.execute(update(Meta).where(col(Meta.key) == key).values(value=str(v)))
+            else:
+                conn.execute(insert(Meta).values(key=key, value=str(v)))
+        return {**now, **moved}
 
     # ---- the file's own records ------------------------------------------------------
     def advance_revision(self) -> int:
@@ -92,7 +134,8 @@ class Writer:
              "entity": e["entity"], "entity_id": e["entity_id"],
              "before": as_json(e["before"]), "after": as_json(e["after"])} for e in events)
 
-    def flush_events(self, data_digest: str | None) -> str | None:
+    def flush_events(self, data_digest: str | None,
+                     whole: chain.DataDigest | None = None) -> str | None:
         """Chain the unit's events onto the log and write them; returns the new head.
 
         `data_digest` None: the unit changed no data, so the last event's digest holds.
@@ -101,6 +144,8 @@ class Writer:
         """
         if not self.events:
             return None
+        if self.team:
+            return self._flush_on_server(whole)
         conn = self.s.connection()
         last = conn.exec_driver_sql(
             "SELECT hash, data_digest FROM auditevent ORDER BY id DESC LIMIT 1").fetchone()
@@ -124,6 +169,25 @@ class Writer:
             prev = str(last[0])
         head = chain.link(prev, events, data_digest)
         conn.execute(insert(AuditEvent), events)
+        self.events = []
+        return head
+
+    def _flush_on_server(self, whole: chain.DataDigest | None) -> str:
+        """Chain the unit's events after the locked head; `whole` is the digest of the
+        whole evaluation as this unit leaves it (None: unchanged)."""
+        now = whole or self.head_digest()
+        digest_hex = now.hex if now is not None else chain.digest(*self.read_state()).hex
+        prev = self._head[0] or chain.GENESIS
+        head = chain.link(prev, self.events, digest_hex)
+        conn = self.s.connection()
+        conn.execute(insert(AuditEvent), self.events)
+        values: Record = {"hash": head, "events": int(self._head[1]) + len(self.events)}
+        if whole is not None:
+            values.update(structure=whole.structure, scores=f"{whole.scores:032x}",
+                          consensus=f"{whole.consensus:032x}",
+                          gateways=f"{whole.gateways:032x}")
+        sets = ", ".join(f"{k} = :{k}" for k in values)
+        conn.execute(text(f"UPDATE chainhead SET {sets} WHERE id = 1"), values)
         self.events = []
         return head
 
@@ -160,29 +224,35 @@ class Writer:
 
     # ---- evaluation and criteria -----------------------------------------------------
     def put_evaluation(self, ev: Record) -> None:
+        self.touch("structure")
         self.s.exec(update(Evaluation).where(col(Evaluation.id) == 1)
                     .values(**rows.evaluation_row(ev)))
 
     def add_criterion(self, norm: Record, order: list[str]) -> None:
+        self.touch("structure")
         self.s.add(Criterion(**rows.criterion_row(norm, 0)))
         self.s.flush()
         self._renumber(Criterion, order)
 
     def put_criterion(self, norm: Record) -> None:
+        self.touch("structure")
         values = {k: v for k, v in rows.criterion_row(norm, 0).items()
                   if k not in ("id", "position", "parent_id")}
         self.s.exec(update(Criterion).where(col(Criterion.id) == norm["id"])
                     .values(**values))
 
     def move_criterion(self, cid: str, parent: str | None, order: list[str]) -> None:
+        self.touch("structure")
         self.s.exec(update(Criterion).where(col(Criterion.id) == cid)
                     .values(parent_id=parent))
         self._renumber(Criterion, order)
 
     def delete_criteria(self, ids: list[str]) -> None:
+        self.touch("structure")
         self.s.exec(delete(Criterion).where(col(Criterion.id).in_(ids)))
 
     def _renumber(self, table: Any, ids: list[str]) -> None:
+        self.touch("structure")
         conn = self.s.connection()
         conn.execute(update(table).where(table.id == bindparam("k_id")),
                      [{"k_id": rid, "position": i} for i, rid in enumerate(ids)])
@@ -192,6 +262,7 @@ class Writer:
         rows.insert_bids(self.s, bids, start=rows.next_position(self.s, Bid))
 
     def put_bid(self, norm: Record, *, costs: bool, apportionment: bool) -> None:
+        self.touch("structure")
         row = rows.bid_row(norm, 0)
         row.pop("position")
         bid = row.pop("id")
@@ -204,22 +275,28 @@ class Writer:
             rows.insert_apportionment(self.s, norm)
 
     def delete_bid(self, bid: str) -> None:
+        self.touch("structure")
         self.s.exec(delete(Bid).where(col(Bid.id) == bid))
 
     # ---- evaluators and conflicts ----------------------------------------------------
     def add_evaluators(self, evaluators: list[Record]) -> None:
+        self.touch("structure")
         rows.insert_evaluators(self.s, evaluators, start=rows.next_position(self.s, Evaluator))
 
     def put_evaluator(self, eid: str, name: str, role: str) -> None:
+        self.touch("structure")
         self.s.exec(update(Evaluator).where(col(Evaluator.id) == eid)
                     .values(name=name, role=role))
 
     def put_declaration(self, eid: str, declaration: Record | None) -> None:
+        self.touch(f"member:{eid}")
+        self.touch("structure")
         self.s.exec(update(Evaluator).where(col(Evaluator.id) == eid).values(
             declared_on=declaration["date"] if declaration else None,
             interests=declaration["interests"] if declaration else None))
 
     def put_submitted(self, eid: str, when: str | None) -> None:
+        self.touch(f"member:{eid}")
         self.s.exec(update(Evaluator).where(col(Evaluator.id) == eid)
                     .values(submitted_at=when))
 
@@ -229,10 +306,13 @@ class Writer:
                     .values(nature=nature, mitigation=mitigation))
 
     def delete_evaluator(self, eid: str) -> None:
+        self.touch("structure")
         self.s.exec(delete(Evaluator).where(col(Evaluator.id) == eid))
 
     def declare_conflict(self, eid: str, bid: str, declared_on: str) -> None:
         """The conflict, with that evaluator's scores on the bid set aside."""
+        self.touch("structure", f"scores:{eid}")
+        self.touch("structure")
         self.s.exec(delete(Score).where(col(Score.evaluator_id) == eid,
                                         col(Score.bid_id) == bid))
         self.s.add(Conflict(evaluator_id=eid, bid_id=bid,
@@ -262,6 +342,9 @@ class Writer:
     def write_scores(self, *, deletes: list[ScoreKey], updates: list[Record],
                      inserts: list[Record]) -> None:
         """Score rows removed, changed in place and added (with their positions)."""
+        self.touch(*{f"scores:{k[0]}" for k in deletes},
+                   *{f"scores:{r['evaluator']}" for r in (*updates, *inserts)})
+        self.touch("structure")
         conn = self.s.connection()
         if deletes:
             conn.execute(delete(Score).where(*_score_where()), [
@@ -280,11 +363,13 @@ class Writer:
 
     # ---- consensus and gateways ------------------------------------------------------
     def put_consensus(self, bid: str, cid: str, after: Record | None, *, exists: bool) -> None:
+        self.touch("consensus")
         self._put_pair(Consensus, bid, cid, exists,
                        None if after is None else {"score": float(after["score"]),
                                                    "rationale": after["rationale"]})
 
     def put_gateway(self, bid: str, cid: str, after: Record | None, *, exists: bool) -> None:
+        self.touch("gateways")
         self._put_pair(Gateway, bid, cid, exists,
                        None if after is None else {"passed": bool(after["passed"]),
                                                    "note": after["note"]})
@@ -295,6 +380,7 @@ class Writer:
 
     def _put_pair(self, table: Any, bid: str, cid: str, exists: bool,
                   values: Record | None) -> None:
+        self.touch("structure")
         where = (table.bid_id == bid, table.criterion_id == cid)
         if values is None:
             self.s.exec(delete(table).where(*where))
@@ -311,10 +397,13 @@ class Writer:
         self.s.flush()
 
     def put_partner(self, norm: Record) -> None:
+        self.touch("structure")
         row = rows.partner_row(norm, 0)
         row.pop("position")
         pid = row.pop("id")
         self.s.exec(update(Partner).where(col(Partner.id) == pid).values(**row))
 
     def delete_partner(self, pid: str) -> None:
+        self.touch("structure")
+        self.touch("structure")
         self.s.exec(delete(Partner).where(col(Partner.id) == pid))
