@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 import pg_server as pg
+import pytest
 
 psycopg = pytest.importorskip("psycopg")
 from procure_desk import server as team  # noqa: E402

@@ -44,5 +44,16 @@ def check_file(path: str | Path) -> None:
 
 from .transfer import export_json, import_json  # noqa: E402
 
-__all__ = ["OMITTED_KEY", "AuditEntry", "ChangedElsewhere", "EvaluationFile", "Record",
-           "check_file", "default_actor", "is_address", "export_json", "import_json", "now_iso"]
+__all__ = [
+    "OMITTED_KEY",
+    "AuditEntry",
+    "ChangedElsewhere",
+    "EvaluationFile",
+    "Record",
+    "check_file",
+    "default_actor",
+    "export_json",
+    "import_json",
+    "is_address",
+    "now_iso",
+]

@@ -198,7 +198,15 @@ class FileCore:
             with self.store.transaction() as w:
                 if changes_data:
                     refuse_if_sealed(w.sealed())
-                yield w
+                try:
+                    with w.savepoint():
+                        yield w
+                except Exception:
+                    # a write the database refused (a row someone else has just added)
+                    # is first of all an edit built on what they have since changed
+                    if changes_data and w.check_and_advance(self.store.seen) is None:
+                        raise ChangedElsewhere.one(str(self.path), STALE) from None
+                    raise
                 if self._trying:
                     self._trial_doc, _ = w.read_state()
                     raise TrialDone
@@ -222,7 +230,11 @@ class FileCore:
             raise
         self.revision += 1
         if changes_data and moved is not None:
-            self.store.seen = ({**self.store.seen, **moved} if fresh is None else moved)
+            if fresh is not None:  # read back whole: everything is as now
+                self.store.seen = moved
+            else:  # the cache was patched with this unit's own change only
+                self.store.seen = {**(self.store.seen or {}),
+                                   **{k: moved[k] for k in w.touched}}
             if fresh is not None or new_rev == (self._file_rev or 0) + 1:
                 self._file_rev = new_rev  # nobody else's edit is missing from the cache
             self._doc = fresh

@@ -20,4 +20,5 @@ from .schema import APPLICATION_ID, SCHEMA_VERSION, check_and_migrate
 from .writer import Writer
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "Store", "Writer", "backup", "check_and_migrate",
-           "file_identity", "is_address", "keep_backup", "latest_backup", "remove_leftovers", "replace_file"]
+           "file_identity", "is_address", "keep_backup", "latest_backup", "remove_leftovers",
+           "replace_file"]

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text as sql_text
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlmodel import Session
 
@@ -51,7 +50,7 @@ class Store:
             self.address = pg.Address.parse(str(path))
             self.path = Path(self.address.shown)
             self.team = True
-            self.seen: dict[str, int] = {}  # revisions of each scope as last read
+            self.seen: dict[str, int] | None = None  # each scope's revision as last read
             self.engine = open_server(self)
             return
         self.path = Path(path)

@@ -86,20 +86,28 @@ def role_base(database: str, reference: str) -> str:
     return "pd_" + hashlib.sha256(f"{database}/{reference}".encode()).hexdigest()[:12]
 
 
-def connect_raw(conninfo: str) -> Any:
-    """A psycopg connection (server errors said plainly)."""
+def connect_raw(conninfo: str, shown_as: str = "") -> Any:
+    """A psycopg connection (a refusal said plainly, naming the evaluation)."""
     import psycopg
 
     try:
         return psycopg.connect(conninfo, application_name="ProcureDesk")
     except psycopg.Error as exc:
-        raise server_problem(conninfo, exc) from None
+        text = str(exc)
+        name = shown_as or shown(conninfo)
+        if ("role" in text and "does not exist" in text) or "authentication failed" in text \
+                or "no password supplied" in text:
+            raise BadInput.one(name, "the server did not accept your login (check the user "
+                                     "name, and your password file or service file)") from None
+        if "database" in text and "does not exist" in text:
+            raise BadInput.one(name, "no such database on the server") from None
+        raise server_problem(name, exc) from None
 
 
 def make_engine(address: Address, schema: str | None = None) -> Engine:
     """An engine on the server, each connection looking in the evaluation's schema."""
     engine = create_engine("postgresql+psycopg://",
-                           creator=lambda: connect_raw(address.conninfo),
+                           creator=lambda: connect_raw(address.conninfo, address.shown),
                            pool_pre_ping=False, pool_size=2, max_overflow=4)
     path = schema or address.schema
 

@@ -85,12 +85,17 @@ class Writer:
             return None
         return chain.DataDigest(str(h[2]), int(h[3], 16), int(h[4], 16), int(h[5], 16))
 
+    def savepoint(self) -> Any:
+        """A savepoint: the unit's writes can be undone and the transaction still used."""
+        return self.s.begin_nested()
+
     def touch(self, *scopes: str) -> None:
         self.touched.update(scopes)
 
-    def check_and_advance(self, seen: dict[str, int]) -> dict[str, int] | None:
+    def check_and_advance(self, seen: dict[str, int] | None) -> dict[str, int] | None:
         """On a server: None when a scope this unit depends on changed since `seen`
-        (someone else's edit); else moves each touched scope on and returns them."""
+        (someone else's edit; None: nothing was read, so nothing can be stale); else
+        moves each touched scope on and returns every scope's revision now."""
         from .database import scope_revisions
 
         conn = self.s.connection()
@@ -98,7 +103,7 @@ class Writer:
         depends = {"structure", *self.touched}
         depends |= {"member:" + t.split(":", 1)[1] for t in self.touched
                     if t.startswith("scores:")}
-        if seen and any(now.get(k, 0) != seen.get(k, 0) for k in depends):
+        if seen is not None and any(now.get(k, 0) != seen.get(k, 0) for k in depends):
             return None
         moved = {k: now.get(k, 0) + 1 for k in self.touched}
         for k, v in moved.items():
@@ -219,6 +224,7 @@ class Writer:
         self.s.flush()
 
     def replace_all(self, doc: Record, conflict_dates: dict[tuple[str, str], str]) -> None:
+        self.touch("structure")
         rows.clear_all(self.s)
         rows.write_document(self.s, doc, conflict_dates=conflict_dates)
 
@@ -252,13 +258,13 @@ class Writer:
         self.s.exec(delete(Criterion).where(col(Criterion.id).in_(ids)))
 
     def _renumber(self, table: Any, ids: list[str]) -> None:
-        self.touch("structure")
         conn = self.s.connection()
         conn.execute(update(table).where(table.id == bindparam("k_id")),
                      [{"k_id": rid, "position": i} for i, rid in enumerate(ids)])
 
     # ---- bids ------------------------------------------------------------------------
     def add_bids(self, bids: list[Record]) -> None:
+        self.touch("structure")
         rows.insert_bids(self.s, bids, start=rows.next_position(self.s, Bid))
 
     def put_bid(self, norm: Record, *, costs: bool, apportionment: bool) -> None:
@@ -290,7 +296,6 @@ class Writer:
 
     def put_declaration(self, eid: str, declaration: Record | None) -> None:
         self.touch(f"member:{eid}")
-        self.touch("structure")
         self.s.exec(update(Evaluator).where(col(Evaluator.id) == eid).values(
             declared_on=declaration["date"] if declaration else None,
             interests=declaration["interests"] if declaration else None))
@@ -301,6 +306,7 @@ class Writer:
                     .values(submitted_at=when))
 
     def put_conflict_details(self, eid: str, bid: str, nature: str, mitigation: str) -> None:
+        self.touch("structure")
         self.s.exec(update(Conflict).where(col(Conflict.evaluator_id) == eid,
                                            col(Conflict.bid_id) == bid)
                     .values(nature=nature, mitigation=mitigation))
@@ -312,7 +318,6 @@ class Writer:
     def declare_conflict(self, eid: str, bid: str, declared_on: str) -> None:
         """The conflict, with that evaluator's scores on the bid set aside."""
         self.touch("structure", f"scores:{eid}")
-        self.touch("structure")
         self.s.exec(delete(Score).where(col(Score.evaluator_id) == eid,
                                         col(Score.bid_id) == bid))
         self.s.add(Conflict(evaluator_id=eid, bid_id=bid,
@@ -321,6 +326,7 @@ class Writer:
         self.s.flush()
 
     def withdraw_conflict(self, eid: str, bid: str) -> None:
+        self.touch("structure")
         self.s.exec(delete(Conflict).where(col(Conflict.evaluator_id) == eid,
                                            col(Conflict.bid_id) == bid))
 
@@ -344,7 +350,6 @@ class Writer:
         """Score rows removed, changed in place and added (with their positions)."""
         self.touch(*{f"scores:{k[0]}" for k in deletes},
                    *{f"scores:{r['evaluator']}" for r in (*updates, *inserts)})
-        self.touch("structure")
         conn = self.s.connection()
         if deletes:
             conn.execute(delete(Score).where(*_score_where()), [
@@ -375,12 +380,12 @@ class Writer:
                                                    "note": after["note"]})
 
     def put_feedback(self, bid: str, cid: str, after: Record | None, *, exists: bool) -> None:
+        self.touch("structure")
         self._put_pair(Feedback, bid, cid, exists,
                        None if after is None else {"text": after["text"]})
 
     def _put_pair(self, table: Any, bid: str, cid: str, exists: bool,
                   values: Record | None) -> None:
-        self.touch("structure")
         where = (table.bid_id == bid, table.criterion_id == cid)
         if values is None:
             self.s.exec(delete(table).where(*where))
@@ -393,6 +398,7 @@ class Writer:
 
     # ---- partners --------------------------------------------------------------------
     def add_partner(self, norm: Record) -> None:
+        self.touch("structure")
         self.s.add(Partner(**rows.partner_row(norm, rows.next_position(self.s, Partner))))
         self.s.flush()
 
@@ -404,6 +410,5 @@ class Writer:
         self.s.exec(update(Partner).where(col(Partner.id) == pid).values(**row))
 
     def delete_partner(self, pid: str) -> None:
-        self.touch("structure")
         self.touch("structure")
         self.s.exec(delete(Partner).where(col(Partner.id) == pid))
