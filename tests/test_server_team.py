@@ -159,3 +159,25 @@ def test_the_command_line_takes_a_server_address_and_says_what_is_wrong(board, c
         err = capsys.readouterr().err
         assert said in err, (argv, err)
         assert "Traceback" not in err
+
+
+def test_a_member_hears_another_members_change_within_two_seconds(board):
+    import time
+
+    from procure_desk.server.listen import watch
+
+    heard: list[tuple[str, float]] = []
+    with as_(board, "t_e6") as mine, as_(board, "t_e5") as theirs:
+        mine.document()
+        listener = watch(mine, lambda login: heard.append((login, time.monotonic())))
+        try:
+            started = time.monotonic()
+            theirs.set_score("E5", "E5", "B2", "Q2", 2, "heard?")
+            while not heard and time.monotonic() - started < 2:
+                time.sleep(0.02)
+        finally:
+            listener.stop()
+        assert heard
+        assert heard[0][0] == "t_e5"
+        assert heard[0][1] - started < 2
+        assert mine.changed_elsewhere()  # so the window reads it again
