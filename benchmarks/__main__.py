@@ -27,6 +27,7 @@ from . import (
     gui,
     limits,
     recompute,
+    team,
     workbooks,
 )
 from .core import REPO_ROOT, Benchmark, BenchmarkError, Context, Row
@@ -65,6 +66,7 @@ BENCHMARKS: list[Benchmark] = [
     gui.gui,
     bundle.startup,
     limits.limits,
+    team.team,
 ]
 
 

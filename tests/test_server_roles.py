@@ -85,13 +85,13 @@ def test_an_evaluator_changes_no_methodology_no_consensus_and_no_switch(pg_serve
                 "INSERT INTO gateway VALUES ('B2', 'G1', 9, true, '')",
                 "UPDATE evaluator SET name = 'x' WHERE id = 'E1'",
                 "INSERT INTO meta VALUES ('moderation', '1')",
+                "UPDATE meta SET value = '0' WHERE key = 'blind'",
                 "INSERT INTO meta VALUES ('sealed', '{}')",
                 "UPDATE auditevent SET actor = 'x'",
                 "DELETE FROM auditevent",
                 "INSERT INTO member VALUES ('r_eva', 'chair', NULL)",
                 "UPDATE member SET role = 'chair'"):
         refused(eva, sql)
-    changes_nothing(eva, "UPDATE meta SET value = '0' WHERE key = 'blind'")
     changes_nothing(eva, "UPDATE evaluator SET submitted_at = 'x' WHERE id = 'E2'")
     refused(eva, "INSERT INTO auditevent (at, actor, action, entity, entity_id, login) "
                  "VALUES ('x', 'x', 'x', 'x', 'x', 'r_evb')")

@@ -193,29 +193,22 @@ class FileCore:
         fresh: Record | None = None
         after: DataDigest | None = None
         moved: dict[str, int] | None = None
-        new_rev: int | None = None
+        w: Writer | None = None
         try:
             with self.store.transaction() as w:
-                if changes_data:
-                    refuse_if_sealed(w.sealed())
-                try:
-                    with w.savepoint():
-                        yield w
-                except Exception:
-                    # a write the database refused (a row someone else has just added)
-                    # is first of all an edit built on what they have since changed
-                    if changes_data and w.check_and_advance(self.store.seen) is None:
-                        raise ChangedElsewhere.one(str(self.path), STALE) from None
-                    raise
+                yield w
                 if self._trying:
                     self._trial_doc, _ = w.read_state()
                     raise TrialDone
+                if not w.events:
+                    return
+                w.lock_head()  # from here to the commit, units wait for this one
                 whole: DataDigest | None = None
-                if changes_data and w.events:
+                if changes_data:
+                    refuse_if_sealed(w.head_sealed())
                     moved = w.check_and_advance(self.store.seen)
                     if moved is None:
                         raise ChangedElsewhere.one(str(self.path), STALE)
-                    new_rev = w.advance_revision()
                     if digest is not None:
                         after = digest()
                         whole = team_whole(w.head_digest(), base, after)
@@ -228,19 +221,37 @@ class FileCore:
         except ChangedElsewhere:
             self.reload()
             raise
+        except Exception:
+            # a write the server refused because of a row someone else has just added
+            # is an edit built on what they have since changed
+            if changes_data and w is not None and self._stale(w.depends()):
+                self.reload()
+                raise ChangedElsewhere.one(str(self.path), STALE) from None
+            raise
         self.revision += 1
-        if changes_data and moved is not None:
+        if moved is not None and w is not None:
             if fresh is not None:  # read back whole: everything is as now
                 self.store.seen = moved
             else:  # the cache was patched with this unit's own change only
                 self.store.seen = {**(self.store.seen or {}),
                                    **{k: moved[k] for k in w.touched}}
+            new_rev = w.head_events()
             if fresh is not None or new_rev == (self._file_rev or 0) + 1:
                 self._file_rev = new_rev  # nobody else's edit is missing from the cache
             self._doc = fresh
             self._data_digest = after
         self._snap = None
         self._results = None
+
+    def _stale(self, scopes: set[str]) -> bool:
+        seen = self.store.seen
+        if seen is None:
+            return False
+        try:
+            now = self.store.scopes()
+        except BadInput:
+            return False
+        return any(now.get(k, 0) != seen.get(k, 0) for k in scopes)
 
     def _team_whole_read(self, head: DataDigest | None, base_doc: Record | None,
                          base: DataDigest | None, fresh: Record, after: DataDigest

@@ -92,16 +92,13 @@ class Store:
     def transaction(self) -> Iterator[Writer]:
         """One transaction: committed when the block ends, rolled back on any error.
 
-        On a server every unit that writes takes the audit chain's head row first, so
-        units are applied one after another and the chain stays one chain.
+        On a server a unit takes the audit chain's head row before it writes its events
+        (`Writer.lock_head`), so the chain stays one chain.
         """
         try:
             with Session(self.engine) as s:
                 try:
-                    w = Writer(s, team=self.team)
-                    if self.team:
-                        w.lock_head()
-                    yield w
+                    yield Writer(s, team=self.team)
                     s.commit()
                 except BaseException:
                     s.rollback()
@@ -119,7 +116,10 @@ class Store:
 
     # ---- reads -----------------------------------------------------------------------
     def revision(self) -> int:
-        """The file's data revision as stored now (cheap: for noticing outside changes)."""
+        """The file's data revision as stored now (cheap: for noticing outside changes).
+        On a server: the number of audit events (every change writes one)."""
+        if self.team:
+            return self.head()[1]
         with self._reading() as conn:
             row = conn.exec_driver_sql(_REVISION).fetchone()
         return int(row[0]) if row else 0
@@ -128,17 +128,28 @@ class Store:
         """The whole evaluation as a document, with the revision it reflects (one read)."""
         try:
             with Session(self.engine) as s:
+                row: Any = None
                 if self.team:  # one consistent view of every table
                     s.connection().exec_driver_sql(
                         "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                    self.seen = scope_revisions(s.connection())
+                    row = s.connection().exec_driver_sql(
+                        "SELECT events, scopes::text FROM chainhead").fetchone()
+                    self.seen = {str(k): int(v) for k, v in json.loads(row[1]).items()}
                 doc = rows.read_document(s)
-                row = s.connection().exec_driver_sql(_REVISION).fetchone()
+                if not self.team:
+                    row = s.connection().exec_driver_sql(_REVISION).fetchone()
         except (OperationalError, DatabaseError, DBAPIError) as exc:
             raise self._problem(exc) from None
         except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError):
             raise files.damage_problem(self.path) from None
         return doc, int(row[0]) if row else 0
+
+    def scopes(self) -> dict[str, int]:
+        """On a server: how often each scope of the data (`structure`, `scores:E1`...) has
+        changed, for refusing an edit built on what someone else has since changed."""
+        with self._reading() as conn:
+            got = conn.exec_driver_sql("SELECT scopes::text FROM chainhead").scalar()
+        return {str(k): int(v) for k, v in json.loads(got or "{}").items()}
 
     def meta(self, key: str) -> str | None:
         with self._reading() as conn:
@@ -207,10 +218,3 @@ class Store:
             fetch(self, dest)
             return
         files.backup(self.path, dest)
-
-
-def scope_revisions(conn: Any) -> dict[str, int]:
-    """On a server: how often each scope of the data (`structure`, `scores:E1`...) has
-    changed, for refusing an edit built on what someone else has since changed."""
-    return {str(k)[len("revision:"):]: int(v) for k, v in conn.exec_driver_sql(
-        "SELECT key, value FROM meta WHERE key LIKE 'revision:%%'")}

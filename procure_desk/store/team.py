@@ -53,7 +53,8 @@ CREATE TABLE member (
 CREATE TABLE chainhead (
     id integer PRIMARY KEY CHECK (id = 1),
     hash text, events integer NOT NULL DEFAULT 0,
-    structure text, scores text, consensus text, gateways text);
+    structure text, scores text, consensus text, gateways text,
+    scopes jsonb NOT NULL DEFAULT '{}');
 INSERT INTO chainhead (id) VALUES (1);
 ALTER TABLE auditevent ADD COLUMN login text NOT NULL DEFAULT session_user;
 """
@@ -93,8 +94,7 @@ def grants_sql(schema: str, base: str) -> list[str]:
         f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA "{schema}" TO {chair}, {ev}',
         f"GRANT INSERT ON auditevent TO {chair}, {ev}",
         f"GRANT UPDATE ON chainhead TO {chair}, {ev}",
-        f"GRANT INSERT, UPDATE ON meta TO {chair}, {ev}",
-        f"GRANT DELETE ON meta TO {chair}",
+        f"GRANT INSERT, UPDATE, DELETE ON meta TO {chair}",
         f"GRANT INSERT, UPDATE, DELETE ON score TO {chair}, {ev}",
         f"GRANT INSERT, UPDATE, DELETE ON evaluator TO {chair}",
         f"GRANT UPDATE (declared_on, interests, submitted_at) ON evaluator TO {ev}",
@@ -105,17 +105,19 @@ def grants_sql(schema: str, base: str) -> list[str]:
 
 def policies_sql(base: str) -> list[str]:
     chair, ev = f"{base}_chair", f"{base}_evaluator"
-    not_evaluator = "coalesce(pd_role(), '') <> 'evaluator'"
+    # each function in a sub-select: run once per statement, not once per row
+    not_evaluator = "coalesce((SELECT pd_role()), '') <> 'evaluator'"
     tables = ("meta", "auditevent", "chainhead", "member", "score", "evaluator",
               *CHAIR_TABLES)
     out = [f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY" for t in tables]
     # what may be read
     reads = {
-        "score": f"{not_evaluator} OR evaluator_id = pd_evaluator() OR pd_flag('moderation')",
-        "consensus": f"{not_evaluator} OR pd_flag('moderation')",
-        "costline": f"{not_evaluator} OR NOT pd_flag('blind')",
+        "score": f"{not_evaluator} OR evaluator_id = (SELECT pd_evaluator()) "
+                 "OR (SELECT pd_flag('moderation'))",
+        "consensus": f"{not_evaluator} OR (SELECT pd_flag('moderation'))",
+        "costline": f"{not_evaluator} OR NOT (SELECT pd_flag('blind'))",
         "auditevent": f"{not_evaluator} OR login = session_user",
-        "member": "login = session_user OR pd_role() = 'chair'",
+        "member": "login = session_user OR (SELECT pd_role()) = 'chair'",
     }
     for t in tables:
         out.append(f"CREATE POLICY read ON {t} FOR SELECT USING ({reads.get(t, 'true')})")
@@ -123,7 +125,7 @@ def policies_sql(base: str) -> list[str]:
     out += [
         f"CREATE POLICY chair_writes ON {t} FOR ALL TO {chair} USING (true) WITH CHECK (true)"
         for t in (*CHAIR_TABLES, "evaluator", "meta", "chainhead")]
-    own = "evaluator_id = pd_evaluator()"
+    own = "evaluator_id = (SELECT pd_evaluator())"
     out += [
         f"CREATE POLICY own_insert ON score FOR INSERT TO {chair}, {ev} WITH CHECK ({own})",
         f"CREATE POLICY own_update ON score FOR UPDATE TO {chair}, {ev} USING ({own}) "
@@ -132,10 +134,7 @@ def policies_sql(base: str) -> list[str]:
         # a conflict the chair records sets that evaluator's scores on the bid aside
         f"CREATE POLICY chair_delete ON score FOR DELETE TO {chair} USING (true)",
         f"CREATE POLICY own_record ON evaluator FOR UPDATE TO {ev} "
-        "USING (id = pd_evaluator()) WITH CHECK (id = pd_evaluator())",
-        f"CREATE POLICY revisions ON meta FOR INSERT TO {ev} WITH CHECK (key LIKE 'revision%')",
-        f"CREATE POLICY revisions_update ON meta FOR UPDATE TO {ev} "
-        "USING (key LIKE 'revision%') WITH CHECK (key LIKE 'revision%')",
+        "USING (id = (SELECT pd_evaluator())) WITH CHECK (id = (SELECT pd_evaluator()))",
         f"CREATE POLICY head ON chainhead FOR UPDATE TO {ev} USING (true) WITH CHECK (true)",
         f"CREATE POLICY signed ON auditevent FOR INSERT TO {chair}, {ev} "
         "WITH CHECK (login = session_user)",

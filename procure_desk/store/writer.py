@@ -69,14 +69,24 @@ class Writer:
         self.team = team  # on a PostgreSQL server (see lock_head)
         self.touched: set[str] = set()  # scopes of the data this unit changed
         self._head: Any = None  # on a server: the chain's head row, locked
+        self._scopes: dict[str, int] | None = None  # on a server: scopes moved on
 
     # ---- on a server: one unit at a time, and what each unit built on ----------------
     def lock_head(self) -> None:
-        """Take the chain's head row for this transaction: units wait for each other here,
-        so every unit's events follow the one before (one chain, never a fork)."""
+        """Take the chain's head row for the rest of this transaction: units that write
+        events wait for each other here, so each unit's events follow the one before
+        (one chain, never a fork). Taken at the end of a unit, so the wait is short."""
         self._head = self.s.connection().exec_driver_sql(
-            "SELECT hash, events, structure, scores, consensus, gateways FROM chainhead "
+            "SELECT hash, events, structure, scores, consensus, gateways, scopes::text, "
+            "(SELECT value FROM meta WHERE key = 'sealed') FROM chainhead "
             "WHERE id = 1 FOR UPDATE").fetchone()
+
+    def head_sealed(self) -> Record | None:
+        """The seal as the locked head sees it (on a server)."""
+        return json.loads(self._head[7]) if self._head and self._head[7] else None
+
+    def head_events(self) -> int:
+        return int(self._head[1]) if self._head else 0
 
     def head_digest(self) -> chain.DataDigest | None:
         """The digest of the whole evaluation as the head event left it (on a server)."""
@@ -85,34 +95,26 @@ class Writer:
             return None
         return chain.DataDigest(str(h[2]), int(h[3], 16), int(h[4], 16), int(h[5], 16))
 
-    def savepoint(self) -> Any:
-        """A savepoint: the unit's writes can be undone and the transaction still used."""
-        return self.s.begin_nested()
-
     def touch(self, *scopes: str) -> None:
         self.touched.update(scopes)
 
-    def check_and_advance(self, seen: dict[str, int] | None) -> dict[str, int] | None:
-        """On a server: None when a scope this unit depends on changed since `seen`
-        (someone else's edit; None: nothing was read, so nothing can be stale); else
-        moves each touched scope on and returns every scope's revision now."""
-        from .database import scope_revisions
+    def depends(self) -> set[str]:
+        """The scopes this unit built on: the methodology, and for each evaluator whose
+        scores it changed, their scores and their sign-off."""
+        out = {"structure", *self.touched}
+        return out | {"member:" + t.split(":", 1)[1] for t in self.touched
+                      if t.startswith("scores:")}
 
-        conn = self.s.connection()
-        now = scope_revisions(conn)
-        depends = {"structure", *self.touched}
-        depends |= {"member:" + t.split(":", 1)[1] for t in self.touched
-                    if t.startswith("scores:")}
-        if seen is not None and any(now.get(k, 0) != seen.get(k, 0) for k in depends):
+    def check_and_advance(self, seen: dict[str, int] | None) -> dict[str, int] | None:
+        """On a server, under the head's lock: None when a scope this unit built on
+        changed since `seen` (someone else's edit; None: nothing was read, so nothing
+        can be stale); else each touched scope moves on (written with the head) and
+        every scope's revision now is returned."""
+        now = {str(k): int(v) for k, v in json.loads(self._head[6] or "{}").items()}
+        if seen is not None and any(now.get(k, 0) != seen.get(k, 0) for k in self.depends()):
             return None
-        moved = {k: now.get(k, 0) + 1 for k in self.touched}
-        for k, v in moved.items():
-            key = f"revision:{k}"
-            if k in now:
-                conn.execute(update(Meta).where(col(Meta.key) == key).values(value=str(v)))
-            else:
-                conn.execute(insert(Meta).values(key=key, value=str(v)))
-        return {**now, **moved}
+        self._scopes = {**now, **{k: now.get(k, 0) + 1 for k in self.touched}}
+        return self._scopes
 
     # ---- the file's own records ------------------------------------------------------
     def advance_revision(self) -> int:
@@ -187,13 +189,17 @@ class Writer:
         conn = self.s.connection()
         conn.execute(insert(AuditEvent), self.events)
         values: Record = {"hash": head, "events": int(self._head[1]) + len(self.events)}
+        if self._scopes is not None:
+            values["scopes"] = json.dumps(self._scopes)
         if whole is not None:
             values.update(structure=whole.structure, scores=f"{whole.scores:032x}",
                           consensus=f"{whole.consensus:032x}",
                           gateways=f"{whole.gateways:032x}")
-        sets = ", ".join(f"{k} = :{k}" for k in values)
+        sets = ", ".join(f"{k} = CAST(:{k} AS jsonb)" if k == "scopes" else f"{k} = :{k}"
+                         for k in values)
         conn.execute(text(f"UPDATE chainhead SET {sets} WHERE id = 1"), values)
         self.events = []
+        self._head = (head, values["events"], *self._head[2:])
         return head
 
     def sealed(self) -> Record | None:
