@@ -44,6 +44,10 @@ def test_an_evaluator_scores_through_the_services_and_sees_only_what_they_may(bo
         doc = ef.document()
         assert {r["evaluator"] for r in doc["scores"]} == {"E1"}
         assert ef.results() is not None  # their own view still computes
+        from procure_desk.server import view_note
+
+        assert "other evaluators' scores" in view_note(ef)
+        assert "not the evaluation's" in view_note(ef)
         with pytest.raises(BadInput, match="only part of the record"):
             ef.verify()
         with pytest.raises(BadInput, match="your role"):
@@ -144,6 +148,12 @@ def test_the_command_line_takes_a_server_address_and_says_what_is_wrong(board, c
         assert {b["id"] for b in ef.document()["bids"]} == {"B1", "B2"}
     assert main(["verify", chair_url]) == 0
     capsys.readouterr()
+    assert main(["status", chair_url, "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    with EvaluationFile.open(chair_url) as ef:
+        assert (status["head"], status["events"]) == ef.head()
+        assert status["intact"] is True
+        assert {e["evaluator"] for e in status["submitted"]} == set(EVALUATORS)
     no_ref = board.split("&evaluation=")[0]
     for argv, said in (
             (["results", no_ref], "names no evaluation"),

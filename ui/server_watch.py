@@ -73,6 +73,11 @@ def open_from_server(window: Any, url: str) -> bool:
         ask.show_problem(window, "Cannot open", exc)
         return False
     window._set_document(doc)
+    from procure_desk.server import view_note
+
+    note = view_note(doc.file)
+    if note:
+        doc.notice.emit(note)
     return True
 
 

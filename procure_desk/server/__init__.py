@@ -66,5 +66,27 @@ def set_switch(url: str, name: str, on: bool, *, actor: str) -> None:
 
 
 def role(ef: EvaluationFile) -> tuple[str, str | None]:
-    """Who this member is on the evaluation: (role, evaluator id)."""
+    """Who this member is on the evaluation: (role, evaluator id); ("", None) for a file."""
+    if not ef.store.team:
+        return "", None
     return ef.store.role, ef.store.evaluator
+
+
+def view_note(ef: EvaluationFile) -> str | None:
+    """What this member sees of a server evaluation, in one sentence (None: all of it)."""
+    who, evaluator = role(ef)
+    if who == "observer":
+        return "You are an observer of this evaluation: you can read it but not change it."
+    if who != "evaluator":
+        return None
+    hidden = []
+    if ef.meta("moderation") != "1":
+        hidden.append("other evaluators' scores and the consensus (until the chair opens "
+                      "moderation)")
+    if ef.meta("blind") == "1":
+        hidden.append("prices (blind scoring is on)")
+    seen = f"You score as {evaluator}"
+    if not hidden:
+        return seen + "; the results shown are the evaluation's."
+    return (seen + "; the server does not show you " + " or ".join(hidden)
+            + ", so the results shown are not the evaluation's.")
