@@ -191,3 +191,20 @@ def test_a_member_hears_another_members_change_within_two_seconds(board):
         assert heard[0][0] == "t_e5"
         assert heard[0][1] - started < 2
         assert mine.changed_elsewhere()  # so the window reads it again
+
+
+def test_a_large_unit_of_work_is_chained_whole(pg_server, tmp_path):
+    from benchmarks.generate import make_large_evaluation
+
+    doc = make_large_evaluation(seed=3, n_bids=12, n_criteria=30, n_evaluators=2,
+                                cost_lines=2)
+    url = pg.board(pg_server, tmp_path, "bigunit", doc, members={})
+    with EvaluationFile.open(url) as ef:
+        _, before = ef.head()
+        items = [dict(r, score=0, comment="batch") for r in ef.document()["scores"][:300]]
+        assert len(items) == 300
+        ef.set_scores("administrator", items)
+        verdict = ef.verify()
+        assert verdict.intact, verdict.problems
+        assert verdict.events == before + 300
+        assert sum(r["comment"] == "batch" for r in ef.document()["scores"]) == 300

@@ -60,6 +60,11 @@ def start_event(earlier: int) -> Record:
                                      "event"})}
 
 
+_ONE_STATEMENT = 200  # events written with the head in one statement, at most
+_EVENT_COLUMNS = ("at", "actor", "action", "entity", "entity_id", "before", "after",
+                  "prev_hash", "data_digest", "hash")
+
+
 class Writer:
     """The writes of one transaction."""
 
@@ -187,7 +192,6 @@ class Writer:
         prev = self._head[0] or chain.GENESIS
         head = chain.link(prev, self.events, digest_hex)
         conn = self.s.connection()
-        conn.execute(insert(AuditEvent), self.events)
         values: Record = {"hash": head, "events": int(self._head[1]) + len(self.events)}
         if self._scopes is not None:
             values["scopes"] = json.dumps(self._scopes)
@@ -197,7 +201,20 @@ class Writer:
                           gateways=f"{whole.gateways:032x}")
         sets = ", ".join(f"{k} = CAST(:{k} AS jsonb)" if k == "scopes" else f"{k} = :{k}"
                          for k in values)
-        conn.execute(text(f"UPDATE chainhead SET {sets} WHERE id = 1"), values)
+        if len(self.events) > _ONE_STATEMENT:  # a large unit: the driver batches them
+            conn.execute(insert(AuditEvent), self.events)
+            conn.execute(text(f"UPDATE chainhead SET {sets} WHERE id = 1"), values)
+            self.events = []
+            self._head = (head, values["events"], *self._head[2:])
+            return head
+        # the events and the new head in one statement (one round trip to the server)
+        rows_sql, params = [], dict(values)
+        for i, e in enumerate(self.events):
+            rows_sql.append("(" + ", ".join(f":e{i}_{k}" for k in _EVENT_COLUMNS) + ")")
+            params.update({f"e{i}_{k}": e.get(k) for k in _EVENT_COLUMNS})
+        conn.execute(text(f"WITH added AS (INSERT INTO auditevent ({', '.join(_EVENT_COLUMNS)}) "
+                          f"VALUES {', '.join(rows_sql)} RETURNING 1) "
+                          f"UPDATE chainhead SET {sets} WHERE id = 1"), params)
         self.events = []
         self._head = (head, values["events"], *self._head[2:])
         return head
