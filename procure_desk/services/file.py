@@ -200,24 +200,23 @@ class FileCore:
                 if self._trying:
                     self._trial_doc, _ = w.read_state()
                     raise TrialDone
-                if not w.events:
-                    return
-                w.lock_head()  # from here to the commit, units wait for this one
-                whole: DataDigest | None = None
-                if changes_data:
-                    refuse_if_sealed(w.head_sealed())
-                    moved = w.check_and_advance(self.store.seen)
-                    if moved is None:
-                        raise ChangedElsewhere.one(str(self.path), STALE)
-                    if digest is not None:
-                        after = digest()
-                        whole = team_whole(w.head_digest(), base, after)
-                    else:
-                        fresh, sealed = w.read_state()
-                        after = chain.digest(fresh, sealed)
-                        whole = self._team_whole_read(w.head_digest(), base_doc, base,
-                                                      fresh, after)
-                w.flush_events(None, whole)
+                if w.events:  # a unit that records nothing changes nothing
+                    w.lock_head()  # from here to the commit, units wait for this one
+                    whole: DataDigest | None = None
+                    if changes_data:
+                        refuse_if_sealed(w.head_sealed())
+                        moved = w.check_and_advance(self.store.seen)
+                        if moved is None:
+                            raise ChangedElsewhere.one(str(self.path), STALE)
+                        if digest is not None:
+                            after = digest()
+                            whole = team_whole(w.head_digest(), base, after)
+                        else:
+                            fresh, sealed = w.read_state()
+                            after = chain.digest(fresh, sealed)
+                            whole = self._team_whole_read(w.head_digest(), base_doc, base,
+                                                          fresh, after)
+                    w.flush_events(None, whole)
         except ChangedElsewhere:
             self.reload()
             raise
