@@ -64,10 +64,11 @@ class ServerDialog(QDialog):
         self.evaluation.setPlaceholderText("the evaluation's reference, e.g. ICT-2025-07")
         self.sslmode = QComboBox()
         self.sslmode.addItems(["verify-full", "require", "prefer", "disable"])
-        for label, widget in (("Service", self.service), ("Server", self.host),
-                              ("Port", self.port), ("Database", self.database),
-                              ("Your login", self.login), ("Evaluation", self.evaluation),
-                              ("Encryption (TLS)", self.sslmode)):
+        for label, widget in (("Server", self.host), ("Port", self.port),
+                              ("Database", self.database), ("Your login", self.login),
+                              ("Evaluation", self.evaluation),
+                              ("Encryption (TLS)", self.sslmode),
+                              ("Or a service", self.service)):
             widget.setAccessibleName(label)
             form.addRow(label, widget)
         note = QLabel(NO_PASSWORD)
