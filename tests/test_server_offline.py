@@ -62,10 +62,37 @@ def test_scoring_sheets_go_out_from_the_server_and_come_back_to_it(board, tmp_pa
     assert "your role" in capsys.readouterr().err
 
 
+def test_a_sign_off_read_back_whole_counts_only_the_evaluators_own_scores(board):
+    """Moderation open: the evaluator reads everyone's scores, and another member's new
+    score arrives between their reading and their sign-off. The record's digest moves by
+    their own change only, so the chain stays intact."""
+    chair, eva, evb = (pg.as_login(board, x) for x in ("o_chair", "o_e1", "o_e2"))
+    team.set_switch(chair, "moderation", True, actor="chair")
+    try:
+        with EvaluationFile.open(eva) as mine:
+            assert {r["evaluator"] for r in mine.document()["scores"]} == {"E1", "E2"}
+            with EvaluationFile.open(evb) as theirs:
+                theirs.set_score("Bea", "E2", "B1", "Q2", 1, "arrived meanwhile")
+            items = [{"evaluator": "E1", "bid": b, "criterion": c, "score": 3,
+                      "comment": "signed"} for b in ("B1", "B2") for c in ("Q1", "Q2")]
+            mine.set_scores("Ann", items, submit=["E1"])
+            assert mine.document()["evaluators"][0]["submitted"]
+    finally:
+        team.set_switch(chair, "moderation", False, actor="chair")
+    with EvaluationFile.open(chair) as ef:
+        verdict = ef.verify()
+        assert verdict.intact, verdict.problems
+        got = {(r["evaluator"], r["bid"], r["criterion"]): r["comment"]
+               for r in ef.document()["scores"]}
+        assert got[("E2", "B1", "Q2")] == "arrived meanwhile"
+        assert got[("E1", "B2", "Q2")] == "signed"
+
+
 def test_under_blind_scoring_the_chair_records_a_sign_off(board):
     chair, eva = pg.as_login(board, "o_chair"), pg.as_login(board, "o_e2")
     with EvaluationFile.open(eva) as ef:  # every score they owe, before blind scoring
         ef.set_score("Bea", "E2", "B1", "Q2", 3, "done")
+        assert ef.document()["scores"]
     team.set_switch(chair, "blind", True, actor="chair")
     try:
         with EvaluationFile.open(eva) as ef:
