@@ -29,6 +29,7 @@ from . import (
     limits,
     recompute,
     summaries,
+    team,
     workbooks,
 )
 from .core import REPO_ROOT, Benchmark, BenchmarkError, Context, Row
@@ -69,6 +70,7 @@ BENCHMARKS: list[Benchmark] = [
     gui.gui,
     bundle.startup,
     limits.limits,
+    team.team,
 ]
 
 

@@ -49,11 +49,11 @@ def _gui(file: str | None) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    p = Path(args.file)
-    from .services import check_file
+    from .services import check_file, is_address
 
+    p = args.file if is_address(args.file) else str(Path(args.file))  # a URL stays a URL
     check_file(p)  # a clear message before any window opens
-    return _gui(str(p))
+    return _gui(p)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -158,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for module in (cli_analysis, cli_exports, cli_workbooks, cli_governance):
         module.register(sub)
+    from . import cli_server
+
+    cli_server.register(sub)
     return p
 
 

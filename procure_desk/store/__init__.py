@@ -22,13 +22,14 @@ if TYPE_CHECKING:
         remove_leftovers,
         replace_file,
     )
+    from .pg import is_address
     from .schema import APPLICATION_ID, SCHEMA_VERSION, check_and_migrate
     from .writer import Writer
 
 _WHERE = {"Store": "database", "Writer": "writer", "APPLICATION_ID": "schema",
           "SCHEMA_VERSION": "schema", "check_and_migrate": "schema", "backup": "files",
           "file_identity": "files", "keep_backup": "files", "latest_backup": "files",
-          "remove_leftovers": "files", "replace_file": "files"}
+          "remove_leftovers": "files", "replace_file": "files", "is_address": "pg"}
 
 
 def __getattr__(name: str) -> Any:
@@ -38,4 +39,5 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "Store", "Writer", "backup", "check_and_migrate",
-           "file_identity", "keep_backup", "latest_backup", "remove_leftovers", "replace_file"]
+           "file_identity", "is_address", "keep_backup", "latest_backup", "remove_leftovers",
+           "replace_file"]
