@@ -18,6 +18,7 @@ from typing import Any
 
 from .engine import Results, Snapshot, compute
 from .store import raw
+from .store.address import is_address
 
 Record = dict[str, Any]
 
@@ -44,11 +45,22 @@ class ReadOnly:
 
 def read(path: str | Path) -> ReadOnly:
     """The file's document, seal, engine arrays and results (refused, with one plain
-    sentence, when the file is not an evaluation this version can read)."""
+    sentence, when the file is not an evaluation this version can read); a server
+    evaluation's address is read through the services (docs/team-mode.md)."""
+    if is_address(path):
+        return _from_server(str(path))
     doc, sealed = raw.read_for_results(path)
     snap = Snapshot.from_doc(doc)
     return ReadOnly(doc=doc, sealed=json.loads(sealed) if sealed else None, snap=snap,
                     computed=compute(snap))
+
+
+def _from_server(address: str) -> ReadOnly:
+    from .services import EvaluationFile
+
+    with EvaluationFile.open(address) as ef:
+        return ReadOnly(doc=ef.document(), sealed=ef.sealed(), snap=ef.snapshot(),
+                        computed=ef.results())
 
 
 def sealed_summary(sealed: Record | None) -> Record | None:

@@ -13,6 +13,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .address import is_address
     from .database import Store
     from .files import (
         backup,
@@ -22,14 +23,13 @@ if TYPE_CHECKING:
         remove_leftovers,
         replace_file,
     )
-    from .pg import is_address
     from .schema import APPLICATION_ID, SCHEMA_VERSION, check_and_migrate
     from .writer import Writer
 
 _WHERE = {"Store": "database", "Writer": "writer", "APPLICATION_ID": "schema",
           "SCHEMA_VERSION": "schema", "check_and_migrate": "schema", "backup": "files",
           "file_identity": "files", "keep_backup": "files", "latest_backup": "files",
-          "remove_leftovers": "files", "replace_file": "files", "is_address": "pg"}
+          "remove_leftovers": "files", "replace_file": "files", "is_address": "address"}
 
 
 def __getattr__(name: str) -> Any:

@@ -20,14 +20,9 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
 from ..errors import BadInput, FileBusy
+from .address import is_address
 
 CATALOGUE = "procuredesk"
-SCHEMES = ("postgresql:", "postgres:")
-
-
-def is_address(value: object) -> bool:
-    """Whether `value` names a server evaluation rather than a file."""
-    return isinstance(value, str) and value.lower().startswith(SCHEMES)
 
 
 @dataclass(frozen=True)
