@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from procure_desk import paths
 from procure_desk.errors import BadInput
+from procure_desk.store.address import is_address
 
 from . import jobs
 
@@ -119,7 +120,11 @@ def run_app(file: str | None, demo: bool = False) -> int:
         except (BadInput, OSError) as exc:
             ask.show_problem(window, "Demo evaluation", f"The demo could not be built: "
                                                         f"{ask.problem_text(exc)}")
-    if target is not None:
+    if target is not None and is_address(target):
+        from .server_watch import open_from_server
+
+        open_from_server(window, target)
+    elif target is not None:
         window.open_file(target)
     status = app.exec()
     jobs.shutdown()

@@ -96,6 +96,9 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._install_extensions()
+        from .server_watch import install_server_actions
+
+        install_server_actions(self)  # File > Open from server (docs/team-mode.md)
         geometry = self.settings.geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)

@@ -5,7 +5,7 @@ which calls back on its own thread, into a Qt signal on the window's thread, and
 asks the open document to catch up (`Document.check_outside_changes`): other
 members' changes show within a moment, without polling the server.
 
-`install_server_actions(window)` adds File > Open from server... to a main window
+`install_server_actions(window)` adds File > Open from Server… to a main window
 and watches every server evaluation it opens.
 """
 
@@ -82,10 +82,10 @@ def open_from_server(window: Any, url: str) -> bool:
 
 
 def install_server_actions(window: Any) -> QAction:
-    """File > Open from server..., and a watch on each server evaluation the window opens."""
+    """File > Open from Server…, and a watch on each server evaluation the window opens."""
     from ui.server_dialog import ServerDialog
 
-    action = QAction("Open from &server...", window)
+    action = QAction("Open &from Server…", window)
 
     def ask_and_open() -> None:
         dialog = ServerDialog(window, login=window.settings.user_name or "")
@@ -93,6 +93,11 @@ def install_server_actions(window: Any) -> QAction:
             open_from_server(window, dialog.address())
 
     action.triggered.connect(ask_and_open)
-    window.file_menu.addAction(action)
+    actions = window.file_menu.actions()  # placed after the other ways to open
+    after = next((k for k, a in enumerate(actions) if a.text() == "Open the De&mo"), None)
+    if after is not None and after + 1 < len(actions):
+        window.file_menu.insertAction(actions[after + 1], action)
+    else:
+        window.file_menu.addAction(action)
     window.documentOpened.connect(watch_document)
     return action
