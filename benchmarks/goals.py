@@ -7,7 +7,7 @@ Every goal is measured in this run against a floor measured in the same run
 - `results --json`: at most 2.5x importing numpy and sqlite3 and reading the score
   table raw, without loading the ORM (SQLAlchemy, SQLModel, pydantic);
 - `analyse` linear in bids: its in-process time from 60 to 500 bids grows no faster
-  than the bids (an exponent of at most 1.2 in time ~ bids^k);
+  than the bids (an exponent of at most 1.2 in time ~ bids^k); so does validation;
 - every command at 500 bids x 100 criteria x 8 evaluators under 600 MB of peak memory.
 """
 
@@ -48,6 +48,7 @@ def goals(ctx: Context) -> list[Row]:
     rows += _import_goal(ctx, "500 bids", big_json, big_scores)
     rows += _results_goal(ctx)
     rows += _analyse_scaling()
+    rows += _validation_scaling()
     rows += _memory_at_500(ctx, big_json)
     return rows
 
@@ -127,6 +128,26 @@ def _analyse_scaling() -> list[Row]:
                      " / ".join(f"{times[n]:.2f}" for n in (60, 250, 500)), "s"),
             Row.limit("analyse: growth with bids (time ~ bids^k), k", k, "", LINEAR_EXPONENT,
                       note="1 is linear; the floor is the bids themselves")]
+
+
+def _validation_scaling() -> list[Row]:
+    """`interchange.validate` in-process at 250 and 500 bids (twice the records)."""
+    from procure_desk.interchange import validate
+
+    times = {}
+    for n in (250, 500):
+        doc = make_large_evaluation(seed=1, **{**LARGE, "n_bids": n})
+        best = math.inf
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            validate(doc)
+            best = min(best, time.perf_counter() - start)
+        times[n] = best
+    k = math.log(times[500] / times[250]) / math.log(2)
+    return [Row.info("validate in-process at 250 / 500 bids (best of 3)",
+                     f"{times[250]:.2f} / {times[500]:.2f}", "s"),
+            Row.limit("validate: growth with the file (time ~ records^k), k", k, "",
+                      LINEAR_EXPONENT, note="1 is linear")]
 
 
 def _memory_at_500(ctx: Context, src: Path) -> list[Row]:

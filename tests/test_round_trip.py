@@ -108,5 +108,8 @@ def test_the_interchange_text_written_in_pieces_is_the_text_written_whole():
     doc = validate(make_large_evaluation(n_bids=5, n_criteria=6, n_evaluators=3, cost_lines=2))
     doc["bids"][0]["supplier"] = "=cmd|' /c calc'!A0 <b>&amp;\n東京\t\"quoted\""
     doc["scores"][1]["comment"] = "line one\nline two \\ back\\slash"
+    doc["scores"][2].update(score=2.5, comment="")
+    doc["scores"][3].update(score=1e-7, comment=None)
+    doc["scores"][4] = {}
     for d in (doc, {**doc, "feedback": [], "partners": []}, {"evaluation": {}}, {}):
         assert "".join(dump_chunks(d)) == dumps(d)
