@@ -132,4 +132,21 @@ def verdict(res: Results, *, leave_one_out: Sequence[Mapping[str, Any]],
         if e["winner_if_passed"] != winner:
             reasons.append(f"were {e['bid']}'s failed gateway {e['criterion']} a pass, "
                            f"{e['winner_if_passed']} would win")
+    tie = printed_tie(res)
+    if tie:
+        reasons.append(tie)
     return {"robust": not reasons, "reasons": reasons}
+
+
+def printed_tie(res: Results) -> str | None:
+    """The verdict's reason when the winner's total equals the runner-up's to the
+    printed precision (two decimal places): a tie-break rule, not the scores, decided."""
+    if len(res.ranking) < 2:
+        return None
+    first, second = res.ranking[:2]
+    a, b = f"{res.total[first]:.2f}", f"{res.total[second]:.2f}"
+    if a != b:
+        return None
+    ids = res.snap.bid_ids
+    return (f"{ids[first]} and {ids[second]} tie at {a} points to the printed precision, "
+            f"so a tie-break rule decided")

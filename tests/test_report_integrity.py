@@ -130,6 +130,12 @@ def test_a_tie_is_said_with_the_rule_that_decided_it(tmp_path):
     assert "A and B tie at 90.00 points, decided by the tie-break rule of the higher " \
            "quality score" in text
     assert "is robust" not in text
+    # the one verdict (what the app and the workbook show) counts the tie too
+    verdict = verdict_of(src.path)["verdict"]
+    assert verdict["robust"] is False
+    assert "A and B tie at 90.00 points to the printed precision, so a tie-break rule " \
+           "decided" in verdict["reasons"]
+    assert text.count("A and B tie at 90.00 points") == 1  # said once, with its rule
 
 
 def test_identical_bids_tie_on_the_last_rule_and_are_never_robust(tmp_path):

@@ -30,12 +30,15 @@ MAX_GATEWAY_ROWS = 400  # then failures, missing results and notes only (all in 
 
 
 def final_verdict(analysis: dict[str, Any], tie: dict[str, Any] | None) -> dict[str, Any]:
-    """`integrity.verdict` as the analysis gives it; a tie to the printed precision is
-    never called robust, so it joins the reasons when the analysis has not."""
+    """`integrity.verdict` as the analysis gives it (the one the app and the workbook
+    show); a tie to the printed precision, which it counts, is named here with the rule
+    that decided it."""
     verdict = dict(analysis.get("verdict") or {"robust": False,
                                                "reasons": ["no bid is ranked"]})
     if tie and tie["printed"]:
-        verdict = {"robust": False, "reasons": [*verdict["reasons"], tie["reason"]]}
+        said = f"{tie['first']} and {tie['second']} tie at"
+        reasons = [r for r in verdict["reasons"] if not r.startswith(said)]
+        verdict = {"robust": False, "reasons": [*reasons, tie["reason"]]}
     return verdict
 
 
