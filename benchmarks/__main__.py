@@ -23,18 +23,21 @@ from . import (
     bundle,
     cli_process,
     exports,
+    goals,
     governance,
     gui,
     limits,
     pack,
     recompute,
+    summaries,
+    team,
     workbooks,
 )
 from .core import REPO_ROOT, Benchmark, BenchmarkError, Context, Row
-from .generate import make_large_evaluation, write_large_evaluation
+from .generate import LARGE, make_large_evaluation, write_large_evaluation
 from .report import summary, table, write_json
 
-GENERATOR_ARGS = {"n_bids": 60, "n_criteria": 100, "n_evaluators": 8, "cost_lines": 10}
+GENERATOR_ARGS = LARGE
 
 
 def document(ctx: Context) -> list[Row]:
@@ -55,6 +58,7 @@ BENCHMARKS: list[Benchmark] = [
     document,
     cli_process.import_json,
     cli_process.results_json,
+    goals.goals,
     recompute.recompute,
     governance.governance,
     analysis.analyse,
@@ -62,12 +66,14 @@ BENCHMARKS: list[Benchmark] = [
     pack.pack,
     pack.pack_500,
     exports.pdf_report,
+    summaries.summaries,
     workbooks.import_bid_workbooks,
     workbooks.import_scoring_sheets,
     workbooks.hostile_refusals,
     gui.gui,
     bundle.startup,
     limits.limits,
+    team.team,
 ]
 
 

@@ -350,6 +350,80 @@ def _gateway_results(rng: random.Random, bid_ids: list[str], gateways: list[str]
             )
     return results
 
+# ---- the sizes measured, and a file's audit log ------------------------------------------
+
+#: The sizes `make bench` measures (keyword arguments of `make_large_evaluation`):
+#: the large council tender, and the same tender with 500 bids (scaling, and the memory
+#: goal of every command).
+LARGE = {"n_bids": 60, "n_criteria": 100, "n_evaluators": 8, "cost_lines": 10}
+BIDS_500 = {**LARGE, "n_bids": 500}
+#: Audit events a file holds after a year of a large evaluation (typed and imported
+#: scores, moderation, edits, exports), as in a council's real log of 52,140 events.
+AUDIT_EVENTS = 50_000
+_ACTIONS = (  # (action, entity, share of the log)
+    ("score.set", "score", 0.70), ("consensus.set", "consensus", 0.08),
+    ("gateway.set", "gateway", 0.04), ("bid.update", "bid", 0.05),
+    ("criterion.update", "criterion", 0.03), ("evaluator.submit", "evaluator", 0.02),
+    ("export.xlsx", "evaluation", 0.04), ("export.pdf", "evaluation", 0.04),
+)
+
+
+def audit_events(doc: dict[str, Any], n_events: int = AUDIT_EVENTS,
+                 seed: int = 1) -> list[dict[str, Any]]:
+    """A realistic audit log for `doc`: events as `Writer.audit_many` takes them.
+
+    Mostly typed scores (before and after, with the comment), then moderation,
+    gateway results, edits of bids and criteria, sign-offs and exports, by the
+    evaluators and a procurement officer, in the proportions of a real log.
+    """
+    rng = random.Random(seed)
+    people = [e["name"] for e in doc["evaluators"]] + ["C. Evans (procurement)"]
+    scores, bids = doc["scores"], doc["bids"]
+    crits = [c for c in doc["criteria"] if c["kind"] == "scored"]
+    actions = [a for a, _, _ in _ACTIONS]
+    weights = [w for _, _, w in _ACTIONS]
+    entity = {a: e for a, e, _ in _ACTIONS}
+    out = []
+    for _ in range(n_events):
+        action = rng.choices(actions, weights)[0]
+        before: Any = None
+        after: Any = None
+        if action == "score.set" and scores:
+            s = rng.choice(scores)
+            eid = f"{s['evaluator']}/{s['bid']}/{s['criterion']}"
+            before = {"score": max(0, s["score"] - 1), "comment": rng.choice(_COMMENTS)}
+            after = {"score": s["score"], "comment": s["comment"]}
+        elif action in ("consensus.set", "gateway.set") and bids and crits:
+            eid = f"{rng.choice(bids)['id']}/{rng.choice(crits)['id']}"
+            after = ({"score": rng.randint(0, SCALE_MAX), "rationale": rng.choice(_RATIONALES)}
+                     if action == "consensus.set" else {"passed": rng.random() < 0.9})
+        elif action == "bid.update" and bids:
+            b = rng.choice(bids)
+            eid, before, after = b["id"], {"notes": ""}, {"notes": b["notes"] or "Clarified."}
+        elif action == "criterion.update" and crits:
+            c = rng.choice(crits)
+            eid, before, after = c["id"], {"weight": c["weight"]}, {"weight": c["weight"] + 1}
+        elif action == "evaluator.submit":
+            eid, after = rng.choice(doc["evaluators"])["id"], {"submitted": True}
+        else:
+            eid, after = "", {"file": f"evidence-{rng.randrange(1000):03d}"}
+        out.append({"actor": rng.choice(people), "action": action, "entity": entity[action],
+                    "entity_id": eid, "before": before, "after": after})
+    return out
+
+
+def add_audit_log(path: str | Path, n_events: int = AUDIT_EVENTS, seed: int = 1) -> int:
+    """Append `audit_events` to an evaluation file's log, chained, in one unit of work
+    that changes no figure (the log stays intact: `procure-desk verify` says so)."""
+    from procure_desk.services import EvaluationFile
+
+    with EvaluationFile.open(path) as ef:
+        events = audit_events(ef.document(), n_events, seed)
+        with ef.unit_of_work(changes_data=False) as w:
+            w.audit_many(events)
+    return len(events)
+
+
 # ---- at the limits ----------------------------------------------------------------------
 
 #: Quality sections, each scored by its own panel of evaluators (MAX_EVALUATORS / PANELS each).
@@ -605,7 +679,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--score-budget", type=int,
                         help=f"with --limits: scores given so far (default {SCORE_BUDGET:,})")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--audit-log", type=Path, metavar="PDESK",
+                        help=f"instead: add {AUDIT_EVENTS:,} audit events to this evaluation "
+                             "file (OUT is then ignored)")
     args = parser.parse_args(argv)
+    if args.audit_log is not None:
+        add_audit_log(args.audit_log, seed=args.seed)
+        return 0
     sizes = {"n_bids": args.bids, "n_criteria": args.criteria,
              "n_evaluators": args.evaluators, "cost_lines": args.cost_lines}
     given = {k: v for k, v in sizes.items() if v is not None}

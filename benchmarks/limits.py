@@ -58,6 +58,8 @@ def limits(ctx: Context) -> list[Row]:
         expect=out / "summaries")
     cmd("export --ocds", "export", pdesk, "--ocds", out / "ocds.json", expect=out / "ocds.json")
     cmd("export-json", "export-json", pdesk, out / "back.json", expect=out / "back.json")
+    cmd("status", "status", pdesk)
+    cmd("verify", "verify", pdesk)
     cmd("bid-template --for", "bid-template", out / "bid.xlsx", "--for", pdesk,
         expect=out / "bid.xlsx")
     cmd("new", "new", out / "new.pdesk", "--template", "mat-60-40", expect=out / "new.pdesk")

@@ -24,6 +24,7 @@ SIZE_BUDGET_MB = 350  # unpacked, on Linux
 DATA = [
     ("resources/templates/*.json", "resources/templates"),
     ("resources/icons/*.png", "resources/icons"),
+    ("resources/fonts/*", "resources/fonts"),  # embedded in every PDF, with its licence
     ("sample_bids/*.xlsx", "sample_bids"),
     ("sample_bids/*.json", "sample_bids"),
     ("README.md", "."),
@@ -32,7 +33,8 @@ DATA = [
 ]
 
 # Python modules never bundled: tests, benchmarks, development tools, and what the
-# libraries import only optionally. ProcureDesk uses QtCore, QtGui, QtWidgets and QtCharts.
+# libraries import only optionally. ProcureDesk uses QtCore, QtGui, QtWidgets, QtCharts and
+# QtPrintSupport (File > Print).
 EXCLUDED_MODULES = [
     "tests", "benchmarks", "ui.screenshots", "pytest", "_pytest", "pytestqt", "py",
     "mypy", "ruff", "importlinter", "grimp", "jsonschema", "setuptools", "pip",
@@ -47,7 +49,7 @@ EXCLUDED_MODULES = [
     "PySide6.QtPositioning", "PySide6.QtLocation", "PySide6.QtSensors",
     "PySide6.QtSerialPort", "PySide6.QtTextToSpeech", "PySide6.QtDataVisualization",
     "PySide6.QtGraphs", "PySide6.QtScxml", "PySide6.QtRemoteObjects", "PySide6.QtSvg",
-    "PySide6.QtSvgWidgets", "PySide6.QtPrintSupport", "PySide6.QtOpenGL",
+    "PySide6.QtSvgWidgets", "PySide6.QtOpenGL",
     "PySide6.QtOpenGLWidgets", "PySide6.QtConcurrent", "PySide6.QtUiTools",
 ]
 

@@ -31,6 +31,7 @@ DEFAULT_SEED = 1
 MAX_DRAWS = 1_000_000
 WEIGHT_SIGMA = 0.2  # sd of the log of each weight's multiplicative noise
 CHUNK = 20_000  # Monte Carlo draws held in memory at once
+ROWS_AT_ONCE = 4_000_000  # draws x (nodes + leaves) worked on at once within a chunk
 
 
 # ---- the inputs ---------------------------------------------------------------------
@@ -391,8 +392,8 @@ def winner_basis(snap: Snapshot, res: Results) -> tuple[Snapshot, np.ndarray]:
     with np.errstate(invalid="ignore"):
         below = final < snap.min_score - TIE
     for i, st in enumerate(res.status):
-        if st in ("ranked", "comparator"):  # complete: kept as they are
-            continue
+        if st in ("ranked", "comparator"):  # a comparator keeps its figures: a tender's
+            continue                        # status, not its scores, keeps it out
         failed = np.flatnonzero(gateway[i] == 0.0)
         missing_gate = np.flatnonzero(np.isnan(gateway[i]))
         missing = np.flatnonzero(np.isnan(final[i]))
@@ -420,8 +421,21 @@ def winner_basis(snap: Snapshot, res: Results) -> tuple[Snapshot, np.ndarray]:
 
 # ---- Monte Carlo ----------------------------------------------------------------------
 
-def _weight_tree(snap: Snapshot) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Raw weights, sibling-group index, and ancestor-or-self matrices for scored/price leaves."""
+@dataclass
+class _WeightTree:
+    """The weighted nodes' raw weights and sibling groups, and each leaf's path.
+
+    `path_s`/`path_p` hold, for each scored/price leaf, the node positions from the
+    top down to the leaf, padded with `raw.size` (a column of zeros in `_leaf_shares`).
+    """
+
+    raw: np.ndarray
+    group: np.ndarray
+    path_s: np.ndarray
+    path_p: np.ndarray
+
+
+def _weight_tree(snap: Snapshot) -> _WeightTree:
     nodes = [c for c in snap.criteria if c["kind"] != "pass_fail"]
     idx = {c["id"]: k for k, c in enumerate(nodes)}
     parent = {c["id"]: c.get("parent") for c in nodes}
@@ -429,16 +443,20 @@ def _weight_tree(snap: Snapshot) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     group = np.array([groups.setdefault(c.get("parent"), len(groups)) for c in nodes], dtype=int)
     raw = np.array([float(c.get("weight") or 0) for c in nodes], dtype=float)
 
-    def ancestry(leaves: Sequence[str]) -> np.ndarray:
-        m = np.zeros((len(nodes), len(leaves)))
-        for j, leaf in enumerate(leaves):
+    def paths(leaves: Sequence[str]) -> np.ndarray:
+        found = []
+        for leaf in leaves:
+            path: list[int] = []
             node: str | None = leaf
             while node is not None:
-                m[idx[node], j] = 1.0
+                path.insert(0, idx[node])
                 node = parent.get(node)
-        return m
+            found.append(path)
+        depth = max((len(p) for p in found), default=0)
+        return np.array([p + [len(nodes)] * (depth - len(p)) for p in found],
+                        dtype=np.int64).reshape(len(found), depth)
 
-    return raw, group, ancestry(snap.scored_ids), ancestry(snap.price_ids)
+    return _WeightTree(raw, group, paths(snap.scored_ids), paths(snap.price_ids))
 
 
 def perturbed_weights(snap: Snapshot, rng: np.random.Generator, n: int, sigma: float
@@ -450,17 +468,38 @@ def perturbed_weights(snap: Snapshot, rng: np.random.Generator, n: int, sigma: f
     among siblings and multiplied down the tree as in docs/scoring.md, so each
     draw's leaf weights add up to 100 again.
     """
-    raw, group, anc_s, anc_p = _weight_tree(snap)
-    w = raw[None, :] * np.exp(sigma * rng.standard_normal((n, raw.size)))
+    tree = _weight_tree(snap)
+    return _leaf_weights_of(tree, rng.standard_normal((n, tree.raw.size)), sigma)
+
+
+def _leaf_weights_of(tree: _WeightTree, z: np.ndarray, sigma: float
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """The leaves' effective weights for draws `z` (draws x nodes) of standard normals.
+
+    Each leaf's weight is 100 times the product of the shares on its path, taken as
+    exp of the sum of their logs: a sum over the path's depth (at most the tree's
+    depth), not a product with a nodes x leaves matrix (at the limits, 2,000 x 1,922).
+    """
+    n = z.shape[0]
+    w = tree.raw[None, :] * np.exp(sigma * z)
+    group = tree.group
     sums = np.zeros((n, int(group.max()) + 1 if group.size else 0))
     for g in range(sums.shape[1]):  # a handful of sibling groups, not one per draw
         sums[:, g] = w[:, group == g].sum(axis=1)
     den = sums[:, group]
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(den > 0, w / np.where(den > 0, den, 1.0), 0.0)
-    logs = np.log(np.maximum(share, 1e-300))
-    logs[share <= 0] = -1e4  # exp() of any sum with this is 0: a zero weight stays zero
-    return 100.0 * np.exp(logs @ anc_s), 100.0 * np.exp(logs @ anc_p)
+    logs = np.zeros((n, tree.raw.size + 1))  # the last column pads short paths
+    logs[:, :-1] = np.log(np.maximum(share, 1e-300))
+    logs[:, :-1][share <= 0] = -1e4  # exp() of any sum with this is 0: zero stays zero
+
+    def leaves(path: np.ndarray) -> np.ndarray:
+        total = np.zeros((n, path.shape[0]))
+        for k in range(path.shape[1]):
+            total += logs[:, path[:, k]]
+        return 100.0 * np.exp(total)
+
+    return leaves(tree.path_s), leaves(tree.path_p)
 
 
 def score_standard_errors(snap: Snapshot, res: Results) -> np.ndarray:
@@ -521,14 +560,23 @@ def monte_carlo(snap: Snapshot, res: Results, *, draws: int = DEFAULT_DRAWS,
     var = (score_standard_errors(snap, res)[cand] / smax) ** 2
     frac = res.price_frac[cand]
     rng = np.random.default_rng(seed)
+    tree = _weight_tree(snap)
     wins = np.zeros(len(cand), dtype=np.int64)
     done = 0
     while done < draws:
         n = min(CHUNK, draws - done)
-        ws, wp = perturbed_weights(snap, rng, n, weight_sigma)
-        noise = np.sqrt((ws * ws) @ var.T) * rng.standard_normal((n, len(cand)))
-        q = ws @ fin.T + noise
-        t = q + (wp @ frac.T if frac.shape[1] else 0.0)
+        z = rng.standard_normal((n, tree.raw.size))
+        sd, q, t = np.empty((n, len(cand))), np.empty((n, len(cand))), np.zeros((n, len(cand)))
+        # the leaves' weights a slice of draws at a time: a few MB, not draws x leaves
+        step = max(1, ROWS_AT_ONCE // max(1, tree.raw.size + len(snap.scored_ids)))
+        for at in range(0, n, step):
+            ws, wp = _leaf_weights_of(tree, z[at:at + step], weight_sigma)
+            sd[at:at + step] = np.sqrt((ws * ws) @ var.T)
+            q[at:at + step] = ws @ fin.T
+            if frac.shape[1]:
+                t[at:at + step] = wp @ frac.T
+        q += sd * rng.standard_normal((n, len(cand)))
+        t += q
         near = t >= t.max(axis=1, keepdims=True) - TIE
         qn = np.where(near, q, -np.inf)
         near &= q >= qn.max(axis=1, keepdims=True) - TIE

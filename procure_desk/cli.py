@@ -49,11 +49,11 @@ def _gui(file: str | None) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    p = Path(args.file)
-    from .services import check_file
+    from .services import check_file, is_address
 
+    p = args.file if is_address(args.file) else str(Path(args.file))  # a URL stays a URL
     check_file(p)  # a clear message before any window opens
-    return _gui(str(p))
+    return _gui(p)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -71,12 +71,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import_json(args: argparse.Namespace) -> int:
-    from .services import import_json
+    from .services.transfer import import_file
 
-    with import_json(args.input, args.output, force=args.force, actor=actor(args)) as ef:
-        doc = ef.document()
-    print(f"Imported {len(doc['bids'])} bids, {len(doc['criteria'])} criteria and "
-          f"{len(doc['scores'])} scores into {args.output}")
+    n = import_file(args.input, args.output, force=args.force, actor=actor(args))
+    print(f"Imported {n['bids']} bids, {n['criteria']} criteria and "
+          f"{n['scores']} scores into {args.output}")
     return 0
 
 
@@ -89,22 +88,19 @@ def cmd_export_json(args: argparse.Namespace) -> int:
 
 
 def cmd_results(args: argparse.Namespace) -> int:
-    from .services import EvaluationFile
+    # read-only: the store's sqlite3 reader, not the services' ORM (procure_desk/readers.py)
+    from .readers import read, sealed_summary
 
-    with EvaluationFile.open(args.file) as ef:
-        results = ef.results()
-        doc = ef.document()
-        sealed = ef.sealed()
+    got = read(args.file)
     if args.json:
-        import json
-
-        data = results.to_json()
-        data["sealed"] = None if sealed is None else {k: sealed[k] for k in ("at", "by", "head")}
-        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        out = sys.stdout
+        for chunk in got.results().json_chunks({"sealed": sealed_summary(got.sealed)}):
+            out.write(chunk)
+        out.write("\n")
         return 0
     from .report_text import results_table
 
-    sys.stdout.write(results_table(doc, results))
+    sys.stdout.write(results_table(got.doc, got.results()))
     return 0
 
 
@@ -162,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for module in (cli_analysis, cli_exports, cli_workbooks, cli_governance):
         module.register(sub)
+    from . import cli_server
+
+    cli_server.register(sub)
     return p
 
 

@@ -34,15 +34,15 @@ def _seed(text: str) -> int:
 
 def cmd_analyse(args: argparse.Namespace) -> int:
     from . import analysis
-    from .services import EvaluationFile
+    from .readers import read
 
     draws = analysis.DEFAULT_DRAWS if args.draws is None else args.draws
     seed = analysis.DEFAULT_SEED if args.seed is None else args.seed
     if not 1 <= draws <= analysis.MAX_DRAWS:
         raise BadInput.one("--draws", f"{draws} is not between 1 and {analysis.MAX_DRAWS:,}")
-    with EvaluationFile.open(args.file) as ef:
-        data = analysis.analyse(ef, draws=draws, seed=seed)
-        doc = ef.document()
+    got = read(args.file)  # read-only: no ORM (procure_desk/readers.py)
+    data = analysis.analyse(got, draws=draws, seed=seed)
+    doc = got.document()
     if args.json:
         import json
 

@@ -100,6 +100,20 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_feedback(args: argparse.Namespace) -> int:
+    from .cli import actor
+    from .services import EvaluationFile
+    from .wording import plural
+    from .workbooks.feedback_import import import_feedback
+
+    with EvaluationFile.open(args.file) as ef:
+        got = import_feedback(ef, actor(args), args.sheet)
+    print(f"Imported feedback for the bidders from {Path(args.sheet).name} into {args.file}: "
+          f"{plural(got.added, 'text')} added, {got.changed} changed, "
+          f"{got.unchanged} unchanged")
+    return 0
+
+
 def register(sub: Any) -> None:
     s = sub.add_parser("bid-template", help="write the bid response workbook for suppliers")
     s.add_argument("output", help="the .xlsx file to write")
@@ -121,6 +135,13 @@ def register(sub: Any) -> None:
     s.add_argument("dir")
     s.add_argument("--force", action="store_true", help="overwrite files already in DIR")
     s.set_defaults(run=cmd_scoring_sheets)
+
+    s = sub.add_parser("import-feedback",
+                       help="read the feedback for the bidders from a spreadsheet (.xlsx "
+                            "or .csv: columns bid, criterion, feedback)")
+    s.add_argument("file")
+    s.add_argument("sheet", metavar="WORKBOOK", help="an .xlsx workbook or a .csv file")
+    s.set_defaults(run=cmd_import_feedback)
 
     s = sub.add_parser("import-scores", help="read evaluators' scoring workbooks back")
     s.add_argument("file")

@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,38 @@ def discount_factors(years: int, rate: float) -> np.ndarray:
     return 1.0 / (1.0 + rate) ** np.arange(years)
 
 
+@dataclass(eq=False)
+class ScoreColumns:
+    """A document's scores as columns, for readers that need no record per score.
+
+    `evaluator`, `bid` and `criterion` are positions in the id lists beside them;
+    comments are not carried. `Snapshot.from_doc` takes this in place of the list of
+    score records (a million records take about 800 MB; these columns 32 MB).
+    """
+
+    evaluator_ids: list[str]
+    bid_ids: list[str]
+    criterion_ids: list[str]
+    evaluator: np.ndarray
+    bid: np.ndarray
+    criterion: np.ndarray
+    value: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.value.size)
+
+    def positions(self, eix: dict[str, int], bix: dict[str, int], cix: dict[str, int]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The columns as positions in the engine's evaluator, bid and scored-leaf lists."""
+        out = []
+        for col, ids, where in ((self.evaluator, self.evaluator_ids, eix),
+                                (self.bid, self.bid_ids, bix),
+                                (self.criterion, self.criterion_ids, cix)):
+            table = np.array([where.get(x, -1) for x in ids], dtype=np.int64)
+            out.append(table[col] if col.size else np.zeros(0, dtype=np.int64))
+        return out[0], out[1], out[2]
+
+
 @dataclass
 class Snapshot:
     """Everything the engine needs, as arrays indexed by bid, leaf and evaluator."""
@@ -93,27 +126,31 @@ class Snapshot:
     names: dict[str, str] = field(default_factory=dict)
     tender: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     competitive: bool = False  # evaluation.procedure is competitive_tender
-    # The scores of evaluators with no conflict on the bid as a dense cube
-    # (evaluator, bid, leaf): per-pair means and spreads are then reductions over
-    # the first axis, a few element-wise passes over contiguous slabs. Missing
-    # scores hold 0 in `cube_val`, -inf/inf in the max/min cubes, False in `cube_has`.
-    cube_val: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
-    cube_has: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=bool))
-    cube_hi: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
-    cube_lo: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+    # The scores of evaluators with no conflict on the bid, kept sparse: only the
+    # (bid, leaf, evaluator) triples that exist, sorted by pair then evaluator, with
+    # per-pair sums, counts and extremes from one pass over flat arrays (no dense
+    # evaluator x bid x leaf cube: at the input limits that would be gigabytes).
+    # Built on first use and shared by the variants `dataclasses.replace` makes, as
+    # long as they keep the same score arrays.
+    pairs: PairScores | None = None
 
-    def __post_init__(self) -> None:
-        shape = (max(len(self.evaluators), 1), len(self.bid_ids), len(self.scored_ids))
-        self.cube_val = np.zeros(shape)
-        self.cube_has = np.zeros(shape, dtype=bool)
-        if self.s_eval.size:
-            keep = ~self.conflict[self.s_eval, self.s_bid]
-            at = (self.s_eval[keep], self.s_bid[keep], self.s_crit[keep])
-            self.cube_val[at] = self.s_val[keep]
-            self.cube_has[at] = True
-        self.cube_hi = np.where(self.cube_has, self.cube_val, -np.inf)
-        self.cube_lo = np.where(self.cube_has, self.cube_val, np.inf)
+    def pair_scores(self) -> PairScores:
+        """The non-conflicted scores grouped by (bid, scored leaf), built once."""
+        p = self.pairs
+        if p is None or not p.built_from(self):
+            p = PairScores.build(self, None if p is None else p)
+            self.pairs = p
+        return p
 
+    @property
+    def cube_val(self) -> _CubeView:
+        """Score of evaluator e for bid i on leaf j as `cube_val[e, i, j]` (0 where none)."""
+        return _CubeView(self.pair_scores(), False)
+
+    @property
+    def cube_has(self) -> _CubeView:
+        """Whether evaluator e scored bid i on leaf j (with no conflict): `cube_has[e, i, j]`."""
+        return _CubeView(self.pair_scores(), True)
 
     def with_scores(self, at: np.ndarray, values: np.ndarray) -> Snapshot:
         """The same evaluation with the scores at positions `at` set to `values`
@@ -159,11 +196,15 @@ class Snapshot:
 
         nb, ns, ne = len(bids), len(scored), len(evaluators)
         scores = doc["scores"]
-        n = len(scores)
-        s_eval = np.fromiter((eix[s["evaluator"]] for s in scores), dtype=np.int64, count=n)
-        s_bid = np.fromiter((bix[s["bid"]] for s in scores), dtype=np.int64, count=n)
-        s_crit = np.fromiter((cix[s["criterion"]] for s in scores), dtype=np.int64, count=n)
-        s_val = np.fromiter((s["score"] for s in scores), dtype=np.float64, count=n)
+        if isinstance(scores, ScoreColumns):
+            s_eval, s_bid, s_crit = scores.positions(eix, bix, cix)
+            s_val = scores.value
+        else:
+            n = len(scores)
+            s_eval = np.fromiter((eix[s["evaluator"]] for s in scores), np.int64, count=n)
+            s_bid = np.fromiter((bix[s["bid"]] for s in scores), np.int64, count=n)
+            s_crit = np.fromiter((cix[s["criterion"]] for s in scores), np.int64, count=n)
+            s_val = np.fromiter((s["score"] for s in scores), np.float64, count=n)
         conflict = np.zeros((ne, nb), dtype=bool)
         for e in evaluators:
             for b in e.get("conflicts", []):
@@ -199,6 +240,104 @@ class Snapshot:
         )
 
 
+@dataclass(eq=False)
+class PairScores:
+    """The non-conflicted scores, sorted by (bid, scored leaf) pair and then evaluator.
+
+    `key` is `pair * evaluators + evaluator` with `pair = bid * leaves + leaf`;
+    `count`, `total`, `hi` and `lo` are flat per pair (`bid * leaves + leaf`): the
+    number of scores, their sum in evaluator order (so the same sum, bit for bit, as
+    adding evaluator by evaluator), the highest and the lowest (nan where none).
+    """
+
+    source: tuple[np.ndarray, ...]  # (s_eval, s_bid, s_crit, conflict) it was built from
+    s_val: np.ndarray
+    n_eval: int
+    n_leaves: int
+    pick: np.ndarray  # positions in the score arrays, in key order
+    key: np.ndarray
+    pair: np.ndarray
+    starts: np.ndarray  # first position of each present pair in `pick`
+    present: np.ndarray  # flat pair of each start
+    count: np.ndarray
+    values: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    total: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    hi: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    lo: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def built_from(self, snap: Snapshot) -> bool:
+        return self.s_val is snap.s_val and self._same_structure(snap)
+
+    def _same_structure(self, snap: Snapshot) -> bool:
+        return all(a is b for a, b in zip(self.source, (snap.s_eval, snap.s_bid, snap.s_crit,
+                                                          snap.conflict)))
+
+    @classmethod
+    def build(cls, snap: Snapshot, previous: PairScores | None = None) -> PairScores:
+        if previous is not None and previous._same_structure(snap):
+            out = dataclasses.replace(previous, s_val=snap.s_val)
+        else:
+            out = cls._structure(snap)
+        out._values(snap.s_val)
+        return out
+
+    @classmethod
+    def _structure(cls, snap: Snapshot) -> PairScores:
+        ne, ns = max(len(snap.evaluators), 1), len(snap.scored_ids)
+        size = len(snap.bid_ids) * ns
+        if snap.s_eval.size:
+            keep = np.flatnonzero(~snap.conflict[snap.s_eval, snap.s_bid])
+        else:
+            keep = np.zeros(0, dtype=np.int64)
+        pair_of = snap.s_bid[keep] * ns + snap.s_crit[keep]
+        key = pair_of * ne + snap.s_eval[keep]
+        order = np.argsort(key, kind="stable")
+        pick, key, pair = keep[order], key[order], pair_of[order]
+        first = np.ones(pair.size, dtype=bool)
+        first[1:] = pair[1:] != pair[:-1]
+        starts = np.flatnonzero(first)
+        return cls(source=(snap.s_eval, snap.s_bid, snap.s_crit, snap.conflict),
+                   s_val=snap.s_val, n_eval=ne, n_leaves=ns, pick=pick, key=key, pair=pair,
+                   starts=starts, present=pair[starts],
+                   count=np.bincount(pair, minlength=size).astype(np.float64))
+
+    def _values(self, s_val: np.ndarray) -> None:
+        size = self.count.size
+        self.values = np.asarray(s_val[self.pick], dtype=np.float64)
+        self.total = np.bincount(self.pair, weights=self.values, minlength=size)
+        self.hi = np.full(size, np.nan)
+        self.lo = np.full(size, np.nan)
+        if self.starts.size:
+            self.hi[self.present] = np.maximum.reduceat(self.values, self.starts)
+            self.lo[self.present] = np.minimum.reduceat(self.values, self.starts)
+
+    def find(self, e: int, i: int, j: int) -> int:
+        """Position in `values` of evaluator e's score for bid i on leaf j, or -1."""
+        k = (i * self.n_leaves + j) * self.n_eval + e
+        pos = int(np.searchsorted(self.key, k))
+        return pos if pos < self.key.size and int(self.key[pos]) == k else -1
+
+    def evaluator_counts(self, bids: np.ndarray) -> np.ndarray:
+        """Per evaluator, how many of their scores are on the bids marked in `bids`."""
+        e_of = self.key % self.n_eval
+        on = bids[self.pair // self.n_leaves] if self.pair.size else np.zeros(0, dtype=bool)
+        return np.bincount(e_of[on], minlength=self.n_eval)
+
+
+class _CubeView:
+    """Reads one (evaluator, bid, leaf) score as `view[e, i, j]`, like a dense array."""
+
+    def __init__(self, pairs: PairScores, has: bool):
+        self._pairs = pairs
+        self._has = has
+
+    def __getitem__(self, at: tuple[int, int, int]) -> Any:
+        pos = self._pairs.find(*(int(x) for x in at))
+        if self._has:
+            return pos >= 0
+        return float(self._pairs.values[pos]) if pos >= 0 else 0.0
+
+
 @dataclass
 class Evaluated:
     """Final scores and their spread per (bid, scored leaf)."""
@@ -211,12 +350,13 @@ class Evaluated:
 
 
 def evaluate_scores(snap: Snapshot) -> Evaluated:
-    count = snap.cube_has.sum(axis=0, dtype=np.float64)
+    shape = (len(snap.bid_ids), len(snap.scored_ids))
+    ps = snap.pair_scores()
+    count = ps.count.reshape(shape)
     present = count > 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(present, snap.cube_val.sum(axis=0) / count, np.nan)
-        spread = np.where(present, snap.cube_hi.max(axis=0) - snap.cube_lo.min(axis=0),
-                          np.nan)
+        mean = np.where(present, ps.total.reshape(shape) / count, np.nan)
+        spread = np.where(present, ps.hi.reshape(shape) - ps.lo.reshape(shape), np.nan)
     has_consensus = ~np.isnan(snap.consensus)
     final = np.where(has_consensus, snap.consensus, mean)
     flag_at = float(snap.settings["moderation"]["spread_flag"])
@@ -282,6 +422,11 @@ def _num(x: Any) -> float | None:
     return None if math.isnan(x) else x
 
 
+def _nums(row: np.ndarray) -> list[float | None]:
+    """A row of floats as JSON values: None where nan."""
+    return [None if x != x else x for x in row.tolist()]
+
+
 @dataclass
 class Results:
     snap: Snapshot
@@ -297,6 +442,7 @@ class Results:
     sections: np.ndarray  # (bids, section_ids) nan where a contribution below is missing
     ranking: list[int]  # bid indices, rank 1 first
     rank: list[int | None]
+    _leaves: list[tuple[str, int, int]] | None = field(default=None, init=False, repr=False)
 
     @property
     def winner(self) -> str | None:
@@ -310,23 +456,21 @@ class Results:
     def bid_json(self, i: int) -> dict[str, Any]:
         s = self.snap
         bid = s.bids[i]
-        crit: dict[str, Any] = {}
-        leaf_values: dict[str, tuple[float | None, float | None]] = {}
-        for j, cid in enumerate(s.scored_ids):
-            leaf_values[cid] = (_num(self.scores.final[i, j]), _num(self.scored_contrib[i, j]))
-        for j, cid in enumerate(s.price_ids):
-            leaf_values[cid] = (_num(self.price_frac[i, j]), _num(self.price_contrib[i, j]))
-        for c in s.criteria:
-            if c["id"] in leaf_values:
-                score, contrib = leaf_values[c["id"]]
-                crit[c["id"]] = {"score": score, "contribution": contrib}
+        if self._leaves is None:  # each leaf's (id, scored 0 / price 1, column), tree order
+            at = {cid: (0, j) for j, cid in enumerate(s.scored_ids)}
+            at.update({cid: (1, j) for j, cid in enumerate(s.price_ids)})
+            self._leaves = [(c["id"], *at[c["id"]]) for c in s.criteria if c["id"] in at]
+        scores = (_nums(self.scores.final[i]), _nums(self.price_frac[i]))
+        contribs = (_nums(self.scored_contrib[i]), _nums(self.price_contrib[i]))
+        crit = {cid: {"score": scores[k][j], "contribution": contribs[k][j]}
+                for cid, k, j in self._leaves}
         return {
             "id": bid["id"], "supplier": bid["supplier"], "option_type": bid["option_type"],
             "status": self.status[i], "reasons": list(self.reasons[i]), "rank": self.rank[i],
             "total": _num(self.total[i]), "quality": _num(self.quality[i]),
             "price": _num(self.price[i]),
             "wlc": float(s.wlc[i]), "npv": float(s.npv[i]),
-            "sections": {sid: _num(self.sections[i, k]) for k, sid in enumerate(s.section_ids)},
+            "sections": dict(zip(s.section_ids, _nums(self.sections[i]))),
             "criteria": crit,
         }
 
@@ -335,6 +479,25 @@ class Results:
         from .provisional import outstanding
 
         return outstanding(self)
+
+    def json_chunks(self, extra: dict[str, Any] | None = None) -> Iterator[str]:
+        """`json.dumps(to_json() | extra, ensure_ascii=False)`, piece by piece: one bid
+        at a time, so writing the results of a thousand bids holds one bid's dict."""
+        ids = self.snap.bid_ids
+        reasons = self.outstanding()
+
+        def dumps(value: Any) -> str:
+            return json.dumps(value, ensure_ascii=False)
+
+        yield f'{{"winner": {dumps(self.winner)}, '
+        yield f'"ranking": {dumps([ids[i] for i in self.ranking])}, "bids": ['
+        for i in range(len(ids)):
+            yield (", " if i else "") + dumps(self.bid_json(i))
+        yield f'], "flags": {dumps(self.flags())}, "provisional": {dumps(bool(reasons))}, '
+        yield f'"provisional_reasons": {dumps(reasons)}'
+        for key, value in (extra or {}).items():
+            yield f", {dumps(key)}: {dumps(value)}"
+        yield "}"
 
     def to_json(self) -> dict[str, Any]:
         ids = self.snap.bid_ids
@@ -351,6 +514,21 @@ class Results:
 
 def _label(snap: Snapshot, cid: str) -> str:
     return f"{cid} ({snap.names.get(cid, cid)})"
+
+
+class _Labels:
+    """`_label` of each id in a list, made on first use (a million reasons name 2,000)."""
+
+    def __init__(self, snap: Snapshot, ids: list[str]):
+        self.snap, self.ids = snap, ids
+        self.made: dict[int, str] = {}
+
+    def __getitem__(self, at: Any) -> str:
+        j = int(at)
+        got = self.made.get(j)
+        if got is None:
+            got = self.made[j] = _label(self.snap, self.ids[j])
+        return got
 
 
 def compute(snap: Snapshot, *, formula: str | None = None,
@@ -390,22 +568,24 @@ def compute(snap: Snapshot, *, formula: str | None = None,
     for i in np.flatnonzero(comparator).tolist():
         status[i] = "comparator"
         reasons[i] = ["not a tender: shown beside the tenders, it cannot win"]
+    gate_label = _Labels(snap, snap.gate_ids)
+    leaf_label = _Labels(snap, snap.scored_ids)
     for i in np.flatnonzero(out | excluded | incomplete).tolist():
         if out[i]:
             status[i] = "withdrawn"
             reasons[i] = ["withdrawn"]
         elif excluded[i]:
             status[i] = "excluded"
-            r = [f"failed the gateway {_label(snap, snap.gate_ids[j])}"
+            r = [f"failed the gateway {gate_label[j]}"
                  for j in np.flatnonzero(gate_failed[i])]
-            r += [f"{_label(snap, snap.scored_ids[j])}: final score {fin[i, j]:g} is below "
+            r += [f"{leaf_label[j]}: final score {fin[i, j]:g} is below "
                   f"the minimum {snap.min_score[j]:g}" for j in np.flatnonzero(below_min[i])]
             reasons[i] = r
         else:
             status[i] = "incomplete"
-            r = [f"no gateway result for {_label(snap, snap.gate_ids[j])}"
+            r = [f"no gateway result for {gate_label[j]}"
                  for j in np.flatnonzero(gate_missing[i])]
-            r += [f"no final score for {_label(snap, snap.scored_ids[j])}"
+            r += [f"no final score for {leaf_label[j]}"
                   for j in np.flatnonzero(score_missing[i])]
             reasons[i] = r
 

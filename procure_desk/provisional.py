@@ -71,8 +71,10 @@ def _missing_scores(results: Results) -> list[str]:
     open_bids = np.array([s != "excluded" for s in results.status], dtype=bool)
     if not snap.evaluators:
         return ["no evaluator has been added to score the bids"] if open_bids.any() else []
-    expected = (~snap.conflict & open_bids[None, :])[:, :, None]  # (evaluator, bid, 1)
-    missing = (expected & ~snap.cube_has[: len(snap.evaluators)]).sum(axis=(1, 2))
-    due = expected.sum(axis=(1, 2)) * len(snap.scored_ids)
+    # (evaluator, bid) pairs each evaluator may score, times the scored criteria, less
+    # the scores they gave on those bids (a score is never given where a conflict is)
+    due = (~snap.conflict & open_bids[None, :]).sum(axis=1) * len(snap.scored_ids)
+    given = snap.pair_scores().evaluator_counts(open_bids)[: len(snap.evaluators)]
+    missing = due - given
     return [f"{_who(e)}: {missing[k]:,} of {due[k]:,} scores missing"
             for k, e in enumerate(snap.evaluators) if missing[k]]

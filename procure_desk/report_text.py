@@ -10,6 +10,10 @@ from .interchange import OPTION_TYPE_LABELS
 from .wording import money, one_line
 
 MAX_REASONS = 4  # per bid in the table; the JSON has every one
+RULE_WORDS = {"total": "the totals beyond two decimal places",
+              "quality": "the tie-break rule of the higher quality score",
+              "cost": "the tie-break rule of the lower cost",
+              "id": "the last tie-break rule, the smaller bid id"}
 
 
 def _fmt(x: float | None, digits: int = 2) -> str:
@@ -29,6 +33,9 @@ def results_table(doc: dict[str, Any], results: Results) -> str:
         word = "Provisional leader" if data["provisional"] else "Winner"
         lines.append(f"{word}: {w['id']} {one_line(w['supplier'], 80)} "
                      f"with {_fmt(w['total'])} points")
+        tie = decisive_tie(data, ev["appraisal"]["cost_basis"])
+        if tie and tie["printed"]:
+            lines.append(f"Tie: {tie['sentence']}")
     else:
         lines.append("No winner: no bid is ranked yet")
     if data["provisional"]:
@@ -65,3 +72,54 @@ def results_table(doc: dict[str, Any], results: Results) -> str:
         if len(data["flags"]) > 20:
             lines.append(f"  ... and {len(data['flags']) - 20} more")
     return "\n".join(lines) + "\n"
+
+
+def decisive_tie(data: dict[str, Any], cost_basis: str = "npv") -> dict[str, Any] | None:
+    """How the first place was decided between the two best ranked bids (results JSON).
+
+    `printed` is true where their totals are equal to two decimal places (a report
+    would show the same total); `rule` says what put the winner first: "total", or a
+    tie-break of docs/scoring.md: "quality", "cost", "id". `sentence` says it
+    plainly; `reason` is the verdict's reason when printed totals tie. None with fewer
+    than two ranked bids.
+    """
+    from .engine import TIE
+
+    ranking = data["ranking"]
+    if len(ranking) < 2:
+        return None
+    by_id = {b["id"]: b for b in data["bids"]}
+    w, r = by_id[ranking[0]], by_id[ranking[1]]
+    key = "npv" if cost_basis == "npv" else "wlc"
+    printed = f"{w['total']:.2f}" == f"{r['total']:.2f}"
+    if abs(w["total"] - r["total"]) > TIE:
+        rule = "total"
+        how = (f"{w['id']} is first on its total alone ({w['total']:.6f} against "
+               f"{r['total']:.6f}: a difference below the printed precision)" if printed
+               else f"{w['id']} is first on its total, {w['total'] - r['total']:.2f} "
+                    f"points ahead of {r['id']}")
+    elif abs(w["quality"] - r["quality"]) > TIE:
+        rule = "quality"
+        how = (f"the totals are equal, and the first tie-break rule, the higher quality "
+               f"score, puts {w['id']} first ({w['quality']:.2f} against "
+               f"{r['quality']:.2f})")
+    elif abs(w[key] - r[key]) > TIE:
+        rule = "cost"
+        how = (f"the totals and quality scores are equal, and the second tie-break rule, "
+               f"the lower cost ({cost_basis.upper()}), puts {w['id']} first "
+               f"({w[key]:,.2f} against {r[key]:,.2f})")
+    else:
+        rule = "id"
+        how = (f"the totals, quality scores and costs are all equal, and only the last "
+               f"tie-break rule, the smaller bid id, puts {w['id']} before {r['id']}: "
+               f"the authority should settle the tie by a documented decision")
+    if printed:
+        sentence = (f"{w['id']} and {r['id']} both have {w['total']:.2f} points: "
+                    f"{how}.")
+        reason = (f"{w['id']} and {r['id']} tie at {w['total']:.2f} points, decided by "
+                  f"{RULE_WORDS[rule]}")
+    else:
+        sentence = f"No tie: {how}."
+        reason = ""
+    return {"printed": printed, "rule": rule, "sentence": sentence, "reason": reason,
+            "first": w["id"], "second": r["id"]}

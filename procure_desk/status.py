@@ -35,11 +35,11 @@ def stage(doc: Record, outstanding: list[Record], sealed: Record | None) -> str:
 
 def status_of(ef: Any) -> Record:
     """The stage, the checklist, who has submitted, the chain's head and the seal."""
+    verdict = ef.verify()  # reads the data afresh: the reads below use that one read
     doc = ef.document()
     results = ef.results()
     outstanding = results.outstanding()
     sealed = ef.sealed()
-    verdict = ef.verify()
     by_check = {r["check"]: r["detail"] for r in outstanding}
     has_work = bool(doc["bids"]) and bool(doc["evaluators"])
     return {

@@ -65,3 +65,15 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if os.environ.get("CI") and report.skipped and "is not installed" in str(report.longrepr):
         report.outcome = "failed"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for the whole run (tests/pg_server.py)."""
+    import pg_server as pg
+
+    with pg.running() as server:
+        if server is None:
+            pytest.skip("PostgreSQL (Debian package postgresql: initdb, pg_ctl) is not "
+                        "installed")
+        yield server

@@ -292,10 +292,12 @@ def test_nothing_is_overwritten_without_force(capsys, tmp_path, write_json, pdes
 def test_internal_error_exits_1_with_a_one_line_message(capsys, pdesk, monkeypatch):
     monkeypatch.delenv("PROCURE_DESK_DEBUG", raising=False)
 
-    def boom(self):
+    def boom(snap):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(services.EvaluationFile, "results", boom)
+    from procure_desk import readers
+
+    monkeypatch.setattr(readers, "compute", boom)  # `results` reads through readers.py
     code, out, err = run(capsys, "results", pdesk, "--json")
     assert code == 1
     assert out == ""

@@ -2,19 +2,23 @@
 
 import json
 
+from summary_docs import finished
+from test_export_xlsx import make_file
+
 from procure_desk.cli import main
 
 
-def test_export_all_four(tmp_path, example_file, capsys):
-    f = str(example_file.path)
+def test_export_all_four(tmp_path, capsys):
+    # the sample tender, finished: a competitive tender whose summaries can be issued
+    f = str(make_file(tmp_path, finished(), "sample.pdesk"))
     args = ["export", f, "--xlsx", str(tmp_path / "p.xlsx"), "--pdf", str(tmp_path / "r.pdf"),
             "--summaries", str(tmp_path / "s"), "--ocds", str(tmp_path / "o.json")]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "Wrote 2 assessment summaries" in out
+    assert "Wrote 3 assessment summaries and 2 notices of exclusion" in out
     assert (tmp_path / "p.xlsx").stat().st_size > 0
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
-    assert len(list((tmp_path / "s").glob("*.pdf"))) == 2
+    assert len(list((tmp_path / "s").glob("*.pdf"))) == 5
     assert json.loads((tmp_path / "o.json").read_text())["tag"] == ["award"]
     # again without --force: refused before anything is written
     (tmp_path / "r.pdf").write_text("old")
@@ -62,6 +66,16 @@ def test_demo_writes_all_four(tmp_path, capsys):
     assert (d / "evidence-pack.xlsx").exists()
     assert (d / "evaluation-report.pdf").exists()
     assert (d / "ocds-release.json").exists()
-    summaries = list((d / "assessment-summaries").glob("*.pdf"))
+    out = capsys.readouterr().out
+    # the demo finishes the evaluation, so its summaries are issued, not drafts
+    assert "the results are final" in out
+    assert "Wrote 3 assessment summaries and 2 notices of exclusion" in out
+    assert "DRAFT" not in out
+    letters = sorted(p.name for p in (d / "assessment-summaries").glob("*.pdf"))
     doc = json.loads((d / "ocds-release.json").read_text())
-    assert len(summaries) == len(doc["bids"]["details"]) >= 8
+    # one letter per tender, and the OCDS release lists the same five tenders; the
+    # in-house build (B6), the shared service (B7) and doing nothing (B8) get neither
+    assert [n.split(" ")[2 if n.startswith("Assessment") else 3] for n in letters] == [
+        "B1", "B3", "B5", "B2", "B4"]
+    assert [b["id"] for b in doc["bids"]["details"]] == ["B1", "B2", "B3", "B4", "B5"]
+    assert doc["ocid"] == "ocds-h4rr0w-HDC-2026-014"

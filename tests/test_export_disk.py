@@ -18,6 +18,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from final_docs import final_example
+from summary_docs import ready_to_issue
+from test_export_xlsx import make_file
 
 from procure_desk.cli import main
 from procure_desk.services import EvaluationFile
@@ -65,10 +68,10 @@ def leftovers(folder: Path) -> list[str]:
 
 
 @pytest.fixture
-def pdesk(example_file) -> Path:
-    path = example_file.path
-    example_file.close()
-    return path
+def pdesk(tmp_path, example_doc) -> Path:
+    """The example, final and ready to issue (a competitive tender with feedback, award
+    details and an ocid prefix): every export would succeed but for the disk."""
+    return make_file(tmp_path, ready_to_issue(final_example(example_doc)), "ready.pdesk")
 
 
 # (command line after the evaluation file, what is written, the file named in the message)

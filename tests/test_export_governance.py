@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 from final_docs import final_example
 from older_files import store_unchecked
+from summary_docs import ready_to_issue
 from test_export_hostile import saved_before_the_chain
 from test_export_xlsx import make_file
 
@@ -65,7 +66,8 @@ def governed(tmp_path: Path, example_doc: dict, name: str = "governed.pdesk") ->
     C. Evans joined, declared a conflict with B2 on 2026-01-07 (details written by a
     hostile hand) and scored B1; two changes to the published methodology were made
     after scoring opened, each with its reason; A. Patel's declaration is a nil return."""
-    path = make_file(tmp_path, final_example(example_doc), name)
+    # a competitive tender ready for its assessment summaries (feedback, award details)
+    path = make_file(tmp_path, ready_to_issue(final_example(example_doc)), name)
     with EvaluationFile.open(path) as ef:
         ef.set_declaration("tester", "E2", "2026-01-06", "Former employee of Small Co")
         ef.set_conflict_details("tester", "E2", "B2", "worked there until 2024",
@@ -203,9 +205,8 @@ def test_an_export_no_longer_matches_once_the_history_is_rewritten(tmp_path, exa
         assert "NOT INTACT" in capsys.readouterr().out
 
 
-def test_a_busy_file_refuses_the_export_and_no_file_appears(tmp_path, example_file, capsys):
-    path = example_file.path
-    example_file.close()
+def test_a_busy_file_refuses_the_export_and_no_file_appears(tmp_path, example_doc, capsys):
+    path = governed(tmp_path, example_doc)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another program is saving to it
     try:
@@ -244,7 +245,7 @@ def test_a_file_that_cannot_be_put_in_place_is_not_recorded(tmp_path, example_fi
 # ---- DRAFT and what is outstanding -----------------------------------------------------------
 
 def test_provisional_exports_say_draft_and_what_is_outstanding(tmp_path, example_file,
-                                                               capsys):
+                                                               example_doc, capsys):
     src = Source.from_file(example_file)
     assert src.provisional
     outstanding = src.outstanding
@@ -269,10 +270,15 @@ def test_provisional_exports_say_draft_and_what_is_outstanding(tmp_path, example
 
     from procure_desk.exports.summaries import write_summaries
 
-    for s in write_summaries(src, tmp_path / "s"):
+    # the same, as a competitive tender: its summaries are written only as drafts
+    tender = Source.load(make_file(tmp_path, ready_to_issue(example_doc), "tender.pdesk"))
+    with pytest.raises(BadInput, match="not issued: the following is missing"):
+        write_summaries(tender, tmp_path / "s")
+    for s in write_summaries(tender, tmp_path / "s", draft=True):
         spages = pdf_pages(s)
-        assert all(DRAFT_PAGE in p for p in spages)
-        assert "summary is not a notice of the outcome" in spages[0]
+        assert all("DRAFT: not to be sent to the bidder" in p for p in spages)
+        assert "It is not a notice of the outcome" in spages[0]
+        assert "DRAFT: the results are provisional" in " ".join(spages)
 
     wb = openpyxl.load_workbook(write_xlsx(src, tmp_path / "pack.xlsx"), data_only=True)
     ws = wb["Summary"]

@@ -16,8 +16,16 @@ from final_docs import final_example
 from test_export_xlsx import make_file, rich_doc
 
 from procure_desk.cli import main
+from procure_desk.errors import BadInput
 from procure_desk.exports import Source
-from procure_desk.exports.ocds import build_release
+from procure_desk.exports.ocds import build_release as _build_release
+
+PREFIX = "ocds-h4rr0w"
+
+
+def build_release(src, **kw):
+    kw.setdefault("ocid_prefix", PREFIX)
+    return _build_release(src, **kw)
 
 SCHEMA = json.loads(
     (__import__("pathlib").Path(__file__).parent / "data" /
@@ -31,15 +39,18 @@ def validator():
 
 def test_release_is_valid_ocds_and_links_the_award(tmp_path, example_file):
     out = tmp_path / "release.json"
-    assert main(["export", str(example_file.path), "--ocds", str(out)]) == 0
+    assert main(["export", str(example_file.path), "--ocds", str(out), "--ocid-prefix",
+                 PREFIX, "--publish-bid-values"]) == 0
     rel = json.loads(out.read_text())
     errors = [f"{list(e.path)}: {e.message}" for e in validator().iter_errors(rel)]
     assert errors == []
     assert rel["tag"] == ["award"]
+    assert rel["ocid"] == "ocds-h4rr0w-HDC-2026-014"
     stats = {s["measure"]: s["value"] for s in rel["bids"]["statistics"]}
     # example.json: B1 costs 250k + 4 x 90k + 40k = 650k over 5 years; B2 5 x 80k = 400k
     assert stats == {"bids": 2, "validBids": 2, "smeBids": 0,
                      "lowestValidBidValue": 400000.0, "highestValidBidValue": 650000.0}
+    assert [d["value"]["amount"] for d in rel["bids"]["details"]] == [650000.0, 400000.0]
     assert [d["status"] for d in rel["bids"]["details"]] == ["valid", "valid"]
     assert rel["awards"][0]["relatedBids"] == ["B1"]
     assert rel["awards"][0]["suppliers"][0]["name"] == "Example Suite Ltd"
@@ -47,8 +58,11 @@ def test_release_is_valid_ocds_and_links_the_award(tmp_path, example_file):
 
 
 def test_excluded_bids_are_disqualified_and_left_out_of_valid_values(tmp_path, example_doc):
-    src = Source.load(make_file(tmp_path, rich_doc(example_doc)))
-    rel = build_release(src)
+    doc = rich_doc(example_doc)
+    for b in doc["bids"]:  # B3 (a build) and B4 (a shared service) as commercial tenders
+        b["tender"] = True
+    src = Source.load(make_file(tmp_path, doc))
+    rel = build_release(src, publish_bid_values=True)
     assert list(validator().iter_errors(rel)) == []
     status = {d["id"]: d["status"] for d in rel["bids"]["details"]}
     assert status["B3"] == "disqualified"
@@ -119,3 +133,75 @@ def test_schema_check_is_not_vacuous():
     bad = {"ocid": "x", "id": "1", "date": "2026-01-01T00:00:00Z", "tag": ["award"],
            "initiationType": "tender", "bids": {"details": [{"id": "1", "status": "won"}]}}
     assert any("status" in list(e.path) for e in validator().iter_errors(bad))
+
+
+# ---- a competitive tender: the sample, finished ---------------------------------------
+
+@pytest.fixture
+def sample_release(tmp_path):
+    from summary_docs import finished
+
+    return finished(), Source.load(make_file(tmp_path, finished(), "sample.pdesk"))
+
+
+def test_only_tenders_are_tenderers_and_parties_carry_identifiers(sample_release):
+    doc, src = sample_release
+    rel = build_release(src, ocid_prefix=None)  # the evaluation's own prefix
+    assert list(validator().iter_errors(rel)) == []
+    assert rel["ocid"] == "ocds-h4rr0w-HDC-2026-014"
+    tenderers = {t["name"] for t in rel["tender"]["tenderers"]}
+    assert tenderers == {b["supplier"] for b in doc["bids"][:5]}  # B6-B8 are not tenders
+    assert rel["tender"]["numberOfTenderers"] == 5
+    assert [d["id"] for d in rel["bids"]["details"]] == ["B1", "B2", "B3", "B4", "B5"]
+    b3 = next(p for p in rel["parties"] if p["name"] == "Kestrelway Digital Ltd")
+    assert b3["id"] == "GB-COH-11384520"
+    assert b3["identifier"] == {"scheme": "GB-COH", "id": "11384520",
+                                "legalName": "Kestrelway Digital Ltd"}
+    assert b3["roles"] == ["tenderer", "supplier"]
+    assert rel["awards"][0]["suppliers"] == [{"id": "GB-COH-11384520",
+                                              "name": "Kestrelway Digital Ltd"}]
+    names = json.dumps(rel)
+    for other in ("Harrowmere DC Digital Team", "Ashcombe Borough Council", "Pellory"):
+        assert other not in names
+
+
+def test_bid_values_are_left_out_unless_asked(sample_release):
+    _, src = sample_release
+    rel = build_release(src)
+    stats = {s["measure"] for s in rel["bids"]["statistics"]}
+    assert stats == {"bids", "validBids", "smeBids"}
+    assert all("value" not in d for d in rel["bids"]["details"])
+    published = build_release(src, publish_bid_values=True)
+    assert [d["value"]["amount"] for d in published["bids"]["details"]] == [
+        642000.0, 1709000.0, 614000.0, 493000.0, 529000.0]
+    assert list(validator().iter_errors(published)) == []
+
+
+def test_the_award_value_says_its_cost_basis(sample_release):
+    _, src = sample_release
+    award = build_release(src)["awards"][0]
+    assert award["value"] == {"amount": 614000.0, "currency": "GBP"}
+    assert award["procureDeskValueBasis"] == "whole-life cost over 5 years, undiscounted"
+    assert "The value is the tender's whole-life cost over 5 years, undiscounted; price " \
+           "was scored on its net present value at 3.5% a year." in award["description"]
+
+
+def test_an_ocid_prefix_is_required(sample_release, tmp_path, capsys):
+    doc, src = sample_release
+    with pytest.raises(BadInput, match="ocds-000000 is a placeholder"):
+        build_release(src, ocid_prefix="ocds-000000")
+    with pytest.raises(BadInput, match="is not an OCDS prefix"):
+        build_release(src, ocid_prefix="harrowmere")
+    del doc["evaluation"]["ocid_prefix"]
+    path = make_file(tmp_path, doc, "no-prefix.pdesk")
+    out = tmp_path / "release.json"
+    assert main(["export", str(path), "--ocds", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "evaluation.ocid_prefix: an OCDS release needs the ocid prefix registered" in err
+    assert not out.exists()
+    assert main(["export", str(path), "--ocds", str(out), "--ocid-prefix", "ocds-abc123"]) == 0
+    assert json.loads(out.read_text())["ocid"].startswith("ocds-abc123-")
+    assert main(["export", str(path), "--pdf", str(tmp_path / "r.pdf"),
+                 "--ocid-prefix", "ocds-abc123"]) == 2
+    assert "--ocid-prefix and --publish-bid-values apply to --ocds OUT" in \
+        capsys.readouterr().err

@@ -431,53 +431,8 @@ def test_a_deep_branch_gets_one_message_however_many_leaves_it_has():
                      "criteria may nest at most 8 levels"]
 
 
-# ---- speed: validation stays linear up to the limits --------------------------------------
-
-def large(n_bids: int, n_criteria: int) -> dict:
-    """A realistic large evaluation: sections 3 levels deep, 10 cost lines a bid,
-    3 evaluators scoring one question in 20, comments on every score."""
-    d = example()
-    crit = [{"id": "Q", "name": "Quality", "kind": "section", "weight": 60, "parent": None},
-            {"id": "P", "name": "Whole-life cost", "kind": "price", "weight": 40,
-             "parent": None}]
-    sections = max(1, n_criteria // 100)
-    crit += [{"id": f"S{s}", "name": f"Section {s}", "kind": "section", "weight": 1,
-              "parent": "Q"} for s in range(sections)]
-    leaves = [f"S{i % sections}.{i:04d}" for i in range(n_criteria - len(crit))]
-    crit += [{"id": cid, "name": f"Question {cid}", "kind": "scored", "weight": 1,
-              "parent": cid.split(".")[0], "guidance": "Score against the descriptors."}
-             for cid in leaves]
-    line = {"item": "Licence", "category": "licence", "amount": 1000, "start_year": 0,
-            "years": 5}
-    d["criteria"] = crit
-    d["bids"] = [{"id": f"B{b:04d}", "supplier": f"Supplier {b} Ltd",
-                  "option_type": "best_of_breed", "costs": [dict(line) for _ in range(10)]}
-                 for b in range(n_bids)]
-    d["evaluators"] = [{"id": f"E{e}", "name": f"Evaluator {e}"} for e in range(3)]
-    d["scores"] = [{"evaluator": f"E{e}", "bid": b["id"], "criterion": cid, "score": 3,
-                    "comment": "Meets the requirement; see section 4."}
-                   for b in d["bids"] for cid in leaves[::20] for e in range(3)]
-    d["consensus"], d["gateways"] = [], []
-    return d
-
-
-def best_time(d: dict) -> float:
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        validate(d)
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
-@pytest.mark.slow
-def test_validation_time_grows_in_proportion_to_the_file():
-    half, full = large(500, 1_000), large(1_000, 2_000)
-    assert len(full["criteria"]) == limits.MAX_CRITERIA
-    assert len(full["scores"]) > 3.9 * len(half["scores"])  # about 4 x the records of half
-    t_half, t_full = best_time(half), best_time(full)
-    assert t_full < 6 * t_half, (t_half, t_full)  # linear: 4 x, with room for noise
-    assert t_full < 30, t_full
+# Validation's growth with the file is measured in the benchmarks (benchmarks/goals.py),
+# not timed here: a loaded machine makes a timed test fail for nothing.
 
 
 # ---- through the command line and the edits -------------------------------------------------

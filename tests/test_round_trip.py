@@ -99,3 +99,17 @@ def test_ids_are_plain_text(tmp_path, capsys, example_doc, bad_id, says):
     err = capsys.readouterr().err
     assert "procure-desk: partners[0].id: " in err
     assert says in err
+
+
+def test_the_interchange_text_written_in_pieces_is_the_text_written_whole():
+    from benchmarks.generate import make_large_evaluation
+    from procure_desk.interchange import dump_chunks, dumps, validate
+
+    doc = validate(make_large_evaluation(n_bids=5, n_criteria=6, n_evaluators=3, cost_lines=2))
+    doc["bids"][0]["supplier"] = "=cmd|' /c calc'!A0 <b>&amp;\n東京\t\"quoted\""
+    doc["scores"][1]["comment"] = "line one\nline two \\ back\\slash"
+    doc["scores"][2].update(score=2.5, comment="")
+    doc["scores"][3].update(score=1e-7, comment=None)
+    doc["scores"][4] = {}
+    for d in (doc, {**doc, "feedback": [], "partners": []}, {"evaluation": {}}, {}):
+        assert "".join(dump_chunks(d)) == dumps(d)

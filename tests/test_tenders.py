@@ -101,3 +101,18 @@ def test_an_unknown_procedure_is_refused(example_doc):
     with pytest.raises(BadInput) as info:
         validate(example_doc)
     assert [p.where for p in info.value.problems] == ["evaluation.procedure"]
+
+
+def test_the_analysis_of_a_tender_with_comparators(tender_doc):
+    """Formulas, exclusions and the verdict are worked out with a comparator present
+    (it keeps its scores and is never a winner)."""
+    from procure_desk.analysis import analyse
+
+    for g in tender_doc["gateways"]:
+        if g["bid"] == "B2":
+            g["passed"] = False  # a failed gateway: who would win were it passed
+    data = analyse(validate(tender_doc), draws=50)
+    assert set(data["formulas"].values()) <= {"B1", "B2"}
+    assert [e["bid"] for e in data["exclusions"]] == ["B2"]
+    assert data["exclusions"][0]["winner_if_passed"] in {"B1", "B2"}
+    assert "B9" not in data["monte_carlo"]["win_probability"]

@@ -7,6 +7,7 @@ The demo evaluation is built on first use into the user's data folder
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from procure_desk import paths
 from procure_desk.errors import BadInput
+from procure_desk.store.address import is_address
 
 from . import jobs
 
@@ -39,7 +41,11 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName(APPLICATION)
     # The system palette (light or dark) is left as it is: every colour the views use
-    # comes from the palette, so both read well.
+    # comes from the palette, so both read well; check boxes get a frame that shows
+    # on a dark one too (ui.colours).
+    from .colours import install_visible_indicators
+
+    install_visible_indicators(app)
     return app
 
 
@@ -105,6 +111,8 @@ def run_app(file: str | None, demo: bool = False) -> int:
 
     window = MainWindow()
     window.show()
+    if not os.environ.get("PROCURE_DESK_QUIT_AFTER"):  # not in the bundle's smoke test
+        window.first_run()  # the name the audit log records, asked once
     target: str | None = file
     if demo and target is None:
         try:
@@ -112,7 +120,11 @@ def run_app(file: str | None, demo: bool = False) -> int:
         except (BadInput, OSError) as exc:
             ask.show_problem(window, "Demo evaluation", f"The demo could not be built: "
                                                         f"{ask.problem_text(exc)}")
-    if target is not None:
+    if target is not None and is_address(target):
+        from .server_watch import open_from_server
+
+        open_from_server(window, target)
+    elif target is not None:
         window.open_file(target)
     status = app.exec()
     jobs.shutdown()

@@ -94,3 +94,48 @@ def reason(parent: QWidget | None, title: str, label: str) -> str | None:
             return None
         if got.strip():
             return got.strip()
+
+
+def new_evaluation(parent: QWidget | None, templates: list[tuple[str, str]]
+                   ) -> dict[str, str] | None:
+    """Title, reference, authority, procedure and template of a new evaluation (see
+    ui.new_evaluation); None when cancelled."""
+    from .new_evaluation import NewEvaluationDialog
+
+    dialog = NewEvaluationDialog(parent, templates)
+    ok = dialog.exec() == NewEvaluationDialog.DialogCode.Accepted
+    details = dialog.details()
+    dialog.deleteLater()
+    return details if ok else None
+
+
+def your_name(parent: QWidget | None, current: str, first_run: bool) -> str | None:
+    """The user's name for the audit log; None when cancelled or left blank."""
+    intro = ("Welcome to ProcureDesk. " if first_run else "")
+    got, ok = QInputDialog.getText(
+        parent, "Your name",
+        intro + "Your name is written beside every change you make, in the audit log "
+        "that explains the decision later. Use the name the panel knows you by "
+        "(for example S. Kaur). You can change it in Edit > Preferences.",
+        text=current)
+    return got.strip() if ok and got.strip() else None
+
+
+def unsaved(parent: QWidget | None, what: list[str]) -> str:
+    """Text typed but not yet entered when the window closes: "save", "discard" or
+    "cancel" (keep the window open)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Text not yet saved")
+    box.setText("You have typed text that is not saved yet:")
+    box.setInformativeText("\n".join(f"• {w}" for w in what)
+                           + "\n\nSave it before closing?")
+    box.setStandardButtons(QMessageBox.StandardButton.Save
+                           | QMessageBox.StandardButton.Discard
+                           | QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    answer = box.exec()
+    box.deleteLater()
+    return {QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard"}.get(
+        QMessageBox.StandardButton(answer), "cancel")

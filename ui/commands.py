@@ -375,3 +375,59 @@ class SetApportionment(ServiceCommand):
 
     def revert(self) -> None:
         self.ef.set_apportionment(self.actor, self.bid, self.before)
+
+
+class SetFeedback(ServiceCommand):
+    """The reasons written for the bidder on one criterion ("" clears them)."""
+
+    what = "feedback"
+
+    def __init__(self, document: Document, bid: str, cid: str, text: str,
+                 label: str | None = None):
+        super().__init__(document, label or f"Feedback {bid}/{cid}")
+        self.bid, self.cid, self.text_ = bid, cid, text
+        self.before: Record | None = None
+
+    def apply(self) -> None:
+        self.before = self.ef.set_feedback(self.actor, self.bid, self.cid, self.text_)
+
+    def revert(self) -> None:
+        self.ef.set_feedback(self.actor, self.bid, self.cid,
+                             self.before["text"] if self.before else None)
+
+
+class SetConsensusMany(ServiceCommand):
+    """Several consensus records (a pasted column) in one transaction."""
+
+    what = "consensus"
+
+    def __init__(self, document: Document, items: list[Record], text: str | None = None):
+        super().__init__(document, text or f"Paste {len(items)} consensus scores")
+        self.items = copy.deepcopy(items)
+        self.befores: list[Record | None] = []
+
+    def apply(self) -> None:
+        self.befores = self.ef.set_consensus_many(self.actor, self.items)
+
+    def revert(self) -> None:
+        self.ef.set_consensus_many(self.actor, [
+            b if b else {"bid": it["bid"], "criterion": it["criterion"], "score": None}
+            for it, b in zip(self.items, self.befores)])
+
+
+class UpdatePartners(ServiceCommand):
+    """Fields of several partner councils (a pasted block) in one transaction."""
+
+    what = "partners"
+
+    def __init__(self, document: Document, changes: dict[str, Record],
+                 text: str | None = None):
+        super().__init__(document, text or f"Paste into {len(changes)} partners")
+        self.changes = copy.deepcopy(changes)
+        self.befores: dict[str, Record] = {}
+
+    def apply(self) -> None:
+        self.befores = self.ef.update_partners(self.actor, self.changes)
+
+    def revert(self) -> None:
+        self.ef.update_partners(self.actor, self.befores)

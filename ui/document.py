@@ -52,7 +52,7 @@ from .when import local_date
 log = logging.getLogger(__name__)
 _CHECKS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="verify")
 KINDS = ("evaluation", "criteria", "bids", "evaluators", "scores", "consensus", "gateways",
-         "partners", "all")
+         "partners", "feedback", "all")
 Record = dict[str, Any]
 Command = TypeVar("Command", bound=cmd.ServiceCommand)
 
@@ -372,6 +372,14 @@ class Document(QObject):
                       rationale: str = "") -> None:
         self.push(cmd.SetConsensus(self, bid, cid, score, rationale))
 
+    def set_consensus_many(self, items: list[Record], text: str | None = None) -> None:
+        """Several consensus records in one undoable step (one transaction)."""
+        self.push(cmd.SetConsensusMany(self, items, text))
+
+    def set_feedback(self, bid: str, cid: str, text: str) -> None:
+        """What the bidder is told about one criterion ("" clears it)."""
+        self.push(cmd.SetFeedback(self, bid, cid, text))
+
     def set_gateway(self, bid: str, cid: str, passed: bool | None, note: str = "") -> None:
         self.push(cmd.SetGateway(self, bid, cid, passed, note))
 
@@ -380,6 +388,10 @@ class Document(QObject):
 
     def update_partner(self, pid: str, changes: Record) -> None:
         self.push(cmd.UpdateRecord(self, "partner", pid, changes))
+
+    def update_partners(self, changes: dict[str, Record], text: str | None = None) -> None:
+        """Fields of several partners in one undoable step (one transaction)."""
+        self.push(cmd.UpdatePartners(self, changes, text))
 
     def delete_partner(self, pid: str) -> None:
         self.push(cmd.DeleteRecord(self, "partner", pid))

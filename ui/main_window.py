@@ -16,31 +16,29 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QPushButton,
     QSplitter,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from procure_desk import __version__, templates
 from procure_desk.errors import BadInput
-from procure_desk.paths import ROOT
 from procure_desk.services import EvaluationFile
 
-from . import ask
+from . import actions_desk, ask
 from .document import Document, concerns
 from .extensions import installers
 from .lock_bar import LockBar
+from .new_evaluation import apply_details
+from .pending import commit_pending, discard_pending, pending_edits
 from .settings import Settings
+from .start_page import StartPage
 from .views import view_classes
 
 if TYPE_CHECKING:
@@ -48,43 +46,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 APP_NAME = "ProcureDesk"
-
-
-class StartPage(QWidget):
-    """What the window shows with no file open: New from template, Open, recent files."""
-
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
-        self.window_ = window
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 40, 48, 40)
-        heading = QLabel(f"<h1>{APP_NAME}</h1><p>Evaluate supplier tenders and keep the "
-                         "record that defends the decision.</p>")
-        heading.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(heading)
-        buttons = QHBoxLayout()
-        self.new_button = QPushButton("New from template…")
-        self.new_button.setAccessibleName("New evaluation from a template")
-        self.new_button.clicked.connect(window.new_from_template)
-        self.open_button = QPushButton("Open…")
-        self.open_button.setAccessibleName("Open an evaluation file")
-        self.open_button.clicked.connect(window.open_dialog)
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        layout.addSpacing(16)
-        layout.addWidget(QLabel("<b>Recent files</b>"))
-        self.recent = QListWidget()
-        self.recent.setAccessibleName("Recent files")
-        self.recent.setUniformItemSizes(True)
-        self.recent.itemActivated.connect(lambda item: window.open_file(item.text()))
-        layout.addWidget(self.recent, 1)
-
-    def refresh(self) -> None:
-        self.recent.clear()
-        for path in self.window_.settings.recent_files:
-            self.recent.addItem(path)
 
 
 class MainWindow(QMainWindow):
@@ -100,7 +61,7 @@ class MainWindow(QMainWindow):
         self._view_classes: list[tuple[str, str, type[View]]] | None = None
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle(APP_NAME)
-        self.resize(1280, 820)
+        self.resize(1280, 720)  # fits a 1366x768 laptop; no view asks for more than 1024
 
         self.pages = QStackedWidget()
         self.start_page = StartPage(self)
@@ -135,6 +96,9 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._install_extensions()
+        from .server_watch import install_server_actions
+
+        install_server_actions(self)  # File > Open from server (docs/team-mode.md)
         geometry = self.settings.geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -157,16 +121,29 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self.file_menu = bar.addMenu("&File")
         fm = self.file_menu
-        self.new_action = self._action(fm, "&New from template…", self.new_from_template,
+        self.new_action = self._action(fm, "&New Evaluation…", self.new_from_template,
                                        QKeySequence.StandardKey.New,
-                                       "Start a new evaluation from a template")
+                                       "Start a new evaluation: title, reference, authority, "
+                                       "procedure and a template of criteria")
         self.open_action = self._action(fm, "&Open…", self.open_dialog,
                                         QKeySequence.StandardKey.Open)
         self.recent_menu = fm.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.demo_action = self._action(fm, "Open the De&mo", self.open_demo, None,
+                                        "A worked example to try things on")
         fm.addSeparator()
         self.import_menu = fm.addMenu("&Import")
         self.export_menu = fm.addMenu("&Export")
+        fm.addSeparator()
+        self.print_action = self._action(fm, "&Print…", lambda: actions_desk.print_now(self),
+                                         QKeySequence.StandardKey.Print,
+                                         "Print the scoring matrix, the moderation sheet or "
+                                         "the results")
+        if self.print_action.shortcut().isEmpty():
+            self.print_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.preview_action = self._action(fm, "Print Pre&view…",
+                                           lambda: actions_desk.preview(self),
+                                           "Ctrl+Shift+P", "See the pages before printing")
         fm.addSeparator()
         self.save_copy_action = self._action(
             fm, "&Save a Copy…", self.save_copy, QKeySequence.StandardKey.SaveAs,
@@ -186,6 +163,13 @@ class MainWindow(QMainWindow):
         set_shortcuts(self.redo_action, QKeySequence.StandardKey.Redo)
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
+        self.edit_menu.addSeparator()
+        self.find_action = self._action(self.edit_menu, "&Find…",
+                                        lambda: actions_desk.find(self),
+                                        QKeySequence.StandardKey.Find,
+                                        "Search bids, criteria, comments and the audit log")
+        if self.find_action.shortcut().isEmpty():
+            self.find_action.setShortcut(QKeySequence("Ctrl+F"))
         self.edit_menu.addSeparator()
         self.preferences_action = self._action(self.edit_menu, "&Preferences: your name…",
                                                self.preferences,
@@ -330,22 +314,37 @@ class MainWindow(QMainWindow):
         if path:
             self.open_file(path)
 
-    def new_from_template(self) -> bool:
-        names = templates.names()
-        labels = [f"{n}: {templates.describe(n)}" for n in names]
-        choice = ask.choose(self, "New evaluation", "Template:", labels)
-        if choice is None:
+    def open_demo(self) -> bool:
+        """The demo evaluation, built on first use in the user's data folder."""
+        from .app import ensure_demo
+
+        try:
+            path = ensure_demo()
+        except (BadInput, OSError) as exc:
+            ask.show_problem(self, "Demo evaluation", f"The demo could not be built: "
+                                                      f"{ask.problem_text(exc)}")
             return False
-        path = ask.save_path(self, "Save the new evaluation as", suggested="evaluation.pdesk")
+        return self.open_file(path)
+
+    def new_from_template(self) -> bool:
+        """Title, reference, authority and procedure, a template, then where to save."""
+        names = templates.names()
+        details = ask.new_evaluation(self, [(n, templates.describe(n)) for n in names])
+        if details is None:
+            return False
+        name = details.get("template") or names[0]
+        suggested = "".join(ch if ch.isalnum() or ch in " -_" else " "
+                            for ch in details.get("title", "")).strip() or "evaluation"
+        path = ask.save_path(self, "Save the new evaluation as",
+                             suggested=f"{suggested[:60]}.pdesk")
         if not path:
             return False
         if not path.endswith(".pdesk"):
             path += ".pdesk"
         try:
-            ef = EvaluationFile.create(path, templates.load(names[choice]),
-                                       actor=self.settings.user_name, force=True,
-                                       action="evaluation.new",
-                                       detail={"template": names[choice]})
+            doc = apply_details(templates.load(name), details)
+            ef = EvaluationFile.create(path, doc, actor=self.settings.user_name, force=True,
+                                       action="evaluation.new", detail={"template": name})
             ef.close()
         except BadInput as exc:
             ask.show_problem(self, "New evaluation", exc)
@@ -366,19 +365,26 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Copy saved to {path}", 5000)
 
-    def close_file(self) -> None:
-        self._set_document(None)
-
     # ---- edit and help ---------------------------------------------------------------
     def preferences(self) -> None:
-        name = ask.text(self, "Preferences", "Your name (used as evaluator identity and in the "
-                                             "audit log):", self.settings.user_name)
-        if name is None or not name.strip():
-            return
-        self.settings.user_name = name.strip()
+        self.ask_name(first_run=False)
+
+    def ask_name(self, first_run: bool) -> bool:
+        """Ask for the user's name for the audit log and keep it in the settings."""
+        current = self.settings.user_name if self.settings.has_user_name else ""
+        name = ask.your_name(self, current, first_run)
+        if name is None:
+            return False
+        self.settings.user_name = name
         if self.document is not None:
             self.document.actor = self.settings.user_name
         self._update_state()
+        return True
+
+    def first_run(self) -> None:
+        """On the first run, before anything is recorded, ask for the user's name."""
+        if not self.settings.has_user_name:
+            self.ask_name(first_run=True)
 
     def about(self) -> None:
         ask.info(self, f"About {APP_NAME}",
@@ -388,21 +394,13 @@ class MainWindow(QMainWindow):
                  "after in the audit log.")
 
     def user_guide(self) -> QDialog:
-        dialog = QDialog(self)
-        dialog.setWindowTitle(f"{APP_NAME} user guide")
-        dialog.resize(760, 640)
-        browser = QTextBrowser(dialog)
-        browser.setAccessibleName("User guide")
-        browser.setOpenExternalLinks(True)
-        browser.setMarkdown(user_guide_markdown())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(dialog.close)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(browser)
-        layout.addWidget(buttons)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
+        from .user_guide import show_user_guide
+
+        return show_user_guide(self, f"{APP_NAME} user guide")
+
+    def go_to(self, hit: actions_desk.Hit) -> None:
+        """Show a hit of Find (ui.find) in its view."""
+        actions_desk.go_to(self, hit)
 
     # ---- state -----------------------------------------------------------------------
     def _on_changed(self, kind: str) -> None:
@@ -412,7 +410,8 @@ class MainWindow(QMainWindow):
 
     def _update_state(self) -> None:
         has = self.document is not None
-        for action in (self.save_copy_action, self.close_action):
+        for action in (self.save_copy_action, self.close_action, self.find_action,
+                       self.print_action, self.preview_action):
             action.setEnabled(has)
         self.view_menu.setEnabled(has)
         self.user_label.setText(f"You: {self.settings.user_name}")
@@ -431,7 +430,33 @@ class MainWindow(QMainWindow):
         """The bar that says why the file takes no edits (see ui.lock_bar)."""
         self.lock_bar.show_for(self.document)
 
+    def settle_pending(self) -> bool:
+        """Text typed and not yet entered (a field, a cell being edited): ask whether to
+        save it; then what every view holds is saved as leaving its box would save it,
+        and drafts that cannot be saved yet are named before they are lost. False when
+        the user would rather stay (Cancel)."""
+        what = pending_edits(self)
+        if what:
+            answer = ask.unsaved(self, what)
+            if answer == "cancel":
+                return False
+            if answer == "discard":
+                discard_pending(self)
+                return True
+        drafts = commit_pending(self)
+        return not drafts or ask.confirm(
+            self, "Drafts not saved",
+            "These drafts cannot be saved yet and will be lost:\n"
+            + "\n".join(f"• {d}" for d in drafts) + "\n\nClose anyway?")
+
+    def close_file(self) -> None:
+        if self.settle_pending():
+            self._set_document(None)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.settle_pending():
+            event.ignore()
+            return
         self.settings.set_geometry(self.saveGeometry())
         self._set_document(None)
         super().closeEvent(event)
@@ -457,15 +482,3 @@ def with_mnemonic(title: str, used: set[str]) -> str:
             used.add(ch)
             return title[:i].replace("&", "&&") + "&" + title[i:].replace("&", "&&")
     return title.replace("&", "&&")
-
-
-def user_guide_markdown() -> str:
-    """The README's "User guide" section (the same text users read online)."""
-    readme = ROOT / "README.md"
-    try:
-        text = readme.read_text(encoding="utf-8")
-    except OSError:
-        return "# User guide\n\nThe user guide is in README.md, which is not installed here."
-    m = re.search(r"^## User guide\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
-    body = m.group(1) if m else text
-    return "# User guide\n" + body

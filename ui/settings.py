@@ -35,6 +35,11 @@ class Settings:
         self.qsettings.setValue("user/name", name.strip())
         self.qsettings.sync()
 
+    @property
+    def has_user_name(self) -> bool:
+        """False until the user has given a name (the first run asks for it)."""
+        return bool(str(self.qsettings.value("user/name", "") or "").strip())
+
     # ---- recent files -----------------------------------------------------------------
     @property
     def recent_files(self) -> list[str]:

@@ -24,17 +24,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView, QWidget
 
 from procure_desk.errors import BadInput
 
@@ -45,6 +48,7 @@ Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a column's sort key (numbers as numbers)
 
 
 @dataclass
@@ -58,6 +62,7 @@ class Column:
     edit_value: Callable[[Row], Any] | None = None  # what the editor starts with
     choices: Sequence[tuple[str, str]] | None = None  # (value, label) for a combo editor
     header_tip: str = ""
+    sort: Callable[[Row], Any] | None = None  # what a click on the header sorts by
 
 
 def record_key(row: Row) -> Any:
@@ -161,6 +166,9 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.EditRole:
             value = col.edit_value(row) if col.edit_value else col.display(row)
             return "" if value is None else plain_text(value)
+        if role == SORT_ROLE:
+            key = col.sort(row) if col.sort is not None else col.display(row)
+            return "" if key is None else key
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return col.align
         if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
@@ -187,6 +195,8 @@ class RecordTableModel(QAbstractTableModel):
             value = Qt.CheckState(value) == Qt.CheckState.Checked
         elif role != Qt.ItemDataRole.EditRole:
             return False
+        elif str(value) == str(self.data(index, Qt.ItemDataRole.EditRole)):
+            return True  # an editor closed as it opened: no edit, no undo step
         self._committing += 1
         try:
             col.edit(row, value)
@@ -265,3 +275,53 @@ def parse_int(text: Any, what: str) -> int:
     if not value.is_integer():
         raise BadInput.one(what, f"{text!r} is not a whole number")
     return int(value)
+
+
+def edit_across(view: QAbstractItemView, row: int, columns: Sequence[int],
+                then: Callable[[], None] | None = None) -> None:
+    """Fill in a new row field by field: open the editor on the first of `columns`;
+    Enter (or Tab) commits it and opens the next, so what is typed for the second
+    field never overwrites the first; after the last, `then()` (say, the focus to
+    the next table). Escape stops where it is."""
+    model = view.model()
+    todo = list(columns)
+    delegates = {id(d): d for d in [view.itemDelegate()] + [
+        view.itemDelegateForColumn(c) for c in columns] if d is not None}
+    go_on = (QAbstractItemDelegate.EndEditHint.SubmitModelCache,
+             QAbstractItemDelegate.EndEditHint.EditNextItem)
+
+    def open_next() -> None:
+        if not todo or not shiboken6.isValid(view):
+            return
+        col = todo.pop(0)
+        index = model.index(row, col)
+        view.setCurrentIndex(index)
+        view.setFocus(Qt.FocusReason.OtherFocusReason)
+        view.edit(index)
+
+    def closed(_editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        if hint in go_on and todo:
+            QTimer.singleShot(0, open_next)
+            return
+        for d in delegates.values():
+            d.closeEditor.disconnect(closed)
+        if hint in go_on and then is not None:
+            QTimer.singleShot(0, then)
+
+    for d in delegates.values():
+        d.closeEditor.connect(closed)
+    open_next()
+
+
+def sortable(view: QTableView, model: QAbstractItemModel) -> QSortFilterProxyModel:
+    """Let a click on a column header sort `view` (a table whose order means nothing):
+    a proxy over `model` sorting by each column's `SORT_ROLE`, unsorted until a header
+    is clicked. Edits go through the proxy to the right record."""
+    proxy = QSortFilterProxyModel(view)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    return proxy

@@ -14,10 +14,10 @@ from .governance import (
     methodology_changes,
     sealed_line,
 )
-from .safe_text import para
+from .pdf_fonts import markup as para
 
 if TYPE_CHECKING:
-    from .pdf_report import Kit
+    from .pdf_base import Kit
 
 RED = "#C00000"
 
@@ -29,7 +29,8 @@ def banner(kit: Kit, text: str, colour: str = RED) -> Any:
 
     c = kit.colors.HexColor(colour)
     t = Table([[kit.m(f"<b>{para(text)}</b>", kit.body)]], colWidths=[174 * mm])
-    t.setStyle([("BOX", (0, 0), (-1, -1), 1.2, c), ("TEXTCOLOR", (0, 0), (-1, -1), c),
+    t.setStyle([("FONT", (0, 0), (-1, -1), kit.font, 9.5),
+                ("BOX", (0, 0), (-1, -1), 1.2, c), ("TEXTCOLOR", (0, 0), (-1, -1), c),
                 ("LEFTPADDING", (0, 0), (-1, -1), 6), ("TOPPADDING", (0, 0), (-1, -1), 4),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4)])
     return t
@@ -54,7 +55,8 @@ def outstanding_section(kit: Kit, src: Source) -> list[Any]:
 
     if not src.provisional:
         return []
-    rows = [[kit.cell(check_name(o["check"]), 60, fit=30), kit.cell(o["detail"], 1200)]
+    rows = [[kit.cell(check_name(o["check"]), width=46 * mm),
+             kit.cell(o["detail"], 1200, width=128 * mm)]
             for o in src.outstanding]
     return [kit.m("What is outstanding", kit.h2),
             kit.p("The results in this report are provisional until each of these is "
@@ -77,8 +79,8 @@ def methodology_changes_section(kit: Kit, src: Source) -> list[Any]:
     out.append(kit.p(f"{len(changes)} change{'s were' if len(changes) != 1 else ' was'} "
                      f"made to the published methodology after scoring opened, each with "
                      f"its reason:"))
-    rows = [[c["at"], kit.cell(c["by"], 60, fit=18), kit.cell(c["what"], 800),
-             kit.cell(c["reason"], 800)] for c in changes]
+    rows = [[c["at"], kit.cell(c["by"], width=26 * mm), kit.cell(c["what"], 800, width=64 * mm),
+             kit.cell(c["reason"], 800, width=48 * mm)] for c in changes]
     out.append(kit.table(["When", "Who", "What changed", "Reason"], rows,
                          [36 * mm, 26 * mm, 64 * mm, 48 * mm]))
     return out
@@ -90,7 +92,7 @@ def declarations_section(kit: Kit, src: Source, number: int) -> list[Any]:
     from reportlab.lib.units import mm
 
     rows = declaration_rows(src)
-    story = [kit.m(f"{number}. Declarations of interests", kit.h1)]
+    story = [kit.heading(f"{number}. Declarations of interests", 0, key=f"s{number}")]
     story.append(kit.p("Each evaluator makes a dated declaration of interests; an "
                        "evaluator who declared a conflict with a bid did not score it "
                        "(Procurement Act 2023, s.81-83), and such scores are never "
@@ -101,7 +103,7 @@ def declarations_section(kit: Kit, src: Source, number: int) -> list[Any]:
         if r["id"] in seen:
             continue
         seen.add(r["id"])
-        decl.append([kit.cell(r["name"], 60, fit=22), kit.cell(r["role"] or "—", 60, fit=22),
+        decl.append([kit.cell(r["name"], width=34 * mm), kit.cell(r["role"] or "—", width=30 * mm),
                      r["declared_on"] or "—", kit.cell(r["interests"], 800),
                      (r["submitted"][:10] if r["submitted"] else "not yet")])
     story.append(kit.table(["Evaluator", "Role", "Declared on", "Interests declared",
@@ -112,8 +114,8 @@ def declarations_section(kit: Kit, src: Source, number: int) -> list[Any]:
     if not conflicts:
         story.append(kit.p("No evaluator declared a conflict of interest."))
         return story
-    table = [[kit.cell(r["name"], 60, fit=20), r["bid"],
-              kit.cell(r["supplier"], 80, fit=18), r["conflict_on"] or "—",
+    table = [[kit.cell(r["name"], width=30 * mm), r["bid"],
+              kit.cell(r["supplier"], width=32 * mm), r["conflict_on"] or "—",
               kit.cell(r["nature"] or "—", 600), kit.cell(r["mitigation"] or "—", 600)]
              for r in conflicts]
     story.append(kit.table(["Evaluator", "Bid", "Supplier", "Declared on", "Nature",

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..wording import money
 from . import Source
-from .safe_text import para
+from .pdf_fonts import markup as para
 
 if TYPE_CHECKING:
-    from .pdf_report import Kit
+    from .pdf_base import Kit
 
 NEAR = 5.0  # points of weight: a switching value this close is reported as a finding
 PRICE_FORMULAS = {
@@ -37,9 +37,8 @@ def _kept(block: list[Any], rows: int) -> list[Any]:
     return [KeepTogether(block)] if rows <= 20 else block
 
 
-def robustness_summary(analysis: dict[str, Any]) -> str:
-    """One sentence for the executive summary: what the winner depends on, if anything."""
-    winner = analysis["winner"]
+def _depends(analysis: dict[str, Any]) -> list[str]:
+    """What the winner depends on: the price formula, a near weight, a withdrawal."""
     parts = []
     if len(set(analysis["formulas"].values())) > 1:
         parts.append("the price formula")
@@ -53,17 +52,52 @@ def robustness_summary(analysis: dict[str, Any]) -> str:
     if rev:
         shown = ", ".join(rev[:5]) + (f" and {len(rev) - 5} more" if len(rev) > 5 else "")
         parts.append(f"whether {shown} {'withdraws' if len(rev) == 1 else 'withdraw'}")
-    if not parts:
+    return parts
+
+
+def robustness_summary(analysis: dict[str, Any], verdict: dict[str, Any] | None = None,
+                       provisional: bool = False) -> str:
+    """One sentence for the executive summary: what the winner depends on, if anything,
+    and never "robust" unless the verdict (`integrity.verdict`) is."""
+    from .pdf_governance import ROBUSTNESS_CAVEAT
+
+    winner = analysis["winner"]
+    verdict = verdict or analysis.get("verdict") or {"robust": False, "reasons": []}
+    if provisional:
+        return ROBUSTNESS_CAVEAT
+    parts = _depends(analysis)
+    if parts:
+        said = parts[0] if len(parts) == 1 else ("; on ".join(parts[:-1]) + "; and on "
+                                                  + parts[-1])
+        return f"The winner depends on {said}."
+    if verdict["robust"]:
+        share = analysis["monte_carlo"]["win_probability"].get(winner, 0.0)
         return (f"The recommendation is robust: {winner} wins under both price formulas, "
                 f"no top-level weight within {NEAR:g} points of today's would change the "
-                f"winner, and neither would any other bid withdrawing.")
-    text = parts[0] if len(parts) == 1 else "; on ".join(parts[:-1]) + "; and on " + parts[-1]
-    return f"The winner depends on {text}."
+                f"winner, neither would any other bid withdrawing, and it won {share:.1%} "
+                f"of the simulations.")
+    return (f"{winner} wins under both price formulas, no top-level weight within "
+            f"{NEAR:g} points of today's would change the winner, and neither would any "
+            f"other bid withdrawing; but see the verdict.")
+
+
+def verdict_sentence(verdict: dict[str, Any]) -> str:
+    """The verdict in one sentence, with its first reason."""
+    if verdict["robust"]:
+        return "Robust: every test held (section 4)."
+    reasons = verdict["reasons"]
+    if not reasons:
+        return "Not robust."
+    more = len(reasons) - 1
+    return (f"Not robust: {reasons[0]}"
+            + (f" (and {more} more reason{'s' if more != 1 else ''} in section 4)."
+               if more else "."))
 
 
 def robustness_section(kit: Kit, src: Source, analysis: dict[str, Any], findings: list[str],
-                       width: float) -> list[Any]:
-    """Section 4: would the winner survive another weight, formula or withdrawn bid?
+                       verdict: dict[str, Any], integrity: list[Any]) -> list[Any]:
+    """Section 4: the verdict and the decision's integrity (`integrity`, already laid
+    out), then would the winner survive another weight, formula or withdrawn bid?
 
     Says plainly what could change the winner (the price formula, a top-level
     weight within NEAR points of today's, a withdrawn bid), or that nothing
@@ -78,14 +112,21 @@ def robustness_section(kit: Kit, src: Source, analysis: dict[str, Any], findings
     def who(bid: str | None) -> str:
         return "—" if bid is None else f"{bid} {names.get(bid, '')}"
 
-    out: list[Any] = [kit.m("4. Robustness", kit.h1), kit.m(
-        "Would the recommendation survive a different weight, the other price formula or a "
-        "bidder withdrawing? Each test keeps the recorded scores, costs and statuses and "
-        "changes one thing. The Excel evidence pack (Sensitivity and Shared service sheets) "
-        "holds the same figures.")]
+    out: list[Any] = [kit.heading("4. Robustness and decision integrity", 0, key="s4"),
+                      kit.m(
+        "Would the recommendation survive a challenge? The verdict says robust only when "
+        "the results are final, no withdrawal reverses the winner, both price formulas give "
+        "the same winner, the winner wins at least 90% of the simulations and no failed "
+        "gateway would change the winner were it a pass. The Excel evidence pack "
+        "(Sensitivity and Shared service sheets) holds the same figures.")]
     if winner is None:
         out.append(kit.p("No bid is ranked yet, so there is no winner to test."))
-        return out
+        return out + integrity
+    out += integrity
+    out.append(CondPageBreak(60 * mm))
+    out.append(kit.heading("Robustness tests", 1, key="robustness-tests"))
+    out.append(kit.p("Each test keeps the recorded scores, costs and statuses and changes "
+                     "one thing."))
     if src.provisional:
         from .pdf_governance import ROBUSTNESS_CAVEAT
 
@@ -103,7 +144,9 @@ def robustness_section(kit: Kit, src: Source, analysis: dict[str, Any], findings
             f"change the leader; and withdrawing any other ranked bid leaves {winner} "
             f"ahead."))
     else:
-        out.append(kit.m("<b>The decision is robust.</b> " + para(
+        lead = ("<b>The decision is robust.</b> " if verdict["robust"]
+                else "<b>These tests hold, but the verdict says not robust (see above).</b> ")
+        out.append(kit.m(lead + kit.t(
             f"{who(winner)} wins under both price formulas; no top-level weight would have "
             f"to move by less than {NEAR:g} points to change the winner; and withdrawing "
             f"any other ranked bid leaves {winner} the winner.")))
@@ -141,11 +184,11 @@ def _switching(kit: Kit, switching: list[dict[str, Any]],
                                    or (above is not None and hi - e["weight"] <= NEAR))
         if near:
             extra.append(("BACKGROUND", (0, k), (-1, k), kit.colors.HexColor("#FFE699")))
-        rows.append([kit.cell(e["node"], 20, fit=8), kit.cell(e["name"], 120, fit=28),
+        rows.append([kit.cell(e["node"], width=12 * mm), kit.cell(e["name"], width=38 * mm),
                      f"{e['weight']:.1f}%", "—" if lo is None else f"{lo:.1f}%",
                      "—" if hi is None else f"{hi:.1f}%",
-                     kit.cell(who(below) if below else "none", 80, fit=24),
-                     kit.cell(who(above) if above else "none", 80, fit=24)])
+                     kit.cell(who(below) if below else "none", width=36 * mm),
+                     kit.cell(who(above) if above else "none", width=36 * mm)])
     out.append(kit.table(["Node", "Name", "Weight", "Holds from", "Holds to",
                           "Winner below", "Winner above"], rows,
                          [12 * mm, 38 * mm, 16 * mm, 19 * mm, 17 * mm, 36 * mm, 36 * mm],
@@ -163,7 +206,7 @@ def _formulas(kit: Kit, formulas: dict[str, str | None], winner: str,
         if w != winner:
             extra.append(("BACKGROUND", (0, k), (-1, k), kit.colors.HexColor("#F8CBAD")))
         rows.append([kit.m(PRICE_FORMULAS.get(f, f), kit.small),
-                     kit.cell(who(w), 80, fit=34), "yes" if w == winner else "no"])
+                     kit.cell(who(w), width=64 * mm), "yes" if w == winner else "no"])
     return [kit.m("Price formula", kit.h2),
             kit.table(["If every price criterion used", "Winner", "Same"], rows,
                       [92 * mm, 64 * mm, 18 * mm], extra=extra)]
@@ -186,8 +229,8 @@ def _withdrawals(kit: Kit, loo: list[dict[str, Any]], names: dict[str, str],
     for k, r in enumerate(loo, start=1):
         if r["reversal"]:
             extra.append(("BACKGROUND", (0, k), (-1, k), kit.colors.HexColor("#F8CBAD")))
-        rows.append([r["bid"], kit.cell(names.get(r["bid"], ""), 90, fit=40),
-                     kit.cell(who(r["winner"]), 80, fit=34),
+        rows.append([r["bid"], kit.cell(names.get(r["bid"], ""), width=72 * mm),
+                     kit.cell(who(r["winner"]), width=62 * mm),
                      "yes" if r["reversal"] else "no"])
     out.append(kit.table(["Withdrawn", "Supplier", "Winner", "Reversal"], rows,
                          [20 * mm, 72 * mm, 62 * mm, 20 * mm], extra=extra))
@@ -210,7 +253,7 @@ def _monte_carlo(kit: Kit, src: Source, mc: dict[str, Any], names: dict[str, str
         f"are. The table gives how often each bid won."))
     ranks = {src.results.snap.bid_ids[i]: src.results.rank[i] for i in src.results.ranking}
     shown = [(b, p) for b, p in prob.items() if p > 0]
-    rows = [[str(ranks.get(b) or "—"), b, kit.cell(names.get(b, ""), 90, fit=56),
+    rows = [[str(ranks.get(b) or "—"), b, kit.cell(names.get(b, ""), width=118 * mm),
              f"{p:.1%}"] for b, p in shown]
     block.append(kit.table(["Rank", "Bid", "Supplier", "Won"], rows,
                            [14 * mm, 16 * mm, 118 * mm, 26 * mm], align_right=(3,)))
@@ -244,7 +287,7 @@ def _shared(kit: Kit, src: Source, analysis: dict[str, Any],
             extra.append(("TEXTCOLOR", (6, k), (6, k), red))
         beats = {True: "yes", False: "no", None: "—"}[r["beats_go_alone"]]
         rows.append([r["bid"], kit.cell(f"{r['partner']} {partners.get(r['partner'], '')}",
-                                        80, fit=30),
+                                        width=54 * mm),
                      f"{r['share']:.1%}", money(r["cost"], cur), money(r["baseline"], cur),
                      money(r["saving"], cur), beats])
     block.append(kit.table(["Bid", "Partner", "Share", "Cost", "Baseline", "Saving",

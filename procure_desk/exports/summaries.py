@@ -1,35 +1,34 @@
-"""Assessment summaries: one PDF per assessed bidder (Procurement Act 2023 s.50,
-Procurement Regulations 2024 reg. 31).
+"""Assessment summaries (Procurement Act 2023 s.50, Procurement Regulations 2024 reg. 31)
+and notices of exclusion: one PDF per tender of a competitive tender.
 
-Each summary holds what the law asks about that bidder's own tender: the
-criteria and their weights, the points available, its score and points per
-criterion and sub-criterion, the explanation of each score (the moderation
-rationale, else its evaluators' comments, unattributed), its totals, and for
-an unsuccessful bidder the reasons. It is built from that bid's figures only:
-no other supplier's name, id, price, score or comment is ever put in the
-story, and the price explanation gives the formula without the lowest price
-(which belongs to another bidder).
+A tender assessed in full gets its assessment summary: the award criteria with their
+weights, the scoring scale and what each score means, its own score, points and the
+reasons for each criterion, its total and rank among the tenders, and for an
+unsuccessful bidder the successful tender's supplier, scores, points, reasons and
+total; then the standstill period and whom to ask. An excluded tender gets a notice
+of the reason. Comparators (an in-house build, another council's shared service,
+doing nothing) get nothing. Reasons come only from the feedback written for the
+bidder; evaluators' comments and moderation rationales are never printed.
+
+Before anything is written (`summary_plan.prepare`): every text bound for a bidder is
+scanned for another supplier's name or id and another bid's cost figures, and any hit
+refuses the whole export; while the results are provisional or feedback or award
+details are missing, the export is refused with the list of what is missing, unless
+`draft`, which writes every page marked DRAFT.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
 from .. import atomic
 from ..errors import BadInput
-from ..wording import money
-from . import Report, Source, no_report, num, record_and_place
+from . import Report, Source, no_report, record_and_place
 from .pdf_report import Kit, build_doc, numbered_canvas
-from .safe_text import para, safe_filename
-
-PRICE_WORDS = {
-    "lowest_relative": "the lowest cost among the tenders not excluded divided by your "
-                       "cost",
-    "linear_deviation": "1 minus the amount by which your cost exceeds the lowest cost "
-                        "among the tenders not excluded, as a fraction of that lowest cost "
-                        "(never below 0)",
-}
+from .safe_text import safe_filename
+from .summary_plan import Letter, Plan, prepare
 
 
 def summary_names(bids: list[dict[str, Any]]) -> dict[str, str]:
@@ -48,255 +47,155 @@ def summary_names(bids: list[dict[str, Any]]) -> dict[str, str]:
     return out
 
 
-def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
-                    report: Report = no_report) -> list[Path]:
-    """One PDF per bid into `folder` (created if absent); refuses to overwrite without force.
+def letter_names(plan: Plan, bids: list[dict[str, Any]]) -> dict[str, str]:
+    """File name per letter: "Assessment summary ..." or "Notice of exclusion ..."."""
+    names = summary_names(bids)
+    out = {}
+    for letter in plan.letters:
+        name = names[letter.bid]
+        if letter.kind == "notice":
+            name = "Notice of exclusion" + name[len("Assessment summary"):]
+        out[letter.bid] = name
+    return out
 
-    All or nothing (an `atomic.Batch`): every summary is first written to a hidden
+
+def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
+                    report: Report = no_report, draft: bool = False,
+                    plan: Plan | None = None, workers: int = 1) -> list[Path]:
+    """One PDF per tender into `folder` (created if absent); refuses to overwrite without
+    force, and refuses (BadInput) what `summary_plan.prepare` refuses.
+
+    All or nothing (an `atomic.Batch`): every letter is first written to a hidden
     temporary file beside its target and only renamed into place once all are built.
     Cancelled (`report` raising `Cancelled`), refused or failed (a full disk), the run
     removes its own temporary files (and the folder, if it made it) and leaves the
-    folder as it was: no half set of summaries that looks complete, and no earlier
-    summary overwritten.
+    folder as it was.
+
+    `workers` > 1 builds the letters in that many forked processes where the platform
+    forks (the command line; never from a program running threads, such as the
+    desktop application).
     """
     from . import check_target
+    from .summary_pdf import Layout
 
     folder = Path(folder)
     check_target(folder, force, folder=True)
     if not folder.parent.exists():
         raise BadInput.one(str(folder), "its folder does not exist")
-    names = summary_names(source.doc["bids"])
+    plan = plan or prepare(source, draft=draft)
+    draft = draft and not plan.complete
+    names = letter_names(plan, source.doc["bids"])
     targets = {bid: folder / n for bid, n in names.items()}
-    bids = source.doc["bids"]
-    kit = Kit()  # styles once, not once per bidder
-    draft = source.provisional
+    layout = Layout(source, plan, Kit(), draft=draft)  # styles and shared rows, once
+    letters = plan.letters
     with atomic.Batch(targets.values(), force=force, make_folders=True) as batch:
-        for n, b in enumerate(bids):
-            report(n / max(1, len(bids)), f"Writing the summary for {b['id']}")
-            story = build_summary_story(source, b["id"], kit=kit)
-            ev = source.ev
-            doc = build_doc(batch.part(targets[b["id"]]),
-                            f"Assessment summary: {ev.get('title', '')}",
-                            ev.get("authority", ""), keywords=source.stamp,
-                            subject="DRAFT: provisional results" if draft
-                            else "Assessment summary")
-            doc.build(story, canvasmaker=numbered_canvas(
-                f"{ev.get('reference', '')} · assessment summary for {b['supplier']}"
-                + (" · DRAFT" if draft else ""), stamp=source.stamp, draft=draft))
+        parts = [batch.part(targets[x.bid]) for x in letters]
+        if workers > 1 and len(letters) >= PARALLEL_FROM and _can_fork():
+            _write_forked(layout, letters, parts, report, workers)
+        else:
+            for n, letter in enumerate(letters):
+                report(n / max(1, len(letters)), f"Writing the summary for {letter.bid}")
+                write_letter(layout, letter, parts[n])
         # the last moment to cancel: after this the summaries are put in place
-        report(1.0, f"Saving {len(bids)} assessment summaries")
+        report(1.0, f"Saving {len(letters)} assessment summaries")
         record_and_place(source, batch, "export.summaries", folder.name,
                          list(targets.values()))
     return list(targets.values())
 
 
-def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None) -> list[Any]:
-    """The flowables of one bidder's summary: that bid's own figures and nothing else."""
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Spacer
-
-    kit = kit or Kit()
-    doc, res = src.doc, src.results
-    ev = doc["evaluation"]
-    i = res.snap.bid_ids.index(bid_id)
-    bid = doc["bids"][i]
-    mine = res.bid_json(i)  # this bid's figures only
-    story: list[Any] = [
-        kit.p(ev.get("authority", ""), kit.h2),
-        kit.m("Assessment summary", kit.title),
-        kit.p(f"{ev.get('title', '')} (reference {ev.get('reference', '')})"),
-        kit.m(f"<b>For:</b> {para(bid['supplier'])}, tender {para(bid['id'])}"),
-        kit.p(f"Issued under section 50 of the Procurement Act 2023 and regulation 31 of "
-              f"the Procurement Regulations 2024. Prepared on {src.exported_at[:10]}."),
-        kit.p(f"Made from the evaluation's record as it then stood: {src.stamp}.", kit.small),
-        Spacer(1, 4 * mm),
-    ]
-    story[0:0] = _status(kit, src)
-    story.append(kit.m("Outcome", kit.h1))
-    story += _outcome(kit, src, i, mine)
-    story += _your_scores(kit, src, i, mine)
-    story += _price(kit, src, i)
-    story += _why(kit, src, bid_id)
-    return story
+PARALLEL_FROM = 40  # letters; fewer are written faster than processes start
+_JOB: tuple[Any, list[Letter], list[Path]] | None = None  # what forked workers read
 
 
-def _status(kit: Kit, src: Source) -> list[Any]:
-    """DRAFT while the results are provisional (this is not a notice of the outcome);
-    who sealed the record and when, once sealed. Nothing about other bids."""
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Spacer
-
-    from .pdf_governance import banner
-
-    out: list[Any] = []
-    if src.provisional:
-        out += [banner(kit, "DRAFT: the evaluation's results are provisional, so this "
-                            "summary is not a notice of the outcome and must not be sent "
-                            "to the bidder as one."), Spacer(1, 3 * mm)]
-    if src.sealed:
-        from .governance import sealed_line
-
-        out += [banner(kit, sealed_line(src), "#1F4E79"), Spacer(1, 3 * mm)]
-    return out
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _outcome(kit: Kit, src: Source, i: int, mine: dict[str, Any]) -> list[Any]:
-    """Successful, ranked lower, excluded (and why) or not yet assessed in full; while
-    the results are provisional, only where the tender stands so far."""
-    res = src.results
-    story: list[Any] = []
-    status = res.status[i]
-    n_ranked = len(res.ranking)
-    if src.provisional and status == "ranked":
-        story.append(kit.p(f"DRAFT: the results are provisional. On the results so far "
-                           f"your tender has {mine['total']:.2f} points of 100 and is "
-                           f"ranked {res.rank[i]} of {n_ranked} tenders assessed in full; "
-                           f"no tender has been found successful yet."))
-    elif status == "ranked" and res.rank[i] == 1:
-        story.append(kit.p(f"Your tender is the most advantageous tender and is the "
-                           f"successful tender, with {mine['total']:.2f} points of 100."))
-    elif status == "ranked":
-        story.append(kit.p(f"Your tender was not successful. It scored {mine['total']:.2f} "
-                           f"points of 100 and was ranked {res.rank[i]} of {n_ranked} "
-                           f"tenders assessed in full: another tender scored higher and is "
-                           f"the most advantageous tender."))
-    elif status == "excluded" and src.provisional:
-        story.append(kit.p("DRAFT: the results are provisional. On the results so far "
-                           "your tender is excluded from the award for the following "
-                           "reasons, as the tender documents said a tender would be."))
-        story += [kit.p("• " + r) for r in mine["reasons"]]
-    elif status == "excluded":
-        story.append(kit.p("Your tender was not successful: it was excluded from the "
-                           "award for the following reasons, as the tender documents "
-                           "said a tender would be."))
-        story += [kit.p("• " + r) for r in mine["reasons"]]
-    else:
-        story.append(kit.p("The assessment of your tender is not complete; the following "
-                           "items are outstanding."))
-        story += [kit.p("• " + r) for r in mine["reasons"]]
-
-    return story
+def _write_forked(layout: Any, letters: list[Letter], parts: list[Path], report: Report,
+                  workers: int) -> None:
+    """The letters written by `workers` forked processes; a cancel (`report` raising)
+    stops them all (the pool is terminated) before the batch removes its parts."""
+    global _JOB
+    layout.shared_pages()  # the shared rows worked out once, before the processes fork
+    _JOB = (layout, letters, parts)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = pool.imap_unordered(_write_one, range(len(letters)), chunksize=4)
+            for n, bid in enumerate(done, start=1):
+                report(n / (len(letters) + 1), f"Wrote the summary for {bid}")
+    finally:
+        _JOB = None
 
 
-def _your_scores(kit: Kit, src: Source, i: int, mine: dict[str, Any]) -> list[Any]:
-    """Every criterion with its weight, this bid's score and points; sections add up."""
-    from reportlab.lib.units import mm
-
-    doc, res = src.doc, src.results
-    snap = res.snap
-    bid_id = snap.bid_ids[i]
-    smax = float(doc["evaluation"]["scale"]["max"])
-    story: list[Any] = []
-    story.append(kit.m("Your scores", kit.h1))
-    story.append(kit.p(f"Scores run from 0 to {smax:g}. The points available for a "
-                       f"criterion are its effective weight; a scored criterion earns "
-                       f"score / {smax:g} x its weight. Section rows add up the "
-                       f"criteria beneath them."))
-    rows = []
-    depth: dict[str, int] = {}
-    sec_index = {sid: k for k, sid in enumerate(snap.section_ids)}
-    gateways = {x["criterion"]: x for x in src.gateways_of(bid_id)}
-    for c in doc["criteria"]:
-        p = c.get("parent")
-        depth[c["id"]] = 0 if p is None else depth.get(p, 0) + 1
-        # a plain cell when the name fits its column: far quicker than a Paragraph
-        name = kit.cell(("\u00a0\u00a0\u00a0" * depth[c["id"]]) + c["name"], fit=44)
-        if c["kind"] == "pass_fail":
-            g = gateways.get(c["id"])
-            rows.append([c["id"], name, "pass/fail", "",
-                         "no result" if g is None else ("pass" if g["passed"] else "fail"),
-                         ""])
-            continue
-        eff = snap.eff.get(c["id"], 0.0)
-        if c["kind"] == "section":
-            sub = res.sections[i, sec_index[c["id"]]]
-            rows.append([c["id"], name, f"{eff:.2f}", f"{eff:.2f}", "",
-                         "—" if sub != sub else f"{sub:.2f}"])
-            continue
-        v = mine["criteria"][c["id"]]
-        if c["kind"] == "scored":
-            score = "—" if v["score"] is None else f"{v['score']:.2f} / {smax:g}"
-        else:
-            score = "—" if v["score"] is None else f"price {v['score']:.4f}"
-        rows.append([c["id"], name, f"{eff:.2f}", f"{eff:.2f}", score,
-                     num(v["contribution"])])
-    story.append(kit.table(["ID", "Criterion", "Weight (%)", "Points available",
-                            "Your score", "Your points"], rows,
-                           [14 * mm, 78 * mm, 18 * mm, 20 * mm, 24 * mm, 20 * mm],
-                           align_right=(2, 3, 4, 5)))
-    if mine["total"] is not None:
-        story.append(kit.p(f"Totals: quality {mine['quality']:.2f} + price "
-                           f"{mine['price']:.2f} = {mine['total']:.2f} points of 100."))
-
-    return story
+def _write_one(k: int) -> str:
+    assert _JOB is not None
+    layout, letters, parts = _JOB
+    write_letter(layout, letters[k], parts[k])
+    return letters[k].bid
 
 
-def _price(kit: Kit, src: Source, i: int) -> list[Any]:
-    """This bid's own costs and how price is scored (without the lowest price)."""
+def write_letter(layout: Any, letter: Letter, target: Path) -> None:
+    """One letter's PDF at `target`."""
+    from .summary_pdf import letter_story
+
+    doc, canvas = summary_document(layout.src, letter, target, draft=layout.draft)
+    mark = draft_mark if layout.draft else _nothing
+
+    def first(canv: Any, d: Any) -> None:
+        layout.start_page(canv, d)
+        mark(canv, d)
+
+    doc.build(letter_story(layout, letter), onFirstPage=first, onLaterPages=mark,
+              canvasmaker=canvas)
+
+
+def summary_document(src: Source, letter: Letter, target: Path, *,
+                     draft: bool) -> tuple[Any, Any]:
+    """The document and canvas of one letter: where page furniture (a security marking,
+    fonts, templates) is set for every summary."""
     ev = src.ev
-    cur = ev.get("currency") or "GBP"
-    snap = src.results.snap
-    story: list[Any] = []
-    story.append(kit.m("Price", kit.h2))
-    appr = ev["appraisal"]
-    basis = "net present value" if appr["cost_basis"] == "npv" else "whole-life cost"
-    story.append(kit.p(f"Your tender's whole-life cost over {appr['years']} years is "
-                       f"{money(float(snap.wlc[i]), cur)}, and its net present value at "
-                       f"{appr['discount_rate']:.1%} a year is "
-                       f"{money(float(snap.npv[i]), cur)}."))
-    for c in src.doc["criteria"]:
-        if c["kind"] == "price":
-            f = c.get("formula") or "lowest_relative"
-            story.append(kit.p(f"{c['id']} {c['name']} is scored on {basis}: the price score "
-                               f"is {PRICE_WORDS.get(f, f)}, times the weight. An excluded "
-                               f"tender earns no price points."))
-
-    return story
+    what = "Assessment summary" if letter.kind == "summary" else "Notice of exclusion"
+    doc = build_doc(target, f"{what}: {ev.get('title', '')}", ev.get("authority", ""),
+                    keywords=src.stamp, subject=("DRAFT: " if draft else "") + what)
+    canvas = numbered_canvas(f"{ev.get('reference', '')} · {what.lower()} for "
+                             f"{letter.supplier}" + (" · DRAFT" if draft else ""),
+                             stamp=src.stamp, marking=ev.get("marking"))
+    return doc, canvas
 
 
-def _why(kit: Kit, src: Source, bid_id: str) -> list[Any]:
-    """Each scored criterion's explanation: the moderation rationale, else the
-    non-conflicted evaluators' comments, unattributed."""
-    from reportlab.platypus import Paragraph
+def draft_mark(canvas: Any, doc: Any) -> None:
+    """DRAFT plainly below the security marking of every page and faintly across it."""
+    from reportlab.lib.units import mm
 
-    doc = src.doc
-    story: list[Any] = []
-    story.append(kit.m("Why each score was given", kit.h1))
-    cons = {c["criterion"]: c for c in src.consensus_of(bid_id)}
-    conflicted = {e["id"] for e in doc["evaluators"] if bid_id in e.get("conflicts", [])}
-    order = {e["id"]: k for k, e in enumerate(doc["evaluators"])}
-    comments: dict[str, list[tuple[int, float, str]]] = {}
-    for s in src.scores_of(bid_id):
-        if s["evaluator"] not in conflicted:
-            comments.setdefault(s["criterion"], []).append(
-                (order[s["evaluator"]], s["score"], s.get("comment") or ""))
-    labelled = _labelled_style(kit, [f"Evaluator {len(v)} (score {sc:g}):"
-                                     for v in comments.values() for _, sc, _ in v])
-    for c in doc["criteria"]:
-        if c["kind"] != "scored":
-            continue
-        story.append(kit.p(f"{c['id']} {c['name']}", kit.h2))
-        if c["id"] in cons:
-            k = cons[c["id"]]
-            story.append(kit.m(f"<b>Agreed at moderation (score {k['score']:g}):</b> "
-                               f"{para(k['rationale'])}"))
-        elif comments.get(c["id"]):
-            for n, (_, given, text) in enumerate(sorted(comments[c["id"]]), start=1):
-                # the label as the paragraph's bullet, the comment in one font: laid out
-                # about twice as fast as bold and regular text mixed in one paragraph
-                story.append(Paragraph(para(text) if text else "<i>no comment recorded</i>",
-                                       labelled, bulletText=f"Evaluator {n} (score {given:g}):"))
-        else:
-            story.append(kit.m("<i>No score has been recorded for this criterion.</i>"))
-    return story
+    from .pdf_report import fonts
+
+    _font, bold = fonts()
+    w, h = canvas._pagesize
+    canvas.saveState()
+    canvas.setFillColorRGB(0.75, 0, 0)
+    canvas.setFont(bold, 8)
+    canvas.drawCentredString(w / 2, h - 13 * mm, "DRAFT: not to be sent to the bidder")
+    canvas.setFillAlpha(0.08)
+    canvas.translate(w / 2, h / 2)
+    canvas.rotate(50)
+    canvas.setFont(bold, 130)
+    canvas.drawCentredString(0, -45, "DRAFT")
+    canvas.restoreState()
 
 
-def _labelled_style(kit: Kit, labels: list[str]) -> Any:
-    """Body text hanging beside a bold label ("Evaluator 2 (score 3):") wide enough for all."""
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+def _nothing(canvas: Any, doc: Any) -> None:
+    pass
 
-    size = kit.body.fontSize
-    widest = max((stringWidth(x, kit.bold, size) for x in set(labels)), default=0.0)
-    return ParagraphStyle("pd-labelled", parent=kit.body, leftIndent=widest + 6,
-                          bulletIndent=0, bulletFontName=kit.bold, bulletFontSize=size)
+
+def build_summary_story(src: Source, bid_id: str, *, kit: Kit | None = None,
+                        draft: bool = True) -> list[Any]:
+    """The flowables of one tender's letter (for tests and previews; `draft` lets an
+    incomplete evaluation through, as `--draft` does)."""
+    from .summary_pdf import Layout, letter_story
+
+    plan = prepare(src, draft=draft)
+    letter = next((x for x in plan.letters if x.bid == bid_id), None)
+    if letter is None:
+        raise BadInput.one(bid_id, "gets no assessment summary or notice: it is not a "
+                                   "tender, or its assessment is not complete")
+    return letter_story(Layout(src, plan, kit or Kit(), draft=not plan.complete), letter)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import limits
 from .checks import size_problems, validate
-from .files import dumps, load_json, read_json_file
+from .files import dump_chunks, dumps, load_json, read_json_file
 from .limits import MAX_AMOUNT, MAX_TEXT, MAX_WEIGHT
 from .roundtrip import leave_out, omitted_fields
 from .text import (
@@ -57,6 +57,7 @@ __all__ = [
     "PROCEDURES",
     "VERSION",
     "default_tender",
+    "dump_chunks",
     "dumps",
     "hidden_problem",
     "id_problem",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ def read_json_file(path: str | Path) -> Any:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadInput.one(str(p), "is not UTF-8 text") from None
+    del data  # the bytes are not needed beside their text (227 MB at the limits)
     try:
         return json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as exc:
@@ -59,4 +61,39 @@ def load_json(path: str | Path) -> dict[str, Any]:
 
 def dumps(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def dump_chunks(doc: dict[str, Any]) -> Iterator[str]:
+    """`dumps(doc)`, piece by piece: each record of a top-level list on its own, so
+    writing a million scores never holds their whole text (the same text, byte for
+    byte: JSON escapes every line break inside a string, so re-indenting a record's
+    lines is exact)."""
+    enc = json.JSONEncoder(ensure_ascii=False, indent=2)
+    # A flat record (scores, consensus, gateway results: the bulk of a file) is written
+    # by the C encoder, whose item separator then carries the newline and indent that
+    # `indent=2` writes at a record's depth (the Python encoder is ten times slower).
+    flat = json.JSONEncoder(ensure_ascii=False, separators=(",\n      ", ": "))
+
+    def record(r: Any) -> str:
+        if type(r) is dict and r and all(type(v) in _SCALARS for v in r.values()):
+            return "{\n      " + flat.encode(r)[1:-1] + "\n    }"
+        return enc.encode(r).replace("\n", "\n    ")
+
+    if not doc:
+        yield "{}\n"
+        return
+    yield "{"
+    for n, (key, value) in enumerate(doc.items()):
+        yield ("," if n else "") + "\n  " + enc.encode(key) + ": "
+        if isinstance(value, list) and value:
+            yield "["
+            for i, item in enumerate(value):
+                yield ("," if i else "") + "\n    " + record(item)
+            yield "\n  ]"
+        else:
+            yield enc.encode(value).replace("\n", "\n  ")
+    yield "\n}\n"
 

@@ -192,10 +192,15 @@ def _may_hold_refused(doc: Any) -> bool:
             if not (v.isascii() and v.isprintable()) and _REFUSED.search(v):
                 return True
         elif t is dict:
-            for k in v:
+            for k, x in v.items():
                 if type(k) is not str or not (k.isascii() and k.isprintable()):
                     return True
-            stack.extend(v.values())
+                tx = type(x)
+                if tx is str:  # looked at here: a million records' fields, not stacked
+                    if not (x.isascii() and x.isprintable()) and _REFUSED.search(x):
+                        return True
+                elif tx is not int and tx is not float and tx is not bool and x is not None:
+                    stack.append(x)
         elif t is list:
             stack.extend(v)
         elif isinstance(v, str | dict | list):

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..stamps import default_actor, now_iso
-from ..store import check_and_migrate
+from ..store import Store, check_and_migrate, is_address
 from .file import OMITTED_KEY
 from .governance import GovernanceEdits
 from .partners import PartnerEdits
@@ -35,11 +35,25 @@ class EvaluationFile(StructureEdits, ScoringEdits, PartnerEdits, RestoreEdits,
 
 def check_file(path: str | Path) -> None:
     """Refuse, with a plain sentence, a file that is not an evaluation this version can open
-    (and bring an older one up to date)."""
+    (and bring an older one up to date). A server address is checked by opening it."""
+    if is_address(path):
+        Store(str(path)).close()
+        return
     check_and_migrate(path)
 
 
 from .transfer import export_json, import_json  # noqa: E402
 
-__all__ = ["OMITTED_KEY", "AuditEntry", "ChangedElsewhere", "EvaluationFile", "Record",
-           "check_file", "default_actor", "export_json", "import_json", "now_iso"]
+__all__ = [
+    "OMITTED_KEY",
+    "AuditEntry",
+    "ChangedElsewhere",
+    "EvaluationFile",
+    "Record",
+    "check_file",
+    "default_actor",
+    "export_json",
+    "import_json",
+    "is_address",
+    "now_iso",
+]

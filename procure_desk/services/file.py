@@ -24,7 +24,9 @@ from ..stamps import default_actor, now_iso
 from ..store import (
     Store,
     Writer,
+    bulk,
     file_identity,
+    is_address,
     keep_backup,
     remove_leftovers,
     replace_file,
@@ -48,8 +50,8 @@ class FileCore:
     """The file, its cache and the checks every edit shares."""
 
     def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.store = Store(self.path)
+        self.store = Store(path)  # a file, or a URL naming an evaluation on a server
+        self.path = self.store.path
         self.revision = 0  # edits made through this object (the app's "something changed")
         self._vacated: dict[ScoreKey, int] = {}  # where cleared scores stood, for undo
         self._file_rev: int | None = None  # the data revision the cache reflects
@@ -76,12 +78,18 @@ class FileCore:
     @classmethod
     def create(cls, path: str | Path, doc: Any, *, actor: str | None = None,
                force: bool = False, action: str = "evaluation.create",
-               detail: Record | None = None, omitted: Record | None = None) -> Self:
+               detail: Record | None = None, omitted: Record | None = None,
+               checked: bool = False) -> Self:
         """A new file from a document, checked whole first; all or nothing on disk.
 
         `omitted` records which optional fields the source left out (see
         `interchange.omitted_fields`), so that an export can leave them out again.
+        `checked`: `doc` is already `interchange.validate`'s output (an import), so it
+        is not checked again and is written in one pass (`store.bulk`).
         """
+        if is_address(path):
+            raise BadInput.one("evaluation", "an evaluation is put on a server with "
+                                             "`procure-desk server publish FILE URL`")
         target = Path(path)
         if target.is_dir():
             raise BadInput.one(str(target), "is a folder")
@@ -89,7 +97,7 @@ class FileCore:
             raise BadInput.one(str(target), "already exists (use --force to overwrite)")
         if not target.parent.exists():
             raise BadInput.one(str(target), "its folder does not exist")
-        norm = interchange.validate(doc)
+        norm = doc if checked else interchange.validate(doc)
         atomic.sweep(target.parent)  # what a killed run left behind
         tmp = atomic.part_path(target)
         meta = {"created_at": now_iso(), "revision": "1"}
@@ -98,8 +106,8 @@ class FileCore:
         event = detail or {"title": norm["evaluation"]["title"], "bids": len(norm["bids"]),
                            "scores": len(norm["scores"])}
         try:
-            Store.create(tmp, norm, meta, (actor or default_actor(), action, event),
-                         shown_as=target)
+            write = bulk.create if checked else Store.create  # hook: store/bulk.py
+            write(tmp, norm, meta, (actor or default_actor(), action, event), shown_as=target)
             if target.exists():
                 _keep_replaced(target)
             replace_file(tmp, target)
@@ -138,6 +146,10 @@ class FileCore:
         change no figure (an export noted in the audit log), which must not make other
         windows reload.
         """
+        if self.store.team:
+            with self._team_unit(changes_data, digest) as w:
+                yield w
+            return
         new_rev: int | None = None
         fresh: Record | None = None
         after: DataDigest | None = None
@@ -173,6 +185,105 @@ class FileCore:
         self._snap = None
         self._results = None
 
+    @contextmanager
+    def _team_unit(self, changes_data: bool,
+                   digest: Callable[[], DataDigest] | None) -> Iterator[Writer]:
+        """A unit of work on a server (docs/team-mode.md). Units wait for each other at
+        the chain's head; an edit is refused (`ChangedElsewhere`) only when something it
+        built on (the methodology, or the same evaluator's scores) changed since it was
+        read, so members scoring at once never refuse each other."""
+        base_doc = self.document() if changes_data else None
+        base = self.data_digest() if changes_data else None
+        fresh: Record | None = None
+        after: DataDigest | None = None
+        moved: dict[str, int] | None = None
+        w: Writer | None = None
+        try:
+            with self.store.transaction() as w:
+                yield w
+                if self._trying:
+                    self._trial_doc, _ = w.read_state()
+                    raise TrialDone
+                if w.events:  # a unit that records nothing changes nothing
+                    w.lock_head()  # from here to the commit, units wait for this one
+                    whole: DataDigest | None = None
+                    if changes_data:
+                        refuse_if_sealed(w.head_sealed())
+                        moved = w.check_and_advance(self.store.seen)
+                        if moved is None:
+                            raise ChangedElsewhere.one(str(self.path), STALE)
+                        if digest is not None:
+                            after = digest()
+                            whole = team_whole(w.head_digest(), base, after)
+                        else:
+                            fresh, sealed = w.read_state()
+                            after = chain.digest(fresh, sealed)
+                            whole = self._team_whole_read(w.head_digest(), base_doc, base,
+                                                          fresh, after)
+                    w.flush_events(None, whole)
+        except ChangedElsewhere:
+            self.reload()
+            raise
+        except Exception:
+            # a write the server refused because of a row someone else has just added
+            # is an edit built on what they have since changed
+            if changes_data and w is not None and self._stale(w.depends()):
+                self.reload()
+                raise ChangedElsewhere.one(str(self.path), STALE) from None
+            raise
+        self.revision += 1
+        if moved is not None and w is not None:
+            if fresh is not None:  # read back whole: everything is as now
+                self.store.seen = moved
+            else:  # the cache was patched with this unit's own change only
+                self.store.seen = {**(self.store.seen or {}),
+                                   **{k: moved[k] for k in w.touched}}
+            new_rev = w.head_events()
+            if fresh is not None or new_rev == (self._file_rev or 0) + 1:
+                self._file_rev = new_rev  # nobody else's edit is missing from the cache
+            self._doc = fresh
+            self._data_digest = after
+        self._snap = None
+        self._results = None
+
+    def _stale(self, scopes: set[str]) -> bool:
+        seen = self.store.seen
+        if seen is None:
+            return False
+        try:
+            now = self.store.scopes()
+        except BadInput:
+            return False
+        return any(now.get(k, 0) != seen.get(k, 0) for k in scopes)
+
+    def _team_whole_read(self, head: DataDigest | None, base_doc: Record | None,
+                         base: DataDigest | None, fresh: Record, after: DataDigest
+                         ) -> DataDigest:
+        """The whole evaluation's digest after a unit whose data were read back.
+
+        The chair, an observer and the administrator read everything, so what they read
+        is the whole. An evaluator reads part: the server lets them change only their own
+        scores and their own declaration, so the whole moves by exactly that much.
+        """
+        if head is None or self.store.role != "evaluator" or base_doc is None or base is None:
+            return after
+        me = self.store.evaluator
+
+        def own(d: Record) -> int:
+            return chain.digest({"scores": [r for r in d["scores"]
+                                            if r["evaluator"] == me]}).scores
+
+        structure = head.structure
+        if after.structure != base.structure:
+            if self.store.meta("blind") == "1":
+                raise BadInput.one(str(self.path), "while blind scoring is on, the chair "
+                                                   "records evaluators' declarations and "
+                                                   "sign-offs (they change a record you may "
+                                                   "not read). Nothing was changed.")
+            structure = after.structure
+        scores = (head.scores + own(fresh) - own(base_doc)) % chain.MOD
+        return DataDigest(structure, scores, head.consensus, head.gateways)
+
     def data_digest(self) -> DataDigest:
         """The digest of the data as this object last read or wrote them (cached)."""
         doc = self.document()
@@ -187,6 +298,10 @@ class FileCore:
         The data are read afresh; their digest is kept, so the next edit (a typed
         score) need not digest them again.
         """
+        if self.store.role == "evaluator":
+            raise BadInput.one(str(self.path), "an evaluator sees only part of the record, so "
+                                               "it is verified by the chair, an observer or "
+                                               "the administrator")
         self.reload()
         return chain.check(self.store.chain_rows(), self.data_digest().hex)
 
@@ -222,6 +337,8 @@ class FileCore:
         A copy that cannot be made (no room in the data folder) does not stop the
         work: the reason is kept for the app to show.
         """
+        if self.store.team:
+            return  # the server's own backups keep it (docs/team-mode.md)
         try:
             self.backup = keep_backup(self.path)
         except FileBusy:
@@ -367,6 +484,23 @@ class FileCore:
 
         new = self._check_light(change)
         return old, before, next(r for r in new[key] if r["id"] == rid)
+
+
+STALE = ("was changed by another member since you last saw it. Nothing was saved: what you "
+         "see now is its current state; make your change again if it is still needed.")
+
+
+def team_whole(head: DataDigest | None, base: DataDigest | None, after: DataDigest
+               ) -> DataDigest:
+    """The whole evaluation's digest after a unit that says its own change (`base` to
+    `after`, over what this member reads): each list's digest is a sum, so the whole
+    moves by the same amount; a changed structure is the member's own reading of it."""
+    if head is None or base is None:
+        return after
+    structure = head.structure if after.structure == base.structure else after.structure
+    sums = [(getattr(head, k) + getattr(after, k) - getattr(base, k)) % chain.MOD
+            for k in chain.LISTS]
+    return DataDigest(structure, *sums)
 
 
 class TrialDone(Exception):  # noqa: N818 - a signal, not an error

@@ -118,8 +118,13 @@ class ScoringEdits(FileCore):
         """Write the changes with an event each; True when a score went back to an old
         place (so the cached order is no longer the file's)."""
 
+        # the digest of the data before, taken before the transaction: read inside it,
+        # a batch big enough to spill the writer's cache (a pasted sheet of thousands
+        # of scores) would find the file locked by its own transaction
+        before = self.data_digest()
+
         def digest() -> DataDigest:
-            return self.data_digest().with_changes(
+            return before.with_changes(
                 "scores", [(current(k), v) for k, v in real.items()])
 
         with self.unit_of_work(digest=digest) as w:
@@ -177,6 +182,86 @@ class ScoringEdits(FileCore):
                     f"{bid}/{cid}", before, after)
         self._doc = self._digest_of = patched_pair(doc, "consensus", bid, cid, after)
         return before
+
+    def score_problems(self, items: list[Record]) -> list[Problem]:
+        """What `set_scores` would refuse in `items` (every problem), writing nothing."""
+        try:
+            _check_scores(self.document(), items)
+        except BadInput as exc:
+            return list(exc.problems)
+        return []
+
+    def consensus_problems(self, items: list[Record]) -> list[Problem]:
+        """What `set_consensus_many` would refuse in `items`, writing nothing."""
+        return self._consensus_changes(items)[1]
+
+    def _consensus_changes(self, items: list[Record]
+                           ) -> tuple[list[tuple[Record | None, Record | None]],
+                                      list[Problem]]:
+        doc = self.document()
+        problems: list[Problem] = []
+        scale = doc["evaluation"]["scale"]
+        changes: list[tuple[Record | None, Record | None]] = []
+        seen: set[tuple[str, str]] = set()
+        for it in items:
+            bid, cid = it["bid"], it["criterion"]
+            where = f"consensus {bid}/{cid}"
+            try:
+                self._check_target(where, bid, cid, "scored")
+            except BadInput as exc:
+                problems.extend(exc.problems)
+                continue
+            if (bid, cid) in seen:
+                problems.append(Problem(where, "is given twice"))
+                continue
+            seen.add((bid, cid))
+            current = next((r for r in doc["consensus"]
+                            if r["bid"] == bid and r["criterion"] == cid), None)
+            score, rationale = it.get("score"), it.get("rationale") or ""
+            after = None
+            if score is not None:
+                if why := score_problem(score, scale["max"], scale["step"]):
+                    problems.append(Problem(where, why))
+                    continue
+                if not rationale.strip():
+                    problems.append(Problem(where, "a consensus score needs a rationale"))
+                    continue
+                if why := _text_problem(rationale):
+                    problems.append(Problem(f"{where}.rationale", why))
+                    continue
+                after = {"bid": bid, "criterion": cid, "score": plain(score),
+                         "rationale": rationale}
+            changes.append((current, after))
+        return changes, problems
+
+    def set_consensus_many(self, actor: str, items: list[Record]) -> list[Record | None]:
+        """Several consensus records ({"bid", "criterion", "score", "rationale"}; a score
+        of None clears) in one transaction, every item checked first and every problem
+        named at once. Returns each pair's previous record (None where there was none),
+        for undo."""
+        doc = self.document()
+        changes, problems = self._consensus_changes(items)
+        if problems:
+            raise BadInput(problems)
+        befores = [copy.deepcopy(c) for c, _a in changes]
+        real = [(c, a) for c, a in changes if c != a]
+        if not real:
+            return befores
+        base = self.data_digest()  # before the transaction (see _write_scores)
+        with self.unit_of_work(digest=lambda: base.with_changes("consensus", real)) as w:
+            for current, after in real:
+                key = after or current
+                assert key is not None
+                w.put_consensus(key["bid"], key["criterion"], after,
+                                exists=current is not None)
+                w.audit(actor, "consensus.set" if after else "consensus.clear", "consensus",
+                        f"{key['bid']}/{key['criterion']}", copy.deepcopy(current), after)
+        for current, after in real:
+            key = after or current
+            assert key is not None
+            doc = patched_pair(doc, "consensus", key["bid"], key["criterion"], after)
+        self._doc = self._digest_of = doc
+        return befores
 
     def set_gateway(self, actor: str, bid: str, cid: str, passed: bool | None,
                     note: str = "") -> Record | None:

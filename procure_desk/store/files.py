@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import os
 import sqlite3
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -27,10 +28,14 @@ _DAMAGED = ("malformed", "not a database", "disk image", "encrypted", "no such t
             "no such column", "database corrupt", "could not decode", "utf-8", "codec")
 
 
-def _busy_seconds() -> float:
-    from .schema import BUSY_TIMEOUT_MS
+#: `schema.BUSY_TIMEOUT_MS`, for the read-only door (`raw.py`), which does not load the
+#: ORM behind `schema`; tests/test_raw_reader.py holds the two equal.
+BUSY_TIMEOUT_MS = 3000
 
-    return BUSY_TIMEOUT_MS / 1000
+
+def _busy_seconds() -> float:
+    schema = sys.modules.get(f"{__package__}.schema")  # its setting, once it is loaded
+    return getattr(schema, "BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS) / 1000
 
 
 # ---- sentences ------------------------------------------------------------------------

@@ -405,87 +405,18 @@ def _read_cells(src: Any, grid: Grid, strings: list[Any], nrows: int, ncols: int
     """Stream a worksheet's cells with expat: values only, within the bounds.
 
     The part's prologue was already checked through defusedxml (no DTD, no
-    entities); the handlers below refuse them again in case one slips in. The
+    entities); the handlers refuse them again in case one slips in. The
     value of a formula cell is its cached <v>; a formula without one is
     recorded in grid.formulas. Dates stay as the numbers Excel stores.
     """
     from xml.parsers import expat
 
-    rows: dict[int, dict[int, Any]] = {}
-    row = col = 0
-    ctype = "n"
-    formula = in_rph = False
-    v: str | None = None
-    text: str | None = None
-    buf: list[str] | None = None
-    cols: dict[str, int] = {}
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal row, col, ctype, formula, v, text, buf, in_rph
-        if ":" in name:
-            name = name[name.index(":") + 1:]
-        if name == "c":
-            ref = attrs.get("r")
-            if ref:
-                letters = ref.rstrip("0123456789").lstrip("$").rstrip("$")
-                n = cols.get(letters)
-                if n is None:
-                    n = cols[letters] = _col_number(letters.encode()) if letters else col + 1
-                col = n
-            else:
-                col += 1
-            ctype = attrs.get("t", "n")
-            formula = False
-            v = text = None
-        elif name == "v":
-            buf = []
-        elif name == "t":
-            if not in_rph:
-                buf = []
-        elif name == "row":
-            r = attrs.get("r")
-            row = int(r) if r and r.isdigit() else row + 1
-            col = 0
-            if row > nrows:
-                raise _Stop
-        elif name == "f":
-            formula = True
-        elif name == "rPh":
-            in_rph = True
-
-    def chars(data: str) -> None:
-        if buf is not None:
-            buf.append(data)
-
-    def end(name: str) -> None:
-        nonlocal v, text, buf, in_rph
-        if ":" in name:
-            name = name[name.index(":") + 1:]
-        if name == "c":
-            value = _cell_value(ctype, v, text, formula, strings)
-            if value is None:
-                if formula and col <= ncols:
-                    grid.formulas.add((row, col))
-            else:
-                if col > ncols:
-                    raise _Wide(row, col)
-                rows.setdefault(row, {})[col] = value
-        elif name == "v":
-            if buf is not None:
-                v = "".join(buf)
-                buf = None
-        elif name == "t":
-            if buf is not None:
-                text = (text or "") + "".join(buf)
-                buf = None
-        elif name == "rPh":
-            in_rph = False
-
+    reader = _CellReader(grid, strings, nrows, ncols)
     parser = expat.ParserCreate()
     parser.buffer_text = True
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = chars
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.end
+    parser.CharacterDataHandler = reader.chars
     parser.StartDoctypeDeclHandler = _refuse_dtd
     parser.EntityDeclHandler = _refuse_dtd
     parser.ExternalEntityRefHandler = _refuse_dtd  # type: ignore[assignment]
@@ -502,7 +433,85 @@ def _read_cells(src: Any, grid: Grid, strings: list[Any], nrows: int, ncols: int
     except expat.ExpatError as exc:
         raise BadInput.one(f"{grid.label}, {grid.sheet}",
                            f"is not well-formed XML ({_short(exc)})") from None
-    grid.cells = rows
+    grid.cells = reader.rows
+
+
+class _CellReader:
+    """expat's handlers for one worksheet: where the parser is, and the cells so far."""
+
+    def __init__(self, grid: Grid, strings: list[Any], nrows: int, ncols: int):
+        self.grid, self.strings, self.nrows, self.ncols = grid, strings, nrows, ncols
+        self.rows: dict[int, dict[int, Any]] = {}
+        self.row = self.col = 0
+        self.ctype = "n"
+        self.formula = self.in_rph = False
+        self.v: str | None = None
+        self.text: str | None = None
+        self.buf: list[str] | None = None
+        self.cols: dict[str, int] = {}  # column letters already turned into numbers
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if ":" in name:
+            name = name[name.index(":") + 1:]
+        if name == "c":
+            self._cell(attrs)
+        elif name == "v":
+            self.buf = []
+        elif name == "t":
+            if not self.in_rph:
+                self.buf = []
+        elif name == "row":
+            r = attrs.get("r")
+            self.row = int(r) if r and r.isdigit() else self.row + 1
+            self.col = 0
+            if self.row > self.nrows:
+                raise _Stop
+        elif name == "f":
+            self.formula = True
+        elif name == "rPh":
+            self.in_rph = True
+
+    def _cell(self, attrs: dict[str, str]) -> None:
+        ref = attrs.get("r")
+        if ref:
+            letters = ref.rstrip("0123456789").lstrip("$").rstrip("$")
+            n = self.cols.get(letters)
+            if n is None:
+                n = self.cols[letters] = (_col_number(letters.encode()) if letters
+                                          else self.col + 1)
+            self.col = n
+        else:
+            self.col += 1
+        self.ctype = attrs.get("t", "n")
+        self.formula = False
+        self.v = self.text = None
+
+    def chars(self, data: str) -> None:
+        if self.buf is not None:
+            self.buf.append(data)
+
+    def end(self, name: str) -> None:
+        if ":" in name:
+            name = name[name.index(":") + 1:]
+        if name == "c":
+            value = _cell_value(self.ctype, self.v, self.text, self.formula, self.strings)
+            if value is None:
+                if self.formula and self.col <= self.ncols:
+                    self.grid.formulas.add((self.row, self.col))
+            else:
+                if self.col > self.ncols:
+                    raise _Wide(self.row, self.col)
+                self.rows.setdefault(self.row, {})[self.col] = value
+        elif name == "v":
+            if self.buf is not None:
+                self.v = "".join(self.buf)
+                self.buf = None
+        elif name == "t":
+            if self.buf is not None:
+                self.text = (self.text or "") + "".join(self.buf)
+                self.buf = None
+        elif name == "rPh":
+            self.in_rph = False
 
 
 class _Stop(Exception):  # noqa: N818 - a signal, not an error

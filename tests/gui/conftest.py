@@ -79,7 +79,8 @@ def _no_blocking_questions(monkeypatch):
             raise AssertionError(f"ask.{name} was called and no test answered it: {args[1:]}")
         return asked
 
-    for name in ("methodology_reason", "reason", "confirm", "text", "choose"):
+    for name in ("methodology_reason", "reason", "confirm", "text", "choose",
+                 "new_evaluation", "your_name", "unsaved"):
         monkeypatch.setattr(ask, name, unexpected(name))
 
 

@@ -191,3 +191,42 @@ def test_a_provisional_result_is_a_leader_never_a_robust_winner(qtbot, tmp_path)
     assert not view.findings.text().startswith("Provisional")
     view.close()
     document.close()
+
+
+def test_the_verdict_is_the_one_the_report_and_workbook_give(view):
+    """Robust or not, with every reason, as procure_desk.integrity says it (the
+    report's and the workbook's verdict), not in the view's own words."""
+    from procure_desk import analysis
+
+    data = analysis.analyse(view.document.file)
+    assert view.verdict_result == data["verdict"]
+    text = view.verdict.text()
+    assert not data["verdict"]["robust"]  # provisional: scores and sign-offs missing
+    assert text.startswith("Verdict: not robust, because:")
+    for reason in data["verdict"]["reasons"]:
+        assert reason[1:] in text
+    assert "The leader stays first under both price formulas" not in view.findings.text()
+
+
+def test_a_failed_gateway_that_would_change_the_winner_is_a_reason(qtbot, tmp_path):
+    from test_analysis import make_doc
+
+    from ui.document import Document
+    from ui.views.analysis import AnalysisView
+
+    doc = make_doc([("B1", 5, 200), ("B2", 3, 100), ("B3", 5, 100)])
+    doc["criteria"].append({"id": "G1", "name": "Insurance", "kind": "pass_fail",
+                            "parent": None})
+    doc["gateways"] = [{"bid": "B1", "criterion": "G1", "passed": True},
+                       {"bid": "B2", "criterion": "G1", "passed": True},
+                       {"bid": "B3", "criterion": "G1", "passed": False, "note": "lapsed"}]
+    path = tmp_path / "gate.pdesk"
+    EvaluationFile.create(path, doc, actor="tester").close()
+    document = Document.open(path, "tester")
+    view = AnalysisView(document)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.verdict_result is not None, timeout=10_000)
+    assert "• Were B3's failed gateway G1 a pass, B3 would win" in view.verdict.text()
+    view.close()
+    document.close()

@@ -3,8 +3,23 @@
 import json
 
 import pytest
+from final_docs import final_example
+from summary_docs import ready_to_issue
 
+from procure_desk.services import EvaluationFile
 from ui import actions_exports, ask
+
+
+@pytest.fixture
+def ready_window(window, tmp_path, example_doc):
+    """A MainWindow on the example, final and ready to issue: a competitive tender with
+    feedback for the bidders, award details and an ocid prefix."""
+    path = tmp_path / "ready.pdesk"
+    EvaluationFile.create(path, ready_to_issue(final_example(example_doc)),
+                          actor="tester").close()
+    assert window.open_file(path)
+    window.show()
+    return window
 
 
 @pytest.fixture
@@ -29,8 +44,9 @@ def test_menu_entries_follow_the_open_document(window, example_path):
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "pdf", "ocds"])
-def test_export_file_then_open_the_folder(open_window, qtbot, tmp_path, monkeypatch,
+def test_export_file_then_open_the_folder(ready_window, qtbot, tmp_path, monkeypatch,
                                           opened, no_dialogs, kind):
+    open_window = ready_window
     target = tmp_path / "out" / f"result.{'json' if kind == 'ocds' else kind}"
     target.parent.mkdir()
     asked = []
@@ -48,8 +64,9 @@ def test_export_file_then_open_the_folder(open_window, qtbot, tmp_path, monkeypa
         assert json.loads(target.read_text())["awards"][0]["relatedBids"] == ["B1"]
 
 
-def test_summaries_into_a_folder_through_the_menu(open_window, qtbot, tmp_path, monkeypatch,
+def test_summaries_into_a_folder_through_the_menu(ready_window, qtbot, tmp_path, monkeypatch,
                                                   opened, no_dialogs):
+    open_window = ready_window
     folder = tmp_path / "summaries"
     monkeypatch.setattr(ask, "folder_path", lambda *a, **k: str(folder))
     monkeypatch.setattr(ask, "confirm", lambda *a: False)  # do not open the folder
@@ -86,9 +103,11 @@ def test_a_refused_export_says_why(open_window, qtbot, tmp_path, monkeypatch, no
     assert "folder does not exist" in no_dialogs[0][1]
 
 
-def test_cancelled_summaries_leave_the_folder_as_it_was(open_window, qtbot, tmp_path,
+def test_cancelled_summaries_leave_the_folder_as_it_was(ready_window, qtbot, tmp_path,
                                                         monkeypatch, opened, no_dialogs):
     import threading
+
+    open_window = ready_window
 
     from procure_desk.exports import summaries
 
@@ -100,15 +119,15 @@ def test_cancelled_summaries_leave_the_folder_as_it_was(open_window, qtbot, tmp_
     # hold the second of the example's two summaries until the user has pressed Cancel:
     # by then the first has been written
     second, go = threading.Event(), threading.Event()
-    real = summaries.build_summary_story
+    real = summaries.write_letter
 
-    def build(src, bid_id, **kw):
-        if bid_id == "B2":
+    def build(layout, letter, target):
+        if letter.bid == "B2":
             second.set()
             go.wait(10)
-        return real(src, bid_id, **kw)
+        return real(layout, letter, target)
 
-    monkeypatch.setattr(summaries, "build_summary_story", build)
+    monkeypatch.setattr(summaries, "write_letter", build)
     job = actions_exports.export(open_window, "summaries")
     qtbot.waitUntil(second.is_set, timeout=30000)
     job.cancel()

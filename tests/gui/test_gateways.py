@@ -148,9 +148,16 @@ NO_COST_WARNING = ("B3 New supplier has no cost lines: it counts as costing £0,
 
 def test_a_bid_without_costs_is_warned_of_everywhere(show, qtbot):
     view = show("bids")
+    view.window().activateWindow()
+    qtbot.waitUntil(view.window().isActiveWindow)
     view.add_bid()
-    # the new bid is selected and the cost lines take the keyboard, for its costs next
+    # the new bid is selected; its supplier, option type and term are typed in turn,
+    # and then the cost lines take the keyboard, for its costs next
     assert view.current_bid() == "B3"
+    for column in (1, 2, 4):
+        qtbot.waitUntil(lambda c=column: view.table.currentIndex().column() == c
+                        and QApplication.focusWidget() not in (None, view.table))
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view.costs)
     assert "no cost lines yet" in view.detail_title.text()
     row = view.bid_model.row_of(lambda r: r["id"] == "B3")

@@ -5,30 +5,51 @@ from __future__ import annotations
 import sys
 
 import pytest
+from PySide6.QtCore import Qt
 
 from procure_desk.services import EvaluationFile
 from ui import ask
 
 
-def test_start_page_new_from_template_then_reopen(window, tmp_path, monkeypatch, no_dialogs):
+def test_start_page_new_evaluation_then_reopen(window, tmp_path, monkeypatch, no_dialogs):
     assert window.document is None
     assert window.pages.currentWidget() is window.start_page
     target = tmp_path / "new-eval"
-    monkeypatch.setattr(ask, "choose", lambda parent, title, label, items: next(
-        i for i, s in enumerate(items) if s.startswith("buy-small")))
+    offered = []
+
+    def details(parent, templates):
+        offered.extend(templates)
+        return {"title": "Housing system <b>&", "reference": "HDC-2026-07",
+                "authority": "Harrowmere DC", "procedure": "competitive_tender",
+                "template": "buy-small"}
+
+    monkeypatch.setattr(ask, "new_evaluation", details)
     monkeypatch.setattr(ask, "save_path", lambda *a, **k: str(target))
     window.start_page.new_button.click()
     assert window.document is not None, no_dialogs
+    assert "buy-small" in [n for n, _d in offered]
     assert window.document.path == tmp_path / "new-eval.pdesk"
+    ev = window.document.doc()["evaluation"]
+    assert (ev["title"], ev["reference"], ev["authority"], ev["procedure"]) == (
+        "Housing system <b>&", "HDC-2026-07", "Harrowmere DC", "competitive_tender")
     assert window.document.doc()["bids"] == []
     assert window.document.audit()[-1].actor == "tester"
     assert "new-eval.pdesk" in window.windowTitle()
     window.close_file()
     assert window.document is None
-    assert window.start_page.recent.item(0).text().endswith("new-eval.pdesk")
-    window.start_page.recent.itemActivated.emit(window.start_page.recent.item(0))
+    first = window.start_page.recent.item(0)
+    assert first.data(Qt.ItemDataRole.UserRole).endswith("new-eval.pdesk")
+    assert first.text().startswith("new-eval.pdesk")
+    window.start_page.recent.itemActivated.emit(first)
     assert window.document is not None
     assert window.document.path.name == "new-eval.pdesk"
+
+
+def test_new_evaluation_cancelled_creates_nothing(window, tmp_path, monkeypatch):
+    monkeypatch.setattr(ask, "new_evaluation", lambda *a: None)
+    monkeypatch.setattr(ask, "save_path", lambda *a, **k: pytest.fail("asked where"))
+    assert not window.new_from_template()
+    assert window.document is None
 
 
 def test_open_shows_every_view_and_ctrl_numbers(open_window):
@@ -99,23 +120,71 @@ def test_save_a_copy_and_undo_actions(open_window, tmp_path, monkeypatch, no_dia
 
 
 def test_preferences_name_goes_to_the_audit_log(open_window, monkeypatch):
-    monkeypatch.setattr(ask, "text", lambda *a, **k: "Priya Shah")
+    asked = []
+    monkeypatch.setattr(ask, "your_name", lambda parent, current, first:
+                        asked.append((current, first)) or "Priya Shah")
     open_window.preferences_action.trigger()
+    assert asked == [("tester", False)]  # the name so far, offered to change
     assert open_window.settings.user_name == "Priya Shah"
     open_window.document.update_evaluation({"reference": "HDC-2026-015"})
     assert open_window.document.audit(limit=1)[0].actor == "Priya Shah"
     assert "Priya Shah" in open_window.user_label.text()
 
 
-def test_user_guide_shows_the_readme_guide(window, qtbot):
+def test_the_first_run_asks_for_the_name_the_audit_log_records(qtbot, tmp_path, monkeypatch,
+                                                                example_path):
+    """Not the login name ("You: root"): the name given at the first run, kept."""
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+
+    settings = Settings(tmp_path / "fresh.ini")
+    assert not settings.has_user_name
+    asked = []
+    monkeypatch.setattr(ask, "your_name", lambda parent, current, first:
+                        asked.append((current, first)) or "S. Kaur")
+    window = MainWindow(settings=settings)
+    qtbot.addWidget(window)
+    window.first_run()
+    assert asked == [("", True)]
+    assert window.user_label.text() == "You: S. Kaur"
+    assert window.open_file(example_path)
+    window.document.update_evaluation({"reference": "R-1"})
+    assert window.document.audit(limit=1)[0].actor == "S. Kaur"
+    window.close_file()
+    # kept in the settings: the next run does not ask again
+    again = MainWindow(settings=Settings(tmp_path / "fresh.ini"))
+    qtbot.addWidget(again)
+    again.first_run()
+    assert len(asked) == 1
+    assert again.settings.user_name == "S. Kaur"
+
+
+def test_the_first_run_cancelled_asks_again_next_time(qtbot, tmp_path, monkeypatch):
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+
+    asked = []
+    monkeypatch.setattr(ask, "your_name", lambda *a: asked.append(a) and None)
+    window = MainWindow(settings=Settings(tmp_path / "fresh.ini"))
+    qtbot.addWidget(window)
+    window.first_run()
+    window.first_run()
+    assert len(asked) == 2
+    assert not window.settings.has_user_name
+
+
+def test_user_guide_is_written_for_council_officers(window, qtbot):
     dialog = window.user_guide()
     qtbot.addWidget(dialog)
     from PySide6.QtWidgets import QTextBrowser
 
     text = dialog.findChild(QTextBrowser).toPlainText()
-    assert "User guide" in text
-    assert "Files" in text
-    assert "benchmarks/" not in text  # the Development section is not the guide
+    assert "ProcureDesk user guide" in text
+    assert "Competitive tender" in text
+    assert "comparator" in text
+    assert "Ctrl+F" in text
+    assert "Ctrl+P" in text
+    assert "journal" not in text.lower()  # not the README's notes on SQLite
 
 
 def test_extensions_are_installed_after_the_menus(monkeypatch, qtbot, settings):
@@ -236,3 +305,29 @@ def test_standard_shortcuts_keep_every_platform_binding(open_window, qtbot):
     assert open_window.document is None
     qtbot.keyClick(open_window, Qt.Key.Key_Q, ctrl)  # Quit
     assert not open_window.isVisible()
+
+
+def test_the_new_evaluation_dialog_asks_and_explains(qtbot):
+    from procure_desk import templates
+    from ui.new_evaluation import NewEvaluationDialog
+
+    offered = [(n, templates.describe(n)) for n in templates.names()]
+    dialog = NewEvaluationDialog(None, offered)
+    qtbot.addWidget(dialog)
+    dialog.accept()  # no title yet: refused, with the reason
+    assert dialog.result() != NewEvaluationDialog.DialogCode.Accepted
+    assert "title" in dialog.problem.text()
+    qtbot.keyClicks(dialog.title, "  Housing   system ")
+    qtbot.keyClicks(dialog.reference, "HDC-2026-07")
+    qtbot.keyClicks(dialog.authority, "Harrowmere DC")
+    dialog.set_procedure("options_appraisal")
+    dialog.template.setCurrentIndex(dialog.template.findData("shared-service"))
+    assert dialog.details() == {"title": "Housing system", "reference": "HDC-2026-07",
+                                "authority": "Harrowmere DC",
+                                "procedure": "options_appraisal",
+                                "template": "shared-service"}
+    words = " ".join(b.accessibleDescription() for b in dialog.procedure.buttons())
+    assert "Procurement Act 2023" in words
+    assert "comparators" in words
+    dialog.accept()
+    assert dialog.result() == NewEvaluationDialog.DialogCode.Accepted

@@ -142,3 +142,29 @@ def test_price_basis_column_heading_follows_the_evaluation(view, qtbot):
                                         "price scored on WLC, as the pack said")
     assert view.ranking_model.headerData(8, Qt.Orientation.Horizontal) == "WLC"
     assert header.model().headerData(8, Qt.Orientation.Horizontal) == "WLC"
+
+
+def test_a_comparator_is_shown_as_such_with_no_rank(view):
+    """In a competitive tender an option that is not a tender is scored beside the
+    tenders but never ranked: status Comparator, no rank, named in the headline, and
+    the lowest price is the lowest tender's."""
+    doc = view.document
+    doc.update_bid("B2", {"tender": False})
+    doc.update_evaluation({"procedure": "competitive_tender"})
+    assert cell(view, "B2", "Status") == "Comparator"
+    assert cell(view, "B2", "Rank") == "–"
+    assert cell(view, "B2", "Total") != ""  # scored like a ranked bid
+    assert cell(view, "B1", "Rank") == "1"
+    assert [r["id"] for r in view.ranking_model.rows] == ["B1", "B2"]
+    text = view.headline.text()
+    assert "B1 Example Suite Ltd" in text
+    assert "the only ranked bid" in text
+    assert "B2 is a comparator" in text
+    assert "not ranked" not in text.replace("never ranked", "")
+    view.select("B2")
+    assert "a comparator" in view.price_label.text()
+    assert "Lowest among tenders not excluded (c_min)" in view.price_label.text()
+    assert "(B1 Example Suite Ltd)" in view.price_label.text()
+    # an options appraisal ranks it again
+    doc.update_evaluation({"procedure": "options_appraisal"})
+    assert cell(view, "B2", "Status") == "Ranked"

@@ -188,16 +188,42 @@ def test_comment_saved_when_moving_to_another_cell(view, qtbot):
     assert score(doc, "E1", "B2", "Q1") == (4, "Good =SUM(A1) <b>evidence</b>")
 
 
-def test_comment_without_a_score_is_refused(view, qtbot, on_behalf):
+def test_comment_without_a_score_is_kept_and_saved_with_the_score(view, qtbot, on_behalf):
     doc = view.document
     view.set_evaluator("E2")
     view.select("B1", "Q2")  # E2 has not scored B1/Q2
     rev = doc.revision
-    view.comment.setPlainText("a note")
-    view.comment.document().setModified(True)
-    assert not view.commit_comment()
-    assert "type the score first" in view.banner.text()
-    assert doc.revision == rev
+    view.comment.setFocus()
+    qtbot.keyClicks(view.comment, "read the appendix =cmd")
+    view.select("B1", "Q1")  # another cell: the comment has no score to go with yet
+    assert doc.revision == rev  # nothing written
+    assert view.comment.toPlainText() != "read the appendix =cmd"
+    view.select("B1", "Q2")  # back: the draft is there, and the label says what it is
+    assert view.comment.toPlainText() == "read the appendix =cmd"
+    assert "draft" in view.comment_label.text()
+    view.grid.setFocus()
+    qtbot.keyClick(view.grid, "4")  # the score: saved with the comment, one step
+    assert score(doc, "E2", "B1", "Q2") == (4, "read the appendix =cmd")
+    doc.undo_stack.undo()
+    assert score(doc, "E2", "B1", "Q2") is None
+
+
+def test_a_refused_comment_stays_in_the_box_and_is_tried_again(view, qtbot):
+    doc = view.document
+    view.set_evaluator("E1")
+    view.select("B1", "Q2")
+    view.comment.setFocus()
+    view.comment.insertPlainText("evidence \u202e reversed")  # as an input method puts it
+    view.select("B2", "Q1")  # refused (a bidi override): the text is not thrown away
+    assert score(doc, "E1", "B1", "Q2") == (3, "")
+    assert "right-to-left" in view.banner.text()
+    view.select("B1", "Q2")
+    assert view.comment.toPlainText() == "evidence \u202e reversed"
+    assert "not saved" in view.comment_label.text()
+    view.comment.selectAll()
+    view.comment.insertPlainText("evidence on page 4")
+    view.select("B2", "Q1")
+    assert score(doc, "E1", "B1", "Q2") == (3, "evidence on page 4")
 
 
 def test_guidance_and_descriptors_of_the_current_criterion(view):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+
+from ui.table_model import SORT_ROLE
 
 
 @pytest.fixture
@@ -248,3 +250,25 @@ def test_amounts_are_written_as_everywhere_else(view):
     assert view.partners_model.index(1, 3).data() == "€100"
     view.document.update_evaluation({"currency": "CHF"})
     assert m.index(c2, 4).data() == f"{100 * npv / 80000:,.0f} CHF"
+
+
+def test_savings_sort_by_a_header_click_as_numbers(view, qtbot, qtmodeltester):
+    view.method_box.setCurrentIndex(view.method_box.findData("population"))
+    view.apply_button.click()
+    table = view.savings_table
+    proxy = table.model()
+    qtmodeltester.check(proxy)
+    saving = 5
+    header = table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=header.rect().topLeft() + QPoint(
+                         header.sectionViewportPosition(saving) + 5, 5))
+    shown = [proxy.index(r, saving).data(SORT_ROLE) for r in range(proxy.rowCount())]
+    assert len(shown) == 2
+    assert shown == sorted(shown) or shown == sorted(shown, reverse=True)
+    assert header.sortIndicatorSection() == saving
+    before = [proxy.index(r, 1).data() for r in range(proxy.rowCount())]
+    table.sortByColumn(saving, Qt.SortOrder.DescendingOrder)
+    assert [proxy.index(r, saving).data(SORT_ROLE) for r in range(2)] == sorted(
+        shown, reverse=True)
+    assert sorted(before) == sorted(proxy.index(r, 1).data() for r in range(2))

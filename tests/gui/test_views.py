@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from ui import ask
 
@@ -132,7 +134,7 @@ def test_removing_a_scored_criterion_asks_and_undoes(show, monkeypatch, reasons)
     assert sum(1 for s in doc.doc()["scores"] if s["criterion"] == "Q1") == 3
 
 
-def test_guidance_and_descriptors(show, reasons):
+def test_guidance_and_descriptors(show, reasons, monkeypatch):
     view = show("criteria")
     view.select("Q2")
     view.guidance.setPlainText("How easily can we leave?")
@@ -149,6 +151,11 @@ def test_guidance_and_descriptors(show, reasons):
     view.descriptors.setPlainText("just words")
     view.apply_button.click()
     assert "score: description" in view.banner.text()
+    closing: list[str] = []  # the refused text is a draft the window names on closing
+    monkeypatch.setattr("ui.ask.confirm", lambda parent, title, text: closing.append(text)
+                        or True)
+    view.window().close()
+    assert "Q2" in closing[0]
 
 
 # ---- bids -------------------------------------------------------------------------------
@@ -158,6 +165,7 @@ def test_bids_add_with_costs_and_preview(show, qtmodeltester):
     for m in (view.bid_model, view.cost_model, view.year_model):
         qtmodeltester.check(m)
     view.add_bid()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # the supplier's editor
     row = len(view.bid_model.rows) - 1
     assert view.bid_model.setData(view.bid_model.index(row, 1), "=HYPERLINK(\"x\") <b>&</b>")
     view.table.selectRow(row)

@@ -9,8 +9,9 @@ from ui import ask
 
 
 def test_new_bid_conflict_close_reopen(window, tmp_path, monkeypatch, no_dialogs):
-    monkeypatch.setattr(ask, "choose", lambda parent, title, label, items: next(
-        i for i, s in enumerate(items) if s.startswith("mat-60-40")))
+    monkeypatch.setattr(ask, "new_evaluation", lambda parent, templates: {
+        "title": "Customer platform", "reference": "", "authority": "",
+        "procedure": "competitive_tender", "template": "mat-60-40"})
     target = tmp_path / "tender.pdesk"
     monkeypatch.setattr(ask, "save_path", lambda *a, **k: str(target))
     window.new_action.trigger()

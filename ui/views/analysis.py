@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from procure_desk import analysis
+from procure_desk import analysis, integrity
 from procure_desk.engine import compute
 from procure_desk.wording import one_line, plural
 
@@ -60,6 +60,31 @@ OTHER_DARK = QColor("#5a5a5a")
 
 def pct(x: float | None) -> str:
     return "" if x is None else f"{x:.1f}%"
+
+
+def wrapped(text: str) -> QLabel:
+    """A heading that wraps on a narrow window instead of widening it."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
+def verdict_text(verdict: dict[str, Any], names: dict[str, str]) -> str:
+    """`integrity.verdict` in words: robust or not, and every reason it gives."""
+    if verdict["robust"]:
+        return ("Verdict: robust. The results are final, no withdrawal changes the winner, "
+                "both price formulas agree, the winner comes first in at least "
+                f"{integrity.ROBUST_WIN_SHARE:.0%} of the simulations, and no failed "
+                "gateway would change the winner if it were passed.")
+    reasons = [r[0].upper() + r[1:] for r in verdict["reasons"]]
+    lines = ["Verdict: not robust, because:"] + [f"• {r}" for r in reasons]
+    about = [r for r in verdict["reasons"] if not r.startswith("results are provisional")]
+    if names and about:
+        words = {w.strip(".,:;'s()") for r in about for w in r.replace("'s", " ").split()}
+        who = sorted(b for b in names if b in words)
+        if who:
+            lines.append("(" + "; ".join(f"{b} {one_line(names[b], 40)}" for b in who) + ")")
+    return "\n".join(lines)
 
 
 def leader_words(finding: str) -> str:
@@ -91,6 +116,12 @@ class AnalysisView(View):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.headline.setFont(font)
+        self.headline.setWordWrap(True)
+        self.verdict = QLabel()
+        self.verdict.setTextFormat(Qt.TextFormat.PlainText)
+        self.verdict.setWordWrap(True)
+        self.verdict.setAccessibleName("Verdict")
+        self.verdict_result: dict[str, Any] | None = None
         self.findings = QLabel()
         self.findings.setTextFormat(Qt.TextFormat.PlainText)  # supplier names are not markup
         self.findings.setWordWrap(True)
@@ -120,10 +151,15 @@ class AnalysisView(View):
         header = self.switching_table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
+        # the criterion's name takes the spare width; who comes first is elided to 110 px
+        # (in full in the tooltip)
         for col, mode in enumerate((header.ResizeMode.Stretch,
                                     *[header.ResizeMode.ResizeToContents] * 3,
-                                    header.ResizeMode.Stretch, header.ResizeMode.Stretch)):
+                                    header.ResizeMode.Interactive,
+                                    header.ResizeMode.Interactive)):
             header.setSectionResizeMode(col, mode)
+        for col in (4, 5):
+            self.switching_table.setColumnWidth(col, 110)
         self.tornado = QChartView()
         self.tornado.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.tornado.setAccessibleName("Switching values chart")
@@ -166,8 +202,8 @@ class AnalysisView(View):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(QLabel("<b>Switching values</b>: each top-level weight moved on its own, "
-                            "the others keeping their proportions"))
+        lv.addWidget(wrapped("<b>Switching values</b>: each top-level weight moved on its "
+                             "own, the others keeping their proportions"))
         lv.addWidget(self.switching_table)
         lv.addWidget(self.tornado, 1)
         right = QWidget()
@@ -180,8 +216,8 @@ class AnalysisView(View):
         row.addWidget(self.reset_button)
         row.addStretch(1)
         rv.addLayout(row)
-        rv.addWidget(QLabel("<b>Monte Carlo</b>: how often each bid wins when weights and "
-                            "scores are uncertain"))
+        rv.addWidget(wrapped("<b>Monte Carlo</b>: how often each bid wins when weights "
+                             "and scores are uncertain"))
         rv.addWidget(self.mc_label)
         rv.addWidget(self.mc_chart, 1)
         split = QSplitter()
@@ -194,6 +230,7 @@ class AnalysisView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.headline)
+        layout.addWidget(self.verdict)
         layout.addWidget(self.findings)
         if self.banner is not None:
             layout.addWidget(self.banner)
@@ -231,9 +268,14 @@ class AnalysisView(View):
         self.data = {
             "winner": res.winner,
             "switching": analysis.switching(snap, res),
-            "formulas": analysis.formulas(snap),
+            "formulas": analysis.formulas(snap, res),
             "leave_one_out": analysis.leave_one_out(snap, res),
+            "exclusions": integrity.exclusions(snap, res),
         }
+        self.verdict_result = None
+        self.verdict.setStyleSheet("")
+        self.verdict.setText("Verdict: being worked out (it waits for the simulation)…"
+                             if res.winner is not None else "")
         if res.winner is None:
             self.headline.setText("No bid is ranked yet: there is no ranking to test.")
         else:
@@ -259,17 +301,6 @@ class AnalysisView(View):
                          "outstanding), so these findings describe the scores as they stand "
                          "now, not a decision.")
         lines += [f"• {w}" for w in warnings]
-        n = len(self.data["leave_one_out"])
-        if not warnings:
-            lines.append("• The leader stays first under both price formulas, under any "
-                         "weight change of up to 5 points, and if any one other bid withdrew.")
-        else:
-            fw = self.data["formulas"]
-            if len(set(fw.values())) == 1:
-                lines.append("• Both price formulas put the same bid first.")
-            if not any(r["reversal"] for r in self.data["leave_one_out"]) and n:
-                lines.append(f"• Withdrawing any one of the other {plural(n, 'ranked bid')} "
-                             "leaves the leader first.")
         self.findings.setText("\n".join(lines))
 
     def draw_tornado(self) -> None:
@@ -313,6 +344,10 @@ class AnalysisView(View):
             markers[3].setVisible(False)  # one legend entry for "another bid first"
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.tornado.setChart(chart)
+        # the axis elides long criterion names: hovering the chart shows them whole
+        self.tornado.setToolTip("\n".join(
+            f"{e['node']} {one_line(e['name'], 200)}: {e['weight']:.1f}% today, the leader "
+            f"holds from {pct(e['holds_from'])} to {pct(e['holds_to'])}" for e in entries))
 
     # ---- what-if sliders -------------------------------------------------------------
     def build_sliders(self) -> None:
@@ -464,3 +499,18 @@ class AnalysisView(View):
         colour_axes(chart, pal)
         chart.legend().hide()
         self.mc_chart.setChart(chart)
+        self.mc_chart.setToolTip("\n".join(f"{self.who(b, 200)}: {100 * p:.1f}%"
+                                           for b, p in shown))
+        self.show_verdict(result)
+
+    def show_verdict(self, monte_carlo: dict[str, Any]) -> None:
+        """The verdict the report and the workbook give (procure_desk.integrity)."""
+        if self.data.get("winner") is None:
+            return
+        res = self.document.results()
+        self.verdict_result = integrity.verdict(
+            res, leave_one_out=self.data["leave_one_out"], formulas=self.data["formulas"],
+            monte_carlo=monte_carlo, exclusions=self.data["exclusions"])
+        self.verdict.setText(verdict_text(self.verdict_result, self.names))
+        self.verdict.setStyleSheet("" if self.verdict_result["robust"]
+                                   else warning_style(self.palette()))

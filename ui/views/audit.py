@@ -105,3 +105,17 @@ class AuditView(View):
         more = " (the latest; narrow the search to see older ones)" if len(entries) == LIMIT \
             else ""
         self.count.setText(f"{len(entries)} change{'' if len(entries) == 1 else 's'}{more}")
+
+    def select_event(self, event_id: int) -> None:
+        """Show and select one event (Find goes here), clearing a filter that hides it."""
+        row = self.model.row_of(lambda e: e.id == event_id)
+        if row < 0:
+            self.search.clear()
+            self.who.setCurrentIndex(0)
+            self.what.setCurrentIndex(0)
+            self.refresh()
+            row = self.model.row_of(lambda e: e.id == event_id)
+        if row < 0:
+            raise KeyError(event_id)
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))

@@ -7,6 +7,10 @@ rebuild eight views. `edit(fn, *args)` runs an edit and shows a refusal to the u
 (returns False) instead of raising; a successful one clears the banner. `watch(model)`
 does the same for a table model's own edits (its `refused` and `accepted` signals).
 
+Every table and tree of a view copies its selection with the column headers on
+Ctrl+C, as tab-separated text a spreadsheet pastes (`ui.clipboard`); a table that
+takes a pasted block installs its own handler for Ctrl+V.
+
 A view names its main widget in `focus_target`; when the view is shown (Ctrl+1..0,
 or from another view) the keyboard focus goes there, so the view's own shortcuts work
 at once. Browsing the sidebar with the arrow keys keeps the focus in the sidebar.
@@ -32,12 +36,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QTableView,
+    QTreeView,
     QWidget,
 )
 
 from procure_desk.errors import BadInput
 
-from .. import ask
+from .. import ask, clipboard
 from ..document import Document, concerns
 
 
@@ -135,6 +141,9 @@ class View(QWidget):
             self._stale = True
 
     def showEvent(self, event: QShowEvent) -> None:
+        for table in self.findChildren(QAbstractItemView):
+            if isinstance(table, QTableView | QTreeView):
+                clipboard.install(table)  # Ctrl+C: the selection with its headers
         if self._stale:
             self._stale = False
             self.refresh()
@@ -156,7 +165,13 @@ class View(QWidget):
         target = self.focus_target
         if target is not None and shiboken6.isValid(target) and target.isVisible() \
                 and target.isEnabled():
-            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.enter()
+
+    def enter(self) -> None:
+        """Give the keyboard to the view's main widget (`focus_target`); a view whose
+        first keystroke means something (a digit is a score) makes it ready here."""
+        if self.focus_target is not None:
+            self.focus_target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def ensure_fresh(self) -> None:
         """Refresh now if a change arrived while hidden (used by screenshots and tests)."""
@@ -167,6 +182,11 @@ class View(QWidget):
 
     def refresh(self) -> None:
         """Re-read what this view shows from the document."""
+
+    def commit_pending(self) -> list[str]:
+        """Save what is typed and not saved yet (as leaving the box would); returns what
+        is still only a draft, one line each (the window asks before closing)."""
+        return []
 
     def edit(self, fn: Callable[..., Any], *args: Any, title: str = "Not changed",
              **kwargs: Any) -> bool:

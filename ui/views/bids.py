@@ -38,7 +38,8 @@ from procure_desk.engine import Results, year_costs
 from procure_desk.errors import BadInput
 from procure_desk.wording import money, plural
 
-from .. import ask
+from .. import ask, clipboard
+from ..columns import keep_name_column
 from ..delegates import ChoiceDelegate
 from ..document import Document
 from ..table_model import (
@@ -47,6 +48,7 @@ from ..table_model import (
     Column,
     Index,
     RecordTableModel,
+    edit_across,
     keep_current,
     parse_int,
     parse_number,
@@ -59,6 +61,12 @@ CATEGORY_LABELS = [(c, c.capitalize()) for c in interchange.CATEGORIES]
 RESULTS = [("passed", "Passed"), ("failed", "Failed"), ("", "Not assessed")]
 RESULT_LABELS = {True: "✔ Passed", False: "✘ Failed", None: "Not assessed"}
 NO_COSTS = "no costs"
+TENDER_TIP = ("Ticked: a supplier's tender. In a competitive tender only tenders can win; "
+              "an option that is not a tender (your in-house team, another council's shared "
+              "service, doing nothing) is a comparator: scored the same way to show whether "
+              "the tenders are good value, but never ranked. Ticked at first for an "
+              "enterprise suite or best-of-breed product; tick a commercial shared service "
+              "that bid.")
 
 
 def cost_warnings(doc: dict[str, Any], res: Results) -> list[str]:
@@ -82,6 +90,25 @@ def cost_warnings(doc: dict[str, Any], res: Results) -> list[str]:
         out.append(f"{b['id']} {name} {what}, which sets the lowest price and lowers every "
                    "other bid's price score. Enter its costs in Bids.")
     return out
+
+
+def procedure_note(doc: dict[str, Any]) -> str:
+    """What "Tender" means under the evaluation's procedure, in plain words."""
+    others = [b["id"] for b in doc["bids"] if not b.get("tender")]
+    if doc["evaluation"].get("procedure") == "competitive_tender":
+        text = ("Competitive tender: only bids ticked Tender can win. ")
+        if others:
+            one = len(others) == 1
+            what = ("is a comparator: an option that is not a supplier's tender" if one
+                    else "are comparators: options that are not suppliers' tenders")
+            text += (f"{', '.join(others)} {what} (an in-house team, another council's "
+                     "shared service, doing nothing), scored the same way to show whether "
+                     "the tenders are good value, but never ranked.")
+        else:
+            text += "Every bid is a tender."
+        return text
+    return ("Options appraisal: every option is ranked with the others, tender or not "
+            "(set the procedure in Overview).")
 
 
 def gateway_summary(bid: str, gate_ids: list[str], results: dict[tuple[str, str], bool]
@@ -167,10 +194,11 @@ class BidsView(View):
             Column("Supplier", lambda r: r["supplier"], self._edit("supplier"),
                    tooltip=lambda r: r["supplier"]),
             Column("Option type", lambda r: interchange.OPTION_TYPE_LABELS[r["option_type"]],
-                   self._edit("option_type"), edit_value=lambda r: r["option_type"]),
+                   self._edit_type, edit_value=lambda r: r["option_type"]),
             Column("SME", lambda r: None, self._edit("sme"), check=lambda r: r["sme"],
                    header_tip="Small or medium-sized enterprise"),
-            Column("Term (years)", lambda r: r.get("term_years"), self._edit_term, align=RIGHT),
+            Column("Term", lambda r: r.get("term_years"), self._edit_term, align=RIGHT,
+                   header_tip="Contract term in years"),
             Column("WLC", lambda r: money(r["_wlc"], cur(), none="") if r["costs"] else NO_COSTS,
                    align=RIGHT, header_tip="Whole-life cost over the appraisal period",
                    tooltip=self._cost_tip),
@@ -181,16 +209,18 @@ class BidsView(View):
                    else "", align=RIGHT, header_tip="Exit costs as a share of the WLC"),
             Column("Gateways", lambda r: r["_gates"],
                    header_tip="Pass/fail results (record them below, under Gateways)"),
+            Column("Tender", lambda r: None, self._edit("tender"),
+                   check=lambda r: bool(r.get("tender")), header_tip=TENDER_TIP,
+                   tooltip=self._tender_tip),
         ], self._bid_tone, self)
         self.watch(self.bid_model)
         self.table = make_table(self.bid_model, "Bids")
         self.table.setItemDelegateForColumn(2, ChoiceDelegate(
             list(interchange.OPTION_TYPE_LABELS.items()), self.table))
-        for col, width in enumerate((50, 300, 140, 50, 100, 120, 120, 80, 130)):
+        for col, width in enumerate((44, 300, 120, 44, 60, 100, 100, 64, 110, 58)):
             self.table.setColumnWidth(col, width)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(1, header.ResizeMode.Stretch)
+        self.table.horizontalHeader().setMinimumSectionSize(36)
+        keep_name_column(self.table, 1, 220)  # the supplier's name keeps its room
         # the detail follows the selection (what `current_bid` reads), however it moves
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_bid())
 
@@ -212,6 +242,7 @@ class BidsView(View):
         header = self.costs.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
+        clipboard.install(self.costs, paste=self.paste_lines)
         self.costs.setEditTriggers(QTableView.EditTrigger.DoubleClicked
                                    | QTableView.EditTrigger.EditKeyPressed
                                    | QTableView.EditTrigger.AnyKeyPressed)
@@ -240,6 +271,10 @@ class BidsView(View):
         self.detail_title.setWordWrap(True)
         self.detail_title.setFont(bold_font(self.detail_title.font()))
         self.total_label = QLabel()
+        self.procedure_note = QLabel()
+        self.procedure_note.setWordWrap(True)
+        self.procedure_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.procedure_note.setAccessibleName("Tenders and other options")
 
         self._lay_out()
         self.focus_target = self.table
@@ -295,6 +330,7 @@ class BidsView(View):
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Bids</h2>"))
+        layout.addWidget(self.procedure_note)
         layout.addWidget(self.toolbar)
         if self.banner is not None:
             layout.addWidget(self.banner)
@@ -334,6 +370,7 @@ class BidsView(View):
                              _gates=gates, _failed=failed))
         self.bid_model.set_rows(rows)
         self._fit_table(len(rows))
+        self.procedure_note.setText(procedure_note(doc))
         row = self.bid_model.row_of(lambda r: r["id"] == current) if current else -1
         select_row(self.table, row if row >= 0 else 0)
         self._show_bid()
@@ -353,6 +390,16 @@ class BidsView(View):
             return "warn"
         return None
 
+    def _tender_tip(self, row: dict[str, Any]) -> str:
+        if row.get("tender"):
+            return f"{row['id']} is a supplier's tender: it competes for the award."
+        competitive = self.document.doc()["evaluation"].get("procedure") == \
+            "competitive_tender"
+        return (f"{row['id']} is not a tender: " + (
+            "in this competitive tender it is a comparator, scored beside the tenders "
+            "but never ranked." if competitive else
+            "in this options appraisal it is ranked with the others."))
+
     def _gate_tone(self, row: dict[str, Any], col: int) -> str | None:
         if col == 2:
             return {False: "warn", None: "muted"}.get(row["passed"])
@@ -370,6 +417,13 @@ class BidsView(View):
         if not rows or rows[0].row() >= len(self.bid_model.rows):
             return None
         return self.bid_model.rows[rows[0].row()]["id"]
+
+    def select(self, bid: str) -> None:
+        """Make `bid` the selected bid (Find goes here)."""
+        row = self.bid_model.row_of(lambda r: r["id"] == bid)
+        if row < 0:
+            raise KeyError(bid)
+        select_row(self.table, row)
 
     def _bid(self) -> dict[str, Any] | None:
         bid = self.current_bid()
@@ -464,6 +518,15 @@ class BidsView(View):
             self.document.update_bid(row["id"], {field: value})
         return edit
 
+    def _edit_type(self, row: dict[str, Any], value: Any) -> None:
+        """A new option type; "Tender" follows it while it still held the old type's
+        default (a build is not a tender, a best-of-breed product is), in one step."""
+        change: dict[str, Any] = {"option_type": value}
+        if value in interchange.OPTION_TYPE_LABELS and bool(row.get("tender")) == \
+                interchange.default_tender(str(row["option_type"])):
+            change["tender"] = interchange.default_tender(str(value))
+        self.document.update_bid(row["id"], change)
+
     def _edit_term(self, row: dict[str, Any], value: Any) -> None:
         text = str(value).strip()
         self.document.update_bid(row["id"], {"term_years": parse_int(
@@ -489,10 +552,12 @@ class BidsView(View):
         if self.edit(self.document.add_bid, {"supplier": "New supplier",
                                              "option_type": "best_of_breed"},
                      title="Not added"):
-            # costs next: a bid without them counts as free and skews every price score
+            # the supplier, then Enter: the option type, the term; then the costs (a
+            # bid without them counts as free and skews every price score)
             last = len(self.bid_model.rows) - 1
             self.table.selectRow(last)
-            self.costs.setFocus(Qt.FocusReason.OtherFocusReason)
+            edit_across(self.table, last, (1, 2, 4),
+                        then=lambda: self.costs.setFocus(Qt.FocusReason.OtherFocusReason))
 
     def remove_bid(self) -> None:
         b = self._bid()
@@ -515,6 +580,36 @@ class BidsView(View):
         if self.edit(self.document.update_bid, b["id"], {"costs": costs}, title="Not added"):
             self.costs.setCurrentIndex(self.cost_model.index(len(costs) - 1, 0))
 
+    def paste_lines(self, block: clipboard.Block) -> bool:
+        """Cost lines copied from a spreadsheet (Item, Category, Amount per year, Start
+        year, Years; with or without that header row), from the current cell: rows
+        past the last are new lines. All checked, then saved as one undoable step."""
+        b = self._bid()
+        if b is None:
+            self.show_problem("Not pasted", "select a bid first")
+            return False
+        cur = self.costs.currentIndex()
+        titles = [[c.title] for c in self.cost_model.columns]
+        placed = clipboard.place(block, (max(cur.row(), 0), max(cur.column(), 0)),
+                                 len(b["costs"]), len(titles), headers=titles, grow=True)
+        costs = copy.deepcopy(b["costs"])
+        problems = list(placed.problems)
+        fields = ("item", "category", "amount", "start_year", "years")
+        for row, col, text in placed.cells:
+            while row >= len(costs):
+                costs.append({"item": "New cost", "category": "other", "amount": 0,
+                              "start_year": 0, "years": 1})
+            where = f"bid {b['id']}.costs[{row}].{fields[col]}"
+            try:
+                costs[row][fields[col]] = _cost_cell(fields[col], text, where)
+            except BadInput as exc:
+                problems.append(ask.problem_text(exc))
+        if problems:
+            self.show_problem("Not pasted", clipboard.refused_text(problems))
+            return False
+        return self.edit(self.document.update_bid, b["id"], {"costs": costs},
+                         title="Not pasted")
+
     def remove_line(self) -> None:
         b = self._bid()
         row = self.costs.currentIndex().row()
@@ -523,3 +618,18 @@ class BidsView(View):
         costs = copy.deepcopy(b["costs"])
         del costs[row]
         self.edit(self.document.update_bid, b["id"], {"costs": costs}, title="Not removed")
+
+
+def _cost_cell(field: str, text: str, where: str) -> Any:
+    """One pasted cost-line cell as the line holds it (BadInput naming `where`)."""
+    if field == "amount":
+        return parse_number(text, where)
+    if field in ("start_year", "years"):
+        return parse_int(text, where)
+    if field == "category":
+        value = {label.casefold(): v for v, label in CATEGORY_LABELS}.get(text.casefold())
+        if value is None:
+            raise BadInput.one(where, f"{text!r} is not one of "
+                                      f"{', '.join(label for _v, label in CATEGORY_LABELS)}")
+        return value
+    return text

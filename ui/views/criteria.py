@@ -20,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -29,6 +30,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -324,14 +326,21 @@ class CriteriaView(View):
         self.descriptors.setTabChangesFocus(True)
         self.descriptors.setToolTip("One per line, e.g. '3: Meets the requirement'. Leave "
                                     "empty to use the evaluation's scale descriptors.")
-        self.apply_button = QPushButton("Apply text")
+        for box in (self.guidance, self.descriptors):
+            box.installEventFilter(self)
+        self._detail_for: str | None = None  # the criterion whose text the boxes hold
+        self.text_drafts: dict[str, tuple[str, str]] = {}  # refused text, kept
+        self.apply_button = QPushButton("&Apply text")
+        self.apply_button.setToolTip("Saves the guidance and descriptors now (they are "
+                                     "saved anyway when you leave the box or the "
+                                     "criterion)")
         self.apply_button.setAccessibleName("Apply guidance and descriptors")
-        self.apply_button.clicked.connect(self.apply_text)
+        self.apply_button.clicked.connect(lambda: self.apply_text())
         detail = QWidget()
         form = QFormLayout(detail)
         form.addRow(self.detail_title)
-        form.addRow("Guidance", self.guidance)
-        form.addRow("Descriptors", self.descriptors)
+        form.addRow("&Guidance", self.guidance)
+        form.addRow("&Descriptors", self.descriptors)
         form.addRow("", self.apply_button)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -432,6 +441,12 @@ class CriteriaView(View):
 
     def _show_detail(self) -> None:
         rec = self.model.record(self.tree.currentIndex())
+        if self._detail_for is not None and self._typed():
+            if rec is not None and rec["id"] == self._detail_for:
+                return  # the same criterion, being typed in: leave the text alone
+            self.apply_text(self._detail_for)  # another criterion: save it first
+            rec = self.model.record(self.tree.currentIndex())
+        self._detail_for = rec["id"] if rec else None
         enabled = rec is not None
         for w in (self.guidance, self.descriptors):
             w.setEnabled(enabled)
@@ -444,40 +459,85 @@ class CriteriaView(View):
         self.detail_title.setTextFormat(Qt.TextFormat.RichText)
         self.detail_title.setText(f"<b>{_esc(rec['id'])} {_esc(rec['name'])}</b> · "
                                   f"{KIND_LABELS[rec['kind']]}")
-        self.guidance.setPlainText(rec.get("guidance") or "")
         desc = rec.get("descriptors") or {}
-        self.descriptors.setPlainText("\n".join(f"{k}: {v}" for k, v in desc.items()))
+        guidance, lines = self.text_drafts.get(rec["id"], (
+            rec.get("guidance") or "", "\n".join(f"{k}: {v}" for k, v in desc.items())))
+        for box, text in ((self.guidance, guidance), (self.descriptors, lines)):
+            box.setPlainText(text)
+            box.document().setModified(rec["id"] in self.text_drafts)
         scale = self.document.doc()["evaluation"]["scale"].get("descriptors") or {}
         self.descriptors.setPlaceholderText("Evaluation scale:\n" + "\n".join(
             f"{k}: {v}" for k, v in scale.items()))
 
     # ---- edits -----------------------------------------------------------------------
-    def apply_text(self) -> None:
-        cid = self.current_id()
+    def commit_pending(self) -> list[str]:
+        if self._detail_for is not None and self._typed():
+            self.apply_text(self._detail_for)
+        return [f"Criteria: the guidance and descriptors typed for {cid} (not saved: see "
+                "the reason shown)" for cid in self.text_drafts]
+
+    def _typed(self) -> bool:
+        return self.guidance.document().isModified() or \
+            self.descriptors.document().isModified()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched in (self.guidance, self.descriptors) and \
+                event.type() == QEvent.Type.FocusOut and self._typed() and \
+                QApplication.focusWidget() not in (self.guidance, self.descriptors):
+            self.apply_text(self._detail_for)
+        return super().eventFilter(watched, event)
+
+    def apply_text(self, cid: str | None = None) -> bool:
+        """Save the guidance and descriptors of `cid` (the criterion shown) as one
+        undoable step. Text that cannot be saved (a malformed descriptor line, no reason
+        given for a change to the published methodology) is kept as a draft for that
+        criterion, shown again when it is chosen, with the reason above."""
+        cid = cid or self._detail_for or self.current_id()
         if cid is None:
-            return
+            return True
+        texts = (self.guidance.toPlainText(), self.descriptors.toPlainText())
+        for box in (self.guidance, self.descriptors):
+            box.document().setModified(False)
+        if self._save_text(cid, *texts):
+            self.text_drafts.pop(cid, None)
+            return True
+        self.text_drafts[cid] = texts
+        if cid == self._detail_for:
+            for box in (self.guidance, self.descriptors):
+                box.document().setModified(True)
+        return False
+
+    def _save_text(self, cid: str, guidance_text: str, lines: str) -> bool:
         desc: dict[str, str] = {}
-        for n, line in enumerate(self.descriptors.toPlainText().splitlines(), start=1):
+        for n, line in enumerate(lines.splitlines(), start=1):
             if not line.strip():
                 continue
             key, sep, text = line.partition(":")
             if not sep:
-                self.show_problem("Not changed", f"descriptors line {n}: write it as "
-                                                 "'score: description'")
-                return
+                self.show_problem(f"Not changed (the text of {cid} is kept as a draft)",
+                                  f"descriptors line {n}: write it as 'score: description'")
+                return False
             desc[key.strip()] = text.strip()
-        guidance = self.guidance.toPlainText().strip()
-        change = {"guidance": guidance or None, "descriptors": desc or None}
-        rec = self.model.record(self.tree.currentIndex()) or {}
+        guidance = guidance_text.strip()
+        change: dict[str, Any] = {"guidance": guidance or None, "descriptors": desc or None}
+        rec = next((c for c in self.document.doc()["criteria"] if c["id"] == cid), None)
+        if rec is None:
+            return True  # removed meanwhile: nothing to save it to
         if (rec.get("descriptors") or None) == change["descriptors"]:
             change.pop("descriptors")  # the guidance alone is not the methodology
+        if (rec.get("guidance") or None) == change["guidance"]:
+            change.pop("guidance")
+        if not change:
+            return True
         actor = self.document.actor
         go, reason = self._reason(methodology.criterion_locked(self.document, change),
                                   f"Changing the descriptors of {cid}",
                                   lambda f: f.update_criterion(actor, cid, change,
                                                                reason=methodology.PREVIEW))
-        if go:
-            self.edit(self.document.update_criterion, cid, change, reason)
+        if not go:
+            return False
+        return self.edit(self.document.update_criterion, cid, change, reason,
+                         title=f"Not changed (the text of {cid} is kept as a draft)")
 
     def _place_for_new(self) -> tuple[str | None, int | None]:
         rec = self.model.record(self.tree.currentIndex())

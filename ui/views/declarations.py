@@ -131,8 +131,10 @@ class DeclarationPanel(QWidget):
         layout.addWidget(self.some)
         layout.addWidget(self.interests)
         layout.addWidget(self.status)
-        layout.addWidget(QLabel("<b>Declared conflicts</b>: what each is, and the "
-                                "mitigation agreed (double-click or type to edit)"))
+        heading = QLabel("<b>Declared conflicts</b>: what each is, and the "
+                         "mitigation agreed (double-click or type to edit)")
+        heading.setWordWrap(True)  # a narrow window wraps it instead of widening
+        layout.addWidget(heading)
         layout.addWidget(self.conflicts, 1)
 
     def lockables(self) -> list[object]:

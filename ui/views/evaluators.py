@@ -25,7 +25,7 @@ from procure_desk.errors import BadInput
 
 from .. import ask
 from ..document import Document
-from ..table_model import Column, RecordTableModel, select_row
+from ..table_model import Column, RecordTableModel, edit_across, select_row
 from .base import Banner, View
 from .bids import make_table
 from .declarations import DeclarationPanel
@@ -195,9 +195,11 @@ class EvaluatorsView(View):
         lower = QWidget()
         ll = QVBoxLayout(lower)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(QLabel("<b>Conflicts of interest</b>: tick a cell (Space) when an "
-                            "evaluator declares an interest in a bid. The date of the "
-                            "declaration is kept; their scores on that bid are set aside."))
+        heading = QLabel("<b>Conflicts of interest</b>: tick a cell (Space) when an "
+                         "evaluator declares an interest in a bid. The date of the "
+                         "declaration is kept; their scores on that bid are set aside.")
+        heading.setWordWrap(True)  # a narrow window wraps it instead of widening
+        ll.addWidget(heading)
         ll.addWidget(self.matrix)
         upper = QSplitter(Qt.Orientation.Horizontal)
         upper.addWidget(self.roster)
@@ -253,9 +255,10 @@ class EvaluatorsView(View):
     def add_evaluator(self) -> None:
         if self.edit(self.document.add_evaluator, {"name": "New evaluator", "role": ""},
                      title="Not added"):
+            # the name, then Enter: the role (typing it never overwrites the name)
             last = len(self.roster_model.rows) - 1
             self.roster.selectRow(last)
-            self.roster.edit(self.roster_model.index(last, 1))
+            edit_across(self.roster, last, (1, 2))
 
     def remove_evaluator(self) -> None:
         row = self.roster.currentIndex().row()

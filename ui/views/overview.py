@@ -33,6 +33,7 @@ from procure_desk.wording import one_line, plural
 
 from .. import ask, methodology
 from ..document import Document
+from ..new_evaluation import PROCEDURE_WORDS
 from ..table_model import RIGHT, Column, RecordTableModel, parse_int, parse_number
 from ..when import local_date
 from .base import Banner, View
@@ -96,6 +97,19 @@ class OverviewView(View):
         basis.activated.connect(lambda _i: self._commit("basis"))
         self.fields["basis"] = basis
         form.addRow("Price scored on", basis)
+        procedure = QComboBox()
+        procedure.setAccessibleName("Procedure")
+        for key, (label, words) in PROCEDURE_WORDS.items():
+            procedure.addItem(label, key)
+            procedure.setItemData(procedure.count() - 1, words, Qt.ItemDataRole.ToolTipRole)
+        procedure.activated.connect(lambda _i: self._commit("procedure"))
+        self.fields["procedure"] = procedure
+        self.procedure_words = QLabel()
+        self.procedure_words.setWordWrap(True)
+        self.procedure_words.setTextFormat(Qt.TextFormat.PlainText)
+        self.procedure_words.setAccessibleName("What the procedure means")
+        form.addRow("Procedure", procedure)
+        form.addRow("", self.procedure_words)
 
         self.progress_model = RecordTableModel([
             Column("Evaluator", lambda r: r["name"]),
@@ -161,16 +175,19 @@ class OverviewView(View):
                 "years": ev["appraisal"]["years"],
                 "rate": interchange.plain(round(ev["appraisal"]["discount_rate"] * 100, 10)),
                 "spread": ev["moderation"]["spread_flag"],
-                "basis": ev["appraisal"]["cost_basis"]}
+                "basis": ev["appraisal"]["cost_basis"],
+                "procedure": ev.get("procedure") or "options_appraisal"}
 
     def _commit(self, key: str) -> None:
         ev = self.document.doc()["evaluation"]
         widget = self.fields[key]
         value: Any = widget.currentData() if isinstance(widget, QComboBox) else widget.text()
         if str(value).strip() == str(self._values()[key]):
+            if isinstance(widget, QLineEdit):
+                widget.setModified(False)
             return
         try:
-            if key in ("title", "reference", "authority", "currency"):
+            if key in ("title", "reference", "authority", "currency", "procedure"):
                 change: dict[str, Any] = {key: str(value).strip()}
             elif key in ("scale_max", "scale_step"):
                 n = parse_number(value, f"evaluation.scale.{key[6:]}")
@@ -206,6 +223,8 @@ class OverviewView(View):
             self._asking = False
         if not self.edit(self.document.update_evaluation, change, reason):
             self._put_back(key)
+        elif isinstance(widget, QLineEdit):
+            widget.setModified(False)  # entered: a later undo may replace it
 
     def _reason(self, key: str, change: dict[str, Any]) -> str | None:
         """The reason a locked setting's change needs (None when it needs none)."""
@@ -227,20 +246,50 @@ class OverviewView(View):
         if isinstance(widget, QComboBox):
             widget.setCurrentIndex(max(widget.findData(value), 0))
         else:
-            widget.setText(str(value))
+            widget.setText(str(value))  # clears isModified
             if widget.hasFocus():
                 widget.selectAll()
             else:
                 widget.setCursorPosition(0)
 
     def _fill_details(self) -> None:
+        """The saved values, in every field but one holding typing not yet entered
+        (`isModified`): an undo shows at once, even in the field with the cursor, so
+        leaving that field later never enters the value the undo took away."""
         for key, value in self._values().items():
             widget = self.fields[key]
             if isinstance(widget, QComboBox):
                 widget.setCurrentIndex(max(widget.findData(value), 0))
-            elif not widget.hasFocus() or widget.text() == "":
+            elif not widget.isModified() and widget.text() != str(value):
+                focused = widget.hasFocus()
                 widget.setText(str(value))
-                widget.setCursorPosition(0)
+                if focused:
+                    widget.selectAll()
+                else:
+                    widget.setCursorPosition(0)
+        words = PROCEDURE_WORDS.get(self._values()["procedure"])
+        self.procedure_words.setText(words[1] if words else "")
+
+    def pending(self) -> list[str]:
+        """Typing in a field not yet entered (the window asks before closing)."""
+        out = []
+        for key, widget in self.fields.items():
+            if isinstance(widget, QLineEdit) and widget.isModified() \
+                    and widget.text().strip() != str(self._values()[key]):
+                out.append(f"{widget.accessibleName()} in Overview: "
+                           f"“{one_line(widget.text(), 60)}”")
+        return out
+
+    def commit_pending(self) -> list[str]:
+        for key, widget in self.fields.items():
+            if isinstance(widget, QLineEdit) and widget.isModified():
+                self._commit(key)
+        return []
+
+    def discard_pending(self) -> None:
+        for key, widget in self.fields.items():
+            if isinstance(widget, QLineEdit) and widget.isModified():
+                self._put_back(key)
 
     # ---- progress and checklist ------------------------------------------------------
     def refresh(self) -> None:

@@ -112,8 +112,9 @@ class ResultsView(View):
                    header_tip="Why a bid is not ranked"),
         ], self)
         self.table = make_table(self.ranking_model, "Ranking")
-        for col, width in enumerate((50, 50, 260, 150, 90, 70, 70, 70, 110)):
+        for col, width in enumerate((44, 44, 230, 120, 90, 64, 64, 64, 100)):
             self.table.setColumnWidth(col, width)
+        # the reasons a bid is not ranked take the spare width (in full as a tooltip)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_bid())
 
         self.headline, self.outstanding = self._make_headline()
@@ -136,6 +137,7 @@ class ResultsView(View):
 
         self.breakdown_title = QLabel()
         self.breakdown_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.breakdown_title.setWordWrap(True)
         self.breakdown_model = RecordTableModel([
             Column("Criterion", lambda r: f"{r['id']} {one_line(r['name'], 60)}",
                    tooltip=lambda r: r["name"]),
@@ -271,9 +273,14 @@ class ResultsView(View):
                      f"{one_line(r['supplier'], 60)} ({points(r['total'])})")
         else:
             text += ", the only ranked bid"
-        not_ranked = len(order) - len(ranked)
+        comparators = [b["id"] for b in order if b["status"] == "comparator"]
+        not_ranked = len(order) - len(ranked) - len(comparators)
         if not_ranked:
             text += f". {plural(not_ranked, 'bid')} not ranked"
+        if comparators:
+            what = "is a comparator" if len(comparators) == 1 else "are comparators"
+            text += (f". {', '.join(comparators)} {what} (not a tender): scored beside the "
+                     "tenders, never ranked")
         self.headline.setText(text + ".")
 
     def _chart(self, order: list[Record], snap: Any) -> None:
@@ -292,6 +299,10 @@ class ResultsView(View):
                         bar.replace(k, v)
             return
         self._chart_shape = (labels, cats)
+        # the legend elides long section names: hovering the chart shows them whole
+        self.chart_view.setToolTip("\n".join(
+            [f"{sid} {snap.names.get(sid, sid)}" for sid in tops]
+            + [f"{b['rank']}. {b['id']} {one_line(b['supplier'], 120)}" for b in ranked[::-1]]))
         chart = self.chart
         chart.removeAllSeries()
         for axis in chart.axes():
@@ -373,16 +384,23 @@ class ResultsView(View):
         basis = ("net present value (NPV) at a discount rate of "
                  f"{score_text(round(ap['discount_rate'] * 100, 6))}%"
                  if self.basis == "npv" else "whole-life cost (WLC)")
-        eligible = [r for r in rows if r["status"] not in ("excluded", "withdrawn")]
+        competitive = ev.get("procedure") == "competitive_tender"
+        tenders = {x["id"] for x in self.document.doc()["bids"] if x.get("tender")}
+        eligible = [r for r in rows if r["status"] not in ("excluded", "withdrawn")
+                    and (not competitive or r["id"] in tenders)]
         text = f"Price is scored on the {basis} over {ap['years']} years."
         if eligible:
             low = min(eligible, key=lambda r: r[self.basis])
             lowest = money(low[self.basis], self.currency)
-            text += (f" Lowest among bids not excluded (c_min): {lowest}"
+            among = "tenders" if competitive else "bids"
+            text += (f" Lowest among {among} not excluded (c_min): {lowest}"
                      f" ({low['id']} {one_line(low['supplier'], 40)}).")
         text += f" This bid: {money(b[self.basis], self.currency)}"
         if b["status"] == "excluded":
             text += ", excluded, so it gets no price points."
+        elif b["status"] == "comparator":
+            text += (", a comparator: its price is scored against the lowest tender "
+                     "(at most full marks), for comparison only.")
         else:
             text += "."
         return text

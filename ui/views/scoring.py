@@ -25,7 +25,6 @@ import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
-    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -34,8 +33,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -44,7 +41,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -53,17 +49,19 @@ from PySide6.QtWidgets import (
 from procure_desk.errors import BadInput
 from procure_desk.wording import one_line
 
-from .. import ask
+from .. import ask, clipboard
 from ..document import Document, concerns
 from ..table_model import parse_number
 from .base import Banner, View
 from .scale import bid_label, criterion_label, descriptors, score_text
+from .score_table import ScoreTable
 from .signoff import SignOffBar, is_me
 
 Index = QModelIndex | QPersistentModelIndex
 Record = dict[str, Any]
 Key = tuple[str, str]  # (bid, criterion)
 CENTER = Qt.AlignmentFlag.AlignCenter
+COMMENT_LABEL = "&Comment (saved when you leave the box, or Ctrl+Enter):"
 MANY_CHANGES = 64  # beyond this many changed cells, one dataChanged over the whole grid
 
 
@@ -91,6 +89,9 @@ class ScoreGridModel(QAbstractTableModel):
         self.blind = True
         self.locked = False  # the file takes no edits
         self.may_enter = lambda eid: True  # the view asks on whose behalf, if need be
+        # comments typed on cells with no score yet: saved with the score when it is
+        # typed (the file keeps a comment only with its score)
+        self.drafts: dict[tuple[str, str, str], str] = {}
 
     # ---- building ----------------------------------------------------------------------
     def load(self, eid: str | None, blind: bool) -> None:
@@ -287,100 +288,48 @@ class ScoreGridModel(QAbstractTableModel):
                 return True
             if not self.may_enter(self.evaluator["id"]):
                 return False
-            self.document.set_score(self.evaluator["id"], b, c, score)
+            key = (self.evaluator["id"], b, c)
+            draft = self.drafts.get(key) if score is not None and (b, c) not in self.mine \
+                else None
+            self.document.set_score(key[0], b, c, score, draft)
+            if draft is not None:
+                self.drafts.pop(key, None)
         except BadInput as exc:
             self.refused.emit(ask.problem_text(exc))
             return False
         self.saved.emit()
         return True
 
-
-class ScoreTable(QTableView):
-    """The grid: a digit records the score and moves on; Delete clears.
-
-    At the last cell it stays put (`reached_end`): wrapping to the first cell would let
-    one more keystroke overwrite the first bid's first score without a word.
-    """
-
-    reached_end = Signal()
-
-    def __init__(self, model: ScoreGridModel, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setModel(model)
-        self.grid_model = model
-        self.setAccessibleName("Scores")
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setTabKeyNavigation(True)
-        self.setWordWrap(False)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                             | QAbstractItemView.EditTrigger.EditKeyPressed)
-        vh = self.verticalHeader()
-        vh.setSectionResizeMode(vh.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(self.fontMetrics().height() + 12)
-        hh = self.horizontalHeader()
-        hh.setSectionResizeMode(hh.ResizeMode.Fixed)
-        hh.setDefaultSectionSize(max(52, self.fontMetrics().horizontalAdvance("00.0%") + 16))
-        hh.setDefaultAlignment(CENTER)
-
-    def single_key(self) -> bool:
-        """True when one keystroke is one whole score (an integer scale up to 9)."""
-        s = self.grid_model.scale
-        return float(s["max"]) <= 9 and float(s["step"]).is_integer()
-
-    def _next_index(self) -> QModelIndex | None:
-        """The next scorable cell in reading order, or None at the last one."""
-        here = self.currentIndex()
-        nxt = self.moveCursor(QAbstractItemView.CursorAction.MoveNext,
-                              Qt.KeyboardModifier.NoModifier)
-        if not nxt.isValid() or (nxt.row(), nxt.column()) <= (here.row(), here.column()):
-            return None  # Qt would wrap round to the first cell
-        return nxt
-
-    def next_cell(self) -> bool:
-        """Move on after a score; at the last cell stay there and say so (False)."""
-        nxt = self._next_index()
-        if nxt is None:
-            self.reached_end.emit()
-            return False
-        self.selectionModel().setCurrentIndex(nxt,
-                                              QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        return True
-
-    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
-        """Tab out of a typed score at the last cell: no wrap round to the first."""
-        if hint == QAbstractItemDelegate.EndEditHint.EditNextItem and self._next_index() is None:
-            hint = QAbstractItemDelegate.EndEditHint.NoHint
-            self.reached_end.emit()
-        super().closeEditor(editor, hint)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        index = self.currentIndex()
-        if self.state() != QAbstractItemView.State.EditingState and index.isValid():
-            text = event.text()
-            plain_key = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                                  | Qt.KeyboardModifier.AltModifier
-                                                  | Qt.KeyboardModifier.MetaModifier))
-            if plain_key and len(text) == 1 and text.isdigit():
-                if self.grid_model.conflicted(index):
-                    event.accept()
-                    return
-                if self.single_key():
-                    if self.grid_model.setData(index, text):
-                        self.next_cell()
-                    event.accept()
-                    return
-                self.edit(index)  # a multi-character score: open the editor on the key
-                editor = self.focusWidget()
-                if editor is not self and hasattr(editor, "setText"):
-                    editor.setText(text)
-                event.accept()
-                return
-            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and plain_key:
-                if not self.grid_model.conflicted(index):
-                    self.grid_model.setData(index, "")
-                event.accept()
-                return
-        super().keyPressEvent(event)
+    def paste_items(self, cells: list[tuple[int, int, str]]
+                    ) -> tuple[list[Record], list[str]]:
+        """The score changes a pasted block asks for, and its refused cells, each named
+        (a typed score's rules: a number on the scale; an empty cell clears)."""
+        items: list[Record] = []
+        problems: list[str] = []
+        if self.evaluator is None:
+            return [], ["choose an evaluator first"]
+        eid = self.evaluator["id"]
+        for row, col, text in cells:
+            at = self.index(row, col)
+            b, c = self.key(at)
+            where = f"score {eid}/{b}/{c}"
+            if self.conflicted(at):
+                if text in ("", "–", "-"):
+                    continue  # as shown (a copied grid pasted back): nothing to record
+                problems.append(f"{where}: {self.evaluator['name']} declared a conflict of "
+                                f"interest with {b}")
+                continue
+            try:
+                score = None if text == "" else parse_number(text, where)
+            except BadInput as exc:
+                problems.append(ask.problem_text(exc))
+                continue
+            if score is None and (b, c) not in self.mine:
+                continue
+            draft = self.drafts.get((eid, b, c)) if (b, c) not in self.mine else None
+            items.append({"evaluator": eid, "bid": b, "criterion": c, "score": score,
+                          "comment": draft})
+        return items, problems
 
 
 class ScoringView(View):
@@ -410,7 +359,8 @@ class ScoringView(View):
         self.progress_bar = QProgressBar()
         self.progress_bar.setAccessibleName("Scoring progress")
         self.progress_bar.setMaximumWidth(260)
-        pick = QLabel("&Evaluator:")
+        # "&Evaluator" would be Alt+E, the Edit menu's
+        pick = QLabel("Evaluat&or:")
         pick.setBuddy(self.evaluator_box)
         self.signoff = SignOffBar(self)
 
@@ -423,6 +373,8 @@ class ScoringView(View):
             lambda: self._update_progress("Last score entered: the cursor stays on the last "
                                           "cell."))
         self.grid.selectionModel().currentChanged.connect(lambda *_: self._moved())
+        clipboard.install(self.grid, paste=self.paste)
+        self.focus_target = self.grid  # Ctrl+5 then a digit: a score
         self.hint = QLabel()
         self.hint.setWordWrap(True)
 
@@ -443,7 +395,7 @@ class ScoringView(View):
         self.comment.setPlaceholderText("Why this score: evidence in the bid, page or answer…")
         self.comment.setTabChangesFocus(True)
         self.comment.installEventFilter(self)
-        self.comment_label = QLabel("&Comment (saved when you leave the box, or Ctrl+Enter):")
+        self.comment_label = QLabel(COMMENT_LABEL)
         self.comment_label.setBuddy(self.comment)
 
         side = QWidget()
@@ -560,7 +512,7 @@ class ScoringView(View):
             f"Type a score from 0 to {score_text(s['max'])}"
             + (f" in steps of {score_text(s['step'])}" if float(s["step"]) != 1 else "")
             + ": it is saved at once and the cursor moves on. Arrows and Tab move, Delete "
-            "clears, Ctrl+Z undoes. "
+            "clears, Ctrl+Z undoes; Ctrl+V pastes a block copied from a spreadsheet. "
             + ("Blind scoring: only this evaluator's scores are shown, and no prices."
                if blind else "Others' scores are in each cell's tooltip and beside the grid."))
         if self.model.rowCount() and self.model.columnCount():
@@ -631,8 +583,19 @@ class ScoringView(View):
         mine = self.model.score_of(index)
         self.guidance.setHtml(self._guidance_html(c, mine["score"] if mine else None))
         if not keep_comment:
-            self._set_comment((self.model.evaluator["id"], b["id"], c["id"]),
-                              (mine or {}).get("comment") or "")
+            key = (self.model.evaluator["id"], b["id"], c["id"])
+            draft = self.model.drafts.get(key)
+            self._set_comment(key, draft if draft is not None
+                              else (mine or {}).get("comment") or "")
+            if draft is not None and mine is not None:
+                self.comment.document().setModified(True)  # refused before: tried again
+        self.comment_label.setText(
+            "&Comment: no score yet, so it is kept as a draft and saved with the score "
+            "when you type it" if mine is None and self.model.drafts.get(self._comment_key
+                                                                         or ("", "", ""))
+            else "&Comment: not saved (the reason is above); kept here until it can be"
+            if mine is not None and self._comment_key in self.model.drafts
+            else COMMENT_LABEL)
         self.comment.setEnabled(not self.model.conflicted(index))
         self.comment.setReadOnly(not self.editable or self.model.submitted())
 
@@ -670,15 +633,33 @@ class ScoringView(View):
         current = next((r for r in self.document.doc()["scores"]
                         if (r["evaluator"], r["bid"], r["criterion"]) == key), None)
         if current is None:
-            self.show_problem("Comment not saved",
-                              f"{b}/{c} has no score from {eid} yet: type the score first")
-            return False
-        if (current.get("comment") or "") == text:
+            # the file keeps a comment with its score: a draft until the score is typed
+            if text:
+                self.model.drafts[key] = self.comment.toPlainText()
+            else:
+                self.model.drafts.pop(key, None)
+            if key == self._comment_key and self.grid.currentIndex().isValid():
+                self._show_cell(keep_comment=True)
             return True
-        if not self._may_enter(eid):
+        if (current.get("comment") or "") == text:
+            self.model.drafts.pop(key, None)
+            return True
+        if not self._may_enter(eid) or not self.edit(
+                self.document.set_score, eid, b, c, current["score"], text,
+                title="Comment not saved (kept in the box)"):
+            self.model.drafts[key] = self.comment.toPlainText()  # never thrown away
             return False
-        return self.edit(self.document.set_score, eid, b, c, current["score"], text,
-                         title="Comment not saved")
+        self.model.drafts.pop(key, None)
+        return True
+
+    def commit_pending(self) -> list[str]:
+        self.commit_comment()
+        scored = {(r["evaluator"], r["bid"], r["criterion"])
+                  for r in self.document.doc()["scores"]}
+        return [f"Scoring: the comment on {b}/{c} for {e} ("
+                + ("not saved: see the reason shown" if (e, b, c) in scored
+                   else "kept until the score is typed") + ")"
+                for (e, b, c) in self.model.drafts]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.comment:
@@ -691,6 +672,52 @@ class ScoringView(View):
                 self.grid.setFocus()
                 return True
         return super().eventFilter(watched, event)
+
+    def enter(self) -> None:
+        """The keyboard goes to the grid's current cell (the first scorable one if
+        none), so a digit typed next is a score (Ctrl+5 brings the view here)."""
+        if not self.grid.currentIndex().isValid():
+            at = self._first_enabled()
+            if at.isValid():
+                self.grid.setCurrentIndex(at)
+        self.grid.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def paste(self, block: clipboard.Block) -> bool:
+        """A block of scores copied from a spreadsheet, from the current cell (or by
+        criterion ids in a header row and bid ids in the first column): every cell
+        checked, all saved as one undoable step, or nothing with each refusal named."""
+        self.commit_comment()
+        m = self.model
+        if m.evaluator is None or not m.rowCount() or not m.columnCount():
+            self.show_problem("Not pasted", "there is no grid to paste into")
+            return False
+        if m.submitted() or not self.editable:
+            self.show_problem("Not pasted", f"{m.evaluator['name']}'s scores are read-only "
+                              "here (" + ("submitted" if m.submitted() else "see the bar "
+                                          "above") + ")")
+            return False
+        cur = self.grid.currentIndex()
+        placed = clipboard.place(
+            block, (max(cur.row(), 0), max(cur.column(), 0)), m.rowCount(), m.columnCount(),
+            headers=[[c["id"]] for c in m.criteria], row_labels=[[b["id"]] for b in m.bids],
+            describe=lambda r: m.bids[r]["id"])
+        items, problems = m.paste_items(placed.cells)
+        problems = placed.problems + problems + [
+            f"{p.where}: {p.message}" for p in self.document.file.score_problems(items)]
+        if problems or not items:
+            self.show_problem("Not pasted", clipboard.refused_text(
+                problems or ["no score in the pasted block changes anything"]))
+            return False
+        if not self._may_enter(m.evaluator["id"]):
+            return False
+        if not self.edit(self.document.set_scores, items, f"Paste {len(items)} scores",
+                         title="Not pasted"):
+            return False
+        for it in items:
+            if it["comment"] is not None:
+                m.drafts.pop((it["evaluator"], it["bid"], it["criterion"]), None)
+        self._update_progress(f"Pasted {len(items)} scores (Ctrl+Z undoes them all).")
+        return True
 
     def select(self, bid: str, cid: str) -> None:
         """Make (bid, criterion) the current cell."""

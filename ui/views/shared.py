@@ -27,11 +27,20 @@ from PySide6.QtWidgets import (
 )
 
 from procure_desk import analysis
+from procure_desk.errors import BadInput
 from procure_desk.interchange import OPTION_TYPE_LABELS
 from procure_desk.wording import money, one_line, plural
 
+from .. import ask, clipboard
 from ..document import Document
-from ..table_model import RIGHT, Column, RecordTableModel, parse_int, parse_number
+from ..table_model import (
+    RIGHT,
+    Column,
+    RecordTableModel,
+    parse_int,
+    parse_number,
+    sortable,
+)
 from .base import Banner, View
 from .bids import make_table
 from .common import warning_style
@@ -46,10 +55,14 @@ def offered(bid: dict[str, Any]) -> bool:
     return bid["option_type"] == "shared_service" or bool(bid.get("apportionment"))
 
 
-def table(model: RecordTableModel, name: str, stretch: tuple[int, ...] = (1,)) -> QTableView:
+def table(model: RecordTableModel, name: str, stretch: tuple[int, ...] = (1,),
+          sort: bool = False) -> QTableView:
     """Fixed row heights as elsewhere; the name columns share the spare width (elided when
-    short of it), the figures fit their contents (a handful of partners: cheap)."""
+    short of it), the figures fit their contents (a handful of partners: cheap). `sort`:
+    a click on a header sorts the rows (where their order means nothing)."""
     view = make_table(model, name)
+    if sort:
+        sortable(view, model)
     header = view.horizontalHeader()
     header.setStretchLastSection(False)
     for col in range(model.columnCount()):
@@ -68,7 +81,8 @@ class SharedView(View):
         self.banner = Banner(self)
         self.currency = "GBP"
         self.pending: dict[str, Any] = {"method": None, "members": set(), "shares": {}}
-        self.loaded_for: tuple[str | None, Any] = (None, None)
+        self.loaded_for: tuple[str | None, Any] = (None, None)  # the bid being edited
+        self.drafts: dict[str, dict[str, Any]] = {}  # splits typed, not applied, per bid
 
         # partners
         self.partners_model = RecordTableModel([
@@ -84,6 +98,7 @@ class SharedView(View):
         ], self)
         self.partners_model.refused.connect(lambda m: self.show_problem("Not changed", m))
         self.partners_table = table(self.partners_model, "Partner councils")
+        clipboard.install(self.partners_table, paste=self.paste_partners)
         # mnemonics clear of the menu bar's (File, Edit, View, Help)
         self.add_button = QPushButton("&Add partner")
         self.add_button.clicked.connect(self.add_partner)
@@ -116,25 +131,32 @@ class SharedView(View):
         self.split_check.setAccessibleName("Split check")
         self.apply_button = QPushButton("A&pply split")
         self.apply_button.clicked.connect(self.apply)
-        self.revert_button = QPushButton("Rever&t")
-        self.revert_button.clicked.connect(self.load_pending)
+        # mnemonics clear of the menu bar's (File, Edit, View, Tools, Help)
+        self.revert_button = QPushButton("&Discard changes")
+        self.revert_button.setToolTip("Put the split back as it was saved")
+        self.revert_button.clicked.connect(self.discard_pending)
 
         # costs and savings
         self.savings_model = RecordTableModel([
             Column("Bid", lambda r: f"{r['bid']} {one_line(self.supplier(r['bid']), 80)}"),
             Column("Partner", lambda r: f"{r['partner']} {one_line(r['partner_name'], 80)}"),
-            Column("Share", lambda r: f"{100 * r['share']:.1f}%", align=RIGHT),
-            Column("Cost", lambda r: money(r["cost"], self.currency), align=RIGHT),
-            Column("Baseline", lambda r: money(r["baseline"], self.currency), align=RIGHT),
-            Column("Saving", lambda r: money(r["saving"], self.currency), align=RIGHT),
+            Column("Share", lambda r: f"{100 * r['share']:.1f}%", align=RIGHT,
+                   sort=lambda r: float(r["share"])),
+            Column("Cost", lambda r: money(r["cost"], self.currency), align=RIGHT,
+                   sort=lambda r: float(r["cost"])),
+            Column("Baseline", lambda r: money(r["baseline"], self.currency), align=RIGHT,
+                   sort=lambda r: float(r["baseline"])),
+            Column("Saving", lambda r: money(r["saving"], self.currency), align=RIGHT,
+                   sort=lambda r: float(r["saving"])),
             Column("Cheaper than going alone?",
                    lambda r: {True: "yes", False: "no", None: "no solo bid"}[r["beats_go_alone"]],
                    tooltip=lambda r: None if r["go_alone_bid"] is None else (
                        f"Going alone: {r['go_alone_bid']} at "
                        f"{money(r['go_alone_cost'], self.currency)}")),
         ], self)
+        # which partner saves most: a click on a header sorts (the order means nothing)
         self.savings_table = table(self.savings_model, "Costs and savings per partner",
-                                   stretch=(0, 1))
+                                   stretch=(0, 1), sort=True)
         self.basis_label = QLabel()
         self.basis_label.setWordWrap(True)
         self.break_even_label = QLabel()
@@ -262,9 +284,51 @@ class SharedView(View):
             if self.bid_box.count() else f"{NO_SHARED_BID}.")
 
     # ---- the apportionment editor -------------------------------------------------------
-    def load_pending(self) -> None:
-        """Fill the editor from the chosen bid's saved apportionment."""
+    def dirty(self) -> bool:
+        """The editor holds a split not applied yet."""
         bid = self.current_bid()
+        return bid is not None and self.loaded_for[0] == bid["id"] and \
+            self.pending_apportionment() != _comparable(bid.get("apportionment"),
+                                                        self.partners())
+
+    def commit_pending(self) -> list[str]:
+        """A split is applied only when asked (Apply split): one typed is only named."""
+        bids = dict(self.drafts)
+        bid = self.current_bid()
+        if bid is not None and self.dirty():
+            bids[bid["id"]] = self.pending
+        return [f"Shared service: the split typed for {b} (not applied)" for b in bids]
+
+    def discard_pending(self) -> None:
+        """Put the chosen bid's saved split back in the editor (Discard changes)."""
+        bid = self.current_bid()
+        if bid is not None:
+            self.drafts.pop(bid["id"], None)
+        self.loaded_for = (None, None)
+        self.load_pending()
+
+    def load_pending(self) -> None:
+        """Fill the editor from the chosen bid's saved apportionment; a split typed for
+        it and not applied yet (kept when another bid was chosen, or when the file
+        changed meanwhile) is kept instead, and the editor says so."""
+        bid = self.current_bid()
+        before = self.loaded_for[0]
+        if before is not None and (bid is None or bid["id"] != before):
+            if self.pending_changed(before):
+                self.drafts[before] = self.pending  # chosen another bid: kept
+            else:
+                self.drafts.pop(before, None)
+        elif bid is not None and before == bid["id"] and self.pending_changed(bid["id"]):
+            self.update_editor()  # a change elsewhere: the typed split stays
+            return
+        self.loaded_for = (bid["id"] if bid else None, None)
+        if bid is not None and bid["id"] in self.drafts:
+            self.pending = self.drafts.pop(bid["id"])
+            self.method_box.blockSignals(True)
+            self.method_box.setCurrentIndex(self.method_box.findData(self.pending["method"]))
+            self.method_box.blockSignals(False)
+            self.update_editor()
+            return
         app = (bid or {}).get("apportionment")
         ids = [p["id"] for p in self.partners()]
         if app:
@@ -277,6 +341,13 @@ class SharedView(View):
         self.method_box.setCurrentIndex(self.method_box.findData(self.pending["method"]))
         self.method_box.blockSignals(False)
         self.update_editor()
+
+    def pending_changed(self, bid_id: str) -> bool:
+        bid = next((b for b in self.document.doc()["bids"] if b["id"] == bid_id), None)
+        if bid is None:
+            return False
+        return self.pending_apportionment() != _comparable(bid.get("apportionment"),
+                                                           self.partners())
 
     def method_changed(self) -> None:
         before = self.pending["method"]
@@ -299,8 +370,6 @@ class SharedView(View):
     def edit_share(self, partner: dict[str, Any], value: Any) -> None:
         share = parse_number(value, f"custom share of {partner['id']}")
         if share < 0:
-            from procure_desk.errors import BadInput
-
             raise BadInput.one(f"custom share of {partner['id']}", "must be 0 or more")
         self.pending["shares"][partner["id"]] = share
         self.clear_problem()
@@ -371,6 +440,9 @@ class SharedView(View):
             self.split_check.setText("The shares add up to 100%." if not changed else
                                      "The shares add up to 100%. Apply to save the split.")
             self.split_check.setStyleSheet("")
+        if changed:
+            self.split_check.setText(self.split_check.text() + " Not applied yet: kept "
+                                     "here for this bid until you apply or discard it.")
         self.apply_button.setEnabled(bid is not None and not problem and changed
                                      and self.editable)
         self.revert_button.setEnabled(changed and self.editable)
@@ -404,6 +476,45 @@ class SharedView(View):
         self.edit(self.document.add_partner, {"name": f"Partner council {n}", "population": 0,
                                               "baseline_annual_cost": 0},
                   title="Partner not added")
+
+    def paste_partners(self, block: clipboard.Block) -> bool:
+        """Council names, populations and baseline costs copied from a spreadsheet
+        (with or without the header row; rows named by Id when the block has it):
+        all checked, then saved as one undoable step, or nothing."""
+        rows = self.partners_model.rows
+        cur = self.partners_table.currentIndex()
+        titles = [[c.title] for c in self.partners_model.columns]
+        placed = clipboard.place(block, (max(cur.row(), 0), max(cur.column(), 0)),
+                                 len(rows), len(titles), headers=titles,
+                                 row_labels=[[p["id"]] for p in rows],
+                                 describe=lambda r: f"{rows[r]['id']}; add partners first",
+                                 label_column=0)
+        problems = list(placed.problems)
+        changes: dict[str, dict[str, Any]] = {}
+        fields = (None, "name", "population", "baseline_annual_cost")
+        for row, col, text in placed.cells:
+            p = rows[row]
+            field = fields[col]
+            where = f"partner {p['id']}.{field or 'id'}"
+            try:
+                if field is None:
+                    if text != p["id"]:
+                        problems.append(f"{where}: an id cannot change")
+                    continue
+                value: Any = (parse_int(text, where) if field == "population" else
+                              parse_number(text, where) if field != "name" else text)
+            except BadInput as exc:
+                problems.append(ask.problem_text(exc))
+                continue
+            if value != p.get(field):
+                changes.setdefault(p["id"], {})[field] = value
+        if problems:
+            self.show_problem("Not pasted", clipboard.refused_text(problems))
+            return False
+        if not changes:
+            return True
+        return self.edit(self.document.update_partners, changes,
+                         f"Paste into {len(changes)} partners", title="Not pasted")
 
     def remove_partner(self) -> None:
         rows = self.partners_table.selectionModel().selectedRows()

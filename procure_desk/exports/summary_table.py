@@ -1,0 +1,346 @@
+"""A table of plain text cells drawn straight into the page: the assessment summaries'
+tables, hundreds of rows in each of hundreds of letters.
+
+reportlab's Table draws each line of each cell with `drawString` (a text object per
+line) and encodes each line for the embedded font character by character; at 500
+letters that alone took longer than the whole export may. Here each row's height is
+known from its line count, a table splits between rows with its header repeated, and
+each page of a table is one text object whose lines are encoded for the font's subset
+with one `str.translate` (characters the document has not used yet are first given
+their codes by the font itself). The look follows `Kit.table`: a dark header row,
+zebra rows, a hairline under each row. Cells are never read as markup.
+"""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from collections.abc import Sequence
+from typing import Any
+
+HEADER_BG = "0.1216 0.3059 0.4745"  # #1F4E79, as PDF colour components
+ZEBRA = "0.9490 0.9647 0.9804"  # #F2F6FA
+RULE = "0.7333 0.7333 0.7333"  # #BBBBBB
+PAD_X, PAD_TOP, PAD_BOTTOM = 6.0, 2.0, 2.0
+
+
+
+class Encoder:
+    """One font's codes in one document: characters of subset 0 by `str.translate`;
+    characters the document has not used yet are first given codes by the font."""
+
+    def __init__(self, font: Any, doc: Any) -> None:
+        self.font, self.doc = font, doc
+        self.table: dict[int, int] = {}
+        self.known: set[str] = set()  # in subset 0
+        self.elsewhere: set[str] = set()  # in another subset
+        self.dynamic = bool(getattr(font, "_dynamicFont", False))
+
+    def __call__(self, text: str) -> list[tuple[int, bytes]]:
+        """`text` as (subset, bytes) chunks, as `font.splitString` gives them (subset
+        -1: a built-in font, encoded as WinAnsi)."""
+        if not self.dynamic:
+            return [(-1, text.encode("cp1252", "replace"))]
+        if not self.known.issuperset(text):
+            self._learn(text)
+            if not self.elsewhere.isdisjoint(text):
+                return list(self.font.splitString(text, self.doc))
+        return [(0, text.translate(self.table).encode("latin-1"))]
+
+    def _learn(self, text: str) -> None:
+        new = set(text) - self.known - self.elsewhere
+        if not new:
+            return
+        self.font.splitString("".join(sorted(new)), self.doc)  # the font assigns codes
+        assigned = self.font.state[self.doc].assignments
+        for ch in new:
+            code = ord(ch)
+            n = assigned.get(32 if code == 0xA0 else code, 0)
+            if n >> 8:
+                self.elsewhere.add(ch)
+            else:
+                self.table[code] = n
+                self.known.add(ch)
+
+
+_ENCODERS: weakref.WeakKeyDictionary[Any, dict[str, Encoder]] = weakref.WeakKeyDictionary()
+
+
+def encoder(font: Any, doc: Any) -> Encoder:
+    per_doc = _ENCODERS.setdefault(doc, {})
+    enc = per_doc.get(font.fontName)
+    if enc is None:
+        enc = per_doc[font.fontName] = Encoder(font, doc)
+    return enc
+
+
+class Wrapper:
+    """Text broken into lines that fit a width, as `simpleSplit` does (at spaces), with
+    each word measured once per export; a word wider than the line (a long address,
+    text in a script written without spaces) is broken between characters."""
+
+    def __init__(self, fontname: str, size: float) -> None:
+        from reportlab.pdfbase import pdfmetrics
+
+        self.measure = functools.partial(pdfmetrics.stringWidth, fontName=fontname,
+                                         fontSize=size)
+        self.widths: dict[str, float] = {}
+        self.space = self.width(" ")
+
+    def width(self, word: str) -> float:
+        w = self.widths.get(word)
+        if w is None:
+            w = self.widths[word] = float(self.measure(word))
+        return w
+
+    def lines(self, text: str, limit: float) -> list[str]:
+        out: list[str] = []
+        for para in text.split("\n"):
+            line: list[str] = []
+            used = 0.0
+            for word in para.split(" "):
+                w = self.width(word)
+                if line and used + self.space + w > limit:
+                    out.append(" ".join(line))
+                    line, used = [], 0.0
+                if w > limit:
+                    pieces = self._break(word, limit)
+                    out += pieces[:-1]
+                    word, w = pieces[-1], self.width(pieces[-1])
+                used += (self.space if line else 0.0) + w
+                line.append(word)
+            out.append(" ".join(line))
+        return out
+
+    def _break(self, word: str, limit: float) -> list[str]:
+        pieces, cur, used = [], "", 0.0
+        for ch in word:
+            w = self.width(ch)
+            if cur and used + w > limit:
+                pieces.append(cur)
+                cur, used = "", 0.0
+            cur += ch
+            used += w
+        pieces.append(cur)
+        return pieces
+
+
+class Shared:
+    """The drawn pages of a table that every letter of an export repeats (the
+    successful tender's scores), kept once drawn: a piece is drawn again only where the
+    page splits or the font codes of the document differ (`key`)."""
+
+    def __init__(self, rows: Sequence[Sequence[str]], fonts: Sequence[str]) -> None:
+        self.chars = "".join(sorted({ch for row in rows for cell in row for ch in cell
+                                     if ch != "\n"} | set(" 0123456789.()%/-")))
+        self.fonts = list(fonts)
+        self.drawn: dict[Any, str] = {}
+
+    def seed(self, canv: Any, doc: Any = None) -> None:
+        """At the start of each document (a page callback): the characters of the shared
+        table given their codes first, in one order, so that every letter encodes them
+        alike and the drawn pieces can be reused."""
+        from reportlab.pdfbase import pdfmetrics
+
+        for name in self.fonts:
+            font = pdfmetrics.getFont(name)
+            if getattr(font, "_dynamicFont", False):
+                encoder(font, canv._doc)(self.chars)
+                font.getSubsetInternalName(0, canv._doc)
+
+    def key(self, canv: Any, tag: str, first: int, n: int) -> Any:
+        from reportlab.pdfbase import pdfmetrics
+
+        codes: list[Any] = []
+        for name in self.fonts:
+            font = pdfmetrics.getFont(name)
+            if not getattr(font, "_dynamicFont", False):
+                codes.append(name)
+                continue
+            enc = encoder(font, canv._doc)
+            if not enc.known.issuperset(self.chars):
+                return None  # not all in subset 0: drawn each time
+            codes.append((font.getSubsetInternalName(0, canv._doc),
+                          self.chars.translate(enc.table)))
+        return tag, first, n, tuple(codes)
+
+
+def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]],
+                widths: Sequence[float], *, font: str, bold: str, size: float = 8,
+                leading: float = 9.6, align_right: Sequence[int] = (),
+                shared: Shared | None = None, tag: str = "") -> Any:
+    """The flowable: `rows` of strings (lines split by "\\n"), under `header`;
+    `shared`: a table every letter repeats (`tag` tells which), its drawn pieces kept
+    there."""
+    from . import pdf_fonts
+
+    if any(pdf_fonts.needs_fallback(c) for r in (header, *rows) for c in r):
+        return _fallback_table(header, rows, widths, align_right)
+    rows = [[pdf_fonts.visual(c) for c in r] for r in rows]  # right-to-left read in order
+    t = _table_type()(list(header), list(rows), list(widths), font, bold, size,
+                      leading, frozenset(align_right), 0, None, None)
+    t.shared, t.tag = shared, tag
+    return t
+
+
+def _fallback_table(header: Sequence[str], rows: Sequence[Sequence[str]],
+                    widths: Sequence[float], align_right: Sequence[int]) -> Any:
+    """The same table as Paragraphs, for text in a script the main font lacks (Chinese,
+    Japanese, Korean): each run set in the fallback font rather than drawn as boxes."""
+    from .pdf_base import Kit
+
+    kit = Kit()
+
+    def cell(text: str) -> Any:
+        return kit.m("<br/>".join(kit.t(line) for line in text.split("\n")), kit.small)
+
+    return kit.table(list(header), [[cell(c) for c in r] for r in rows], list(widths),
+                     align_right=tuple(align_right))
+
+
+class _Plain:
+    """The table's layout and drawing; made a reportlab Flowable by `_table_type`."""
+
+    canv: Any  # set by the Flowable while it draws
+    height: float
+
+    def __init__(self, header: list[str], rows: list[Sequence[str]],
+                 widths: list[float], font: str, bold: str, size: float,
+                 leading: float, right: frozenset[int], first: int,
+                 head_lines: list[list[str]] | None,
+                 heights: list[float] | None) -> None:
+        super().__init__()  # the Flowable's
+        self.shared: Shared | None = None
+        self.tag = ""
+        self.header, self.rows, self.widths = header, rows, widths
+        self.font, self.bold, self.size, self.leading = font, bold, size, leading
+        self.right, self.first = right, first  # first: index of rows[0] (zebra)
+        from reportlab.lib.utils import simpleSplit
+
+        self.head_lines = head_lines or [simpleSplit(h, bold, size, w - 2 * PAD_X)
+                                         or [""] for h, w in zip(header, widths)]
+        self.head_h = self._height(max(len(x) for x in self.head_lines))
+        self.heights = heights if heights is not None else [
+            self._height(max(c.count("\n") for c in r) + 1) for r in rows]
+        self.width = sum(widths)
+
+    def _height(self, lines: int) -> float:
+        return lines * self.leading + PAD_TOP + PAD_BOTTOM
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.height = self.head_h + sum(self.heights)
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+        room = avail_height - self.head_h
+        k = 0
+        while k < len(self.heights) and room >= self.heights[k]:
+            room -= self.heights[k]
+            k += 1
+        if k == 0 or k == len(self.rows):
+            return [] if k == 0 else [self]
+        return [self._part(0, k), self._part(k, len(self.rows))]
+
+    def _part(self, a: int, b: int) -> Any:
+        part = type(self)(self.header, self.rows[a:b], self.widths, self.font, self.bold,
+                     self.size, self.leading, self.right, self.first + a,
+                     self.head_lines, self.heights[a:b])
+        part.shared, part.tag = self.shared, self.tag
+        return part
+
+    def draw(self) -> None:
+        shared: Shared | None = self.shared
+        key = (shared.key(self.canv, self.tag, self.first, len(self.rows)) if shared
+               else None)
+        if shared is not None and key is not None and key in shared.drawn:
+            self.canv.addLiteral(shared.drawn[key])
+            return
+        literal = self._drawn()
+        if shared is not None and key is not None:
+            shared.drawn[key] = literal
+        self.canv.addLiteral(literal)
+
+    def _drawn(self) -> str:
+        top = self.head_h + sum(self.heights)
+        tops = [top - self.head_h]
+        for h in self.heights:
+            tops.append(tops[-1] - h)
+        w = self.width
+        ops = ["q", f"{HEADER_BG} rg",
+               f"0 {top - self.head_h:.2f} {w:.2f} {self.head_h:.2f} re f",
+               f"{ZEBRA} rg"]
+        ops += [f"0 {tops[k + 1]:.2f} {w:.2f} {self.heights[k]:.2f} re f"
+                for k in range(len(self.rows)) if (self.first + k) % 2]
+        ops += [f"{RULE} RG", "0.25 w"]
+        ops += [f"0 {y:.2f} m {w:.2f} {y:.2f} l" for y in tops]
+        ops += ["S", "Q"]
+        ops += ["BT", "1 g", f"{self.leading:g} TL"]
+        self._text(ops, self.bold, [[*lines] for lines in self.head_lines], top)
+        ops.append("0 g")
+        for k, row in enumerate(self.rows):
+            self._text(ops, self.font, [cell.split("\n") for cell in row], tops[k])
+        ops.append("ET")
+        return "\n".join(ops)
+
+    def _text(self, ops: list[str], fontname: str, cells: list[list[str]],
+              top: float) -> None:
+        """One row's lines as text operators, each line placed where it goes."""
+        from reportlab.pdfbase import pdfmetrics
+
+        font = pdfmetrics.getFont(fontname)
+        doc = self.canv._doc
+        if not getattr(font, "_dynamicFont", False):  # a built-in Type 1 font
+            ops.append(f"{doc.getInternalFontName(fontname)} {self.size:g} Tf")
+        encode = encoder(font, doc)
+        subset_now: int | None = None
+        x0 = 0.0
+        y = top - PAD_TOP - self.size
+        for col, lines in enumerate(cells):
+            if col in self.right:  # short figures: each line placed at its width
+                for n, line in enumerate(lines):
+                    if line:
+                        x = x0 + self.widths[col] - PAD_X - _width(line, fontname,
+                                                                  self.size)
+                        ops.append(f"1 0 0 1 {x:.2f} {y - n * self.leading:.2f} Tm")
+                        subset_now = self._line(ops, font, encode, line, subset_now,
+                                                "")
+            elif len(lines) > 1 or lines[0]:  # placed once, then line by line
+                ops.append(f"1 0 0 1 {x0 + PAD_X:.2f} {y:.2f} Tm")
+                for line in lines:
+                    subset_now = self._line(ops, font, encode, line, subset_now, " T*")
+            x0 += self.widths[col]
+
+    def _line(self, ops: list[str], font: Any, encode: Encoder, line: str,
+              subset_now: int | None, then: str) -> int | None:
+        if not line:
+            if then:
+                ops.append(then)
+            return subset_now
+        chunks = encode(line)
+        escape = self.canv._escape
+        if len(chunks) == 1 and chunks[0][0] == subset_now:
+            ops.append(f"({escape(chunks[0][1])}) Tj{then}")
+            return subset_now
+        for subset, data in chunks:
+            if subset != subset_now and subset >= 0:
+                name = font.getSubsetInternalName(subset, self.canv._doc)
+                ops.append(f"{name} {self.size:g} Tf")
+                subset_now = subset
+            ops.append(f"({escape(data)}) Tj")
+        if then:
+            ops.append(then)
+        return subset_now
+
+
+@functools.lru_cache(maxsize=4096)
+def _width(text: str, fontname: str, size: float) -> float:
+    from reportlab.pdfbase import pdfmetrics
+
+    return float(pdfmetrics.stringWidth(text, fontname, size))
+
+
+@functools.cache
+def _table_type() -> type:
+    from reportlab.platypus.flowables import Flowable
+
+    return type("PlainTable", (_Plain, Flowable), {})

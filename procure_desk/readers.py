@@ -1,0 +1,68 @@
+"""Read-only use cases over an evaluation file: its results and its analysis.
+
+`results` and `analyse` change nothing, so they read the file through the
+store's sqlite3 reader (`store.raw`) instead of opening it through the services
+(`EvaluationFile`, built on the ORM): the same checks on the file, the same
+document and the same engine, without the ORM's start-up, and with the scores
+read as columns rather than a record each (docs/results.md: the figures are
+those `EvaluationFile.results()` gives; tests/test_raw_reader.py holds them
+equal).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .engine import Results, Snapshot, compute
+from .store import raw
+from .store.address import is_address
+
+Record = dict[str, Any]
+
+
+@dataclass
+class ReadOnly:
+    """What a read-only command needs of one file, read once."""
+
+    doc: Record  # `scores` holds an `engine.ScoreColumns`, not a record per score
+    sealed: Record | None
+    snap: Snapshot
+    computed: Results
+
+    # the reads `analysis.analyse` takes from its source, as on an EvaluationFile
+    def document(self) -> Record:
+        return self.doc
+
+    def snapshot(self) -> Snapshot:
+        return self.snap
+
+    def results(self) -> Results:
+        return self.computed
+
+
+def read(path: str | Path) -> ReadOnly:
+    """The file's document, seal, engine arrays and results (refused, with one plain
+    sentence, when the file is not an evaluation this version can read); a server
+    evaluation's address is read through the services (docs/team-mode.md)."""
+    if is_address(path):
+        return _from_server(str(path))
+    doc, sealed = raw.read_for_results(path)
+    snap = Snapshot.from_doc(doc)
+    return ReadOnly(doc=doc, sealed=json.loads(sealed) if sealed else None, snap=snap,
+                    computed=compute(snap))
+
+
+def _from_server(address: str) -> ReadOnly:
+    from .services import EvaluationFile
+
+    with EvaluationFile.open(address) as ef:
+        return ReadOnly(doc=ef.document(), sealed=ef.sealed(), snap=ef.snapshot(),
+                        computed=ef.results())
+
+
+def sealed_summary(sealed: Record | None) -> Record | None:
+    """The seal as `results --json` shows it."""
+    return None if sealed is None else {k: sealed[k] for k in ("at", "by", "head")}

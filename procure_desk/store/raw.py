@@ -1,0 +1,116 @@
+"""Reading an evaluation file with sqlite3 alone: the read-only commands' door.
+
+`results`, `analyse` and the like only read, so they need neither the ORM nor
+its start-up (importing SQLAlchemy, SQLModel and pydantic costs about 0.4 s,
+more than reading the file). This module opens the file with the standard
+library, makes the same checks as `Store` (an evaluation, a format this
+version reads, intact), and reads it with the same SQL as the services do
+(`reading.py`), so both give the same document.
+
+A file in an older format is brought up to date first by `schema`, the one
+place migrations live (only then is the ORM imported).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..engine import ScoreColumns
+from . import files, reading
+
+Record = dict[str, Any]
+
+#: The (application id, file format) this reader knows; `tests/test_raw_reader.py`
+#: holds it equal to `schema.APPLICATION_ID` and `schema.SCHEMA_VERSION`.
+APPLICATION_ID = 0x50445331
+READS_VERSION = 2
+_CHUNK = 50_000  # score rows turned into columns at a time
+
+
+@contextmanager
+def connect(path: str | Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to a checked evaluation file."""
+    p = Path(path)
+    app_id, version = files.file_identity(p)
+    if app_id == APPLICATION_ID and version == READS_VERSION:
+        files.check_intact(p)
+    else:  # foreign, newer, damaged or older: the full check says which, and migrates
+        from .schema import check_and_migrate
+
+        check_and_migrate(p)
+    try:
+        con = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True,
+                              isolation_level=None)
+    except sqlite3.Error as exc:
+        raise files.sqlite_problem(p, exc) from None
+    try:
+        con.execute("BEGIN")  # one consistent read, whatever another process writes
+        yield con
+    except sqlite3.Error as exc:
+        raise files.sqlite_problem(p, exc) from None
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise files.damage_problem(p) from None
+    finally:
+        con.close()
+
+
+def read_document(path: str | Path) -> Record:
+    """The whole evaluation as a document, equal to what the services read."""
+    with connect(path) as con:
+        return reading.read_document(con.execute)
+
+
+def read_with_meta(path: str | Path, key: str) -> tuple[Record, str | None]:
+    """The whole document and one value the file keeps about itself, in one read."""
+    with connect(path) as con:
+        doc = reading.read_document(con.execute)
+        row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return doc, (None if row is None else str(row[0]))
+
+
+def read_meta(path: str | Path, key: str) -> str | None:
+    with connect(path) as con:
+        row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def read_for_results(path: str | Path) -> tuple[Record, str | None]:
+    """The document with its scores as columns (`engine.ScoreColumns`: no comments, no
+    record per score), and the file's seal (JSON text, None while open): everything
+    `results` and `analyse` need, in one read."""
+    with connect(path) as con:
+        doc = reading.read_document(con.execute, with_scores=False)
+        doc["scores"] = _score_columns(con, doc)
+        row = con.execute("SELECT value FROM meta WHERE key = 'sealed'").fetchone()
+    return doc, (None if row is None else str(row[0]))
+
+
+def _score_columns(con: sqlite3.Connection, doc: Record) -> ScoreColumns:
+    """Each score's evaluator, bid and criterion as positions in the document's lists.
+    A reference the lists lack (a damaged file) is a KeyError: `connect` says so."""
+    evaluators = [e["id"] for e in doc["evaluators"]]
+    bids = [b["id"] for b in doc["bids"]]
+    criteria = [c["id"] for c in doc["criteria"]]
+    codes = [{x: k for k, x in enumerate(ids)} for ids in (evaluators, bids, criteria)]
+    n = int(con.execute("SELECT count(*) FROM score").fetchone()[0])
+    cols = [np.empty(n, dtype=np.int64) for _ in range(3)]
+    value = np.empty(n, dtype=np.float64)
+    # in stored order, not by position: the engine does not depend on the order of the
+    # scores, and following the position index costs a random page read per score
+    cur = con.execute("SELECT evaluator_id, bid_id, criterion_id, score FROM score")
+    at = 0
+    while chunk := cur.fetchmany(_CHUNK):
+        end = at + len(chunk)
+        e, b, c, v = zip(*chunk)
+        for col, code, ids in zip(cols, codes, (e, b, c)):
+            col[at:end] = np.fromiter(map(code.__getitem__, ids), np.int64, len(ids))
+        value[at:end] = np.asarray(v, dtype=np.float64)
+        at = end
+    return ScoreColumns(evaluator_ids=evaluators, bid_ids=bids, criterion_ids=criteria,
+                        evaluator=cols[0], bid=cols[1], criterion=cols[2], value=value)

@@ -1,0 +1,121 @@
+"""The read-only door (`store/raw.py`, `readers.py`): the same document and the same
+results as the services give, on every kind of file, without loading the ORM."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from helpers import example
+
+from benchmarks.generate import make_large_evaluation
+from procure_desk import readers
+from procure_desk.cli import main
+from procure_desk.services import EvaluationFile
+from procure_desk.store import files, raw, schema
+
+
+def hostile(doc: dict) -> dict:
+    doc["bids"][0]["supplier"] = "=cmd|'/c calc'!A1 <b>&amp; 東京 Ltd"
+    doc["bids"][0]["notes"] = "Ölçü &lt; 100 = OK; 中文"
+    doc["scores"][0]["comment"] = "<script>alert(1)</script> =SUM(A1) 日本語"
+    doc["criteria"][1]["name"] = "Data & <export>"
+    return doc
+
+
+def made(tmp_path, name: str, doc: dict) -> object:
+    path = tmp_path / f"{name}.pdesk"
+    EvaluationFile.create(path, doc, actor="tester").close()
+    return path
+
+
+def older_format(tmp_path, doc: dict):
+    """The example saved as format 1 (before the newer columns): migrated when opened."""
+    from procure_desk.store.migrations import NEW_COLUMNS
+
+    path = made(tmp_path, "old", doc)
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE bid SET supplier = 'Acme\u202eLtd' WHERE position = 0")
+        con.execute("PRAGMA user_version = 1")
+    for table, column, _ in NEW_COLUMNS:
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    con.close()
+    return path
+
+
+def files_to_read(tmp_path):
+    small = make_large_evaluation(n_bids=7, n_criteria=12, n_evaluators=4, cost_lines=3, seed=3)
+    hostile_doc = hostile(make_large_evaluation(n_bids=4, n_criteria=5, n_evaluators=3,
+                                                cost_lines=2, seed=9))
+    return {"example": made(tmp_path, "example", example()),
+            "generated": made(tmp_path, "generated", small),
+            "hostile": made(tmp_path, "hostile", hostile_doc),
+            "older format": older_format(tmp_path, example())}
+
+
+def test_the_raw_reader_gives_the_services_document_and_results(tmp_path):
+    for name, path in files_to_read(tmp_path).items():
+        got = raw.read_document(path)  # an older file is migrated here first
+        with EvaluationFile.open(path) as ef:
+            want_doc = ef.document()
+            want = ef.results().to_json()
+            sealed = ef.sealed()
+        assert got == want_doc, name
+        read = readers.read(path)
+        assert read.results().to_json() == want, name
+        assert read.sealed == sealed, name
+        assert len(read.doc["scores"]) == len(want_doc["scores"]), name
+
+
+def test_the_command_line_results_are_those_of_the_services(tmp_path, capsys):
+    path = files_to_read(tmp_path)["hostile"]
+    assert main(["results", str(path), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    with EvaluationFile.open(path) as ef:
+        want = ef.results().to_json()
+    assert printed == {**want, "sealed": None}
+
+
+def test_the_reader_knows_the_store_s_own_settings():
+    assert raw.APPLICATION_ID == schema.APPLICATION_ID
+    assert raw.READS_VERSION == schema.SCHEMA_VERSION
+    assert files.BUSY_TIMEOUT_MS == schema.BUSY_TIMEOUT_MS
+
+
+def test_a_damaged_file_is_refused_by_the_reader_in_one_sentence(tmp_path, capsys):
+    path = made(tmp_path, "cut", example())
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    assert main(["results", str(path), "--json"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert str(path) in err[0]
+    assert "Traceback" not in err[0]
+    assert path.read_bytes() == data[: len(data) // 2]
+
+
+LOADED = """
+import contextlib, io, json, sys
+from procure_desk.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+@pytest.mark.parametrize("command", [["results", "--json"], ["results"],
+                                     ["analyse", "--json", "--draws", "100"]])
+def test_read_only_commands_do_not_load_the_orm(tmp_path, command):
+    path = made(tmp_path, "plain", example())
+    run = subprocess.run([sys.executable, "-c", LOADED, command[0], str(path), *command[1:]],
+                         capture_output=True, text=True, check=True)
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    assert got["code"] == 0
+    loaded = {m.split(".")[0] for m in got["modules"]}
+    assert not loaded & {"sqlalchemy", "sqlmodel", "pydantic", "pandas", "openpyxl",
+                         "reportlab", "PySide6"}
+    assert "procure_desk.store.raw" in got["modules"]
