@@ -139,13 +139,15 @@ def plan(source: Source) -> Layout:
     lay = Layout(crow=crow, brow=brow, mod_row0=2, ns=ns, nb=nb, c_frac0=c_frac0,
                  c_sec0=c_sec0, c_con0=c_con0, con_col=con_col,
                  c_key0=c_con0 + len(con_col))
-    order = sorted(range(len(snap.s_bid)),
-                   key=lambda k: (int(snap.s_bid[k]), int(snap.s_crit[k]), k))
+    import numpy as np
+
+    order = np.lexsort((snap.s_crit, snap.s_bid)).tolist()  # stable: file order within
     lay.score_order = order
-    for row, k in enumerate(order, start=2):
-        pair = (int(snap.s_bid[k]), int(snap.s_crit[k]))
-        first = lay.blocks.get(pair, (row, row))[0]
-        lay.blocks[pair] = (first, row)
+    pairs = (snap.s_bid[order] * max(ns, 1) + snap.s_crit[order]).tolist()
+    for row, pair in enumerate(pairs, start=2):
+        at = divmod(pair, max(ns, 1))
+        got = lay.blocks.get(at)
+        lay.blocks[at] = (row, row) if got is None else (got[0], row)
     lay.scores_last = max(len(order) + 1, 2)
     gates = len(snap.gate_ids)
     if gates:

@@ -49,6 +49,9 @@ def moderation_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout,
     doc, res = src.doc, src.results
     snap = res.snap
     ev = res.scores
+    pairs = snap.pair_scores()  # each pair's lowest and highest non-conflicted score
+    lo = pairs.lo.reshape(ev.count.shape)
+    hi = pairs.hi.reshape(ev.count.shape)
     cons = {(c["bid"], c["criterion"]): c for c in doc.get("consensus", [])}
     cname = {c["id"]: t(c["name"]) for c in doc["criteria"]}
     mins = {c["id"]: c.get("min_score") for c in doc["criteria"]}
@@ -81,9 +84,9 @@ def moderation_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout,
                     cell(F(f'=IF(E{r}>0,AVERAGEIF({use},1,{sc}),"")', _n(ev.mean[i, j])),
                          fmt="0.00"),
                     F(f'=IF(E{r}>0,_xlfn.MINIFS({sc},{use},1),"")',
-                      float(snap.cube_lo[:, i, j].min()) if count else ""),
+                      float(lo[i, j]) if count else ""),
                     F(f'=IF(E{r}>0,_xlfn.MAXIFS({sc},{use},1),"")',
-                      float(snap.cube_hi[:, i, j].max()) if count else ""),
+                      float(hi[i, j]) if count else ""),
                     F(f'=IF(E{r}>0,H{r}-G{r},"")', _n(ev.spread[i, j])),
                 ]
             final = _n(ev.final[i, j])
