@@ -175,6 +175,8 @@ def test_options_that_are_not_tenders_are_shown_beside_the_tenders(tmp_path):
             f"{abs(w['total'] - c['total']):.2f} points above the winning tender, and would "
             f"have ranked 1 among the 2 tenders.") in text
     assert "only suppliers' tenders compete and can win" in text
+    assert ("3 bids were received: 2 ranked, 0 excluded, 0 incomplete and 1 comparator "
+            "(not tenders).") in text
 
 
 def test_the_terminal_table_says_the_tie_too(tmp_path, capsys):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report_text import decisive_tie
-from ..wording import money
+from ..wording import money, plural
 from . import Report, Source, no_report, num, pdf_fonts, recorded_target
 from .pdf_base import CHUNK_ROWS, Kit, build_doc, fonts, numbered_canvas, wrapped
 from .safe_text import plain_text
@@ -279,12 +279,12 @@ def _executive_summary(st: _Story) -> list[Any]:
     else:
         story.append(kit.m("<b>Recommendation.</b> No bid can be ranked yet: every bid is "
                            "excluded or incomplete (see section 5)."))
-    others = {k: v for k, v in statuses.items()
-              if k not in ("ranked", "excluded", "incomplete")}
+    parts = [f"{statuses.get('ranked', 0)} ranked", f"{statuses.get('excluded', 0)} excluded",
+             f"{statuses.get('incomplete', 0)} incomplete"]
+    if statuses.get("comparator"):  # options that are not tenders, in a competitive tender
+        parts.append(plural(statuses["comparator"], "comparator") + " (not tenders)")
     story.append(kit.p(
-        f"{len(doc['bids'])} bids were received: {statuses.get('ranked', 0)} ranked, "
-        f"{statuses.get('excluded', 0)} excluded and {statuses.get('incomplete', 0)} "
-        f"incomplete" + "".join(f", {v} {k}" for k, v in sorted(others.items()))
+        f"{len(doc['bids'])} bids were received: {', '.join(parts[:-1])} and {parts[-1]}"
         + f". {len(doc['evaluators'])} evaluators gave {len(doc['scores'])} scores; "
         f"{len(doc.get('consensus', []))} consensus scores were recorded at moderation, and "
         f"{len(st.rj['flags'])} divergent scores remain flagged without a consensus."))
