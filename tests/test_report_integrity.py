@@ -172,8 +172,8 @@ def test_options_that_are_not_tenders_are_shown_beside_the_tenders(tmp_path):
     w = next(b for b in src.results_json()["bids"] if b["rank"] == 1)
     assert (f"The build option C Supplier C would have scored {c['total']:.2f} points "
             f"(quality {c['quality']:.2f}, price {c['price']:.2f}), "
-            f"{abs(w['total'] - c['total']):.2f} points above the winning tender, and would "
-            f"have ranked 1 among the 2 tenders.") in text
+            f"{abs(w['total'] - c['total']):.2f} points above the winning tender: placed "
+            f"among the 2 ranked tenders it would have come 1st of 3.") in text
     assert "only suppliers' tenders compete and can win" in text
     assert ("3 bids were received: 2 ranked, 0 excluded, 0 incomplete and 1 comparator "
             "(not tenders).") in text

@@ -29,6 +29,12 @@ S34 = ("Procurement Act 2023, s.34: a tender that appears abnormally low may be 
 MAX_GATEWAY_ROWS = 400  # then failures, missing results and notes only (all in the pack)
 
 
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def final_verdict(analysis: dict[str, Any], tie: dict[str, Any] | None) -> dict[str, Any]:
     """`integrity.verdict` as the analysis gives it (the one the app and the workbook
     show); a tie to the printed precision, which it counts, is named here with the rule
@@ -218,8 +224,8 @@ def _comparators(kit: Kit, src: Source, who: Callable[[str | None], str]) -> lis
         if winner is not None:
             gap = winner["total"] - b["total"]
             text += (f", {abs(gap):.2f} points {'below' if gap >= 0 else 'above'} the "
-                     f"winning tender, and would have ranked {place} among the "
-                     f"{len(ranked)} tenders.")
+                     f"winning tender: placed among the {len(ranked)} ranked tenders it "
+                     f"would have come {ordinal(place)} of {len(ranked) + 1}.")
         else:
             text += "."
         out.append(kit.p(text))
