@@ -1,8 +1,10 @@
 """The main window: menus, a sidebar of views over one open evaluation, a status bar.
 
-Views come from `ui.views.view_classes()`, imported when the first file opens and
-built when first shown. Extensions (`ui.extensions`) are installed after the menus
-exist and may add to `file_menu`, `import_menu` and `export_menu`.
+Views are listed by `ui.views.view_titles()` when the first file opens; each view's
+module is imported (`ui.views.view_class`) and the view built when first shown, so
+the views not shown, and the libraries only they use, cost nothing at start-up.
+Extensions (`ui.extensions`) are installed after the menus exist and may add to
+`file_menu`, `import_menu` and `export_menu`.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -31,7 +34,7 @@ from procure_desk import __version__, templates
 from procure_desk.errors import BadInput
 from procure_desk.services import EvaluationFile
 
-from . import actions_desk, ask
+from . import ask
 from .document import Document, concerns
 from .extensions import installers
 from .lock_bar import LockBar
@@ -39,10 +42,10 @@ from .new_evaluation import apply_details
 from .pending import commit_pending, discard_pending, pending_edits
 from .settings import Settings
 from .start_page import StartPage
-from .views import view_classes
+from .views import view_class, view_titles
 
 if TYPE_CHECKING:
-    from .views.base import View
+    from .actions_desk import Hit
 
 log = logging.getLogger(__name__)
 APP_NAME = "ProcureDesk"
@@ -58,7 +61,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.document: Document | None = None
         self.views: dict[str, QWidget] = {}
-        self._view_classes: list[tuple[str, str, type[View]]] | None = None
+        self._view_titles: list[tuple[str, str]] | None = None
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 720)  # fits a 1366x768 laptop; no view asks for more than 1024
@@ -135,14 +138,14 @@ class MainWindow(QMainWindow):
         self.import_menu = fm.addMenu("&Import")
         self.export_menu = fm.addMenu("&Export")
         fm.addSeparator()
-        self.print_action = self._action(fm, "&Print…", lambda: actions_desk.print_now(self),
+        self.print_action = self._action(fm, "&Print…", lambda: _desk().print_now(self),
                                          QKeySequence.StandardKey.Print,
                                          "Print the scoring matrix, the moderation sheet or "
                                          "the results")
         if self.print_action.shortcut().isEmpty():
             self.print_action.setShortcut(QKeySequence("Ctrl+P"))
         self.preview_action = self._action(fm, "Print Pre&view…",
-                                           lambda: actions_desk.preview(self),
+                                           lambda: _desk().preview(self),
                                            "Ctrl+Shift+P", "See the pages before printing")
         fm.addSeparator()
         self.save_copy_action = self._action(
@@ -165,7 +168,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.redo_action)
         self.edit_menu.addSeparator()
         self.find_action = self._action(self.edit_menu, "&Find…",
-                                        lambda: actions_desk.find(self),
+                                        lambda: _desk().find(self),
                                         QKeySequence.StandardKey.Find,
                                         "Search bids, criteria, comments and the audit log")
         if self.find_action.shortcut().isEmpty():
@@ -199,12 +202,12 @@ class MainWindow(QMainWindow):
             install(self)
 
     # ---- views -----------------------------------------------------------------------
-    def _ensure_view_classes(self) -> list[tuple[str, str, type[View]]]:
-        if self._view_classes is None:
-            self._view_classes = view_classes()
+    def _ensure_view_titles(self) -> list[tuple[str, str]]:
+        if self._view_titles is None:
+            self._view_titles = view_titles()
             self.sidebar.clear()
             used: set[str] = set()
-            for n, (key, title, _cls) in enumerate(self._view_classes, start=1):
+            for n, (key, title) in enumerate(self._view_titles, start=1):
                 # Ctrl+1 .. Ctrl+9, then Ctrl+0 for the tenth, as the number keys run
                 shortcut = f"Ctrl+{n % 10}" if n <= 10 else None
                 item = QListWidgetItem(title)
@@ -216,18 +219,18 @@ class MainWindow(QMainWindow):
                                       lambda _=False, k=key: self.show_view(k), shortcut)
                 action.setData(key)
                 action.setShortcutVisibleInContextMenu(True)
-        return self._view_classes
+        return self._view_titles
 
     def view_keys(self) -> list[str]:
-        return [k for k, _t, _c in self._ensure_view_classes()]
+        return [k for k, _t in self._ensure_view_titles()]
 
     def view(self, key: str) -> QWidget:
         """The view for `key`, built on first use (a file must be open)."""
         if self.document is None:
             raise RuntimeError("no file is open")
         if key not in self.views:
-            title, cls = next((t, c) for k, t, c in self._ensure_view_classes() if k == key)
-            widget = cls(self.document, self.stack)
+            title = next(t for k, t in self._ensure_view_titles() if k == key)
+            widget = view_class(key)(self.document, self.stack)
             widget.setAccessibleName(title)
             self.views[key] = widget
             self.stack.addWidget(widget)
@@ -301,7 +304,7 @@ class MainWindow(QMainWindow):
             doc.failed.connect(lambda title, text: ask.show_problem(self, title, text))
             doc.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
             doc.lockChanged.connect(self._update_lock)
-            self._ensure_view_classes()
+            self._ensure_view_titles()
             if self.sidebar.count():
                 self.sidebar.setCurrentRow(-1)
                 self.sidebar.setCurrentRow(0)
@@ -398,9 +401,9 @@ class MainWindow(QMainWindow):
 
         return show_user_guide(self, f"{APP_NAME} user guide")
 
-    def go_to(self, hit: actions_desk.Hit) -> None:
+    def go_to(self, hit: Hit) -> None:
         """Show a hit of Find (ui.find) in its view."""
-        actions_desk.go_to(self, hit)
+        _desk().go_to(self, hit)
 
     # ---- state -----------------------------------------------------------------------
     def _on_changed(self, kind: str) -> None:
@@ -460,6 +463,13 @@ class MainWindow(QMainWindow):
         self.settings.set_geometry(self.saveGeometry())
         self._set_document(None)
         super().closeEvent(event)
+
+
+def _desk() -> ModuleType:
+    """ui.actions_desk (Find, printing), imported when first used, not at start-up."""
+    from . import actions_desk
+
+    return actions_desk
 
 
 def set_shortcuts(action: QAction,

@@ -92,6 +92,20 @@ def test_a_view_that_cannot_be_imported_is_not_skipped(monkeypatch):
         view_classes()
 
 
+def test_a_view_is_imported_when_first_shown_and_a_broken_one_is_not_hidden(
+        open_window, monkeypatch):
+    from ui.views import view_class, view_titles
+
+    assert [k for k, _t in view_titles()] == open_window.view_keys()
+    with pytest.raises(KeyError):
+        view_class("no-such-view")
+    monkeypatch.setitem(sys.modules, "ui.views.audit", None)  # as if the module were broken
+    assert open_window.show_view("results") is open_window.views["results"]
+    with pytest.raises(ImportError, match=r"ui\.views\.audit"):
+        open_window.view("audit")  # built on first use: the import fails there, loudly
+    assert "audit" not in open_window.views
+
+
 def test_open_refuses_a_file_that_is_not_an_evaluation(window, tmp_path, no_dialogs):
     bad = tmp_path / "notes.pdesk"
     bad.write_text("hello")

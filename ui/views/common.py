@@ -7,9 +7,13 @@ its background and text colours from it (as the Results view's chart does).
 
 from __future__ import annotations
 
-from PySide6.QtCharts import QChart
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from PySide6.QtCharts import QChart
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
@@ -37,6 +41,8 @@ def bold_font(font: QFont) -> QFont:
 def follow_palette(chart: QChart, palette: QPalette) -> None:
     """Give a chart the theme of the palette (call before colouring its series), then
     its background and text colours from the palette."""
+    from PySide6.QtCharts import QChart  # charts load with the first view that draws one
+
     chart.setTheme(QChart.ChartTheme.ChartThemeDark if is_dark(palette)
                    else QChart.ChartTheme.ChartThemeLight)
     text = palette.color(QPalette.ColorRole.WindowText)
