@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 # views whose own controls offer Alt letters (the others may offer none)
-OWN_VIEWS = ("scoring", "moderation", "criteria", "shared", "evaluators", "bids", "results",
+OWN_VIEWS = ("overview", "scoring", "moderation", "criteria", "shared", "evaluators",
              "analysis", "audit")
 TOOLS = "t"  # a Tools menu may join the menu bar: its letter is kept free too
 
@@ -131,3 +131,14 @@ def test_enter_after_add_bid_moves_through_the_new_row(window, qtbot):
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view.costs)  # costs next
     new = doc.doc()["bids"][-1]
     assert (new["supplier"], new.get("term_years")) == ("Acme Civic Ltd", 5)
+
+
+def test_the_sign_off_bar_the_audit_filters_and_overview_fields_have_alt_letters(window):
+    """Submit, Withdraw and Blind scoring in Scoring; Search, Who and Record in the audit
+    log; the evaluation's details in Overview: each reachable with Alt."""
+    expected = {"scoring": {"u", "w", "b"}, "audit": {"s", "w", "r"},
+                "overview": {"i", "r", "a", "m", "x"}, "analysis": {"b"}}
+    for key, letters in expected.items():
+        view = window.show_view(key)
+        view.ensure_fresh()
+        assert letters <= {m for m, _t in alt_letters(view)}, key

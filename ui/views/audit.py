@@ -79,11 +79,12 @@ class AuditView(View):
         self.who.activated.connect(lambda _i: self.refresh())
         self.what.activated.connect(lambda _i: self.refresh())
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(QLabel("Who"))
-        filters.addWidget(self.who, 1)
-        filters.addWidget(QLabel("Record"))
-        filters.addWidget(self.what, 1)
+        for text, field, stretch in (("&Search", self.search, 3), ("&Who", self.who, 1),
+                                     ("&Record", self.what, 1)):
+            label = QLabel(text)
+            label.setBuddy(field)
+            filters.addWidget(label)
+            filters.addWidget(field, stretch)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Audit log</h2>"))
         layout.addLayout(filters)

@@ -80,13 +80,14 @@ class OverviewView(View):
         self.fields: dict[str, QLineEdit | QComboBox] = {}
         details = QGroupBox("Evaluation")
         form = QFormLayout(details)
-        for key, label in (("title", "Title"), ("reference", "Reference"),
-                           ("authority", "Contracting authority"), ("currency", "Currency"),
-                           ("scale_max", "Top score"), ("scale_step", "Score step"),
-                           ("years", "Appraisal years"), ("rate", "Discount rate (%)"),
-                           ("spread", "Flag a spread of at least")):
+        # Alt letters clear of the menu bar's (File, Edit, View, Help; T kept for Tools)
+        for key, label in (("title", "T&itle"), ("reference", "&Reference"),
+                           ("authority", "Contracting &authority"), ("currency", "&Currency"),
+                           ("scale_max", "T&op score"), ("scale_step", "Score ste&p"),
+                           ("years", "Appraisal &years"), ("rate", "&Discount rate (%)"),
+                           ("spread", "Flag a spread of at &least")):
             edit = QLineEdit()
-            edit.setAccessibleName(label)
+            edit.setAccessibleName(label.replace("&", ""))
             edit.editingFinished.connect(lambda k=key: self._commit(k))
             self.fields[key] = edit
             form.addRow(label, edit)
@@ -96,7 +97,7 @@ class OverviewView(View):
         basis.addItem("Whole-life cost (WLC)", "wlc")
         basis.activated.connect(lambda _i: self._commit("basis"))
         self.fields["basis"] = basis
-        form.addRow("Price scored on", basis)
+        form.addRow("Price scored o&n", basis)
         procedure = QComboBox()
         procedure.setAccessibleName("Procedure")
         for key, (label, words) in PROCEDURE_WORDS.items():
@@ -108,7 +109,7 @@ class OverviewView(View):
         self.procedure_words.setWordWrap(True)
         self.procedure_words.setTextFormat(Qt.TextFormat.PlainText)
         self.procedure_words.setAccessibleName("What the procedure means")
-        form.addRow("Procedure", procedure)
+        form.addRow("Proced&ure", procedure)
         form.addRow("", self.procedure_words)
         documents = self._documents_box()
 
@@ -167,19 +168,19 @@ class OverviewView(View):
         box = QGroupBox("Award and publication")
         form = QFormLayout(box)
         for key, label, tip in (
-                ("marking", "Security marking", "Printed on every page of every PDF"),
-                ("notice_date", "Award notice date",
+                ("marking", "Security &marking", "Printed on every page of every PDF"),
+                ("notice_date", "A&ward notice date",
                  "When the contract award notice is published (YYYY-MM-DD): the "
                  "standstill period runs from it"),
-                ("standstill_days", "Standstill days",
+                ("standstill_days", "&Standstill days",
                  "Working days between the award notice and the contract (8 at least)"),
-                ("contact", "Contact for bidders",
+                ("contact", "Contact for &bidders",
                  "Whom bidders may ask about their assessment summary"),
-                ("ocid_prefix", "OCID prefix",
+                ("ocid_prefix", "OCID prefi&x",
                  "The prefix registered to the council for OCDS releases (ocds- and six "
                  "letters or digits)")):
             edit = QLineEdit()
-            edit.setAccessibleName(label)
+            edit.setAccessibleName(label.replace("&", ""))
             edit.setToolTip(tip)
             edit.editingFinished.connect(lambda k=key: self._commit(k))
             self.fields[key] = edit
