@@ -5,8 +5,9 @@ xclip (the clipboard); the file is checked through the services afterwards.
 The first run asks for the user's name (typed here), Ctrl+5 goes to Scoring, a digit
 is a score, Ctrl+Z undoes it, a block of two scores put on the clipboard with xclip
 (tab-separated, as a spreadsheet copies them) is pasted with Ctrl+V, Ctrl+3 and Ctrl+C
-copy the selected bid (read back with xclip), Ctrl+Q quits. Needs Xvfb, xauth, xdotool and xclip (Debian: xvfb xauth xdotool xclip, and
-the xcb libraries ui/launcher.py names); `.ci/run` installs them.
+copy the selected bid (read back with xclip), Ctrl+Q quits. Needs Xvfb, xauth, xdotool
+and xclip (Debian: xvfb xauth xdotool xclip, and the xcb libraries ui/launcher.py
+names); `.ci/run` installs them.
 """
 
 from __future__ import annotations

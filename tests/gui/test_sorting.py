@@ -99,7 +99,8 @@ def test_bids_sorted_by_cost_keep_numbers_as_numbers(show, qtbot):
     view.ensure_fresh()
     ids = shown(view.table, 0)
     wlc = {r["id"]: r["_wlc"] for r in view.bid_model.rows if r["costs"]}
-    assert len(wlc) == 2 and wlc["B1"] != wlc["B2"]
+    assert len(wlc) == 2
+    assert wlc["B1"] != wlc["B2"]
     assert ids[:2] == sorted(wlc, key=wlc.get)
     assert ids[2] == "B3"
 
