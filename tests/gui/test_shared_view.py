@@ -216,7 +216,7 @@ def test_figures_typed_into_the_partner_cells_are_saved_as_typed(view, qtbot):
 
     def type_into(col, text):
         t.setFocus()
-        t.setCurrentIndex(m.index(0, col))
+        t.setCurrentIndex(t.model().index(0, col))  # as shown (a sorting proxy)
         t.edit(t.currentIndex())
         editor = QApplication.focusWidget()
         assert isinstance(editor, QLineEdit)  # text, not a spin box that drops the point
