@@ -169,3 +169,17 @@ def test_audit_log_sorted_by_who_still_finds_an_event(show, qtbot):
     row = view.table.currentIndex().row()
     assert "REF-SORTED" in view.table.model().index(row, 3).data() + \
         view.table.model().index(row, 2).data()
+
+
+def test_a_locked_sorting_table_takes_no_edits(show):
+    """A read-only file (sealed, or another's lock) makes the records under the proxy
+    read-only too, not only the proxy's view."""
+    from ui.views.base import set_locked
+
+    view = show("bids")
+    index = view.table.model().index(0, 1)
+    assert view.table.model().flags(index) & Qt.ItemFlag.ItemIsEditable
+    set_locked(view.table, True)
+    assert not view.table.model().flags(index) & Qt.ItemFlag.ItemIsEditable
+    set_locked(view.table, False)
+    assert view.table.model().flags(index) & Qt.ItemFlag.ItemIsEditable
