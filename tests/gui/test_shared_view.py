@@ -210,7 +210,7 @@ def test_buttons_and_fields_have_their_own_alt_keys(view, qtbot):
 def test_figures_typed_into_the_partner_cells_are_saved_as_typed(view, qtbot):
     from PySide6.QtWidgets import QApplication, QLineEdit
 
-    t, m = view.partners_table, view.partners_model
+    t = view.partners_table
     view.activateWindow()
     qtbot.waitUntil(view.isActiveWindow)
 
