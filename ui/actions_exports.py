@@ -3,6 +3,11 @@
 Each export reads the evaluation through its own connection on a worker thread
 (ui.jobs), with progress and Cancel, so the window stays responsive; when it is
 done the user may open the folder that holds the result.
+
+Assessment summaries refused for what is missing (feedback, award details, final
+results) are offered again as DRAFT; the OCDS release asks for the council's ocid
+prefix (the evaluation's, if set, filled in) and whether to publish bid values. Each
+export is recorded in the audit log under the user's name.
 """
 
 from __future__ import annotations
@@ -11,8 +16,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from procure_desk.errors import BadInput
+from procure_desk.exports.ocds import PLACEHOLDER, PREFIX_FORM
 
 from . import ask
 from .jobs import Job, run_job
@@ -61,6 +80,14 @@ def export(window: Any, kind: str) -> Job | None:
                                         f"outside ProcureDesk ({problem['where']}: "
                                         f"{problem['message']}).")
         return None
+    options: dict[str, Any] = {}
+    if kind == "ocds":
+        chosen_options = ocds_options(window, str(doc.doc()["evaluation"].get("ocid_prefix")
+                                                  or ""))
+        if chosen_options is None:
+            return None
+        options = {"ocid_prefix": chosen_options[0],
+                   "publish_bid_values": chosen_options[1]}
     source_path = Path(doc.path)
     suggested = source_path.with_name(f"{source_path.stem}-{name}")
     if file_filter is None:
@@ -77,7 +104,15 @@ def export(window: Any, kind: str) -> Job | None:
             return None
         target = Path(chosen)
         force = True  # the save dialog has already asked before replacing a file
+    return start(window, kind, source_path, target, force, options)
 
+
+def start(window: Any, kind: str, source_path: Path, target: Path, force: bool,
+          options: dict[str, Any]) -> Job:
+    """Write `kind` from the file to `target` in the background (`options`: the OCDS
+    prefix and bid values; `draft` for summaries)."""
+    title = KINDS[kind][1]
+    actor = window.document.actor if window.document is not None else None
     written: list[Path] = []  # set once the export is complete and in place
 
     def work(progress: Callable[[int, int, str], None]) -> Path:
@@ -92,7 +127,7 @@ def export(window: Any, kind: str) -> Job | None:
         def report(fraction: float, message: str) -> None:
             progress(int(5 + 95 * fraction), 100, message)
 
-        src = Source.load(source_path)
+        src = Source.load(source_path, actor=actor)
         if kind == "xlsx":
             from procure_desk.exports.xlsx_pack import write_xlsx
 
@@ -104,10 +139,11 @@ def export(window: Any, kind: str) -> Job | None:
         if kind == "ocds":
             from procure_desk.exports.ocds import write_ocds
 
-            return write_ocds(src, target, force=force, report=report)
+            return write_ocds(src, target, force=force, report=report, **options)
         from procure_desk.exports.summaries import write_summaries
 
-        write_summaries(src, target, force=force, report=report)
+        write_summaries(src, target, force=force, report=report,
+                        draft=bool(options.get("draft")))
         return target
 
     def done(path: Path) -> None:
@@ -123,7 +159,106 @@ def export(window: Any, kind: str) -> Job | None:
             f"Wrote {written[0]}: it was complete before Cancel took effect" if written
             else f"{title}: cancelled; nothing was written", 8000)
 
-    return run_job(window, title, work, on_success=done, on_cancel=cancelled)
+    def failed(exc: BaseException) -> None:
+        if kind == "summaries" and not options.get("draft") and missing_only(exc):
+            assert isinstance(exc, BadInput)
+            if draft_offer(window, title, ask.problem_text(exc)):
+                # the first attempt wrote nothing: the folder is as the user chose it
+                start(window, kind, source_path, target, force, {**options, "draft": True})
+            return
+        if isinstance(exc, BadInput):
+            ask.show_problem(window, title, exc)
+        else:
+            ask.show_problem(window, title, f"Internal error: {ask.problem_text(exc)}")
+
+    return run_job(window, title, work, on_success=done, on_cancel=cancelled,
+                   on_failure=failed)
+
+
+def missing_only(exc: BaseException) -> bool:
+    """Whether summaries were refused only for what is missing (which DRAFT lets
+    through), not for a text that would disclose another supplier."""
+    return (isinstance(exc, BadInput) and bool(exc.problems)
+            and exc.problems[0].where == "assessment summaries"
+            and exc.problems[0].message.startswith("not issued"))
+
+
+def draft_offer(parent: QWidget | None, title: str, text: str) -> bool:
+    """The refusal with what is missing, and the choice to write them marked DRAFT."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText("The assessment summaries cannot be issued yet.")
+    box.setInformativeText(text.replace(" (use --draft to write them marked DRAFT)", "")
+                           + "\n\nYou may write them now with every page marked DRAFT, "
+                             "for checking; they are not to be sent to bidders.")
+    draft = box.addButton("Write as &DRAFT", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is draft
+
+
+class OcdsDialog(QDialog):
+    """The ocid prefix registered to the council and whether to publish bid values."""
+
+    def __init__(self, parent: QWidget | None, prefix: str):
+        super().__init__(parent)
+        self.setWindowTitle("Export an OCDS release")
+        self.prefix = QLineEdit(prefix)
+        self.prefix.setPlaceholderText("ocds-abc123")
+        self.prefix.setAccessibleName("OCID prefix")
+        self.values = QCheckBox("Publish &bid values")
+        self.values.setToolTip("Each tender's price in the release; left out unless ticked")
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        words = QLabel("The prefix registered to the council with the Open Contracting "
+                       "Partnership: ocds- and six lower-case letters or digits. The "
+                       f"placeholder {PLACEHOLDER} is refused.")
+        words.setWordWrap(True)
+        form = QFormLayout()
+        label = QLabel("OCID &prefix")
+        label.setBuddy(self.prefix)
+        form.addRow(label, self.prefix)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(words)
+        layout.addLayout(form)
+        layout.addWidget(self.values)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+    def check(self) -> str | None:
+        """What is wrong with the prefix typed (None when it will do)."""
+        prefix = self.prefix.text().strip()
+        if not prefix:
+            return "Give the council's ocid prefix."
+        if prefix == PLACEHOLDER:
+            return f"{PLACEHOLDER} is a placeholder, not a registered prefix."
+        if not PREFIX_FORM.match(prefix):
+            return f"“{prefix}” is not an ocid prefix (ocds- and six lower-case letters or digits)."
+        return None
+
+    def accept(self) -> None:
+        why = self.check()
+        if why is not None:
+            self.problem.setText(why)
+            self.prefix.setFocus()
+            self.prefix.selectAll()
+            return
+        super().accept()
+
+
+def ocds_options(parent: QWidget | None, prefix: str) -> tuple[str, bool] | None:
+    """The prefix and the bid values choice; None when cancelled."""
+    dialog = OcdsDialog(parent, prefix)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.prefix.text().strip(), dialog.values.isChecked()
 
 
 def _confirm_replace(window: Any, title: str, folder: Path) -> bool | None:

@@ -2,7 +2,8 @@
 
 Runs offscreen (`QT_QPA_PLATFORM=offscreen`), builds the demo into a temporary
 folder (never into the repository), and writes 01-overview.png, 02-criteria.png, ...
-at 1440x900, after any background work of a view (the Analysis view's simulation)
+at 1280x720 (`--size 1366x768` or SCREENSHOTS_SIZE for another; every picture is
+exactly that size), after any background work of a view (the Analysis view's simulation)
 has finished. The demo is taken part way through governance first: one of its three
 evaluators has submitted, so the results are provisional. Then the states the views alone do not
 show: a submitted evaluator's locked grid (EXTRA_SHOTS), and a copy of the demo
@@ -25,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
-WIDTH, HEIGHT = 1440, 900
+WIDTH, HEIGHT = 1280, 720  # a 13-inch laptop's screen: every view must be usable at it
 USER = "J. Whitlock"  # the demo's first evaluator: the Scoring view opens on her own scores
 OFFICER = "Procurement officer"
 # the record a view shows in its picture (the Evaluators view: S. Kaur's declaration)
@@ -127,7 +128,16 @@ def _settle(app: Any, view: Any, timeout: float = 20.0) -> None:
         app.processEvents()
 
 
-def render(out_dir: Path, dark: bool = False) -> list[Path]:
+def parse_size(text: str) -> tuple[int, int]:
+    """"1366x768" as (1366, 768); SystemExit with one sentence when it is not a size."""
+    m = re.fullmatch(r"\s*(\d{3,5})\s*[xX×]\s*(\d{3,5})\s*", text)
+    if not m:
+        raise SystemExit(f"screenshot size {text!r} is not WIDTHxHEIGHT (e.g. 1366x768)")
+    return int(m.group(1)), int(m.group(2))
+
+
+def render(out_dir: Path, dark: bool = False,
+           size: tuple[int, int] = (WIDTH, HEIGHT)) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
@@ -151,7 +161,7 @@ def render(out_dir: Path, dark: bool = False) -> list[Path]:
         settings = Settings(Path(tmp) / "settings.ini")
         settings.user_name = USER
         window = MainWindow(settings=settings)
-        window.resize(WIDTH, HEIGHT)
+        window.resize(*size)
         window.show()
         if not window.open_file(files["demo"]):
             raise SystemExit(f"could not open {files['demo']}")
@@ -180,6 +190,9 @@ def render(out_dir: Path, dark: bool = False) -> list[Path]:
                 window.document.wait_for_check()  # the bar and read-only widgets follow
             _settle(app, view)
             path = out_dir / name
+            if (window.width(), window.height()) != size:
+                raise SystemExit(f"the window is {window.width()}x{window.height()}, not "
+                                 f"{size[0]}x{size[1]}: {key} asks for more room")
             window.grab().save(str(path))
             written.append(path)
         window.close()
@@ -193,9 +206,18 @@ def render(out_dir: Path, dark: bool = False) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     dark = "--dark" in args
-    rest = [a for a in args if a != "--dark"]
+    size_text = os.environ.get("SCREENSHOTS_SIZE") or f"{WIDTH}x{HEIGHT}"
+    rest = []
+    it = iter(a for a in args if a != "--dark")
+    for a in it:
+        if a == "--size":
+            size_text = next(it, "")
+        elif a.startswith("--size="):
+            size_text = a.split("=", 1)[1]
+        else:
+            rest.append(a)
     out = Path(rest[0] if rest else "docs/screenshots")
-    for path in render(out, dark=dark):
+    for path in render(out, dark=dark, size=parse_size(size_text)):
         print(path)
     return 0
 

@@ -19,6 +19,7 @@ back (by record key and column) afterwards.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -167,7 +168,12 @@ class RecordTableModel(QAbstractTableModel):
             value = col.edit_value(row) if col.edit_value else col.display(row)
             return "" if value is None else plain_text(value)
         if role == SORT_ROLE:
-            key = col.sort(row) if col.sort is not None else col.display(row)
+            if col.sort is not None:
+                key = col.sort(row)
+            elif col.check is not None:
+                key = int(bool(col.check(row)))
+            else:
+                key = col.display(row)
             return "" if key is None else key
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return col.align
@@ -213,11 +219,59 @@ class RecordTableModel(QAbstractTableModel):
         return next((i for i, r in enumerate(self.rows) if predicate(r)), -1)
 
 
+def proxy_of(view: QAbstractItemView) -> QSortFilterProxyModel | None:
+    """The sorting proxy between `view` and its records, if it sorts (see `sortable`)."""
+    model = view.model()
+    return model if isinstance(model, QSortFilterProxyModel) else None
+
+
+def records_of(view: QAbstractItemView) -> QAbstractItemModel | None:
+    """The model that holds `view`'s records (under its sorting proxy, if any)."""
+    proxy = proxy_of(view)
+    return proxy.sourceModel() if proxy is not None else view.model()
+
+
+def source_row(view: QAbstractItemView, row: int) -> int:
+    """The record's place in the model of the row shown at `row` (-1 if none)."""
+    proxy = proxy_of(view)
+    if proxy is None or row < 0:
+        return row
+    return proxy.mapToSource(proxy.index(row, 0)).row()
+
+
+def view_row(view: QAbstractItemView, row: int) -> int:
+    """Where the record at `row` of the model is shown (-1 if nowhere)."""
+    proxy = proxy_of(view)
+    source = records_of(view)
+    if proxy is None or source is None or row < 0:
+        return row
+    return proxy.mapFromSource(source.index(row, 0)).row()
+
+
+def current_record_row(view: QAbstractItemView) -> int:
+    """The model row of the current cell's record (-1 if none), however it is sorted."""
+    cur = view.currentIndex()
+    return source_row(view, cur.row()) if cur.isValid() else -1
+
+
+def selected_record_rows(view: QAbstractItemView) -> list[int]:
+    """The model rows of the selected rows' records, in the order they are shown."""
+    sm = view.selectionModel()
+    if sm is None:
+        return []
+    return [source_row(view, r) for r in sorted(i.row() for i in sm.selectedRows())]
+
+
 def select_row(view: QAbstractItemView, row: int) -> None:
-    """Make `row` current and selected, keeping the current column (QTableView.selectRow
-    moves to the first column, so a keyboard user editing across would lose their place)."""
+    """Make the record at model row `row` current and selected wherever the view shows it
+    (sorted or not), keeping the current column (QTableView.selectRow moves to the
+    first column, so a keyboard user editing across would lose their place)."""
+    source = records_of(view)
     model, sm = view.model(), view.selectionModel()
-    if model is None or sm is None or not 0 <= row < model.rowCount():
+    if model is None or sm is None or source is None or not 0 <= row < source.rowCount():
+        return
+    row = view_row(view, row)
+    if row < 0:
         return
     cur = view.currentIndex()
     if cur.isValid() and cur.row() == row and sm.isRowSelected(row, QModelIndex()):
@@ -231,32 +285,36 @@ def select_row(view: QAbstractItemView, row: int) -> None:
 
 def keep_current(view: QAbstractItemView) -> None:
     """After a reset of the view's RecordTableModel, put the current cell back on the
-    same record (by key) and column, if the record is still there."""
-    model = view.model()
-    if not isinstance(model, RecordTableModel):
+    same record (by key) and column, if the record is still there. `sortable` calls it
+    again for the proxy it puts between: each call serves the model the view shows."""
+    shown = view.model()
+    model = records_of(view)
+    if not isinstance(model, RecordTableModel) or shown is None:
         return
     place: list[Any] = []
 
     def remember() -> None:
         place.clear()
-        cur = view.currentIndex()
-        if cur.isValid() and cur.row() < len(model.rows):
-            key = model.key(model.rows[cur.row()])
+        if view.model() is not shown:
+            return
+        row = current_record_row(view)
+        if 0 <= row < len(model.rows):
+            key = model.key(model.rows[row])
             if key is not None:
-                place.extend((key, cur.column()))
+                place.extend((key, view.currentIndex().column()))
 
     def restore() -> None:
-        if place:
+        if place and view.model() is shown:
             key, column = place
-            row = model.row_of(lambda r: model.key(r) == key)
+            row = view_row(view, model.row_of(lambda r: model.key(r) == key))
             if row >= 0 and not view.currentIndex().isValid():
                 flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
                 if view.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows:
                     flags |= QItemSelectionModel.SelectionFlag.Rows
-                view.selectionModel().setCurrentIndex(model.index(row, column), flags)
+                view.selectionModel().setCurrentIndex(shown.index(row, column), flags)
 
-    model.modelAboutToBeReset.connect(remember)
-    model.modelReset.connect(restore)
+    shown.modelAboutToBeReset.connect(remember)
+    shown.modelReset.connect(restore)
 
 
 def parse_number(text: Any, what: str) -> float:
@@ -279,7 +337,8 @@ def parse_int(text: Any, what: str) -> int:
 
 def edit_across(view: QAbstractItemView, row: int, columns: Sequence[int],
                 then: Callable[[], None] | None = None) -> None:
-    """Fill in a new row field by field: open the editor on the first of `columns`;
+    """Fill in a new row (`row` of the records' model) field by field: open the editor on
+    the first of `columns`;
     Enter (or Tab) commits it and opens the next, so what is typed for the second
     field never overwrites the first; after the last, `then()` (say, the focus to
     the next table). Escape stops where it is."""
@@ -294,7 +353,7 @@ def edit_across(view: QAbstractItemView, row: int, columns: Sequence[int],
         if not todo or not shiboken6.isValid(view):
             return
         col = todo.pop(0)
-        index = model.index(row, col)
+        index = model.index(view_row(view, row), col)
         view.setCurrentIndex(index)
         view.setFocus(Qt.FocusReason.OtherFocusReason)
         view.edit(index)
@@ -321,7 +380,16 @@ def sortable(view: QTableView, model: QAbstractItemModel) -> QSortFilterProxyMod
     proxy.setSourceModel(model)
     proxy.setSortRole(SORT_ROLE)
     proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    # as in a spreadsheet, a row edited stays where it is until the next sort or reload
+    # (a row jumping away under the editor that is committing it would lose the edit)
+    proxy.setDynamicSortFilter(False)
     view.setModel(proxy)
     view.setSortingEnabled(True)
     view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    keep_current(view)
     return proxy
+
+
+def natural(text: Any) -> str:
+    """A sort key putting B2 before B10 (numbers padded to eight digits)."""
+    return re.sub(r"\d+", lambda m: m.group().zfill(8), str(text))

@@ -18,24 +18,32 @@ from .methodology import CRITERION_FIELDS, EVALUATION_FIELDS, MethodologyRules
 from .records import Record, bundle, find, light, new_id, uses
 from .scoring import locked_message
 
+# settings an evaluation may lack (set later, or removed with None)
+OPTIONAL_SETTINGS = frozenset({"award", "ocid_prefix"})
+
 
 class StructureEdits(MethodologyRules):
     # ---- evaluation settings -------------------------------------------------------
     def update_evaluation(self, actor: str, changes: Record, *,
                           reason: str | None = None) -> Record:
-        """Change title, reference, authority, currency, scale, appraisal or moderation.
+        """Change title, reference, authority, currency, scale, appraisal, moderation,
+        procedure, marking, award details (`award`) or the OCDS prefix (`ocid_prefix`);
+        the last two may be set when absent and removed with None.
 
         Returns the previous values of the changed keys (for undo).
         """
         old = self.document()["evaluation"]
         for k in changes:
-            if k not in old:
+            if k not in old and k not in OPTIONAL_SETTINGS:
                 raise BadInput.one(f"evaluation.{k}", "is not a setting")
-        before = {k: copy.deepcopy(old[k]) for k in changes}
+        before = {k: copy.deepcopy(old.get(k)) for k in changes}
 
         def change(d: Record) -> None:
             for k, v in changes.items():
-                d["evaluation"][k] = v
+                if v is None and k in OPTIONAL_SETTINGS:
+                    d["evaluation"].pop(k, None)
+                else:
+                    d["evaluation"][k] = v
 
         new = self._check_light(change)["evaluation"]
         smax, step = new["scale"]["max"], new["scale"]["step"]
@@ -50,7 +58,7 @@ class StructureEdits(MethodologyRules):
         with self.unit_of_work() as w:
             w.put_evaluation(new)
             w.audit(actor, "evaluation.update", "evaluation", "", before,
-                    {**{k: new[k] for k in changes}, **because})
+                    {**{k: new.get(k) for k in changes}, **because})
         return before
 
     def _all_scores(self) -> Iterator[tuple[str, tuple[str, ...], float]]:

@@ -52,6 +52,7 @@ def test_export_file_then_open_the_folder(ready_window, qtbot, tmp_path, monkeyp
     asked = []
     monkeypatch.setattr(ask, "save_path", lambda *a, **k: str(target))
     monkeypatch.setattr(ask, "confirm", lambda parent, title, text: asked.append(text) or True)
+    monkeypatch.setattr(actions_exports, "ocds_options", lambda parent, prefix: (prefix, False))
     job = actions_exports.export(open_window, kind)
     qtbot.waitUntil(lambda: job.settled, timeout=30000)
     qtbot.waitUntil(lambda: bool(opened), timeout=5000)
@@ -139,3 +140,123 @@ def test_cancelled_summaries_leave_the_folder_as_it_was(ready_window, qtbot, tmp
     assert opened == []
     assert no_dialogs == []  # a cancel is no error: the status bar says what happened
     assert "cancelled; nothing was written" in open_window.statusBar().currentMessage()
+
+
+def competitive_without_award(example_doc, tmp_path):
+    """A competitive tender with final results but no feedback and no award details."""
+    doc = final_example(example_doc)
+    doc["evaluation"]["procedure"] = "competitive_tender"
+    path = tmp_path / "unready.pdesk"
+    EvaluationFile.create(path, doc, actor="tester").close()
+    return path
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_summaries_missing_details_are_offered_as_draft(window, example_doc, qtbot, tmp_path,
+                                                        monkeypatch, no_dialogs, answer):
+    assert window.open_file(competitive_without_award(example_doc, tmp_path))
+    folder = tmp_path / "drafts"
+    monkeypatch.setattr(ask, "folder_path", lambda *a, **k: str(folder))
+    monkeypatch.setattr(ask, "confirm", lambda *a: False)
+    offered = []
+    monkeypatch.setattr(actions_exports, "draft_offer",
+                        lambda parent, title, text: offered.append(text) or answer)
+    jobs = []
+    real = actions_exports.run_job
+    monkeypatch.setattr(actions_exports, "run_job",
+                        lambda *a, **k: jobs.append(real(*a, **k)) or jobs[-1])
+    actions_exports.export(window, "summaries")
+    qtbot.waitUntil(lambda: bool(offered), timeout=30000)
+    assert "evaluation.award: no award details" in offered[0]
+    assert "feedback" in offered[0]
+    assert no_dialogs == []  # the offer is the message, not a second one
+    if not answer:
+        qtbot.wait(50)
+        assert len(jobs) == 1
+        assert not folder.exists() or list(folder.glob("*.pdf")) == []
+        return
+    qtbot.waitUntil(lambda: len(jobs) == 2 and jobs[1].settled, timeout=30000)
+    assert jobs[1].error is None
+    assert len(list(folder.glob("*.pdf"))) == 2
+    with EvaluationFile.open(window.document.path) as ef:
+        event = ef.audit()[0]
+    assert event.action == "export.summaries"
+
+
+def test_a_disclosure_is_refused_without_a_draft_offer(ready_window, qtbot, tmp_path,
+                                                       monkeypatch, no_dialogs):
+    doc = ready_window.document
+    cid = next(c["id"] for c in doc.doc()["criteria"] if c["kind"] == "scored")
+    doc.set_feedback("B1", cid, "Stronger than Small Co on every point.")
+    folder = tmp_path / "s"
+    monkeypatch.setattr(ask, "folder_path", lambda *a, **k: str(folder))
+    offered = []
+    monkeypatch.setattr(actions_exports, "draft_offer",
+                        lambda *a: offered.append(a) or True)
+    job = actions_exports.export(ready_window, "summaries")
+    qtbot.waitUntil(lambda: job.settled, timeout=30000)
+    qtbot.waitUntil(lambda: bool(no_dialogs), timeout=5000)
+    assert offered == []
+    assert "refused" in no_dialogs[0][1]
+
+
+def test_exports_are_recorded_under_the_users_name(ready_window, qtbot, tmp_path,
+                                                   monkeypatch, opened):
+    ready_window.document.actor = "Priya Shah"
+    target = tmp_path / "report.pdf"
+    monkeypatch.setattr(ask, "save_path", lambda *a, **k: str(target))
+    monkeypatch.setattr(ask, "confirm", lambda *a: False)
+    job = actions_exports.export(ready_window, "pdf")
+    qtbot.waitUntil(lambda: job.settled, timeout=60000)
+    assert job.error is None
+    with EvaluationFile.open(ready_window.document.path) as ef:
+        event = ef.audit()[0]
+    assert event.action == "export.pdf"
+    assert event.actor == "Priya Shah"
+
+
+def test_ocds_asks_for_the_prefix_and_refuses_the_placeholder(qtbot):
+    dialog = actions_exports.OcdsDialog(None, "")
+    qtbot.addWidget(dialog)
+    dialog.accept()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert "ocid prefix" in dialog.problem.text()
+    dialog.prefix.setText("ocds-000000")
+    dialog.accept()
+    assert "placeholder" in dialog.problem.text()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    dialog.prefix.setText("OCDS-1")
+    dialog.accept()
+    assert "is not an ocid prefix" in dialog.problem.text()
+    dialog.prefix.setText(" ocds-hdc123 ")
+    assert not dialog.values.isChecked()  # bid values are left out unless ticked
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_ocds_prefix_and_bid_values_reach_the_release(window, example_doc, qtbot, tmp_path,
+                                                      monkeypatch, opened, no_dialogs):
+    path = tmp_path / "noprefix.pdesk"
+    doc = final_example(example_doc)
+    doc["evaluation"]["procedure"] = "competitive_tender"
+    EvaluationFile.create(path, doc, actor="tester").close()
+    assert window.open_file(path)
+    asked = []
+    monkeypatch.setattr(actions_exports, "ocds_options",
+                        lambda parent, prefix: asked.append(prefix) or ("ocds-hdc123", True))
+    target = tmp_path / "release.json"
+    monkeypatch.setattr(ask, "save_path", lambda *a, **k: str(target))
+    monkeypatch.setattr(ask, "confirm", lambda *a: False)
+    job = actions_exports.export(window, "ocds")
+    qtbot.waitUntil(lambda: job.settled, timeout=30000)
+    assert job.error is None, no_dialogs
+    assert asked == [""]  # the evaluation has none: the field starts empty
+    release = json.loads(target.read_text())
+    assert release["ocid"].startswith("ocds-hdc123-")
+    assert any("value" in b for b in release["bids"]["details"])
+
+
+def test_ocds_cancelled_writes_nothing(ready_window, monkeypatch, tmp_path):
+    monkeypatch.setattr(actions_exports, "ocds_options", lambda parent, prefix: None)
+    monkeypatch.setattr(ask, "save_path", lambda *a, **k: pytest.fail("asked where"))
+    assert actions_exports.export(ready_window, "ocds") is None

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
 )
 
-OWN_VIEWS = ("scoring", "moderation", "criteria", "shared", "evaluators")
+# views whose own controls offer Alt letters (the others may offer none)
+OWN_VIEWS = ("overview", "scoring", "moderation", "criteria", "shared", "evaluators",
+             "analysis", "audit")
 TOOLS = "t"  # a Tools menu may join the menu bar: its letter is kept free too
 
 
@@ -66,11 +68,13 @@ def test_no_alt_letter_clashes_within_a_view_or_with_the_menus(window):
     menus = {mnemonic(a.text()) for a in window.menuBar().actions()} - {None}
     assert {"f", "e", "v", "h"} <= menus
     taken = menus | {TOOLS}
-    for key in OWN_VIEWS:
+    keys = window.view_keys()
+    assert set(OWN_VIEWS) <= set(keys)
+    for key in keys:  # every view, with its sign-off bar and declarations where it has them
         view = window.show_view(key)
         view.ensure_fresh()
         letters = alt_letters(view)
-        assert letters, key  # each view offers some
+        assert letters or key not in OWN_VIEWS, key
         seen: dict[str, str] = {}
         for letter, text in letters:
             assert letter not in taken, f"{key}: {text!r} takes Alt+{letter.upper()}, " \
@@ -127,3 +131,14 @@ def test_enter_after_add_bid_moves_through_the_new_row(window, qtbot):
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view.costs)  # costs next
     new = doc.doc()["bids"][-1]
     assert (new["supplier"], new.get("term_years")) == ("Acme Civic Ltd", 5)
+
+
+def test_the_sign_off_bar_the_audit_filters_and_overview_fields_have_alt_letters(window):
+    """Submit, Withdraw and Blind scoring in Scoring; Search, Who and Record in the audit
+    log; the evaluation's details in Overview: each reachable with Alt."""
+    expected = {"scoring": {"u", "w", "b"}, "audit": {"s", "w", "r"},
+                "overview": {"i", "r", "a", "m", "x"}, "analysis": {"b"}}
+    for key, letters in expected.items():
+        view = window.show_view(key)
+        view.ensure_fresh()
+        assert letters <= {m for m, _t in alt_letters(view)}, key

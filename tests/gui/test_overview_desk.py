@@ -127,7 +127,7 @@ def test_closing_with_a_cell_being_edited_warns_and_saves(open_window, qtbot, mo
 
     w = open_window
     bids = w.show_view("bids")
-    index = bids.bid_model.index(0, 1)
+    index = bids.table.model().index(0, 1)
     bids.table.setCurrentIndex(index)
     bids.table.setFocus()
     bids.table.edit(index)
@@ -144,3 +144,49 @@ def test_closing_with_a_cell_being_edited_warns_and_saves(open_window, qtbot, mo
 
     with EvaluationFile.open(path) as ef:
         assert ef.document()["bids"][0]["supplier"] == "Renamed Supplier Ltd"
+
+
+def _enter(qtbot, field, text):
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    field.selectAll()
+    qtbot.keyClicks(field, text)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def test_award_details_marking_and_prefix_are_set_in_overview(open_window, qtbot):
+    w = open_window
+    view = w.show_view("overview")
+    assert "award" not in w.document.doc()["evaluation"]
+    _enter(qtbot, view.fields["notice_date"], "2026-03-02")
+    _enter(qtbot, view.fields["standstill_days"], "10")
+    _enter(qtbot, view.fields["contact"], "procurement@hdc.gov.uk")
+    _enter(qtbot, view.fields["marking"], "OFFICIAL")
+    _enter(qtbot, view.fields["ocid_prefix"], "ocds-hdc123")
+    ev = w.document.doc()["evaluation"]
+    assert ev["award"] == {"notice_date": "2026-03-02", "standstill_days": 10,
+                           "contact": "procurement@hdc.gov.uk"}
+    assert ev["marking"] == "OFFICIAL"
+    assert ev["ocid_prefix"] == "ocds-hdc123"
+    for _ in range(5):
+        w.undo_action.trigger()
+    ev = w.document.doc()["evaluation"]
+    assert "award" not in ev
+    assert "ocid_prefix" not in ev
+    assert view.fields["notice_date"].text() == ""
+    assert view.fields["contact"].text() == ""
+
+
+def test_a_wrong_award_date_or_the_placeholder_prefix_is_refused(open_window, qtbot, monkeypatch):
+    w = open_window
+    view = w.show_view("overview")
+    said = []
+    monkeypatch.setattr(view, "show_problem", lambda title, text: said.append(text))
+    _enter(qtbot, view.fields["notice_date"], "2 March")
+    assert "evaluation.award.notice_date" in said[-1]
+    assert view.fields["notice_date"].text() == ""
+    _enter(qtbot, view.fields["ocid_prefix"], "ocds-000000")
+    assert "evaluation.ocid_prefix" in said[-1]
+    assert view.fields["ocid_prefix"].text() == ""
+    assert "award" not in w.document.doc()["evaluation"]
+    assert "ocid_prefix" not in w.document.doc()["evaluation"]

@@ -3,9 +3,11 @@ real X server (Xvfb, the xcb platform), driven from outside with xdotool (keys) 
 xclip (the clipboard); the file is checked through the services afterwards.
 
 The first run asks for the user's name (typed here), Ctrl+5 goes to Scoring, a digit
-is a score, Ctrl+Z undoes it, Ctrl+3 and Ctrl+C copy the selected bid (read back with
-xclip), Ctrl+Q quits. Needs Xvfb, xauth, xdotool and xclip (Debian: xvfb xauth xdotool xclip, and
-the xcb libraries ui/launcher.py names); `.ci/run` installs them.
+is a score, Ctrl+Z undoes it, a block of two scores put on the clipboard with xclip
+(tab-separated, as a spreadsheet copies them) is pasted with Ctrl+V, Ctrl+3 and Ctrl+C
+copy the selected bid (read back with xclip), Ctrl+Q quits. Needs Xvfb, xauth, xdotool
+and xclip (Debian: xvfb xauth xdotool xclip, and the xcb libraries ui/launcher.py
+names); `.ci/run` installs them.
 """
 
 from __future__ import annotations
@@ -114,6 +116,13 @@ class Desk:
     def clipboard(self) -> str:
         return self.run("xclip", "-o", "-selection", "clipboard")
 
+    def copy(self, text: str) -> None:
+        """Put `text` on the clipboard as another program would (xclip keeps serving it
+        in the background until the clipboard changes hands)."""
+        subprocess.run(["xclip", "-i", "-selection", "clipboard"], input=text, text=True,
+                       env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=True, timeout=20)
+
 
 def _score(path: Path, evaluator: str, bid: str, criterion: str) -> float | None:
     with EvaluationFile.open(path) as ef:
@@ -134,11 +143,15 @@ def test_the_app_in_a_real_window_driven_from_outside(display, tmp_path):
     with EvaluationFile.open(demo) as ef:
         doc = ef.document()
         first_bid = doc["bids"][0]["id"]
-        first_q = ef.snapshot().scored_ids[0]
-        before = next((r["score"] for r in doc["scores"] if (r["evaluator"], r["bid"],
-                       r["criterion"]) == ("E1", first_bid, first_q)), None)
+        first_q, second_q = ef.snapshot().scored_ids[:2]
+        mine = {(r["bid"], r["criterion"]): r["score"] for r in doc["scores"]
+                if r["evaluator"] == "E1"}
+        before = mine.get((first_bid, first_q))
         last_event = max(e.id for e in ef.audit())
     typed = 1 if before != 1 else 2  # a score that changes the cell
+    # a block of two scores for the first bid's first two questions, each a change
+    pasted = [3 if before != 3 else 4,
+              2 if mine.get((first_bid, second_q)) != 2 else 1]
     home = tmp_path / "home"
     home.mkdir()
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
@@ -167,6 +180,12 @@ def test_the_app_in_a_real_window_driven_from_outside(display, tmp_path):
         desk.keys("Escape", "ctrl+z")  # undo (Escape first: no cell editor open)
         _wait_for(lambda: _score(demo, "E1", first_bid, first_q) == before)
         assert _score(demo, "E1", first_bid, first_q) == before, desk.log()
+        desk.copy(f"{pasted[0]}\t{pasted[1]}\n")  # two cells of a spreadsheet row
+        # the cursor moved on after the digit: Ctrl+Home is the first cell, as in Excel
+        desk.keys("ctrl+5", "ctrl+Home", "ctrl+v")
+        _wait_for(lambda: _score(demo, "E1", first_bid, second_q) == pasted[1])
+        assert [_score(demo, "E1", first_bid, q) for q in (first_q, second_q)] == pasted, \
+            desk.log()
         desk.keys("ctrl+3", "ctrl+c")  # Bids: copy the selected bid
         assert first_bid in desk.clipboard().split(), desk.clipboard()
         desk.keys("ctrl+q")
@@ -176,9 +195,10 @@ def test_the_app_in_a_real_window_driven_from_outside(display, tmp_path):
         if app.poll() is None:
             app.kill()
             app.wait(10)
-    # the file as the services read it: the score undone, every event in the name given
-    assert _score(demo, "E1", first_bid, first_q) == before
+    # the file as the services read it: the typed score undone, the block pasted, every
+    # event in the name given
+    assert [_score(demo, "E1", first_bid, q) for q in (first_q, second_q)] == pasted
     with EvaluationFile.open(demo) as ef:
         mine = [e for e in ef.audit() if e.id > last_event]
-    assert sum(e.entity == "score" for e in mine) >= 2, mine  # the score and its undo
+    assert sum(e.entity == "score" for e in mine) >= 3, mine  # score, undo, paste
     assert {e.actor for e in mine} == {NAME}  # the name given, not the login name

@@ -323,7 +323,7 @@ def test_entering_as_yourself_asks_nothing(qtbot, document):
     qtbot.addWidget(v)
     assert v.evaluator_box.currentData() == "E2"
     assert v.signoff.entering.text() == "Entering scores as: B. Jones (E2)"
-    assert v.signoff.submit_button.text() == "Submit my scores…"
+    assert v.signoff.submit_button.text() == "S&ubmit my scores…"
     v.select("B1", "Q2")
     assert v.model.setData(v.grid.currentIndex(), "4")  # no question (none is answered)
     assert not [e for e in document.audit() if e.action == "scoring.on_behalf"]
@@ -377,7 +377,7 @@ def test_submit_is_refused_while_scores_are_missing(view, on_behalf):
     view.set_evaluator("E2")
     assert view.signoff.state.text() == "1 score still to enter; then submit them to sign " \
                                         "them off."
-    assert view.signoff.submit_button.text() == "Submit B. Jones's scores…"
+    assert view.signoff.submit_button.text() == "S&ubmit B. Jones's scores…"
     assert not view.signoff.submit()
     assert "cannot submit yet: B. Jones (E2): 1 of 2 scores missing" in view.banner.text()
     assert not next(e for e in doc.doc()["evaluators"] if e["id"] == "E2").get("submitted")

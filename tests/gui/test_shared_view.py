@@ -210,13 +210,13 @@ def test_buttons_and_fields_have_their_own_alt_keys(view, qtbot):
 def test_figures_typed_into_the_partner_cells_are_saved_as_typed(view, qtbot):
     from PySide6.QtWidgets import QApplication, QLineEdit
 
-    t, m = view.partners_table, view.partners_model
+    t = view.partners_table
     view.activateWindow()
     qtbot.waitUntil(view.isActiveWindow)
 
     def type_into(col, text):
         t.setFocus()
-        t.setCurrentIndex(m.index(0, col))
+        t.setCurrentIndex(t.model().index(0, col))  # as shown (a sorting proxy)
         t.edit(t.currentIndex())
         editor = QApplication.focusWidget()
         assert isinstance(editor, QLineEdit)  # text, not a spin box that drops the point

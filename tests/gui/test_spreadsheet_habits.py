@@ -121,7 +121,7 @@ def test_cost_lines_pasted_with_a_header_add_lines_in_one_step(show, qtbot):
     view.table.selectRow(0)
     bid = view.current_bid()
     before = next(b for b in doc.doc()["bids"] if b["id"] == bid)["costs"]
-    view.costs.setCurrentIndex(view.cost_model.index(len(before) - 1, 0))
+    view.costs.setCurrentIndex(view.costs.model().index(len(before) - 1, 0))
     steps = doc.undo_stack.count()
     paste_keys(qtbot, view.costs,
                "Item\tCategory\tAmount per year\tStart year\tYears\n"
@@ -144,7 +144,7 @@ def test_cost_lines_with_refused_cells_change_nothing(show, qtbot):
     doc = view.document
     view.table.selectRow(0)
     revision = doc.revision
-    view.costs.setCurrentIndex(view.cost_model.index(0, 1))
+    view.costs.setCurrentIndex(view.costs.model().index(0, 1))
     assert not view.paste_lines(parse_block("Catering\tlots\n"))
     assert doc.revision == revision
     text = view.banner.text()
@@ -156,7 +156,7 @@ def test_partners_pasted_by_id_in_one_step(show, qtbot):
     doc = show("overview").document
     doc.add_partner({"name": "Second", "population": 1, "baseline_annual_cost": 1})
     view = show("shared")
-    view.partners_table.setCurrentIndex(view.partners_model.index(0, 1))
+    view.partners_table.setCurrentIndex(view.partners_table.model().index(0, 1))
     steps = doc.undo_stack.count()
     paste_keys(qtbot, view.partners_table,
                "Id\tCouncil\tPopulation\nC2\tParish <b>&\t2,000\nC1\tHarrowmere\t98,500\n")

@@ -179,7 +179,7 @@ class AnalysisView(View):
         self.what_if_top.setTextFormat(Qt.TextFormat.PlainText)
         self.what_if_top.setWordWrap(True)
         self.what_if_top.setAccessibleName("What-if totals")
-        self.reset_button = QPushButton("Back to the evaluation's weights")
+        self.reset_button = QPushButton("&Back to the evaluation's weights")
         self.reset_button.clicked.connect(self.reset_weights)
 
         # Monte Carlo

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLa
 
 from ..audit_words import Names, describe, details
 from ..document import Document
-from ..table_model import Column, RecordTableModel
+from ..table_model import Column, RecordTableModel, select_row, sortable, view_row
 from ..when import local_time
 from .base import View
 from .bids import make_table
@@ -47,13 +47,17 @@ class AuditView(View):
         self.model = RecordTableModel([
             Column("When (local time)", lambda e: local_time(e.at),
                    tooltip=lambda e: f"{e.at} (UTC)",
-                   header_tip="In this computer's time zone (the file keeps UTC)"),
+                   header_tip="In this computer's time zone (the file keeps UTC)",
+                   sort=lambda e: e.id),
             Column("Who", lambda e: e.actor),
             Column("What happened", lambda e: describe(e, self.names), tooltip=stored),
             Column("Details", lambda e: details(e), tooltip=lambda e: details(e) or None,
                    header_tip="Comments, reasons and the fields a change touched"),
         ], self)
         self.table = make_table(self.model, "Audit log")
+        # the latest first, as the service gives them, until a header is clicked: then by
+        # time (oldest first), who, what or details
+        self.proxy = sortable(self.table, self.model)
         for col, width in enumerate((150, 130, 500)):
             self.table.setColumnWidth(col, width)
         self.search = QLineEdit()
@@ -75,11 +79,12 @@ class AuditView(View):
         self.who.activated.connect(lambda _i: self.refresh())
         self.what.activated.connect(lambda _i: self.refresh())
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(QLabel("Who"))
-        filters.addWidget(self.who, 1)
-        filters.addWidget(QLabel("Record"))
-        filters.addWidget(self.what, 1)
+        for text, field, stretch in (("&Search", self.search, 3), ("&Who", self.who, 1),
+                                     ("&Record", self.what, 1)):
+            label = QLabel(text)
+            label.setBuddy(field)
+            filters.addWidget(label)
+            filters.addWidget(field, stretch)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Audit log</h2>"))
         layout.addLayout(filters)
@@ -117,5 +122,5 @@ class AuditView(View):
             row = self.model.row_of(lambda e: e.id == event_id)
         if row < 0:
             raise KeyError(event_id)
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
+        select_row(self.table, row)
+        self.table.scrollTo(self.table.model().index(view_row(self.table, row), 0))

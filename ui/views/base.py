@@ -45,6 +45,7 @@ from procure_desk.errors import BadInput
 
 from .. import ask, clipboard
 from ..document import Document, concerns
+from ..table_model import records_of
 
 
 class RefusingModel(Protocol):
@@ -223,7 +224,7 @@ def set_locked(thing: object, locked: bool) -> None:
         elif thing.property(UNLOCKED_TRIGGERS) is not None:
             thing.setEditTriggers(QAbstractItemView.EditTrigger(
                 int(thing.property(UNLOCKED_TRIGGERS))))
-        model = thing.model()
+        model = records_of(thing)  # under a sorting proxy, the records' model
         if model is not None and hasattr(model, "locked"):
             model.locked = locked  # its flags() drop the editable and checkable ones
         thing.viewport().update()

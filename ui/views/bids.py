@@ -48,11 +48,17 @@ from ..table_model import (
     Column,
     Index,
     RecordTableModel,
+    current_record_row,
     edit_across,
     keep_current,
+    natural,
     parse_int,
     parse_number,
     select_row,
+    selected_record_rows,
+    sortable,
+    source_row,
+    view_row,
 )
 from .base import Banner, View
 from .common import bold_font, warning_colour, warning_style
@@ -190,7 +196,7 @@ class BidsView(View):
         self.banner = Banner(self)
         cur = lambda: self.document.doc()["evaluation"]["currency"]  # noqa: E731
         self.bid_model = ToneTableModel([
-            Column("ID", lambda r: r["id"]),
+            Column("ID", lambda r: r["id"], sort=lambda r: natural(r["id"])),
             Column("Supplier", lambda r: r["supplier"], self._edit("supplier"),
                    tooltip=lambda r: r["supplier"]),
             Column("Option type", lambda r: interchange.OPTION_TYPE_LABELS[r["option_type"]],
@@ -198,15 +204,19 @@ class BidsView(View):
             Column("SME", lambda r: None, self._edit("sme"), check=lambda r: r["sme"],
                    header_tip="Small or medium-sized enterprise"),
             Column("Term", lambda r: r.get("term_years"), self._edit_term, align=RIGHT,
-                   header_tip="Contract term in years"),
+                   header_tip="Contract term in years",
+                   sort=lambda r: _number(r.get("term_years"))),
             Column("WLC", lambda r: money(r["_wlc"], cur(), none="") if r["costs"] else NO_COSTS,
                    align=RIGHT, header_tip="Whole-life cost over the appraisal period",
-                   tooltip=self._cost_tip),
+                   tooltip=self._cost_tip,
+                   sort=lambda r: _number(r["_wlc"] if r["costs"] else None)),
             Column("NPV", lambda r: money(r["_npv"], cur(), none="") if r["costs"] else NO_COSTS,
                    align=RIGHT, header_tip="Net present value of the costs",
-                   tooltip=self._cost_tip),
+                   tooltip=self._cost_tip,
+                   sort=lambda r: _number(r["_npv"] if r["costs"] else None)),
             Column("Exit cost", lambda r: f"{r['_exit'] * 100:.1f}%" if r["_exit"] is not None
-                   else "", align=RIGHT, header_tip="Exit costs as a share of the WLC"),
+                   else "", align=RIGHT, header_tip="Exit costs as a share of the WLC",
+                   sort=lambda r: _number(r["_exit"])),
             Column("Gateways", lambda r: r["_gates"],
                    header_tip="Pass/fail results (record them below, under Gateways)"),
             Column("Tender", lambda r: None, self._edit("tender"),
@@ -215,6 +225,9 @@ class BidsView(View):
         ], self._bid_tone, self)
         self.watch(self.bid_model)
         self.table = make_table(self.bid_model, "Bids")
+        # a click on a header sorts the bids (their order means nothing); every edit,
+        # selection and paste goes through the proxy to the record shown
+        self.bid_proxy = sortable(self.table, self.bid_model)
         self.table.setItemDelegateForColumn(2, ChoiceDelegate(
             list(interchange.OPTION_TYPE_LABELS.items()), self.table))
         for col, width in enumerate((44, 300, 120, 44, 60, 100, 100, 64, 110, 58)):
@@ -229,13 +242,17 @@ class BidsView(View):
             Column("Category", lambda r: r["category"].capitalize(),
                    self._edit_line("category"), edit_value=lambda r: r["category"]),
             Column("Amount per year", lambda r: money(r["amount"], cur(), none=""),
-                   self._edit_line("amount"), align=RIGHT, edit_value=lambda r: r["amount"]),
+                   self._edit_line("amount"), align=RIGHT, edit_value=lambda r: r["amount"],
+                   sort=lambda r: _number(r["amount"])),
             Column("Start year", lambda r: r["start_year"], self._edit_line("start_year"),
-                   align=RIGHT, header_tip="Year 0 is the first year"),
-            Column("Years", lambda r: r["years"], self._edit_line("years"), align=RIGHT),
+                   align=RIGHT, header_tip="Year 0 is the first year",
+                   sort=lambda r: _number(r["start_year"])),
+            Column("Years", lambda r: r["years"], self._edit_line("years"), align=RIGHT,
+                   sort=lambda r: _number(r["years"])),
         ], self)
         self.watch(self.cost_model)
         self.costs = make_table(self.cost_model, "Cost lines")
+        self.cost_proxy = sortable(self.costs, self.cost_model)
         self.costs.setItemDelegateForColumn(1, ChoiceDelegate(CATEGORY_LABELS, self.costs))
         for col, width in enumerate((220, 120, 140, 80, 60)):
             self.costs.setColumnWidth(col, width)
@@ -413,10 +430,10 @@ class BidsView(View):
                 "lowest price and lowers every other bid's price score. Enter its costs below.")
 
     def current_bid(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows or rows[0].row() >= len(self.bid_model.rows):
+        rows = selected_record_rows(self.table)
+        if not rows or not 0 <= rows[0] < len(self.bid_model.rows):
             return None
-        return self.bid_model.rows[rows[0].row()]["id"]
+        return self.bid_model.rows[rows[0]]["id"]
 
     def select(self, bid: str) -> None:
         """Make `bid` the selected bid (Find goes here)."""
@@ -555,7 +572,7 @@ class BidsView(View):
             # the supplier, then Enter: the option type, the term; then the costs (a
             # bid without them counts as free and skews every price score)
             last = len(self.bid_model.rows) - 1
-            self.table.selectRow(last)
+            select_row(self.table, last)
             edit_across(self.table, last, (1, 2, 4),
                         then=lambda: self.costs.setFocus(Qt.FocusReason.OtherFocusReason))
 
@@ -578,7 +595,8 @@ class BidsView(View):
         costs = [*copy.deepcopy(b["costs"]), {"item": "New cost", "category": "other",
                                               "amount": 0, "start_year": 0, "years": 1}]
         if self.edit(self.document.update_bid, b["id"], {"costs": costs}, title="Not added"):
-            self.costs.setCurrentIndex(self.cost_model.index(len(costs) - 1, 0))
+            self.costs.setCurrentIndex(self.costs.model().index(
+                view_row(self.costs, len(costs) - 1), 0))
 
     def paste_lines(self, block: clipboard.Block) -> bool:
         """Cost lines copied from a spreadsheet (Item, Category, Amount per year, Start
@@ -595,7 +613,10 @@ class BidsView(View):
         costs = copy.deepcopy(b["costs"])
         problems = list(placed.problems)
         fields = ("item", "category", "amount", "start_year", "years")
-        for row, col, text in placed.cells:
+        shown = len(b["costs"])
+        for at, col, text in placed.cells:
+            # rows shown sorted are the lines under them; rows past the last are new
+            row = source_row(self.costs, at) if at < shown else at
             while row >= len(costs):
                 costs.append({"item": "New cost", "category": "other", "amount": 0,
                               "start_year": 0, "years": 1})
@@ -612,12 +633,17 @@ class BidsView(View):
 
     def remove_line(self) -> None:
         b = self._bid()
-        row = self.costs.currentIndex().row()
+        row = current_record_row(self.costs)
         if b is None or not (0 <= row < len(b["costs"])):
             return
         costs = copy.deepcopy(b["costs"])
         del costs[row]
         self.edit(self.document.update_bid, b["id"], {"costs": costs}, title="Not removed")
+
+
+def _number(value: Any) -> float:
+    """A figure's sort key: a missing one sorts last (after every number)."""
+    return float("inf") if value is None else float(value)
 
 
 def _cost_cell(field: str, text: str, where: str) -> Any:

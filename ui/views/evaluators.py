@@ -25,7 +25,15 @@ from procure_desk.errors import BadInput
 
 from .. import ask
 from ..document import Document
-from ..table_model import Column, RecordTableModel, edit_across, select_row
+from ..table_model import (
+    Column,
+    RecordTableModel,
+    current_record_row,
+    edit_across,
+    natural,
+    select_row,
+    sortable,
+)
 from .base import Banner, View
 from .bids import make_table
 from .declarations import DeclarationPanel
@@ -151,7 +159,7 @@ class EvaluatorsView(View):
         super().__init__(document, parent)
         self.banner = Banner(self)
         self.roster_model = RecordTableModel([
-            Column("ID", lambda r: r["id"]),
+            Column("ID", lambda r: r["id"], sort=lambda r: natural(r["id"])),
             Column("Name", lambda r: r["name"], self._edit("name")),
             Column("Role", lambda r: r["role"], self._edit("role")),
             Column("Declaration", lambda r: declaration_text(r),
@@ -160,6 +168,8 @@ class EvaluatorsView(View):
         ], self)
         self.watch(self.roster_model)
         self.roster = make_table(self.roster_model, "Evaluators")
+        # a click on a header sorts the roster (its order means nothing)
+        self.roster_proxy = sortable(self.roster, self.roster_model)
         for col, width in enumerate((36, 120, 170, 150)):
             self.roster.setColumnWidth(col, width)
         self.declaration = DeclarationPanel(self)
@@ -225,7 +235,7 @@ class EvaluatorsView(View):
         self.declaration.refresh()
 
     def refresh(self) -> None:
-        row = self.roster.currentIndex().row()
+        row = current_record_row(self.roster)
         self.roster_model.set_rows(self.document.doc()["evaluators"])
         self.conflicts_model.reload()
         if self.roster_model.rows:
@@ -238,7 +248,7 @@ class EvaluatorsView(View):
         select_row(self.roster, self.roster_model.row_of(lambda r: r["id"] == eid))
 
     def _show_declaration(self) -> None:
-        row = self.roster.currentIndex().row()
+        row = current_record_row(self.roster)
         rows = self.roster_model.rows
         self.declaration.show_evaluator(rows[row]["id"] if 0 <= row < len(rows) else None)
 
@@ -257,11 +267,11 @@ class EvaluatorsView(View):
                      title="Not added"):
             # the name, then Enter: the role (typing it never overwrites the name)
             last = len(self.roster_model.rows) - 1
-            self.roster.selectRow(last)
+            select_row(self.roster, last)
             edit_across(self.roster, last, (1, 2))
 
     def remove_evaluator(self) -> None:
-        row = self.roster.currentIndex().row()
+        row = current_record_row(self.roster)
         if not 0 <= row < len(self.roster_model.rows):
             return
         e = self.roster_model.rows[row]

@@ -80,13 +80,14 @@ class OverviewView(View):
         self.fields: dict[str, QLineEdit | QComboBox] = {}
         details = QGroupBox("Evaluation")
         form = QFormLayout(details)
-        for key, label in (("title", "Title"), ("reference", "Reference"),
-                           ("authority", "Contracting authority"), ("currency", "Currency"),
-                           ("scale_max", "Top score"), ("scale_step", "Score step"),
-                           ("years", "Appraisal years"), ("rate", "Discount rate (%)"),
-                           ("spread", "Flag a spread of at least")):
+        # Alt letters clear of the menu bar's (File, Edit, View, Help; T kept for Tools)
+        for key, label in (("title", "T&itle"), ("reference", "&Reference"),
+                           ("authority", "Contracting &authority"), ("currency", "&Currency"),
+                           ("scale_max", "T&op score"), ("scale_step", "Score ste&p"),
+                           ("years", "Appraisal &years"), ("rate", "&Discount rate (%)"),
+                           ("spread", "Flag a spread of at &least")):
             edit = QLineEdit()
-            edit.setAccessibleName(label)
+            edit.setAccessibleName(label.replace("&", ""))
             edit.editingFinished.connect(lambda k=key: self._commit(k))
             self.fields[key] = edit
             form.addRow(label, edit)
@@ -96,7 +97,7 @@ class OverviewView(View):
         basis.addItem("Whole-life cost (WLC)", "wlc")
         basis.activated.connect(lambda _i: self._commit("basis"))
         self.fields["basis"] = basis
-        form.addRow("Price scored on", basis)
+        form.addRow("Price scored o&n", basis)
         procedure = QComboBox()
         procedure.setAccessibleName("Procedure")
         for key, (label, words) in PROCEDURE_WORDS.items():
@@ -108,8 +109,9 @@ class OverviewView(View):
         self.procedure_words.setWordWrap(True)
         self.procedure_words.setTextFormat(Qt.TextFormat.PlainText)
         self.procedure_words.setAccessibleName("What the procedure means")
-        form.addRow("Procedure", procedure)
+        form.addRow("Proced&ure", procedure)
         form.addRow("", self.procedure_words)
+        documents = self._documents_box()
 
         self.progress_model = RecordTableModel([
             Column("Evaluator", lambda r: r["name"]),
@@ -142,9 +144,12 @@ class OverviewView(View):
         cl = QVBoxLayout(check_box)
         cl.addWidget(self.checklist)
         cl.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(check_box, 1)
+        right.addWidget(documents)
         row = QHBoxLayout()
         row.addWidget(details, 1)
-        row.addWidget(check_box, 1)
+        row.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Overview</h2>"))
         layout.addWidget(self.banner)
@@ -156,6 +161,31 @@ class OverviewView(View):
         # the checklist ends with the audit chain's check, which ends after opening
         document.lockChanged.connect(self._checked)
         self.refresh()
+
+    def _documents_box(self) -> QGroupBox:
+        """What the documents need: the marking on every page, the award notice and
+        standstill for the assessment summaries, the ocid prefix for OCDS."""
+        box = QGroupBox("Award and publication")
+        form = QFormLayout(box)
+        for key, label, tip in (
+                ("marking", "Security &marking", "Printed on every page of every PDF"),
+                ("notice_date", "A&ward notice date",
+                 "When the contract award notice is published (YYYY-MM-DD): the "
+                 "standstill period runs from it"),
+                ("standstill_days", "&Standstill days",
+                 "Working days between the award notice and the contract (8 at least)"),
+                ("contact", "Contact for &bidders",
+                 "Whom bidders may ask about their assessment summary"),
+                ("ocid_prefix", "OCID prefi&x",
+                 "The prefix registered to the council for OCDS releases (ocds- and six "
+                 "letters or digits)")):
+            edit = QLineEdit()
+            edit.setAccessibleName(label.replace("&", ""))
+            edit.setToolTip(tip)
+            edit.editingFinished.connect(lambda k=key: self._commit(k))
+            self.fields[key] = edit
+            form.addRow(label, edit)
+        return box
 
     def _checked(self) -> None:
         if self.isVisible():
@@ -169,6 +199,7 @@ class OverviewView(View):
     # ---- details ---------------------------------------------------------------------
     def _values(self) -> dict[str, Any]:
         ev = self.document.doc()["evaluation"]
+        award = ev.get("award") or {}
         return {"title": ev["title"], "reference": ev["reference"],
                 "authority": ev["authority"], "currency": ev["currency"],
                 "scale_max": ev["scale"]["max"], "scale_step": ev["scale"]["step"],
@@ -176,7 +207,11 @@ class OverviewView(View):
                 "rate": interchange.plain(round(ev["appraisal"]["discount_rate"] * 100, 10)),
                 "spread": ev["moderation"]["spread_flag"],
                 "basis": ev["appraisal"]["cost_basis"],
-                "procedure": ev.get("procedure") or "options_appraisal"}
+                "procedure": ev.get("procedure") or "options_appraisal",
+                "marking": ev["marking"], "ocid_prefix": ev.get("ocid_prefix") or "",
+                "notice_date": award.get("notice_date") or "",
+                "standstill_days": award.get("standstill_days", 8),
+                "contact": award.get("contact") or ""}
 
     def _commit(self, key: str) -> None:
         ev = self.document.doc()["evaluation"]
@@ -187,8 +222,12 @@ class OverviewView(View):
                 widget.setModified(False)
             return
         try:
-            if key in ("title", "reference", "authority", "currency", "procedure"):
+            if key in ("title", "reference", "authority", "currency", "procedure", "marking"):
                 change: dict[str, Any] = {key: str(value).strip()}
+            elif key == "ocid_prefix":
+                change = {key: str(value).strip() or None}
+            elif key in ("notice_date", "standstill_days", "contact"):
+                change = {"award": self._award(ev, key, str(value))}
             elif key in ("scale_max", "scale_step"):
                 n = parse_number(value, f"evaluation.scale.{key[6:]}")
                 change = {"scale": dict(ev["scale"], **{key[6:]: interchange.plain(n)})}
@@ -225,6 +264,19 @@ class OverviewView(View):
             self._put_back(key)
         elif isinstance(widget, QLineEdit):
             widget.setModified(False)  # entered: a later undo may replace it
+
+    @staticmethod
+    def _award(ev: dict[str, Any], key: str, value: str) -> dict[str, Any]:
+        """The award details with one of them changed (created when there are none)."""
+        award = dict(ev.get("award") or {"notice_date": None, "standstill_days": 8,
+                                         "contact": ""})
+        if key == "standstill_days":
+            award[key] = parse_int(value, "evaluation.award.standstill_days")
+        elif key == "notice_date":
+            award[key] = value.strip() or None
+        else:
+            award[key] = value.strip()
+        return award
 
     def _reason(self, key: str, change: dict[str, Any]) -> str | None:
         """The reason a locked setting's change needs (None when it needs none)."""

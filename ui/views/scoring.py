@@ -349,7 +349,7 @@ class ScoringView(View):
         self.evaluator_box.setAccessibleName("Evaluator")
         self.evaluator_box.setMinimumContentsLength(24)
         self.evaluator_box.activated.connect(lambda _i: self._switch())
-        self.blind_box = QCheckBox("Blind scoring")
+        self.blind_box = QCheckBox("&Blind scoring")
         self.blind_box.setChecked(True)
         self.blind_box.setAccessibleName("Blind scoring")
         self.blind_box.setToolTip("Hide other evaluators' scores and all prices")

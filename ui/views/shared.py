@@ -37,9 +37,13 @@ from ..table_model import (
     RIGHT,
     Column,
     RecordTableModel,
+    current_record_row,
+    natural,
     parse_int,
     parse_number,
+    selected_record_rows,
     sortable,
+    source_row,
 )
 from .base import Banner, View
 from .bids import make_table
@@ -86,18 +90,21 @@ class SharedView(View):
 
         # partners
         self.partners_model = RecordTableModel([
-            Column("Id", lambda p: p["id"]),
+            Column("Id", lambda p: p["id"], sort=lambda p: natural(p["id"])),
             Column("Council", lambda p: p["name"], edit=self.edit_name),
             Column("Population", lambda p: f"{p['population']:,.0f}", align=RIGHT,
-                   edit=self.edit_population, edit_value=lambda p: p["population"]),
+                   edit=self.edit_population, edit_value=lambda p: p["population"],
+                   sort=lambda p: float(p["population"])),
             Column("Baseline cost a year", lambda p: money(p["baseline_annual_cost"],
                                                            self.currency),
                    align=RIGHT, edit=self.edit_baseline,
                    edit_value=lambda p: p["baseline_annual_cost"],
-                   header_tip="What the council spends a year today, without the new system"),
+                   header_tip="What the council spends a year today, without the new system",
+                   sort=lambda p: float(p["baseline_annual_cost"])),
         ], self)
         self.partners_model.refused.connect(lambda m: self.show_problem("Not changed", m))
-        self.partners_table = table(self.partners_model, "Partner councils")
+        # a click on a header sorts the partners (their order means nothing)
+        self.partners_table = table(self.partners_model, "Partner councils", sort=True)
         clipboard.install(self.partners_table, paste=self.paste_partners)
         # mnemonics clear of the menu bar's (File, Edit, View, Help)
         self.add_button = QPushButton("&Add partner")
@@ -481,8 +488,11 @@ class SharedView(View):
         """Council names, populations and baseline costs copied from a spreadsheet
         (with or without the header row; rows named by Id when the block has it):
         all checked, then saved as one undoable step, or nothing."""
-        rows = self.partners_model.rows
-        cur = self.partners_table.currentIndex()
+        # the partners in the order shown (sorted or not): the block lands on what is seen
+        view = self.partners_table
+        rows = [self.partners_model.rows[source_row(view, r)]
+                for r in range(len(self.partners_model.rows))]
+        cur = view.currentIndex()
         titles = [[c.title] for c in self.partners_model.columns]
         placed = clipboard.place(block, (max(cur.row(), 0), max(cur.column(), 0)),
                                  len(rows), len(titles), headers=titles,
@@ -517,12 +527,12 @@ class SharedView(View):
                          f"Paste into {len(changes)} partners", title="Not pasted")
 
     def remove_partner(self) -> None:
-        rows = self.partners_table.selectionModel().selectedRows()
-        index = rows[0] if rows else self.partners_table.currentIndex()
-        if not index.isValid():
+        rows = selected_record_rows(self.partners_table)
+        row = rows[0] if rows else current_record_row(self.partners_table)
+        if not 0 <= row < len(self.partners_model.rows):
             self.show_problem("Nothing removed", "select a partner council first")
             return
-        pid = self.partners_model.rows[index.row()]["id"]
+        pid = self.partners_model.rows[row]["id"]
         self.edit(self.document.delete_partner, pid, title="Partner not removed")
 
 

@@ -49,11 +49,11 @@ class SignOffBar(QWidget):
         self.state.setTextFormat(Qt.TextFormat.PlainText)
         self.state.setWordWrap(True)
         self.state.setAccessibleName("Sign-off")
-        self.submit_button = QPushButton("Submit my scores…")
+        self.submit_button = QPushButton("S&ubmit my scores…")
         self.submit_button.setAccessibleName("Submit scores")
         self.submit_button.setToolTip("Sign off these scores: they are then locked")
         self.submit_button.clicked.connect(self.submit)
-        self.withdraw_button = QPushButton("Withdraw submission…")
+        self.withdraw_button = QPushButton("&Withdraw submission…")
         self.withdraw_button.setAccessibleName("Withdraw submission")
         self.withdraw_button.setToolTip("Unlock these scores again, giving the reason")
         self.withdraw_button.clicked.connect(self.withdraw)
@@ -84,8 +84,8 @@ class SignOffBar(QWidget):
         submitted = e.get("submitted")
         self.submit_button.setVisible(not submitted)
         self.withdraw_button.setVisible(bool(submitted))
-        self.submit_button.setText("Submit my scores…" if me
-                                   else f"Submit {e['name']}'s scores…")
+        self.submit_button.setText("S&ubmit my scores…" if me  # "&&": a name's "&" is no Alt key
+                                   else f"S&ubmit {e['name'].replace('&', '&&')}'s scores…")
         can = self.view.editable
         self.submit_button.setEnabled(can)
         self.withdraw_button.setEnabled(can)
