@@ -157,7 +157,6 @@ def test_long_tables_written_a_row_at_a_time_keep_every_text_as_typed(tmp_path):
     lead with spaces, span lines or wrap still read back exactly as typed, every
     score and formula keeps its value, and a row whose text wraps is taller."""
     from benchmarks.generate import make_large_evaluation
-
     from procure_desk.services import EvaluationFile
 
     doc = make_large_evaluation(n_bids=3, n_criteria=12, n_evaluators=8, cost_lines=1)
@@ -183,8 +182,9 @@ def test_long_tables_written_a_row_at_a_time_keep_every_text_as_typed(tmp_path):
     assert all(ws.cell(n, c).data_type == "s" for n in range(200, len(rows) + 2)
                for c in (1, 2, 4, 10) if ws.cell(n, c).value)
     tall = [n for n in range(2, len(rows) + 2) if ws.cell(n, 10).value == DEEP[5]]
-    assert tall and all(ws.row_dimensions[n].height and ws.row_dimensions[n].height > 15
-                        and ws.cell(n, 10).alignment.wrap_text for n in tall)
+    assert tall
+    assert all((ws.row_dimensions[n].height or 0) > 15 for n in tall)
+    assert all(ws.cell(n, 10).alignment.wrap_text for n in tall)
     values = openpyxl.load_workbook(tmp_path / "pack.xlsx", data_only=True)["Scores"]
     assert [values.cell(n, 9).value for n in (240, len(rows) + 1)] == [
         0 if rows[n - 2][7] == "yes" else 1 for n in (240, len(rows) + 1)]
