@@ -10,7 +10,12 @@ the figure is the difference. Issue 13's goals: the large pack with 50,000 audit
 events <= 6 s (never more than 10 s), at 500 bids <= 15 s; issue 11's: LibreOffice
 opens and recalculates the large pack in <= 5 s.
 
-`python -m benchmarks.pack [--bids N] [--events N] [--no-libreoffice]` runs it alone.
+Each size also reports its two parts apart, each in a process of its own: reading the
+file (`Source.load`, which verifies the audit chain and runs the engine) and building
+the workbook.
+
+`python -m benchmarks.pack [--bids N] [--events N] [--no-libreoffice]` runs it alone;
+`python -m benchmarks.pack --phases FILE.pdesk` times the two parts for one file.
 """
 
 from __future__ import annotations
@@ -147,6 +152,38 @@ def write_seconds(ctx: Context, pdesk: Path, out: Path) -> tuple[float, float | 
     return best
 
 
+def phases(pdesk: Path) -> dict[str, float]:
+    """Seconds (and CPU seconds) of the export's two parts, in a process of their own:
+    reading the file (`Source.load`: verifying the chain, the engine) and building the
+    workbook (`build_workbook`, compression included; not the atomic write)."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.pack", "--phases", str(pdesk)],
+                          capture_output=True, text=True, timeout=1200)
+    if done.returncode != 0:
+        raise BenchmarkError(f"the pack's phases: {done.stderr[-300:]}")
+    out: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    return out
+
+
+def measure_phases(pdesk: Path) -> dict[str, float]:
+    from procure_desk.exports import Source
+    from procure_desk.exports.xlsx_pack import build_workbook
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    src = Source.load(pdesk)
+    wall1, cpu1 = time.perf_counter(), time.process_time()
+    build_workbook(src)
+    wall2, cpu2 = time.perf_counter(), time.process_time()
+    return {"load_s": wall1 - wall, "load_cpu_s": cpu1 - cpu,
+            "build_s": wall2 - wall1, "build_cpu_s": cpu2 - cpu1}
+
+
+def phase_rows(what: str, p: dict[str, float]) -> list[Row]:
+    return [Row.info(f"evidence pack: Source.load, {what}", p["load_s"], "s",
+                     f"{p['load_cpu_s']:.1f} s of CPU"),
+            Row.info(f"evidence pack: building the workbook, {what}", p["build_s"], "s",
+                     f"{p['build_cpu_s']:.1f} s of CPU")]
+
+
 def with_audit(ctx: Context, pdesk: Path, n: int) -> Path:
     target = ctx.workdir / f"audit-{n}.pdesk"
     remove_outputs(target)
@@ -175,6 +212,7 @@ def pack(ctx: Context) -> list[Row]:
     ]
     if rss_heavy is not None:
         rows.append(Row.info("evidence pack: peak RSS (large + audit)", rss_heavy, "MB"))
+    rows += phase_rows(f"large + {AUDIT_EVENTS:,} audit events", phases(audited))
     try:
         (full, full_cpu), (floor, floor_cpu) = recalc_seconds(ctx.workdir, out)
     except BenchmarkError as exc:
@@ -203,6 +241,7 @@ def pack_500(ctx: Context) -> list[Row]:
                       WRITE_500_GOAL_S, f"{cpu:.1f} s of CPU")]
     if rss is not None:
         rows.append(Row.info("evidence pack: peak RSS at 500 bids", rss, "MB"))
+    rows += phase_rows("500 bids x 100 x 8", phases(pdesk))
     return rows
 
 
@@ -215,7 +254,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--evaluators", type=int, default=8)
     p.add_argument("--events", type=int, default=AUDIT_EVENTS)
     p.add_argument("--no-libreoffice", action="store_true")
+    p.add_argument("--phases", type=Path, metavar="PDESK",
+                   help="only time Source.load and building the workbook of this file")
     args = p.parse_args(argv)
+    if args.phases:
+        print(json.dumps({k: round(v, 3) for k, v in measure_phases(args.phases).items()}))
+        return 0
     workdir = Path(tempfile.mkdtemp(prefix="procure-desk-pack-"))
     try:
         src = workdir / "in.json"
@@ -231,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
             key = f"write_with_{args.events}_events"
             out[f"{key}_s"], _, out[f"{key}_cpu_s"] = write_seconds(
                 ctx, audited, workdir / "pack-audit.xlsx")
+            out.update({f"{key}_{k}": v for k, v in phases(audited).items()})
+        out.update({f"plain_{k}": v for k, v in phases(pdesk).items()})
         if not args.no_libreoffice:
             (full, full_cpu), (floor, floor_cpu) = recalc_seconds(workdir,
                                                                   workdir / "pack.xlsx")

@@ -1,6 +1,7 @@
 """Supplier and evaluator text is hostile: no formula in the workbook, no markup in PDFs."""
 
 import copy
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -144,3 +145,51 @@ def test_file_names_read_naturally():
     assert safe_filename('"Quoted" Ltd? *new*') == "Quoted Ltd new"
     assert safe_filename("C:\\Temp") == "C-Temp"
     assert safe_filename("Two\nlines\tand tab") == "Two lines and tab"
+
+
+DEEP = ["<r><t>Rich</t></r>", "_x0041_ & <Sons>", HOSTILE[0], " padded ",
+        "first line\nsecond line", "+44 7700 900123 " * 20, "مورّد عربي 供应商"]
+
+
+def test_long_tables_written_a_row_at_a_time_keep_every_text_as_typed(tmp_path):
+    """Deep in the Scores and Audit sheets (below the rows measured cell by cell) a
+    whole row is written at once: texts that look like formulas, markup or escapes,
+    lead with spaces, span lines or wrap still read back exactly as typed, every
+    score and formula keeps its value, and a row whose text wraps is taller."""
+    from benchmarks.generate import make_large_evaluation
+    from procure_desk.services import EvaluationFile
+
+    doc = make_large_evaluation(n_bids=3, n_criteria=12, n_evaluators=8, cost_lines=1)
+    last = doc["bids"][-1]["id"]
+    deep = [s for s in doc["scores"] if s["bid"] == last]
+    for k, s in enumerate(deep):
+        s["comment"] = DEEP[k % len(DEEP)]
+    path = make_file(tmp_path, doc)
+    with EvaluationFile.open(path) as ef, ef.unit_of_work(changes_data=False) as w:
+        w.audit_many([{"actor": DEEP[k % len(DEEP)], "action": "score.set",
+                       "entity": "score", "entity_id": f"E{k}",
+                       "before": None, "after": {"comment": DEEP[k % len(DEEP)]}}
+                      for k in range(300)])
+    wb = openpyxl.load_workbook(write_xlsx(Source.load(path), tmp_path / "pack.xlsx"))
+    ws = wb["Scores"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(doc["scores"]) > 250
+    got = [r for r in rows if r[2] == last]
+    assert sorted(r[9] for r in got) == sorted(s["comment"] for s in deep)
+    by_key = {(s["evaluator"], s["bid"], s["criterion"]): s["score"] for s in doc["scores"]}
+    assert all(r[6] == by_key[(r[0], r[2], r[4])] for r in rows)
+    assert all(ws.cell(n, 9).value == f'=IF(H{n}="yes",0,1)' for n in (2, 240, len(rows) + 1))
+    assert all(ws.cell(n, c).data_type == "s" for n in range(200, len(rows) + 2)
+               for c in (1, 2, 4, 10) if ws.cell(n, c).value)
+    tall = [n for n in range(2, len(rows) + 2) if ws.cell(n, 10).value == DEEP[5]]
+    assert tall
+    assert all((ws.row_dimensions[n].height or 0) > 15 for n in tall)
+    assert all(ws.cell(n, 10).alignment.wrap_text for n in tall)
+    values = openpyxl.load_workbook(tmp_path / "pack.xlsx", data_only=True)["Scores"]
+    assert [values.cell(n, 9).value for n in (240, len(rows) + 1)] == [
+        0 if rows[n - 2][7] == "yes" else 1 for n in (240, len(rows) + 1)]
+    audit = list(wb["Audit"].iter_rows(min_row=2, values_only=True))
+    planted = [r for r in audit if r[4] == "score" and str(r[5]).startswith("E")]
+    assert len(planted) == 300
+    assert [r[2] for r in planted] == [DEEP[k % len(DEEP)] for k in range(300)]
+    assert all(json.loads(r[7]) == {"comment": r[2]} and r[6] is None for r in planted)

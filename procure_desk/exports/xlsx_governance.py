@@ -9,7 +9,8 @@ from typing import Any
 
 from . import Report, Source
 from .governance import check_name, declaration_rows, draft_line, sealed_line
-from .xlsx_layout import Layout, Sheet, Styles, t
+from .xlsx_layout import Col, Layout, Sheet, Styles, t
+from .xlsx_rows import NUMBER, TEXT
 
 DRAFT_HEADER = "DRAFT: provisional results, not a decision to award"
 
@@ -93,15 +94,20 @@ def audit_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Re
 
     sh = Sheet(wb, "Audit", st, caps={7: 60, 8: 60}, freeze="A2", title_rows="1:1")
     sh.header(["#", "When", "Who", "Action", "Entity", "Record", "Before", "After"])
-    dumps = json.dumps
+    dumps = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every event
+    same: dict[str, str] = {}  # who, action, entity: a few texts, each checked once
 
-    def js(v: Any) -> str:
-        return "" if v is None else t(dumps(v, ensure_ascii=False))
+    def once(v: str) -> str:
+        got = same.get(v)
+        if got is None:
+            got = same[v] = t(v)
+        return got
 
-    append = sh.append
-    for a in src.audit:
-        append([a.id, t(a.at), t(a.actor), t(a.action), t(a.entity), t(a.entity_id),
-                js(a.before), js(a.after)])
+    rows = [(a.id, t(a.at), once(a.actor), once(a.action), once(a.entity), t(a.entity_id),
+             "" if a.before is None else t(dumps(a.before)),
+             "" if a.after is None else t(dumps(a.after)))
+            for a in src.audit]
+    sh.bulk([Col(NUMBER)] + [Col(TEXT)] * 7, rows)
 
 
 WHAT_IS_A_FORMULA = (

@@ -11,7 +11,8 @@ from typing import Any
 
 from ..wording import column_letter
 from . import Report, Source
-from .xlsx_layout import P_BASIS, P_DISCOUNT, F, Layout, Sheet, Styles, status_rules, t
+from .xlsx_layout import P_BASIS, P_DISCOUNT, Col, F, Layout, Sheet, Styles, status_rules, t
+from .xlsx_rows import FORMULA, NUMBER, TEXT
 
 GATEWAY_CHOICES = ["Pass", "Fail", "No result"]
 
@@ -194,20 +195,21 @@ def scores_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: R
     ids = {k: t(k) for k in (*names, *supplier, *cname)}
     scores = doc["scores"]
     n = len(scores)
-    fill = st.input_fill if st else None
-    num = st.num if st else None
-    cell, append = sh.cell, sh.append
-    for r, k in enumerate(lay.score_order, start=2):
-        if r % 4000 == 0:
-            report(0.3 + 0.15 * r / n, f"Writing scores ({r:,} of {n:,})")
+    report(0.3, f"Writing scores ({n:,})")
+    rows: list[tuple[Any, ...]] = []
+    add = rows.append
+    for k in lay.score_order:
         s = scores[k]
         e, b, c = s["evaluator"], s["bid"], s["criterion"]
-        conflict = (e, b) in conflicts
-        comment = s.get("comment") or ""
-        append([ids[e], en[e], ids[b], sn[b], ids[c], cn[c],
-                cell(s["score"], fill=fill, align=num, input=True) if st else s["score"],
-                "yes" if conflict else "no", F(f'=IF(H{r}="yes",0,1)', 0 if conflict else 1),
-                t(comment) if comment else ""])
+        no = (e, b) in conflicts
+        comment = s.get("comment")
+        add((ids[e], en[e], ids[b], sn[b], ids[c], cn[c], s["score"], "yes" if no else "no",
+             0 if no else 1, t(comment) if comment else ""))
+    num = st.num if st else None
+    cols = [Col(TEXT)] * 6 + [
+        Col(NUMBER, {"fill": st.input_fill if st else None, "align": num, "input": True}),
+        Col(TEXT), Col(FORMULA, formula='=IF(H{r}="yes",0,1)'), Col(TEXT)]
+    sh.bulk(cols, rows)
     if st is not None and n:
         sh.rule(f"H2:H{n + 1}", '"yes"', st.red_fill)
 

@@ -23,7 +23,18 @@ from typing import Any
 
 from ..wording import CURRENCY_SYMBOLS, column_letter
 from .safe_text import EXCEL_CELL_LIMIT, plain_text
-from .xlsx_rows import emit, formula_cell, shared_text, string_cell, value_cell
+from .xlsx_rows import (
+    FORMULA,
+    TEXT,
+    Col,
+    FastShared,
+    emit,
+    formula_cell,
+    row_writer,
+    shared_text,
+    string_cell,
+    value_cell,
+)
 
 # Where the Summary sheet keeps the parameters that the formulas use (xlsx_results).
 P_SCALE = "Summary!$B$22"
@@ -193,6 +204,7 @@ class Book:
         self.strings = wb.str_table  # the workbook's shared strings
         self.shared: dict[str, int] = {}  # text -> its index there
         self.reused = 0  # references to a text already there (counted at the end)
+        self.fast_shared = FastShared(self)  # text -> its index there, as text
 
     def add_sheet(self, title: str) -> Any:
         return self.wb.add_worksheet(title)
@@ -263,7 +275,7 @@ class Sheet:
         self.st = st
         self.row = 0
         self.caps = caps or {}  # 1-based column -> the widest it may be
-        self._rows: list[list[Any]] = []
+        self._rows: list[Any] = []  # lists of cells; tuples of values (`bulk`)
         self._data: dict[int, int] = {}  # 0-based column -> widest value (characters)
         self._head: dict[int, int] = {}  # widest header text
         self._long: list[tuple[int, int, int]] = []  # (row, column, length) that may wrap
@@ -284,6 +296,9 @@ class Sheet:
         self._xf: dict[int, str] = {}
         self._keyed: dict[tuple[Any, ...], str] = {}
         self._texts: dict[str, str] = {}
+        self._bulk: tuple[int, int, list[Col]] | None = None  # rows written whole
+        self._bulk_refs = 0  # texts in those rows (references to shared strings)
+        self._odd: set[int] = set()  # rows of the bulk written cell by cell after all
         book.pending.append(self)
 
     # ---- building cells and rows ---------------------------------------------------
@@ -317,6 +332,108 @@ class Sheet:
             self._close_region()
         self._rows.append(self._take(values, header=False))
         return self.row
+
+    def bulk(self, cols: list[Col], rows: list[tuple[Any, ...]]) -> None:
+        """Append many rows alike (the Scores and Audit sheets): each a tuple of values,
+        one per column of `cols`. The first rows are taken as `append` takes them (so
+        numbers and styles are measured); the rest are measured a column at a time (their
+        texts only, as `append` does deep in a long table) and written a row at a time."""
+        head = SAMPLED + 1 if self.st is not None else len(rows)
+        for row in rows[:head]:
+            self.append(self._cells(cols, row, self.row + 1))
+        rest = rows[head:]
+        if not rest:
+            return
+        assert self._bulk is None, "one bulk of rows per sheet"
+        start = len(self._rows)
+        self._rows.extend(rest)
+        self.row += len(rest)
+        self._bulk = (start, len(self._rows), cols)
+        for k, col in enumerate(cols):
+            if col.kind == TEXT:
+                self._measure_texts(k, [row[k] for row in rest], start)
+
+    def _measure_texts(self, k: int, texts: list[str], start: int) -> None:
+        """Measure one text column of the bulk (as `_take_text` measures a cell)."""
+        lens = list(map(len, texts))
+        self._bulk_refs += len(texts) - texts.count("")
+        cap = self.caps.get(k + 1, CAP)
+        joined = "\x00".join(texts)
+        odd: Iterable[int] = ()
+        if "\n" in joined or "<r>" in joined:
+            odd = [r for r, v in enumerate(texts) if "\n" in v or v.startswith("<r>")]
+            for r in odd:
+                if "\n" in texts[r]:
+                    lens[r] = max(map(len, texts[r].split("\n")))
+        widest = max(lens, default=0)
+        if widest > self._data.get(k, 0):
+            self._data[k] = widest
+        long = {r for r, n in enumerate(lens) if n > cap}
+        for r in odd:
+            if "\n" in texts[r]:
+                long.add(r)
+            else:
+                self._odd.add(start + r)  # looks like rich text: written inline
+        self._long.extend((start + r, k, len(texts[r])) for r in sorted(long))
+
+    def _cells(self, cols: list[Col], row: tuple[Any, ...], r: int) -> list[Any]:
+        """A bulk row as `append` takes it (`r`: its row number)."""
+        out: list[Any] = []
+        for col, v in zip(cols, row):
+            if col.kind == FORMULA:
+                v = F(col.formula.replace("{r}", str(r)), v)
+            if col.style is not None:
+                v = self.cell(v, **col.style)
+            out.append(v)
+        return out
+
+    def _bulk_writer(self, tall: dict[int, int], heights: dict[int, float]) -> Any:
+        """`fast(values, r, n)` for `emit`: the bulk's rows written whole (its odd rows,
+        text that looks like markup, given back as cells, written one by one)."""
+        if self._bulk is None:
+            return None
+        start, stop, cols = self._bulk
+        rows = self._rows
+        texts = [k for k, col in enumerate(cols) if col.kind == TEXT]
+        refs = self._bulk_refs
+        for r in sorted(self._odd):
+            if start <= r < stop and type(rows[r]) is tuple:
+                refs -= sum(1 for k in texts if rows[r][k])
+                rows[r] = self._cells(cols, rows[r], r + 1)
+        self.book.reused += refs
+        low = [self._bulk_col(k, col, False) for k, col in enumerate(cols)]
+        high = [self._bulk_col(k, col, True) for k, col in enumerate(cols)]
+        plain, top = row_writer(low), row_writer(high, tall=True)
+        wraps: dict[int, set[int]] = {}
+        for r, k in self._wrapped:
+            wraps.setdefault(r, set()).add(k)
+        shared = self.book.fast_shared
+
+        def write(values: tuple[Any, ...], r: int, n: str) -> str:
+            if r not in tall:
+                return plain(values, n, shared)
+            h = heights.get(r)
+            return top(values, n, shared, "" if h is None else f' ht="{h:g}" customHeight="1"',
+                       wraps.get(r, ()))
+        return write
+
+    def _bulk_col(self, k: int, col: Col, tall: bool) -> tuple[str, str, str, str, str]:
+        """A bulk column for `row_writer`, its cells styled as `_cell_xml` styles them."""
+        book, st = self.book, self.st
+        assert st is not None
+        style = wrapped = ""
+        if col.kind == TEXT:
+            if tall:
+                style = self._style(book.format(None, top=True))
+                wrapped = self._style(book.format(None, top=True, wrap=True))
+        elif col.style is None:  # a plain number, or a formula with a number
+            style = self._style(book.format(None, None, None, st.num,
+                                            top=tall and col.kind == FORMULA))
+        else:
+            c = self.cell(0, **col.style)
+            style = self._style(book.format(c.fmt, c.font, c.fill, c.align,
+                                            unlocked=c.input, top=tall))
+        return col.kind, column_letter(k + 1), style, col.formula, wrapped
 
     def _take_text(self, values: list[Any]) -> list[Any]:
         """A row deep in a long table (the Scores, Moderation and Audit sheets): only its
@@ -473,7 +590,7 @@ class Sheet:
         self._page(widths)
         heights = {r: n * LINE_PT for r, n in tall.items() if n > 1}
         self.book.reused += emit(ws, self._rows, self._cell_xml, heights, tall,
-                                 self.book.shared)
+                                 self.book.shared, self._bulk_writer(tall, heights))
         self._rows = []
         for rng, opts in self._conditions:
             fill = opts.pop("fill")

@@ -91,14 +91,15 @@ def value_cell(ref: str, style: str, value: Any) -> str:
 
 
 def emit(ws: Any, rows: list[list[Any]], cell: Callable[[str, Any, int, int, bool], str],
-         heights: dict[int, float], tall: Any = (), shared: dict[str, int] | None = None
-         ) -> int:
+         heights: dict[int, float], tall: Any = (), shared: dict[str, int] | None = None,
+         fast: Callable[[tuple[Any, ...], int, str], str] | None = None) -> int:
     """Write `rows` (0-based, in order) into the worksheet `ws` (constant-memory mode,
     nothing written to it otherwise). `cell(ref, value, row, column, top)` gives a
     non-empty cell's XML, `top` true in the rows of `tall` (their cells sit at the
     top, beside wrapped text); `heights` the rows given a height, in points. A text
     found in `shared` (text -> index of the shared strings) is written as that index
-    here, the quickest case; returns how many were."""
+    here, the quickest case; returns how many were. A row given as a tuple (not a
+    list) is written whole by `fast(values, r, n)` (see `row_writer`)."""
     if not rows:
         return 0
     width = max((len(r) for r in rows), default=1) or 1
@@ -112,6 +113,12 @@ def emit(ws: Any, rows: list[list[Any]], cell: Callable[[str, Any, int, int, boo
     reused = 0
     for r, values in enumerate(rows):
         n = str(r + 1)
+        if type(values) is tuple:
+            add(fast(values, r, n))
+            if len(out) > 20000:
+                fh.write("".join(out))
+                out.clear()
+            continue
         height = heights.get(r)
         top = r in tall
         start = len(out)
@@ -136,3 +143,76 @@ def emit(ws: Any, rows: list[list[Any]], cell: Callable[[str, Any, int, int, boo
             out.clear()
     fh.write("".join(out))
     return reused
+
+
+#: The kinds of column `row_writer` writes: text (a shared string, or nothing when
+#: empty), a number (nothing when None), and a formula with a numeric value.
+TEXT, NUMBER, FORMULA = "text", "number", "formula"
+
+
+class Col:
+    """A column of a table written with `Sheet.bulk`: TEXT (user text, already through
+    `t`), NUMBER or FORMULA (`formula` with `{r}` for the row number; its values are
+    numbers), `style` the keywords of `Sheet.cell` (None: a plain value)."""
+
+    __slots__ = ("formula", "kind", "style")
+
+    def __init__(self, kind: str, style: dict[str, Any] | None = None,
+                 formula: str = "") -> None:
+        self.kind, self.style, self.formula = kind, style, formula
+
+
+class FastShared(dict[str, str]):
+    """Text -> its index in the workbook's shared strings, as text (added when new)."""
+
+    def __init__(self, book: Any) -> None:
+        super().__init__()
+        self.book = book
+
+    def __missing__(self, text: str) -> str:
+        book = self.book
+        index = book.shared.get(text)
+        if index is None:
+            index = book.strings._get_shared_string_index(shared_text(text))
+            book.shared[text] = index
+            book.reused -= 1  # counted there; counted again with the bulk's references
+        got = self[text] = str(index)
+        return got
+
+
+def row_writer(columns: list[tuple[str, str, str, str, str]], tall: bool = False
+               ) -> Callable[..., str]:
+    """A function `(values, n, shared) -> XML` that writes one whole row (number `n`, as
+    text) of a table whose columns are alike from row to row, in one expression: the
+    quick way through the Scores and Audit sheets' hundreds of thousands of rows.
+
+    `columns` gives each column's (kind, letter, style attribute, formula, style of a
+    wrapped text) (the formula with `{r}` where the row number goes, for a FORMULA
+    column); `shared` maps a text to its shared-string index as text (looked up, or
+    added, by the mapping itself). With `tall`, the function takes two more arguments:
+    the row's height attribute and the columns whose text wraps in it. The function's
+    source holds only the letters, styles and formulas given here (as literals), never
+    a value: values are its arguments."""
+    parts = ["'<row r=\"' + n + '\"' + H + '>'" if tall else "'<row r=\"' + n + '\">'"]
+    for k, (kind, letter, style, formula, wrapped) in enumerate(columns):
+        ref = f"'<c r=\"{letter}' + n + '\"{style}"
+        if kind == TEXT:
+            if tall:
+                ref = (f"'<c r=\"{letter}' + n + '\"' + ({wrapped!r} if {k} in W else "
+                       f"{style!r}) + '")
+            parts.append(f"('' if not v[{k}] else {ref} t=\"s\"><v>' + S[v[{k}]] + "
+                         "'</v></c>')")
+        elif kind == NUMBER:
+            parts.append(f"('' if v[{k}] is None else {ref}><v>' + N(v[{k}]) + '</v></c>')")
+        elif kind == FORMULA:
+            pieces = esc(formula[1:] if formula.startswith("=") else formula).split("{r}")
+            body = " + n + ".join(repr(p) for p in pieces)
+            parts.append(f"{ref}><f>' + {body} + '</f><v>' + N(v[{k}]) + '</v></c>'")
+        else:
+            raise ValueError(f"unknown column kind {kind!r}")
+    parts.append("'</row>'")
+    args = "v, n, S, H, W" if tall else "v, n, S"
+    source = f"def row({args}):\n    return (" + "\n        + ".join(parts) + ")\n"
+    space: dict[str, Any] = {"N": number}
+    exec(compile(source, "<pack row>", "exec"), space)  # literals only, see above
+    return space["row"]
