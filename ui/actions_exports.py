@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from procure_desk.errors import BadInput
-from procure_desk.exports.ocds import PLACEHOLDER, PREFIX_FORM
 
 from . import ask
 from .jobs import Job, run_job
@@ -203,6 +202,8 @@ class OcdsDialog(QDialog):
     """The ocid prefix registered to the council and whether to publish bid values."""
 
     def __init__(self, parent: QWidget | None, prefix: str):
+        from procure_desk.exports.ocds import PLACEHOLDER  # loaded when first asked
+
         super().__init__(parent)
         self.setWindowTitle("Export an OCDS release")
         self.prefix = QLineEdit(prefix)
@@ -234,6 +235,8 @@ class OcdsDialog(QDialog):
 
     def check(self) -> str | None:
         """What is wrong with the prefix typed (None when it will do)."""
+        from procure_desk.exports.ocds import PLACEHOLDER, PREFIX_FORM
+
         prefix = self.prefix.text().strip()
         if not prefix:
             return "Give the council's ocid prefix."
