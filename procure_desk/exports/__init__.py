@@ -108,7 +108,7 @@ class Source:
         head, events = verified(ef)
         results = ef.results()
         return cls(path=Path(ef.path), doc=ef.document(), results=results,
-                   audit=list(reversed(ef.audit())), conflict_dates=ef.conflict_dates(),
+                   audit=ef.audit_log(), conflict_dates=ef.conflict_dates(),
                    sha256=file_sha256(Path(ef.path)),
                    exported_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
                    version=version or __version__, revision=ef.revision,

@@ -36,6 +36,7 @@ from .records import (
     ChangedElsewhere,
     Record,
     ScoreKey,
+    StoredAuditEntry,
     find,
     light,
     name_records,
@@ -66,6 +67,7 @@ class FileCore:
         self._trial_doc: Record | None = None
         self._data_digest: DataDigest | None = None
         self._digest_of: Record | None = None  # the document the digest is of
+        self._checked_events: list[Record] | None = None  # the audit log as verify read it
         self.backup: Path | None = None  # the copy kept before this session's first edit
         self.backup_problem: str | None = None  # why no copy could be kept, if so
         self._start_chain()
@@ -179,6 +181,7 @@ class FileCore:
         if new_rev is not None:
             self._file_rev = new_rev
         self.revision += 1
+        self._checked_events = None  # the log has moved on
         if changes_data:
             self._doc = fresh
             self._data_digest = after
@@ -232,6 +235,7 @@ class FileCore:
                 raise ChangedElsewhere.one(str(self.path), STALE) from None
             raise
         self.revision += 1
+        self._checked_events = None  # the log has moved on
         if moved is not None and w is not None:
             if fresh is not None:  # read back whole: everything is as now
                 self.store.seen = moved
@@ -303,7 +307,18 @@ class FileCore:
                                                "it is verified by the chair, an observer or "
                                                "the administrator")
         self.reload()
-        return chain.check(self.store.chain_rows(), self.data_digest().hex)
+        events = self.store.chain_rows()
+        self._checked_events = events
+        return chain.check(events, self.data_digest().hex)
+
+    def audit_log(self) -> list[AuditEntry]:
+        """Every audit event, oldest first, as `verify` last read it (read now if it has
+        not): the same entries as `audit()` reversed, each decoding its before and
+        after only when they are used."""
+        events = self._checked_events
+        if events is None:
+            events = self.store.chain_rows()
+        return [StoredAuditEntry(e) for e in events]
 
     def history(self) -> set[str]:
         """Every head the audit chain has had (each event's hash)."""
@@ -366,6 +381,7 @@ class FileCore:
     def reload(self) -> None:
         """Forget what was read; the next read sees the file as it is now."""
         self._doc = None
+        self._checked_events = None
         self._snap = None
         self._results = None
         self._file_rev = None
