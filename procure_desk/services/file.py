@@ -37,6 +37,7 @@ from .records import (
     Record,
     ScoreKey,
     StoredAuditEntry,
+    collector_paused,
     find,
     light,
     name_records,
@@ -307,18 +308,20 @@ class FileCore:
                                                "it is verified by the chair, an observer or "
                                                "the administrator")
         self.reload()
-        events = self.store.chain_rows()
-        self._checked_events = events
-        return chain.check(events, self.data_digest().hex)
+        with collector_paused():
+            events = self.store.chain_rows()
+            self._checked_events = events
+            return chain.check(events, self.data_digest().hex)
 
     def audit_log(self) -> list[AuditEntry]:
         """Every audit event, oldest first, as `verify` last read it (read now if it has
         not): the same entries as `audit()` reversed, each decoding its before and
         after only when they are used."""
-        events = self._checked_events
-        if events is None:
-            events = self.store.chain_rows()
-        return [StoredAuditEntry(e) for e in events]
+        with collector_paused():
+            events = self._checked_events
+            if events is None:
+                events = self.store.chain_rows()
+            return [StoredAuditEntry(e) for e in events]
 
     def history(self) -> set[str]:
         """Every head the audit chain has had (each event's hash)."""
@@ -391,7 +394,8 @@ class FileCore:
     def document(self) -> Record:
         """The whole evaluation as a normalised interchange document (cached)."""
         if self._doc is None:
-            doc, rev = self.store.read_document()
+            with collector_paused():
+                doc, rev = self.store.read_document()
             if self._file_rev is not None and rev != self._file_rev:
                 # saved elsewhere since our last read or write: what the user is
                 # looking at (and any undo built on it) is out of date
