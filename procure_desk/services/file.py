@@ -90,6 +90,16 @@ class FileCore:
         `checked`: `doc` is already `interchange.validate`'s output (an import), so it
         is not checked again and is written in one pass (`store.bulk`).
         """
+        return cls(cls.write_new(path, doc, actor=actor, force=force, action=action,
+                                 detail=detail, omitted=omitted, checked=checked))
+
+    @classmethod
+    def write_new(cls, path: str | Path, doc: Any, *, actor: str | None = None,
+                  force: bool = False, action: str = "evaluation.create",
+                  detail: Record | None = None, omitted: Record | None = None,
+                  checked: bool = False) -> Path:
+        """What `create` writes, without opening the new file (an import that only
+        says what it wrote need not check and read it again); returns its path."""
         if is_address(path):
             raise BadInput.one("evaluation", "an evaluation is put on a server with "
                                              "`procure-desk server publish FILE URL`")
@@ -110,14 +120,16 @@ class FileCore:
                            "scores": len(norm["scores"])}
         try:
             write = bulk.create if checked else Store.create  # hook: store/bulk.py
-            write(tmp, norm, meta, (actor or default_actor(), action, event), shown_as=target)
+            with collector_paused():  # the whole document's rows and digest, made at once
+                write(tmp, norm, meta, (actor or default_actor(), action, event),
+                      shown_as=target)
             if target.exists():
                 _keep_replaced(target)
             replace_file(tmp, target)
         except BaseException:
             remove_leftovers(tmp)
             raise
-        return cls(target)
+        return target
 
     def close(self) -> None:
         self.store.close()
