@@ -17,6 +17,8 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
+from operator import itemgetter, methodcaller
 from typing import Any
 
 Record = dict[str, Any]
@@ -26,8 +28,14 @@ LISTS = ("scores", "consensus", "gateways")
 START = "chain.start"  # the event that starts the chain in a file made before it
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_STRING = json.encoder.encode_basestring  # a str as _canon writes it (C when available)
+
+
 def _canon(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """Canonical JSON: what json.dumps(value, ensure_ascii=False, sort_keys=True,
+    separators=(",", ":")) gives, without making an encoder per call."""
+    return _ENCODER.encode(value)
 
 
 def _field(v: Any) -> str:
@@ -49,6 +57,42 @@ def _record_hash(kind: str, r: Record) -> int:
 
 
 _blake = hashlib.blake2b
+_KEYS = {"scores": ("evaluator", "bid", "criterion", "score", "comment"),
+         "consensus": ("bid", "criterion", "score", "rationale"),
+         "gateways": ("bid", "criterion", "passed", "note")}
+
+
+def _fields(column: list[Any], *, repeats: bool) -> Iterable[str]:
+    """A column's values as `_field` writes them. Ids and scores repeat, so each distinct
+    text is written once; free text is written a value at a time."""
+    if not set(map(type, column)) <= {str}:
+        # by its text, never by value: 5 and 5.0, 0.0 and -0.0 are equal keys
+        column = [v if isinstance(v, str) else repr(v) for v in column]
+    if repeats:
+        pieces = {v: f"{len(v)}:{v}" for v in set(column)}
+        return map(pieces.__getitem__, column)
+    return map("{}:{}".format, map(len, column), column)
+
+
+def list_sum(kind: str, records: Sequence[Record]) -> int:
+    """The multiset hash of one list: `sum(_record_hash(kind, r)) % MOD`, computed a
+    column at a time (the per-record work runs in C)."""
+    if not records:
+        return 0
+    keys = _KEYS[kind]
+    # a list per field, not a tuple per record: no container per record for the
+    # garbage collector to walk
+    columns = [list(map(itemgetter(k), records)) for k in keys]
+    if kind == "gateways":
+        columns[2] = list(map(bool, columns[2]))
+    fields = [_fields(col, repeats=i < len(keys) - 1) for i, col in enumerate(columns)]
+    texts = map("".join, zip(*fields))
+    hashes = map(_blake16, map(str.encode, texts))
+    return sum(map(int.from_bytes, map(_DIGEST, hashes))) % MOD
+
+
+_blake16 = partial(hashlib.blake2b, digest_size=16)
+_DIGEST = methodcaller("digest")
 
 
 @dataclass(frozen=True)
@@ -86,8 +130,7 @@ def structure_hash(doc: Record, sealed: Record | None) -> str:
 
 def digest(doc: Record, sealed: Record | None = None) -> DataDigest:
     """The digest of a whole document (and its seal, if sealed)."""
-    sums = {kind: sum(_record_hash(kind, r) for r in doc.get(kind, [])) % MOD
-            for kind in LISTS}
+    sums = {kind: list_sum(kind, doc.get(kind, [])) for kind in LISTS}
     return DataDigest(structure_hash(doc, sealed), **sums)
 
 
@@ -100,6 +143,29 @@ def event_hash(prev: str, event: Record, data_digest: str) -> str:
     """An event's own hash: the one before it, its fields as stored, the data digest."""
     fields = [prev, *(event.get(k) for k in EVENT_FIELDS), data_digest]
     return hashlib.sha256(_canon(fields).encode()).hexdigest()
+
+
+def _json_column(column: Sequence[Any]) -> Iterable[str]:
+    """Each value as `_canon` writes it inside a list."""
+    if set(map(type, column)) <= {str}:
+        return map(_STRING, column)
+    return [_STRING(v) if isinstance(v, str) else _canon(v) for v in column]
+
+
+def event_hashes(events: Sequence[Record]) -> list[str]:
+    """`event_hash(e["prev_hash"], e, e["data_digest"] or "")` for every event, a column
+    at a time: what `check` compares each stored hash with."""
+    if not events:
+        return []
+    # a list per field, not a tuple per event (no container per event for the collector)
+    digests = [d or "" for d in map(methodcaller("get", "data_digest"), events)]
+    columns = [_json_column(list(map(methodcaller("get", k), events)))
+               for k in ("prev_hash", *EVENT_FIELDS)] + [_json_column(digests)]
+    texts = map("[{}]".format, map(",".join, zip(*columns)))
+    return list(map(_HEX, map(hashlib.sha256, map(str.encode, texts))))
+
+
+_HEX = methodcaller("hexdigest")
 
 
 def history_hash(events: Sequence[Record]) -> str:
@@ -152,21 +218,21 @@ def check(events: Sequence[Record], current: str) -> Verdict:
         return Verdict(False, len(events), None, problems)
     first = chained[0]
     prev = GENESIS if first == 0 else history_hash(events[:first])
+    hashes = event_hashes(events[first:])
     if first and events[first]["action"] != START:
         problem(_named(events[first]), "events were recorded before it outside the chain")
-    for e in events[first:]:
-        where = _named(e)
+    for e, own in zip(events[first:], hashes):
         if not e.get("hash"):
-            problem(where, "has no place in the audit chain: it was added outside "
+            problem(_named(e), "has no place in the audit chain: it was added outside "
                            "ProcureDesk")
             break
         if e.get("prev_hash") != prev:
             what = ("the history before the chain began was changed" if e is events[first]
                     else "an event before it was deleted, or it was inserted or moved")
-            problem(where, f"does not follow the event before it: {what}")
+            problem(_named(e), f"does not follow the event before it: {what}")
             break
-        if event_hash(prev, e, e.get("data_digest") or "") != e["hash"]:
-            problem(where, "was changed after it was recorded")
+        if own != e["hash"]:  # event_hash(prev, e, ...): prev is e's prev_hash here
+            problem(_named(e), "was changed after it was recorded")
             break
         prev = e["hash"]
     else:

@@ -104,17 +104,20 @@ class Source:
         """From an open `EvaluationFile` (the desktop application holds one): verified
         first; exports made from it are recorded through `ef` while it stays open."""
         from .. import __version__
+        from ..services.records import collector_paused
 
-        head, events = verified(ef)
-        results = ef.results()
-        return cls(path=Path(ef.path), doc=ef.document(), results=results,
-                   audit=list(reversed(ef.audit())), conflict_dates=ef.conflict_dates(),
-                   sha256=file_sha256(Path(ef.path)),
-                   exported_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                   version=version or __version__, revision=ef.revision,
-                   head=head, events=events, sealed=ef.sealed(),
-                   outstanding=list(results.outstanding()),
-                   actor=actor or default_actor(), _ef=ef)
+        with collector_paused():  # a whole file's records, made at once
+            head, events = verified(ef)
+            results = ef.results()
+            return cls(path=Path(ef.path), doc=ef.document(), results=results,
+                       audit=ef.audit_log(), conflict_dates=ef.conflict_dates(),
+                       sha256=file_sha256(Path(ef.path)),
+                       exported_at=dt.datetime.now().astimezone().isoformat(
+                           timespec="seconds"),
+                       version=version or __version__, revision=ef.revision,
+                       head=head, events=events, sealed=ef.sealed(),
+                       outstanding=list(results.outstanding()),
+                       actor=actor or default_actor(), _ef=ef)
 
     def results_json(self) -> dict[str, Any]:
         if self._json is None:

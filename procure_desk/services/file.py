@@ -36,6 +36,8 @@ from .records import (
     ChangedElsewhere,
     Record,
     ScoreKey,
+    StoredAuditEntry,
+    collector_paused,
     find,
     light,
     name_records,
@@ -66,6 +68,7 @@ class FileCore:
         self._trial_doc: Record | None = None
         self._data_digest: DataDigest | None = None
         self._digest_of: Record | None = None  # the document the digest is of
+        self._checked_events: list[Record] | None = None  # the audit log as verify read it
         self.backup: Path | None = None  # the copy kept before this session's first edit
         self.backup_problem: str | None = None  # why no copy could be kept, if so
         self._start_chain()
@@ -87,6 +90,16 @@ class FileCore:
         `checked`: `doc` is already `interchange.validate`'s output (an import), so it
         is not checked again and is written in one pass (`store.bulk`).
         """
+        return cls(cls.write_new(path, doc, actor=actor, force=force, action=action,
+                                 detail=detail, omitted=omitted, checked=checked))
+
+    @classmethod
+    def write_new(cls, path: str | Path, doc: Any, *, actor: str | None = None,
+                  force: bool = False, action: str = "evaluation.create",
+                  detail: Record | None = None, omitted: Record | None = None,
+                  checked: bool = False) -> Path:
+        """What `create` writes, without opening the new file (an import that only
+        says what it wrote need not check and read it again); returns its path."""
         if is_address(path):
             raise BadInput.one("evaluation", "an evaluation is put on a server with "
                                              "`procure-desk server publish FILE URL`")
@@ -107,14 +120,16 @@ class FileCore:
                            "scores": len(norm["scores"])}
         try:
             write = bulk.create if checked else Store.create  # hook: store/bulk.py
-            write(tmp, norm, meta, (actor or default_actor(), action, event), shown_as=target)
+            with collector_paused():  # the whole document's rows and digest, made at once
+                write(tmp, norm, meta, (actor or default_actor(), action, event),
+                      shown_as=target)
             if target.exists():
                 _keep_replaced(target)
             replace_file(tmp, target)
         except BaseException:
             remove_leftovers(tmp)
             raise
-        return cls(target)
+        return target
 
     def close(self) -> None:
         self.store.close()
@@ -179,6 +194,7 @@ class FileCore:
         if new_rev is not None:
             self._file_rev = new_rev
         self.revision += 1
+        self._checked_events = None  # the log has moved on
         if changes_data:
             self._doc = fresh
             self._data_digest = after
@@ -232,6 +248,7 @@ class FileCore:
                 raise ChangedElsewhere.one(str(self.path), STALE) from None
             raise
         self.revision += 1
+        self._checked_events = None  # the log has moved on
         if moved is not None and w is not None:
             if fresh is not None:  # read back whole: everything is as now
                 self.store.seen = moved
@@ -303,7 +320,20 @@ class FileCore:
                                                "it is verified by the chair, an observer or "
                                                "the administrator")
         self.reload()
-        return chain.check(self.store.chain_rows(), self.data_digest().hex)
+        with collector_paused():
+            events = self.store.chain_rows()
+            self._checked_events = events
+            return chain.check(events, self.data_digest().hex)
+
+    def audit_log(self) -> list[AuditEntry]:
+        """Every audit event, oldest first, as `verify` last read it (read now if it has
+        not): the same entries as `audit()` reversed, each decoding its before and
+        after only when they are used."""
+        with collector_paused():
+            events = self._checked_events
+            if events is None:
+                events = self.store.chain_rows()
+            return [StoredAuditEntry(e) for e in events]
 
     def history(self) -> set[str]:
         """Every head the audit chain has had (each event's hash)."""
@@ -366,6 +396,7 @@ class FileCore:
     def reload(self) -> None:
         """Forget what was read; the next read sees the file as it is now."""
         self._doc = None
+        self._checked_events = None
         self._snap = None
         self._results = None
         self._file_rev = None
@@ -375,7 +406,8 @@ class FileCore:
     def document(self) -> Record:
         """The whole evaluation as a normalised interchange document (cached)."""
         if self._doc is None:
-            doc, rev = self.store.read_document()
+            with collector_paused():
+                doc, rev = self.store.read_document()
             if self._file_rev is not None and rev != self._file_rev:
                 # saved elsewhere since our last read or write: what the user is
                 # looking at (and any undo built on it) is out of date

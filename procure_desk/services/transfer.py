@@ -25,8 +25,8 @@ def import_file(src: str | Path, dest: str | Path, *, force: bool = False,
     doc, omitted = _read_checked(src, dest)
     counts = {"bids": len(doc["bids"]), "criteria": len(doc["criteria"]),
               "scores": len(doc["scores"])}
-    with _create(src, dest, doc, omitted, force=force, actor=actor):
-        pass
+    EvaluationFile.write_new(dest, doc, actor=actor, force=force, action="import.json",
+                             detail=_detail(src, doc), omitted=omitted, checked=True)
     return counts
 
 
@@ -50,9 +50,11 @@ def _read_checked(src: str | Path, dest: str | Path) -> tuple[dict[str, Any], di
 def _create(src: str | Path, dest: str | Path, doc: dict[str, Any], omitted: dict[str, Any],
             *, force: bool, actor: str | None) -> EvaluationFile:
     return EvaluationFile.create(dest, doc, actor=actor, force=force, action="import.json",
-                                 detail={"source": Path(src).name, "bids": len(doc["bids"]),
-                                         "scores": len(doc["scores"])},
-                                 omitted=omitted, checked=True)
+                                 detail=_detail(src, doc), omitted=omitted, checked=True)
+
+
+def _detail(src: str | Path, doc: dict[str, Any]) -> dict[str, Any]:
+    return {"source": Path(src).name, "bids": len(doc["bids"]), "scores": len(doc["scores"])}
 
 
 def export_json(src: str | Path, dest: str | Path, *, force: bool = False) -> None:

@@ -145,12 +145,22 @@ def _read_evaluators(rows: Rows) -> list[Record]:
     return evaluators
 
 
+class _Plain(dict[Any, Any]):
+    """`plain` of each distinct value, worked out once (a file holds few distinct
+    scores). Equal keys (5, 5.0, True) have equal `plain` values, so sharing is exact."""
+
+    def __missing__(self, value: Any) -> Any:
+        self[value] = got = plain(value)
+        return got
+
+
 def _read_records(rows: Rows, with_scores: bool) -> Record:
     one: Any = {}.setdefault  # one string object per distinct id
     scores: list[Record] = []
     if with_scores:
+        number = _Plain().__getitem__
         scores = [{"evaluator": one(e, e), "bid": one(b, b), "criterion": one(c, c),
-                   "score": plain(v), "comment": m}
+                   "score": number(v), "comment": m}
                   for e, b, c, v, m in rows("SELECT evaluator_id, bid_id, criterion_id, "
                                             "score, comment FROM score ORDER BY position")]
     consensus = [{"bid": b, "criterion": c, "score": plain(v), "rationale": r}

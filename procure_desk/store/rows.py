@@ -7,9 +7,11 @@ connection (fast on tens of thousands of scores); writes use bulk inserts.
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, col
 
 from . import reading
@@ -190,4 +192,13 @@ def write_document(s: Session, doc: Record,
 def read_document(s: Session) -> Record:
     """The whole evaluation as an interchange document (plain SQL: fast on many scores)."""
     conn = s.connection()
-    return reading.read_document(conn.exec_driver_sql)
+
+    def rows(sql: str) -> Any:
+        # the driver's own cursor, iterated in C: SQLAlchemy's row objects cost more
+        # than reading the rows
+        return conn.exec_driver_sql(sql).cursor
+
+    try:
+        return reading.read_document(rows)
+    except sqlite3.Error as exc:  # met while stepping through the rows: said as SQLAlchemy's
+        raise DatabaseError(None, None, exc) from None
