@@ -60,7 +60,8 @@ def test_an_evaluator_scores_only_as_themselves(qtbot, window, board):
     scoring.ensure_fresh()
     assert scoring.editable
     box = scoring.evaluator_box
-    assert not box.isEnabled() and box.currentData() == "E1"
+    assert not box.isEnabled()
+    assert box.currentData() == "E1"
     for key in ("overview", "criteria", "bids", "evaluators", "moderation"):
         assert not editable(window, key), key
     assert not window.seal_action.isEnabled()
@@ -76,7 +77,8 @@ def test_an_evaluator_scores_only_as_themselves(qtbot, window, board):
 def test_an_observer_changes_nothing_and_the_bar_says_why(qtbot, window, board):
     doc = open_as(window, board, "p_obs")
     reason = doc.refusal()
-    assert reason is not None and "observer" in reason
+    assert reason is not None
+    assert "observer" in reason
     for key in ("overview", "criteria", "bids", "evaluators", "scoring", "moderation"):
         assert not editable(window, key), key
     assert not window.seal_action.isEnabled()
