@@ -184,6 +184,9 @@ def team(ctx: Context) -> list[Row]:
                  note=f"{rate:.0f} edits saved per second by the {CLIENTS} clients together"),
         Row.limit("server: per-edit latency p95", _pct(latencies, 95), "ms", P95_TARGET_MS,
                   note=f"{CLIENTS} clients at once, {os.cpu_count()} CPUs"),
+        Row.info("server: head-row lock held per edit, under load", 1000 / rate, "ms",
+                 note="1 / edits saved per second: every edit's append holds the lock in "
+                      "turn, so this is the serial part each waiting edit queues behind"),
         *waits.rows(),
         *sqlite_rows,
         Row.limit("results --json: server / file", server_run.seconds / file_run.seconds,

@@ -20,7 +20,8 @@ from .errors import BadInput, Problem
 def register(sub: Any) -> None:
     s = sub.add_parser("export", help="write the evidence: Excel pack, PDF report, "
                                       "assessment summaries, OCDS release")
-    s.add_argument("file")
+    s.add_argument("file", help="the evaluation file, or a server address (exported from a "
+                                "verified snapshot and recorded on the server)")
     s.add_argument("--xlsx", metavar="OUT", help="the Excel evidence pack (live formulas)")
     s.add_argument("--pdf", metavar="OUT", help="the PDF evaluation report")
     s.add_argument("--summaries", metavar="DIR",
