@@ -12,7 +12,8 @@ of checking roles themselves:
 - `fix_evaluator(document, box)`: the Scoring view's evaluator picker, fixed to the
   evaluator's own id;
 - `banner(document)`: the lock bar's sentence (what the role hides and why);
-- `apply_to_window(window)`: the window's actions the role may not use (Seal).
+- `apply_to_window(window)`: the window's actions the role may not use (Seal; the
+  imports for an observer; the window's exports, which read a file, on a server).
 
 The server refuses all of it anyway; this only spares the member the refusal.
 """
@@ -79,7 +80,17 @@ def apply_to_window(window: Any) -> None:
     document = window.document
     if document is None:
         return
+    allowed = permissions(document)
     seal = getattr(window, "seal_action", None)
-    if seal is not None and not permissions(document).may("seal"):
+    if seal is not None and not allowed.may("seal"):
         seal.setEnabled(False)
         seal.setToolTip("Sealing is the chair's on this server evaluation")
+    if not allowed.may("edit"):  # nothing imported into an evaluation an observer reads
+        for action in getattr(window, "workbook_actions", [])[:2]:
+            action.setEnabled(False)
+    if getattr(document.file.store, "team", False):
+        # the window's exports read a file; from a server: `procure-desk export URL`
+        for action in getattr(window, "export_actions", []):
+            action.setEnabled(False)
+            action.setStatusTip("From a server evaluation, export with procure-desk export "
+                                "ADDRESS (docs/team-mode.md)")

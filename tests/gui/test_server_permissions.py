@@ -51,6 +51,8 @@ def test_the_chair_may_do_everything(qtbot, window, board):
     assert window.show_view("scoring").evaluator_box.isEnabled()
     assert window.seal_action.isEnabled()
     assert not window.lock_bar.isVisibleTo(window)
+    assert all(a.isEnabled() for a in window.workbook_actions[:2])  # imports
+    assert not any(a.isEnabled() for a in window.export_actions)  # `export URL` instead
 
 
 def test_an_evaluator_scores_only_as_themselves(qtbot, window, board):
@@ -82,6 +84,7 @@ def test_an_observer_changes_nothing_and_the_bar_says_why(qtbot, window, board):
     for key in ("overview", "criteria", "bids", "evaluators", "scoring", "moderation"):
         assert not editable(window, key), key
     assert not window.seal_action.isEnabled()
+    assert not any(a.isEnabled() for a in window.workbook_actions[:2])  # no import
     assert window.lock_bar.isVisibleTo(window)
     assert "observer" in window.lock_bar.text()
     assert "not change it" in window.lock_bar.text()
