@@ -13,8 +13,8 @@ from procure_desk import server as team
 from procure_desk.server import roles
 from procure_desk.services import EvaluationFile
 
-MEMBERS = {"r_chair": ("chair", None), "r_e2": ("evaluator", "E2"),
-           "r_obs": ("observer", None)}
+MEMBERS = {"q_chair": ("chair", None), "q_e2": ("evaluator", "E2"),
+           "q_obs": ("observer", None)}
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +32,12 @@ def allowed(board, login):
 
 def test_each_role_is_allowed_what_the_server_allows(board, tmp_path):
     team.set_switch(board, "blind", False, actor="administrator")
-    assert allowed(board, "r_chair")[1] == set(roles.ACTIONS)
-    p, may = allowed(board, "r_e2")
+    assert allowed(board, "q_chair")[1] == set(roles.ACTIONS)
+    p, may = allowed(board, "q_e2")
     assert may == {"edit", "score", "prices"}
     assert p.score_as == "E2"
     assert "chair's" in p.why_not("methodology")
-    assert allowed(board, "r_obs")[1] == {"prices"}
+    assert allowed(board, "q_obs")[1] == {"prices"}
     with EvaluationFile.open(board) as ef:  # the administrator, who owns the tables
         assert roles.of(ef) == roles.EVERYTHING
     with EvaluationFile.create(tmp_path / "f.pdesk", json.loads(
@@ -49,13 +49,13 @@ def test_each_role_is_allowed_what_the_server_allows(board, tmp_path):
 def test_the_switches_change_what_an_evaluator_is_shown(board):
     team.set_switch(board, "blind", True, actor="administrator")
     team.set_switch(board, "moderation", False, actor="administrator")
-    p, may = allowed(board, "r_e2")
+    p, may = allowed(board, "q_e2")
     assert "prices" not in may
     assert "hidden by the server" in p.why_not("prices")
     assert "until the chair opens moderation" in p.banner()
     team.set_switch(board, "blind", False, actor="administrator")
     team.set_switch(board, "moderation", True, actor="administrator")
-    p, may = allowed(board, "r_e2")
+    p, may = allowed(board, "q_e2")
     assert "prices" in may
     assert "moderation" not in p.banner()
     assert "prices" not in p.banner()
