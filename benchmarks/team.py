@@ -8,7 +8,13 @@
   there a writer's edit is refused whenever the other saved since it read, and is
   made again after reading the file afresh (the refusals are counted);
 - `results --json` of the large evaluation on the server against the file (goal:
-  within 1.5x).
+  within 1.5x);
+- where the eight clients' time goes: a sampler reads `pg_stat_activity` every few
+  milliseconds during the load and counts, for the clients' server sessions, the
+  samples waiting on a row lock (the audit chain's head row: every edit's append
+  takes it), working on the server's CPU, waiting for the client inside a
+  transaction (the client's Python between its statements while it holds the
+  lock), and idle between edits (the client computing before or after a transaction).
 
 The server is a throwaway one started by the tests' own helper (tests/pg_server.py);
 without PostgreSQL installed the benchmark says so and is not measured.
@@ -158,7 +164,8 @@ def team(ctx: Context) -> list[Row]:
             addresses[eid] = pg.as_login(owner, login)
         alone, _, _ = _load({eids[0]: addresses[eids[0]]}, ctx.doc, "alone")  # no other client
         _, before = _head(owner)
-        latencies, refused, rate = _load(addresses, ctx.doc)
+        with Sampler(server.conninfo("bench")) as waits:
+            latencies, refused, rate = _load(addresses, ctx.doc)
         saved, intact, events = _saved(owner, ctx.doc, eids)
         file_run = run_measured(ctx.procure_desk("results", src, "--json"), ctx)
         file_run.check("results (file)")
@@ -177,6 +184,10 @@ def team(ctx: Context) -> list[Row]:
                  note=f"{rate:.0f} edits saved per second by the {CLIENTS} clients together"),
         Row.limit("server: per-edit latency p95", _pct(latencies, 95), "ms", P95_TARGET_MS,
                   note=f"{CLIENTS} clients at once, {os.cpu_count()} CPUs"),
+        Row.info("server: head-row lock held per edit, under load", 1000 / rate, "ms",
+                 note="1 / edits saved per second: every edit's append holds the lock in "
+                      "turn, so this is the serial part each waiting edit queues behind"),
+        *waits.rows(),
         *sqlite_rows,
         Row.limit("results --json: server / file", server_run.seconds / file_run.seconds,
                   "x", RESULTS_RATIO,
@@ -205,3 +216,66 @@ def _sqlite(ctx: Context, src: Path, eids: list[str]) -> list[Row]:
                  note=f"{rate:.0f} edits saved per second by the {len(eids)} writers"),
         Row.info("file: per-edit latency p95", _pct(latencies, 95), "ms"),
     ]
+
+
+class Sampler:
+    """Samples the clients' server sessions in `pg_stat_activity` on a thread while a
+    load runs: what each session is doing, counted by kind (see the module's docstring)."""
+
+    KINDS = ("waiting on the head-row lock", "working on the server",
+             "waiting for its client inside a transaction", "idle between edits")
+    INTERVAL_S = 0.003
+
+    def __init__(self, conninfo: str):
+        self.conninfo = conninfo
+        self.counts = dict.fromkeys(self.KINDS, 0)
+        self.locks: dict[str, int] = {}
+        self._stop = False
+        self._thread: Any = None
+
+    def __enter__(self) -> Sampler:
+        import threading
+
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop = True
+        self._thread.join()
+
+    def _run(self) -> None:
+        import time
+
+        import psycopg
+
+        with psycopg.connect(self.conninfo, autocommit=True) as conn:
+            while not self._stop:
+                rows = conn.execute(
+                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+                    "WHERE application_name = 'ProcureDesk' AND datname = current_database() "
+                    "AND usename LIKE 'bench_%'").fetchall()
+                for state, kind, event in rows:
+                    self._count(state, kind, event)
+                time.sleep(self.INTERVAL_S)
+
+    def _count(self, state: str | None, kind: str | None, event: str | None) -> None:
+        if kind == "Lock":
+            self.counts[self.KINDS[0]] += 1
+            self.locks[str(event)] = self.locks.get(str(event), 0) + 1
+        elif state == "active":
+            self.counts[self.KINDS[1]] += 1
+        elif state and state.startswith("idle in transaction"):
+            self.counts[self.KINDS[2]] += 1
+        elif state == "idle":
+            self.counts[self.KINDS[3]] += 1
+
+    def rows(self) -> list[Row]:
+        total = sum(self.counts.values()) or 1
+        locks = ", ".join(f"{k} {v}" for k, v in sorted(self.locks.items())) or "none"
+        out = [Row.info(f"server sessions: share of samples {kind}",
+                        100 * n / total, "%",
+                        note=(f"{total:,} samples of the {CLIENTS} sessions; lock waits by "
+                              f"kind: {locks}") if i == 0 else "")
+               for i, (kind, n) in enumerate(self.counts.items())]
+        return out

@@ -20,7 +20,8 @@ from .errors import BadInput, Problem
 def register(sub: Any) -> None:
     s = sub.add_parser("export", help="write the evidence: Excel pack, PDF report, "
                                       "assessment summaries, OCDS release")
-    s.add_argument("file")
+    s.add_argument("file", help="the evaluation file, or a server address (exported from a "
+                                "verified snapshot and recorded on the server)")
     s.add_argument("--xlsx", metavar="OUT", help="the Excel evidence pack (live formulas)")
     s.add_argument("--pdf", metavar="OUT", help="the PDF evaluation report")
     s.add_argument("--summaries", metavar="DIR",
@@ -51,7 +52,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if (args.ocid_prefix or args.publish_bid_values) and not args.ocds:
         raise BadInput.one("usage", "--ocid-prefix and --publish-bid-values apply to "
                                     "--ocds OUT")
-    for line in export_all(Path(args.file), xlsx=args.xlsx, pdf=args.pdf,
+    from .services import is_address
+
+    file = args.file if is_address(args.file) else Path(args.file)  # a server: docs/team-mode.md
+    for line in export_all(file, xlsx=args.xlsx, pdf=args.pdf,
                            summaries=args.summaries, ocds=args.ocds, force=args.force,
                            actor=actor(args), draft=args.draft,
                            ocid_prefix=args.ocid_prefix,
@@ -60,7 +64,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def export_all(file: Path, *, xlsx: str | Path | None = None, pdf: str | Path | None = None,
+def export_all(file: Path | str, *, xlsx: str | Path | None = None, pdf: str | Path | None = None,
                summaries: str | Path | None = None, ocds: str | Path | None = None,
                force: bool = False, actor: str | None = None, draft: bool = False,
                ocid_prefix: str | None = None,
@@ -68,7 +72,7 @@ def export_all(file: Path, *, xlsx: str | Path | None = None, pdf: str | Path | 
     """Every export asked for, each checked before any is written (the summaries' final
     check and disclosure scan, the OCDS prefix), all from one verified reading of the
     file and each recorded in its audit log as it is put in place."""
-    from .exports import Source, check_target
+    from .exports import check_target
 
     check_suffixes(xlsx=xlsx, pdf=pdf, ocds=ocds)
     outs = [Path(p) for p in (xlsx, pdf, ocds) if p]
@@ -76,7 +80,7 @@ def export_all(file: Path, *, xlsx: str | Path | None = None, pdf: str | Path | 
         check_target(p, force)
     if summaries:
         check_target(Path(summaries), force, folder=True)
-    with Source.open(file, actor=actor) as src:
+    with _source(file, actor) as src:
         plan = None
         if summaries:
             from .exports.summary_plan import prepare
@@ -116,6 +120,19 @@ def export_all(file: Path, *, xlsx: str | Path | None = None, pdf: str | Path | 
                              publish_bid_values=publish_bid_values)
             yield f"Wrote {out}{marked}"
         yield f"Each export records {src.stamp}"
+
+
+def _source(file: Path | str, actor: str | None) -> Any:
+    """The verified reading every export is made from: a file's, or a server
+    evaluation's snapshot (procure_desk.exports.from_server)."""
+    from .exports import Source
+    from .services import is_address
+
+    if isinstance(file, str) and is_address(file):
+        from .exports.from_server import open_source
+
+        return open_source(file, actor=actor)
+    return Source.open(file, actor=actor)
 
 
 SUFFIXES = {"xlsx": (".xlsx", "an Excel workbook"), "pdf": (".pdf", "a PDF report"),

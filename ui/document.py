@@ -46,6 +46,7 @@ from procure_desk.errors import BadInput
 from procure_desk.services import AuditEntry, ChangedElsewhere, EvaluationFile
 
 from . import commands as cmd
+from . import permissions
 from .ask import problem_text
 from .when import local_date
 
@@ -163,7 +164,7 @@ class Document(QObject):
         if sealed:
             return (f"was sealed by {sealed['by']} on {local_date(sealed['at'])}: no change "
                     "can be made to it. Save a copy as a new draft to work on it.")
-        return None
+        return permissions.refusal(self)  # a server evaluation's observer: ui.permissions
 
     def guard(self) -> None:
         """Refuse (BadInput) when the file takes no edits: see `refusal`."""

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
+from . import permissions
 from .document import Document
 from .when import local_day_and_time
 
@@ -31,7 +32,7 @@ def lock_text(document: Document) -> tuple[str, bool]:
         return (f"Sealed by {sealed['by']} on {local_day_and_time(sealed['at'])}{why}: "
                 "this record can no longer be changed. Exports still work. To work on it, "
                 "use File > Save a Copy as a New Draft.", False)
-    return "", False
+    return permissions.banner(document) or "", False  # the role on a server evaluation
 
 
 class LockBar(QLabel):

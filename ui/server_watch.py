@@ -100,4 +100,16 @@ def install_server_actions(window: Any) -> QAction:
     else:
         window.file_menu.addAction(action)
     window.documentOpened.connect(watch_document)
+    window.documentOpened.connect(lambda doc: _follow_role(window, doc))
     return action
+
+
+def _follow_role(window: Any, document: Any) -> None:
+    """Disable what the member's role may not use, now and after each check or change
+    (connected after the window's own rules, so it has the last word)."""
+    from ui import permissions
+
+    if document is None or not getattr(document.file.store, "team", False):
+        return
+    document.lockChanged.connect(lambda: permissions.apply_to_window(window))
+    permissions.apply_to_window(window)

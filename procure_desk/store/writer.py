@@ -207,14 +207,18 @@ class Writer:
             self.events = []
             self._head = (head, values["events"], *self._head[2:])
             return head
-        # the events and the new head in one statement (one round trip to the server)
+        # the events and the new head in one statement (one round trip to the server),
+        # in the driver's own placeholders: this runs while the head is locked
         rows_sql, params = [], dict(values)
         for i, e in enumerate(self.events):
-            rows_sql.append("(" + ", ".join(f":e{i}_{k}" for k in _EVENT_COLUMNS) + ")")
+            rows_sql.append("(" + ", ".join(f"%(e{i}_{k})s" for k in _EVENT_COLUMNS) + ")")
             params.update({f"e{i}_{k}": e.get(k) for k in _EVENT_COLUMNS})
-        conn.execute(text(f"WITH added AS (INSERT INTO auditevent ({', '.join(_EVENT_COLUMNS)}) "
-                          f"VALUES {', '.join(rows_sql)} RETURNING 1) "
-                          f"UPDATE chainhead SET {sets} WHERE id = 1"), params)
+        driver_sets = ", ".join(f"{k} = %({k})s::jsonb" if k == "scopes" else f"{k} = %({k})s"
+                                for k in values)
+        conn.exec_driver_sql(
+            f"WITH added AS (INSERT INTO auditevent ({', '.join(_EVENT_COLUMNS)}) "
+            f"VALUES {', '.join(rows_sql)} RETURNING 1) "
+            f"UPDATE chainhead SET {driver_sets} WHERE id = 1", params)
         self.events = []
         self._head = (head, values["events"], *self._head[2:])
         return head

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from procure_desk.errors import BadInput
 
-from .. import ask, clipboard
+from .. import ask, clipboard, permissions
 from ..document import Document, concerns
 from ..table_model import records_of
 
@@ -109,7 +109,8 @@ class View(QWidget):
     def apply_lock(self) -> None:
         if not shiboken6.isValid(self):
             return
-        locked = self.document.refusal(wait=False) is not None
+        locked = self.document.refusal(wait=False) is not None \
+            or permissions.view_locked(self)  # the member's role on a server evaluation
         if locked == self._locked:
             return
         self._locked = locked

@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
 from procure_desk.errors import BadInput
 from procure_desk.wording import one_line
 
-from .. import ask, clipboard
+from .. import ask, clipboard, permissions
 from ..document import Document, concerns
 from ..table_model import parse_number
 from .base import Banner, View
@@ -457,6 +457,7 @@ class ScoringView(View):
         if i < 0:
             i = next((n for n, e in enumerate(evaluators) if is_me(e, self.document.actor)), 0)
         self.evaluator_box.setCurrentIndex(i if evaluators else -1)
+        permissions.fix_evaluator(self.document, self.evaluator_box)  # a server evaluator
         self.evaluator_box.blockSignals(False)
         if self._entered_as is None and evaluators:
             # the first shown (the user, when they are an evaluator) needs no question
