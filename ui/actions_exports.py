@@ -87,8 +87,15 @@ def export(window: Any, kind: str) -> Job | None:
             return None
         options = {"ocid_prefix": chosen_options[0],
                    "publish_bid_values": chosen_options[1]}
-    source_path = Path(doc.path)
-    suggested = source_path.with_name(f"{source_path.stem}-{name}")
+    address = getattr(doc.file.store, "url", None)  # a server evaluation (team mode)
+    source: str | Path = address or Path(doc.path)
+    if address is None:
+        suggested = Path(doc.path).with_name(f"{Path(doc.path).stem}-{name}")
+    else:
+        from procure_desk.exports.safe_text import safe_filename
+
+        reference = str(doc.doc()["evaluation"].get("reference") or "evaluation")
+        suggested = Path.home() / safe_filename(f"{reference}-{name}")
     if file_filter is None:
         chosen = ask.folder_path(window, title)
         if not chosen:
@@ -103,13 +110,15 @@ def export(window: Any, kind: str) -> Job | None:
             return None
         target = Path(chosen)
         force = True  # the save dialog has already asked before replacing a file
-    return start(window, kind, source_path, target, force, options)
+    return start(window, kind, source, target, force, options)
 
 
-def start(window: Any, kind: str, source_path: Path, target: Path, force: bool,
+def start(window: Any, kind: str, source_path: str | Path, target: Path, force: bool,
           options: dict[str, Any]) -> Job:
-    """Write `kind` from the file to `target` in the background (`options`: the OCDS
-    prefix and bid values; `draft` for summaries)."""
+    """Write `kind` from the file, or from a server evaluation's address, to `target` in
+    the background (`options`: the OCDS prefix and bid values; `draft` for
+    summaries). From a server, the export is made from a verified snapshot and recorded
+    in the server's audit log (procure_desk/exports/from_server.py)."""
     title = KINDS[kind][1]
     actor = window.document.actor if window.document is not None else None
     written: list[Path] = []  # set once the export is complete and in place
@@ -122,11 +131,17 @@ def start(window: Any, kind: str, source_path: Path, target: Path, force: bool,
         from procure_desk.exports import Source
 
         progress(0, 100, "Reading the evaluation")
+        if isinstance(source_path, str):  # a server evaluation's address
+            from procure_desk.exports.from_server import open_source
 
+            with open_source(source_path, actor=actor) as src:
+                return write_from(src, progress)
+        return write_from(Source.load(source_path, actor=actor), progress)
+
+    def write_from(src: Any, progress: Callable[[int, int, str], None]) -> Path:
         def report(fraction: float, message: str) -> None:
             progress(int(5 + 95 * fraction), 100, message)
 
-        src = Source.load(source_path, actor=actor)
         if kind == "xlsx":
             from procure_desk.exports.xlsx_pack import write_xlsx
 

@@ -88,9 +88,10 @@ def apply_to_window(window: Any) -> None:
     if not allowed.may("edit"):  # nothing imported into an evaluation an observer reads
         for action in getattr(window, "workbook_actions", [])[:2]:
             action.setEnabled(False)
-    if getattr(document.file.store, "team", False):
-        # the window's exports read a file; from a server: `procure-desk export URL`
+    if getattr(document.file.store, "team", False) and not allowed.may("seal"):
+        # the evidence of a server evaluation is exported by its chair (an evaluator sees
+        # part of it; an export is recorded in an audit log an observer may not write)
         for action in getattr(window, "export_actions", []):
             action.setEnabled(False)
-            action.setStatusTip("From a server evaluation, export with procure-desk export "
-                                "ADDRESS (docs/team-mode.md)")
+            action.setStatusTip("The chair exports this evaluation's evidence; or take "
+                                "a snapshot with procure-desk server fetch and export it")

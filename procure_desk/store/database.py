@@ -48,6 +48,7 @@ class Store:
             from .server import open_server
 
             self.address = pg.Address.parse(str(path))
+            self.url = str(path)  # as given: what another connection (an export) opens
             self.path = Path(self.address.shown)
             self.team = True
             self.seen: dict[str, int] | None = None  # each scope's revision as last read

@@ -52,7 +52,33 @@ def test_the_chair_may_do_everything(qtbot, window, board):
     assert window.seal_action.isEnabled()
     assert not window.lock_bar.isVisibleTo(window)
     assert all(a.isEnabled() for a in window.workbook_actions[:2])  # imports
-    assert not any(a.isEnabled() for a in window.export_actions)  # `export URL` instead
+    assert all(a.isEnabled() for a in window.export_actions)  # the chair exports
+
+
+def test_the_chair_exports_the_report_from_the_window(qtbot, window, board, tmp_path,
+                                                      monkeypatch):
+    import shutil
+    import subprocess
+
+    from ui import actions_exports, ask
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    doc = open_as(window, board, "p_chair")
+    target = tmp_path / "report.pdf"
+    monkeypatch.setattr(ask, "save_path", lambda *a, **k: str(target))
+    monkeypatch.setattr(ask, "confirm", lambda *a, **k: False)  # not the folder
+    before = len(doc.file.audit())
+    job = actions_exports.export(window, "pdf")
+    qtbot.waitUntil(lambda: job.settled, timeout=60000)
+    assert target.exists()
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    reference = doc.doc()["evaluation"]["reference"]
+    assert reference in text
+    events = doc.file.audit()
+    assert len(events) == before + 1  # recorded in the server's audit log
+    assert events[0].action.startswith("export")
 
 
 def test_an_evaluator_scores_only_as_themselves(qtbot, window, board):
@@ -85,6 +111,7 @@ def test_an_observer_changes_nothing_and_the_bar_says_why(qtbot, window, board):
         assert not editable(window, key), key
     assert not window.seal_action.isEnabled()
     assert not any(a.isEnabled() for a in window.workbook_actions[:2])  # no import
+    assert not any(a.isEnabled() for a in window.export_actions)  # the chair's
     assert window.lock_bar.isVisibleTo(window)
     assert "observer" in window.lock_bar.text()
     assert "not change it" in window.lock_bar.text()
