@@ -310,3 +310,65 @@ def test_long_tables_keep_every_row(tmp_path, example_doc):
     text = [r[0] for r in wb["Summary"].iter_rows(values_only=True) if r[0]]
     assert "Outstanding" in text  # the rows below a 306-row ranking table
     assert len(rows_by_id(wb["Bids"])) == len(doc["bids"])
+
+
+def test_a_long_moderation_sheet_holds_the_values_libreoffice_computes(soffice, tmp_path,
+                                                                      example_doc):
+    """Past the rows measured whole, the Moderation sheet's rows are written whole: every
+    formula still holds the value LibreOffice computes (figures, "FLAG" and nothing), a
+    pair with no scores holds plain values, and a consensus keeps its rationale as typed
+    and its score editable."""
+    doc = competitive_doc(example_doc)
+    base = doc["bids"][0]
+    hostile = "=cmd|' /C calc'!A0 <b>&amp; _x0041_ 中文 " * 6
+    unscored = set()
+    for k in range(60):
+        bid = f"X{k:03d}"
+        doc["bids"].append({**copy.deepcopy(base), "id": bid, "supplier": f"Extra {k} Ltd"})
+        doc["gateways"].append({"bid": bid, "criterion": "G1", "passed": True})
+        for s in [s for s in doc["scores"] if s["bid"] == base["id"]]:
+            if k % 11 == 3 and s["criterion"] == "Q2":
+                unscored.add(bid)
+                continue  # a pair with no scores
+            score = s["score"]
+            if k % 7 == 2 and s["evaluator"] == "E1":
+                score = 0 if score >= 3 else 5  # far apart: flagged
+            doc["scores"].append({**s, "bid": bid, "score": score})
+    doc["consensus"] = [*doc.get("consensus", []), {"bid": "X050", "criterion": "Q1",
+                                                    "score": 4, "rationale": hostile}]
+    path = make_file(tmp_path, doc)
+    pack = write_xlsx(Source.load(path), tmp_path / "pack.xlsx")
+    (lo,) = recalc(soffice, tmp_path, [pack])
+    stored = openpyxl.load_workbook(pack, data_only=True)["Moderation"]
+    formulas = openpyxl.load_workbook(pack)["Moderation"]
+    assert stored.max_row == 1 + len(doc["bids"]) * 4 > 220
+    seen = {"FLAG": 0, "": 0, "number": 0}
+    for row in formulas.iter_rows(min_row=2):
+        for c in row:
+            if c.data_type != "f":
+                continue
+            mine, theirs = stored[c.coordinate].value, lo["Moderation"][c.coordinate].value
+            if mine in (None, ""):
+                seen[""] += 1
+                assert theirs in (None, ""), (c.coordinate, c.value, theirs)
+            elif isinstance(mine, (int, float)):
+                seen["number"] += 1
+                assert math.isclose(mine, theirs, abs_tol=1e-9), (c.coordinate, c.value, theirs)
+            else:
+                seen["FLAG"] += mine == "FLAG"
+                assert mine == theirs, (c.coordinate, c.value, mine, theirs)
+    assert all(seen.values()), seen
+    rows = {(r[0].value, r[2].value): r for r in formulas.iter_rows(min_row=2)}
+    for bid in unscored:
+        r = rows[(bid, "Q2")]
+        assert r[4].data_type == "n"  # scores counted: a plain 0
+        assert r[4].value == 0
+        assert r[5].value is None
+        assert r[11].data_type == "f"
+    r = rows[("X050", "Q1")]
+    assert r[10].value == hostile
+    assert r[10].data_type == "s"
+    assert r[9].value == 4
+    assert not r[9].protection.locked
+    assert stored[r[11].coordinate].value == 4  # the consensus is the final score
+    assert not rows[("X051", "Q1")][9].protection.locked  # an empty input, still editable

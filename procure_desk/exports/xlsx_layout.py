@@ -29,6 +29,7 @@ from .xlsx_rows import (
     Col,
     FastShared,
     emit,
+    fill_formula,
     formula_cell,
     row_writer,
     shared_text,
@@ -337,10 +338,12 @@ class Sheet:
         """Append many rows alike (the Scores and Audit sheets): each a tuple of values,
         one per column of `cols`. The first rows are taken as `append` takes them (so
         numbers and styles are measured); the rest are measured a column at a time (their
-        texts only, as `append` does deep in a long table) and written a row at a time."""
+        texts only, as `append` does deep in a long table) and written a row at a time.
+        A row may carry parameters for the formulas after its values; a row given as a
+        list (of cells, as `append` takes them) is written cell by cell instead."""
         head = SAMPLED + 1 if self.st is not None else len(rows)
         for row in rows[:head]:
-            self.append(self._cells(cols, row, self.row + 1))
+            self.append(row if type(row) is list else self._cells(cols, row, self.row + 1))
         rest = rows[head:]
         if not rest:
             return
@@ -351,7 +354,11 @@ class Sheet:
         self._bulk = (start, len(self._rows), cols)
         for k, col in enumerate(cols):
             if col.kind == TEXT:
-                self._measure_texts(k, [row[k] for row in rest], start)
+                self._measure_texts(k, [row[k] if type(row) is tuple else "" for row in rest],
+                                    start)
+        for r, row in enumerate(rest, start):
+            if type(row) is list:
+                self._rows[r] = self._take_text(row, r)
 
     def _measure_texts(self, k: int, texts: list[str], start: int) -> None:
         """Measure one text column of the bulk (as `_take_text` measures a cell)."""
@@ -381,7 +388,7 @@ class Sheet:
         out: list[Any] = []
         for col, v in zip(cols, row):
             if col.kind == FORMULA:
-                v = F(col.formula.replace("{r}", str(r)), v)
+                v = F(fill_formula(col.formula, r, row[len(cols):]), v)
             if col.style is not None:
                 v = self.cell(v, **col.style)
             out.append(v)
@@ -423,9 +430,13 @@ class Sheet:
         assert st is not None
         style = wrapped = ""
         if col.kind == TEXT:
+            c = self.cell("", **(col.style or {}))
+            parts = (c.fmt, c.font, c.fill, c.align) if col.style else (None,)
             if tall:
-                style = self._style(book.format(None, top=True))
-                wrapped = self._style(book.format(None, top=True, wrap=True))
+                style = self._style(book.format(*parts, top=True))
+                wrapped = self._style(book.format(*parts, top=True, wrap=True))
+            elif col.style:
+                style = self._style(book.format(*parts))
         elif col.style is None:  # a plain number, or a formula with a number
             style = self._style(book.format(None, None, None, st.num,
                                             top=tall and col.kind == FORMULA))
@@ -435,10 +446,11 @@ class Sheet:
                                             unlocked=c.input, top=tall))
         return col.kind, column_letter(k + 1), style, col.formula, wrapped
 
-    def _take_text(self, values: list[Any]) -> list[Any]:
+    def _take_text(self, values: list[Any], row: int | None = None) -> list[Any]:
         """A row deep in a long table (the Scores, Moderation and Audit sheets): only its
         plain texts are measured; its numbers and styled cells are like those above."""
-        row = len(self._rows)
+        if row is None:
+            row = len(self._rows)
         widest, long, caps = self._data, self._long, self.caps
         for k, v in enumerate(values):
             if type(v) is Spill:  # runs on to the right: not measured

@@ -18,6 +18,7 @@ from .xlsx_layout import (
     P_SCALE,
     P_SPREAD,
     TIE,
+    Col,
     F,
     Layout,
     Sheet,
@@ -26,6 +27,7 @@ from .xlsx_layout import (
     status_rules,
     t,
 )
+from .xlsx_rows import FORMULA, INPUT, NUMBER, TEXT
 
 # Results: the fixed columns (1-based).
 STATUS, RANK, TOTAL, QUALITY, PRICE, BASIS, ELIGIBLE = 3, 4, 5, 6, 7, 8, 9
@@ -59,54 +61,71 @@ def moderation_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout,
     sh.header(["Bid ID", "Supplier", "Criterion ID", "Criterion", "Scores counted", "Mean",
                "Lowest", "Highest", "Spread", "Consensus", "Consensus rationale",
                "Final score", "Flag", "Minimum", "Below minimum"])
-    wrap = st.wrap if st else None
     total = lay.nb * lay.ns
-    cell, append, blocks = sh.cell, sh.append, lay.blocks
+    cols, fallback = _moderation_columns(st)
+    blocks = lay.blocks
+    crow = {cid: str(r) for cid, r in lay.crow.items()}
+    rows: list[Any] = []
+    add = rows.append
     k = 0
     for i, b in enumerate(doc["bids"]):
-        bid = b["id"]
+        bid = t(b["id"])
+        raw = b["id"]
         sup = t(b["supplier"])
         for j, cid in enumerate(snap.scored_ids):
             if k % 2000 == 0 and k:
                 report(0.6 + 0.15 * k / total, f"Writing moderation ({k:,} of {total:,})")
             k += 1
-            r = sh.row + 1
-            c = cons.get((bid, cid))
+            c = cons.get((raw, cid))
             block = blocks.get((i, j))
             count = float(ev.count[i, j])
-            if block is None:
-                stats: list[Any] = [0, "", "", "", ""]
-            else:
-                a, z = block
-                use, sc = f"Scores!$I${a}:$I${z}", f"Scores!$G${a}:$G${z}"
-                stats = [
-                    F(f"=COUNTIF({use},1)", count),
-                    cell(F(f'=IF(E{r}>0,AVERAGEIF({use},1,{sc}),"")', _n(ev.mean[i, j])),
-                         fmt="0.00"),
-                    F(f'=IF(E{r}>0,_xlfn.MINIFS({sc},{use},1),"")',
-                      float(lo[i, j]) if count else ""),
-                    F(f'=IF(E{r}>0,_xlfn.MAXIFS({sc},{use},1),"")',
-                      float(hi[i, j]) if count else ""),
-                    F(f'=IF(E{r}>0,H{r}-G{r},"")', _n(ev.spread[i, j])),
-                ]
             final = _n(ev.final[i, j])
             ms = mins[cid]
             below = int(ms is not None and final != "" and final < float(ms) - 1e-9)
-            cr = lay.crow[cid]
-            append([
-                t(bid), sup, t(cid), cname[cid], *stats,
-                sh.input(c["score"] if c else None),
-                cell(t(c["rationale"]) if c else "", align=wrap),
-                cell(F(f'=IF(J{r}<>"",J{r},IF(E{r}>0,F{r},""))', final), fmt="0.00"),
-                F(f'=IF(AND(E{r}>0,J{r}=""),IF(I{r}>={P_SPREAD}-{TIE},"FLAG",""),"")',
-                  "FLAG" if ev.flagged[i, j] else ""),
-                F(f'=IF(Criteria!$I${cr}="","",Criteria!$I${cr})', ms),
-                F(f'=IF(AND(N{r}<>"",L{r}<>""),IF(L{r}<N{r}-{TIE},1,0),0)', below),
-            ])
+            values = (
+                bid, sup, t(cid), cname[cid],
+                count, _n(ev.mean[i, j]), float(lo[i, j]) if count else "",
+                float(hi[i, j]) if count else "", _n(ev.spread[i, j]),
+                c["score"] if c else None, t(c["rationale"]) if c else "",
+                final, "FLAG" if ev.flagged[i, j] else "", "" if ms is None else ms, below,
+                *((str(block[0]), str(block[1])) if block else ("0", "0")), crow[cid])
+            if block is None:
+                add(sh._cells(fallback, (*values[:4], 0, "", "", "", "", *values[9:]),
+                              k + 1))
+            else:
+                add(values)
+    sh.bulk(cols, rows)
     if st is not None and total:
         sh.rule(f"M2:M{total + 1}", '"FLAG"', st.red_fill)
         sh.rule(f"L2:L{total + 1}", '""', st.amber_fill)
         sh.rule(f"O2:O{total + 1}", "1", st.red_fill)
+
+
+def _moderation_columns(st: Styles | None) -> tuple[list[Col], list[Col]]:
+    """The Moderation sheet's columns (its rows' parameters: the first and last row of
+    the pair's scores on the Scores sheet, and the criterion's row on the Criteria
+    sheet), and the same for a pair with no scores (its statistics plain values)."""
+    num = {"fmt": "0.00"}
+    use, sc = "Scores!$I${0}:$I${1}", "Scores!$G${0}:$G${1}"
+    stats = [
+        Col(FORMULA, formula=f"=COUNTIF({use},1)"),
+        Col(FORMULA, num, f'=IF(E{{r}}>0,AVERAGEIF({use},1,{sc}),"")'),
+        Col(FORMULA, formula=f'=IF(E{{r}}>0,_xlfn.MINIFS({sc},{use},1),"")'),
+        Col(FORMULA, formula=f'=IF(E{{r}}>0,_xlfn.MAXIFS({sc},{use},1),"")'),
+        Col(FORMULA, formula='=IF(E{r}>0,H{r}-G{r},"")'),
+    ]
+    head = [Col(TEXT)] * 4
+    tail = [
+        Col(INPUT, {"fill": st.input_fill, "input": True} if st else None),
+        Col(TEXT, {"align": st.wrap} if st else None),
+        Col(FORMULA, num, '=IF(J{r}<>"",J{r},IF(E{r}>0,F{r},""))'),
+        Col(FORMULA, formula=f'=IF(AND(E{{r}}>0,J{{r}}=""),IF(I{{r}}>={P_SPREAD}-{TIE},'
+                             '"FLAG",""),"")'),
+        Col(FORMULA, formula='=IF(Criteria!$I${2}="","",Criteria!$I${2})'),
+        Col(FORMULA, formula='=IF(AND(N{r}<>"",L{r}<>""),IF(L{r}<N{r}-{TIE},1,0),0)'
+            .replace("{TIE}", TIE)),
+    ]
+    return head + stats + tail, head + [Col(NUMBER)] * 5 + tail
 
 
 def _status_formula(r: int, i: int, lay: Layout) -> str:

@@ -146,14 +146,39 @@ def emit(ws: Any, rows: list[list[Any]], cell: Callable[[str, Any, int, int, boo
 
 
 #: The kinds of column `row_writer` writes: text (a shared string, or nothing when
-#: empty), a number (nothing when None), and a formula with a numeric value.
-TEXT, NUMBER, FORMULA = "text", "number", "formula"
+#: empty), a number (nothing when None), an input (a number, or an empty cell in its
+#: style when None: still there to be typed in) and a formula with its value (a
+#: number, text, a boolean or "" for nothing).
+TEXT, NUMBER, INPUT, FORMULA = "text", "number", "input", "formula"
+
+#: In a FORMULA column's formula: `{r}` the row number, `{0}`, `{1}`, ... the row's
+#: parameters (the values after its columns', as text: a block of rows it reads).
+_HOLE = re.compile(r"\{(r|\d+)\}")
+
+
+def formula_tail(f: str, value: Any) -> str:
+    """A formula cell's XML after its reference and style (`f` already escaped)."""
+    t = type(value)
+    if t is str:
+        if value == "":
+            return f"><f>{f}</f><v></v></c>"
+        return f' t="str"><f>{f}</f><v>{esc(value)}</v></c>'
+    if t is bool:
+        return f' t="b"><f>{f}</f><v>{int(value)}</v></c>'
+    return f"><f>{f}</f><v>{number(value)}</v></c>"
+
+
+def fill_formula(formula: str, r: int, params: tuple[Any, ...]) -> str:
+    """The formula of a FORMULA column for row `r` with the row's parameters."""
+    return _HOLE.sub(lambda m: str(r) if m.group(1) == "r" else str(params[int(m.group(1))]),
+                     formula)
 
 
 class Col:
     """A column of a table written with `Sheet.bulk`: TEXT (user text, already through
-    `t`), NUMBER or FORMULA (`formula` with `{r}` for the row number; its values are
-    numbers), `style` the keywords of `Sheet.cell` (None: a plain value)."""
+    `t`), NUMBER, INPUT or FORMULA (`formula` with `{r}` for the row number and `{0}`,
+    `{1}`, ... for the row's parameters; its values a number, text or ""), `style` the
+    keywords of `Sheet.cell` (None: a plain value)."""
 
     __slots__ = ("formula", "kind", "style")
 
@@ -190,9 +215,11 @@ def row_writer(columns: list[tuple[str, str, str, str, str]], tall: bool = False
     wrapped text) (the formula with `{r}` where the row number goes, for a FORMULA
     column); `shared` maps a text to its shared-string index as text (looked up, or
     added, by the mapping itself). With `tall`, the function takes two more arguments:
-    the row's height attribute and the columns whose text wraps in it. The function's
+    the row's height attribute and the columns whose text wraps in it. A row's values
+    may be followed by its parameters (text), which its formulas take. The function's
     source holds only the letters, styles and formulas given here (as literals), never
     a value: values are its arguments."""
+    width = len(columns)
     parts = ["'<row r=\"' + n + '\"' + H + '>'" if tall else "'<row r=\"' + n + '\">'"]
     for k, (kind, letter, style, formula, wrapped) in enumerate(columns):
         ref = f"'<c r=\"{letter}' + n + '\"{style}"
@@ -204,15 +231,21 @@ def row_writer(columns: list[tuple[str, str, str, str, str]], tall: bool = False
                          "'</v></c>')")
         elif kind == NUMBER:
             parts.append(f"('' if v[{k}] is None else {ref}><v>' + N(v[{k}]) + '</v></c>')")
+        elif kind == INPUT:
+            parts.append(f"({ref}/>' if v[{k}] is None else {ref}><v>' + N(v[{k}]) + "
+                         "'</v></c>')")
         elif kind == FORMULA:
-            pieces = esc(formula[1:] if formula.startswith("=") else formula).split("{r}")
-            body = " + n + ".join(repr(p) for p in pieces)
-            parts.append(f"{ref}><f>' + {body} + '</f><v>' + N(v[{k}]) + '</v></c>'")
+            text = esc(formula[1:] if formula.startswith("=") else formula)
+            pieces = _HOLE.split(text)  # literal, hole, literal, ...
+            body = " + ".join(repr(p) if i % 2 == 0 else
+                              ("n" if p == "r" else f"v[{width} + {int(p)}]")
+                              for i, p in enumerate(pieces) if i % 2 or p)
+            parts.append(f"{ref}' + T({body}, v[{k}])")
         else:
             raise ValueError(f"unknown column kind {kind!r}")
     parts.append("'</row>'")
     args = "v, n, S, H, W" if tall else "v, n, S"
     source = f"def row({args}):\n    return (" + "\n        + ".join(parts) + ")\n"
-    space: dict[str, Any] = {"N": number}
+    space: dict[str, Any] = {"N": number, "T": formula_tail}
     exec(compile(source, "<pack row>", "exec"), space)  # literals only, see above
     return space["row"]
