@@ -119,8 +119,8 @@ def _moderation_columns(st: Styles | None) -> tuple[list[Col], list[Col]]:
         Col(INPUT, {"fill": st.input_fill, "input": True} if st else None),
         Col(TEXT, {"align": st.wrap} if st else None),
         Col(FORMULA, num, '=IF(J{r}<>"",J{r},IF(E{r}>0,F{r},""))'),
-        Col(FORMULA, formula=f'=IF(AND(E{{r}}>0,J{{r}}=""),IF(I{{r}}>={P_SPREAD}-{TIE},'
-                             '"FLAG",""),"")'),
+        Col(FORMULA, {"align": st.top} if st else None,  # "FLAG": text, on the left
+            f'=IF(AND(E{{r}}>0,J{{r}}=""),IF(I{{r}}>={P_SPREAD}-{TIE},"FLAG",""),"")'),
         Col(FORMULA, formula='=IF(Criteria!$I${2}="","",Criteria!$I${2})'),
         Col(FORMULA, formula='=IF(AND(N{r}<>"",L{r}<>""),IF(L{r}<N{r}-{TIE},1,0),0)'
             .replace("{TIE}", TIE)),
