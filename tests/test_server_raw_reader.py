@@ -18,7 +18,6 @@ from procure_desk.services import EvaluationFile
 from procure_desk.store import pg as store_pg
 from procure_desk.store import raw_server
 
-
 # logins are server-wide: this module's own, apart from tests/test_server_team.py's
 MEMBERS = {"r_chair": ("chair", None), "r_obs": ("observer", None),
            "r_e1": ("evaluator", "E1"), "r_e2": ("evaluator", "E2")}
