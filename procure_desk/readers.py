@@ -6,7 +6,9 @@ store's sqlite3 reader (`store.raw`) instead of opening it through the services
 document and the same engine, without the ORM's start-up, and with the scores
 read as columns rather than a record each (docs/results.md: the figures are
 those `EvaluationFile.results()` gives; tests/test_raw_reader.py holds them
-equal).
+equal). A server evaluation is read the same way with psycopg alone
+(`store.raw_server`, as the address's login, so row-level security gives an
+evaluator what the services would; tests/test_server_raw_reader.py holds them equal).
 """
 
 from __future__ import annotations

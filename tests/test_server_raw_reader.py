@@ -137,3 +137,15 @@ def test_reading_a_server_evaluation_loads_no_orm(board):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[] True"
+
+
+@pytest.mark.parametrize("login", ["r_chair", "r_e1"])
+def test_analyse_json_is_what_the_services_reading_gives(board, login, capsys):
+    from procure_desk import analysis
+
+    url = pg.as_login(board, login)
+    assert main(["analyse", url, "--json", "--draws", "200", "--seed", "3"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    with EvaluationFile.open(url) as ef:
+        theirs = analysis.contract_json(analysis.analyse(ef, draws=200, seed=3))
+    assert out == json.loads(json.dumps(theirs, ensure_ascii=False))
