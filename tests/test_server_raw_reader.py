@@ -149,3 +149,17 @@ def test_analyse_json_is_what_the_services_reading_gives(board, login, capsys):
     with EvaluationFile.open(url) as ef:
         theirs = analysis.contract_json(analysis.analyse(ef, draws=200, seed=3))
     assert out == json.loads(json.dumps(theirs, ensure_ascii=False))
+
+
+def test_damaged_rows_are_said_by_the_services(pg_server, tmp_path, capsys):
+    url = pg.board(pg_server, tmp_path, "rawdamaged", team_doc(), members={})
+    schema = store_pg.schema_name("BOARD-1")
+    pg_server.sql(f'UPDATE "{schema}".evaluation SET descriptors = \'not json\'',
+                  db="rawdamaged")
+    assert raw_server.read_for_results(url) is None
+    assert main(["results", url, "--json"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    with pytest.raises(BadInput) as direct:
+        EvaluationFile.open(url).document()
+    assert str(direct.value).strip() in err

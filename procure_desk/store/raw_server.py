@@ -9,7 +9,8 @@ evaluator gets what the services give them.
 
 Only the plain case is read here: an evaluation this version reads as it is, by
 its owner or one of its members. Anything else (no such evaluation, a newer or
-older format, a login that is not a member, a server that refuses) returns
+older format, a login that is not a member, a server that refuses, rows that do
+not make an evaluation) returns
 None, and the caller opens the evaluation through the services, which say why
 in their own words (or bring an older format up to date), so the refusals are
 the services' own.
@@ -58,8 +59,8 @@ def read_for_results(address: str) -> tuple[Record, str | None] | None:
         con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         con.read_only = True
         return _read(con, reference)
-    except psycopg.Error:
-        return None
+    except (psycopg.Error, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None  # refused, or rows the services call damaged: they say which
     finally:
         con.close()
 
