@@ -163,3 +163,24 @@ def test_damaged_rows_are_said_by_the_services(pg_server, tmp_path, capsys):
     with pytest.raises(BadInput) as direct:
         EvaluationFile.open(url).document()
     assert str(direct.value).strip() in err
+
+
+def test_the_seal_is_read_as_the_services_read_it(pg_server, tmp_path, capsys):
+    url = pg.board(pg_server, tmp_path, "rawsealed", team_doc(),
+                   members={"rs_e1": ("evaluator", "E1")})
+    seal = {"at": "2026-03-01T10:00:00Z", "by": "Chair <b>&", "head": "ab" * 32,
+            "reason": "award \u6771\u4eac"}
+    schema = store_pg.schema_name("BOARD-1")
+    value = json.dumps(seal).replace("'", "''")
+    pg_server.sql(f"INSERT INTO \"{schema}\".meta (key, value) VALUES ('sealed', '{value}')",
+                  db="rawsealed")
+    for address in (url, pg.as_login(url, "rs_e1")):
+        got = raw_server.read_for_results(address)
+        assert got is not None
+        assert json.loads(got[1] or "null") == seal
+        with EvaluationFile.open(address) as ef:
+            assert ef.sealed() == seal
+            expected = {**json.loads(json.dumps(ef.results().to_json())),
+                        "sealed": {k: seal[k] for k in ("at", "by", "head")}}
+        assert main(["results", address, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out) == expected
