@@ -19,17 +19,17 @@ from procure_desk.store import pg as store_pg
 from procure_desk.store import raw_server
 
 # logins are server-wide: this module's own, apart from tests/test_server_team.py's
-MEMBERS = {"r_chair": ("chair", None), "r_obs": ("observer", None),
-           "r_e1": ("evaluator", "E1"), "r_e2": ("evaluator", "E2")}
+MEMBERS = {"rr_chair": ("chair", None), "rr_obs": ("observer", None),
+           "rr_e1": ("evaluator", "E1"), "rr_e2": ("evaluator", "E2")}
 
 
 @pytest.fixture(scope="module")
 def board(pg_server, tmp_path_factory):
     url = pg.board(pg_server, tmp_path_factory.mktemp("rawread"), "rawread", team_doc(),
                    members=MEMBERS)
-    with EvaluationFile.open(pg.as_login(url, "r_e1")) as ef:
+    with EvaluationFile.open(pg.as_login(url, "rr_e1")) as ef:
         ef.set_score("E1", "E1", "B2", "Q2", 4, "own view =SUM(A1) <b>& \u6771\u4eac")
-    team.set_switch(pg.as_login(url, "r_chair"), "blind", True, actor="chair")
+    team.set_switch(pg.as_login(url, "rr_chair"), "blind", True, actor="chair")
     return url
 
 
@@ -44,7 +44,7 @@ def _columns(doc: dict) -> list[tuple[str, str, str, float]]:
                   for e, b, k, v in zip(c.evaluator, c.bid, c.criterion, c.value))
 
 
-@pytest.mark.parametrize("login", [pg.OWNER, "r_chair", "r_e1", "r_obs"])
+@pytest.mark.parametrize("login", [pg.OWNER, "rr_chair", "rr_e1", "rr_obs"])
 def test_the_raw_reader_reads_what_the_services_give_the_same_login(board, login):
     url = pg.as_login(board, login)
     got = raw_server.read_for_results(url)
@@ -59,7 +59,7 @@ def test_the_raw_reader_reads_what_the_services_give_the_same_login(board, login
         assert (json.loads(sealed) if sealed else None) == ef.sealed()
         assert mine.computed.to_json() == ef.results().to_json()
         assert mine.sealed == ef.sealed()
-    if login == "r_e1":  # row-level security: their own scores, no prices while blind
+    if login == "rr_e1":  # row-level security: their own scores, no prices while blind
         assert {e for e, *_ in _columns(doc)} == {"E1"}
         assert all(b["costs"] == [] for b in doc["bids"])
         assert ("E1", "B2", "Q2", 4.0) in _columns(doc)
@@ -69,7 +69,7 @@ def test_the_raw_reader_reads_what_the_services_give_the_same_login(board, login
         assert any("\u6771\u4eac" in b["supplier"] for b in doc["bids"])
 
 
-@pytest.mark.parametrize("login", ["r_chair", "r_e1"])
+@pytest.mark.parametrize("login", ["rr_chair", "rr_e1"])
 def test_results_json_is_what_the_services_compute(board, login, capsys):
     url = pg.as_login(board, login)
     assert main(["results", url, "--json"]) == 0
@@ -82,7 +82,7 @@ def test_what_it_cannot_read_the_services_refuse_in_their_own_words(board, capsy
     no_ref = board.split("&evaluation=")[0]
     for url, said in ((no_ref, "names no evaluation"),
                       (board.replace("BOARD-1", "NOPE"), "no such evaluation"),
-                      (pg.as_login(board, "r_nobody"), "login")):
+                      (pg.as_login(board, "rr_nobody"), "login")):
         assert raw_server.read_for_results(url) is None
         with pytest.raises(BadInput, match=said) as raised:
             readers.read(url)
@@ -96,8 +96,8 @@ def test_what_it_cannot_read_the_services_refuse_in_their_own_words(board, capsy
 
 
 def test_a_login_that_is_not_a_member_is_refused(board, pg_server, capsys):
-    pg_server.login("r_stranger")  # a login on the server, but not on this evaluation
-    url = pg.as_login(board, "r_stranger")
+    pg_server.login("rr_stranger")  # a login on the server, but not on this evaluation
+    url = pg.as_login(board, "rr_stranger")
     assert raw_server.read_for_results(url) is None
     assert main(["results", url, "--json"]) == 2
     err = capsys.readouterr().err
@@ -131,7 +131,7 @@ def test_reading_a_server_evaluation_loads_no_orm(board):
     import sys
 
     code = ("import sys; from procure_desk import readers; "
-            f"r = readers.read({pg.as_login(board, 'r_e1')!r}); "
+            f"r = readers.read({pg.as_login(board, 'rr_e1')!r}); "
             "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'procure_desk.services') "
             "if m in sys.modules), len(r.computed.to_json()) > 0)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -139,7 +139,7 @@ def test_reading_a_server_evaluation_loads_no_orm(board):
     assert out == "[] True"
 
 
-@pytest.mark.parametrize("login", ["r_chair", "r_e1"])
+@pytest.mark.parametrize("login", ["rr_chair", "rr_e1"])
 def test_analyse_json_is_what_the_services_reading_gives(board, login, capsys):
     from procure_desk import analysis
 
