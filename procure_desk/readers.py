@@ -6,7 +6,9 @@ store's sqlite3 reader (`store.raw`) instead of opening it through the services
 document and the same engine, without the ORM's start-up, and with the scores
 read as columns rather than a record each (docs/results.md: the figures are
 those `EvaluationFile.results()` gives; tests/test_raw_reader.py holds them
-equal).
+equal). A server evaluation is read the same way with psycopg alone
+(`store.raw_server`, as the address's login, so row-level security gives an
+evaluator what the services would; tests/test_server_raw_reader.py holds them equal).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine import Results, Snapshot, compute
-from .store import raw
+from .store import raw, raw_server
 from .store.address import is_address
 
 Record = dict[str, Any]
@@ -46,16 +48,23 @@ class ReadOnly:
 def read(path: str | Path) -> ReadOnly:
     """The file's document, seal, engine arrays and results (refused, with one plain
     sentence, when the file is not an evaluation this version can read); a server
-    evaluation's address is read through the services (docs/team-mode.md)."""
+    evaluation's address is read with psycopg alone in the same way, as the login the
+    address names (docs/team-mode.md), and through the services where they must say
+    why it cannot be read (`store.raw_server`)."""
     if is_address(path):
-        return _from_server(str(path))
-    doc, sealed = raw.read_for_results(path)
+        got = raw_server.read_for_results(str(path))
+        if got is None:
+            return _from_server(str(path))
+        doc, sealed = got
+    else:
+        doc, sealed = raw.read_for_results(path)
     snap = Snapshot.from_doc(doc)
     return ReadOnly(doc=doc, sealed=json.loads(sealed) if sealed else None, snap=snap,
                     computed=compute(snap))
 
 
 def _from_server(address: str) -> ReadOnly:
+    """Through the services: they refuse in their own words, or migrate an older format."""
     from .services import EvaluationFile
 
     with EvaluationFile.open(address) as ef:
