@@ -19,26 +19,21 @@ the services' own.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..errors import BadInput
 from . import raw, reading
+from .address import CATALOGUE, Address
 
 Record = dict[str, Any]
 
-CATALOGUE = "procuredesk"  # pg.CATALOGUE (pg.py imports SQLAlchemy, so not imported here)
-
-
 def conninfo(address: str) -> tuple[str, str] | None:
-    """libpq's part of an address and the evaluation's reference, as `pg.Address.parse`
-    makes them (tests/test_server_raw_reader.py holds them equal); None when the address
-    names no evaluation."""
-    parts = urlsplit(address)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    refs = [v.strip() for k, v in query if k == "evaluation"]
-    if not refs or not refs[0]:
+    """libpq's part of an address and the evaluation's reference; None when the address
+    names no evaluation (the services then say so)."""
+    try:
+        parsed = Address.parse(address)
+    except BadInput:
         return None
-    rest = [(k, v) for k, v in query if k != "evaluation"]
-    return urlunsplit(("postgresql", parts.netloc, parts.path, urlencode(rest), "")), refs[0]
+    return parsed.conninfo, parsed.reference
 
 
 def read_for_results(address: str) -> tuple[Record, str | None] | None:
