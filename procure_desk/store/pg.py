@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from ..errors import BadInput, FileBusy
 from .address import CATALOGUE, Address, is_address, shown
-from .address import schema_name as schema_name  # the tests and team.py name it here
+from .address import schema_name as schema_name  # named from here too
 
 
 def role_base(database: str, reference: str) -> str:
