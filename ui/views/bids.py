@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import html
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -237,6 +238,35 @@ class BidsView(View):
         # the detail follows the selection (what `current_bid` reads), however it moves
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_bid())
 
+        self._make_cost_tables(cur)
+        self._make_gateways()
+
+        self.toolbar = QToolBar("Bids")
+        self.toolbar.setAccessibleName("Bid actions")
+        self._tool(self.toolbar, "Add bid", self.add_bid, "Ctrl+Shift+B")
+        self._tool(self.toolbar, "Remove bid", self.remove_bid, QKeySequence.StandardKey.Delete,
+                   self.table)
+        self.cost_bar = QToolBar("Cost lines")
+        self.cost_bar.setAccessibleName("Cost line actions")
+        self._tool(self.cost_bar, "Add cost line", self.add_line, "Ctrl+Shift+L")
+        self._tool(self.cost_bar, "Remove cost line", self.remove_line, "Ctrl+Shift+Delete")
+        self.detail_title = QLabel()
+        self.detail_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail_title.setWordWrap(True)
+        self.detail_title.setFont(bold_font(self.detail_title.font()))
+        self.total_label = QLabel()
+        self.procedure_note = QLabel()
+        self.procedure_note.setWordWrap(True)
+        self.procedure_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.procedure_note.setAccessibleName("Tenders and other options")
+
+        self._lay_out()
+        self.focus_target = self.table
+        self.refresh()
+
+    def _make_cost_tables(self, cur: Callable[[], str]) -> None:
+        """The selected bid's cost lines (editable, sortable, pasted into) and its costs
+        by year."""
         self.cost_model = RecordTableModel([
             Column("Item", lambda r: r["item"], self._edit_line("item")),
             Column("Category", lambda r: r["category"].capitalize(),
@@ -271,31 +301,6 @@ class BidsView(View):
             Column("Present value", lambda r: money(r[1] * r[2], cur()), align=RIGHT),
         ], self)
         self.years = make_table(self.year_model, "Costs by year")
-
-        self._make_gateways()
-
-        self.toolbar = QToolBar("Bids")
-        self.toolbar.setAccessibleName("Bid actions")
-        self._tool(self.toolbar, "Add bid", self.add_bid, "Ctrl+Shift+B")
-        self._tool(self.toolbar, "Remove bid", self.remove_bid, QKeySequence.StandardKey.Delete,
-                   self.table)
-        self.cost_bar = QToolBar("Cost lines")
-        self.cost_bar.setAccessibleName("Cost line actions")
-        self._tool(self.cost_bar, "Add cost line", self.add_line, "Ctrl+Shift+L")
-        self._tool(self.cost_bar, "Remove cost line", self.remove_line, "Ctrl+Shift+Delete")
-        self.detail_title = QLabel()
-        self.detail_title.setTextFormat(Qt.TextFormat.PlainText)
-        self.detail_title.setWordWrap(True)
-        self.detail_title.setFont(bold_font(self.detail_title.font()))
-        self.total_label = QLabel()
-        self.procedure_note = QLabel()
-        self.procedure_note.setWordWrap(True)
-        self.procedure_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.procedure_note.setAccessibleName("Tenders and other options")
-
-        self._lay_out()
-        self.focus_target = self.table
-        self.refresh()
 
     def _make_gateways(self) -> None:
         """The selected bid's pass/fail results, editable in place."""
