@@ -155,3 +155,19 @@ def no_dialogs(monkeypatch):
                             (title, exc if isinstance(exc, str) else ask.problem_text(exc))))
     monkeypatch.setattr(ask, "info", lambda parent, title, text: said.append((title, text)))
     return said
+
+
+@pytest.fixture
+def show(open_window, qtbot):
+    """Show a view of the active window, fresh: `show("scoring")` returns the view (a
+    test module may define its own)."""
+    from PySide6.QtWidgets import QApplication
+
+    open_window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is open_window)
+
+    def show(key):
+        view = open_window.show_view(key)
+        view.ensure_fresh()
+        return view
+    return show

@@ -17,18 +17,6 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from ui import ask
 
 
-@pytest.fixture
-def show(open_window, qtbot):
-    open_window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is open_window)
-
-    def show(key):
-        view = open_window.show_view(key)
-        view.ensure_fresh()
-        return view
-    return show
-
-
 def type_into(qtbot, table, index, text, key=Qt.Key.Key_Return):
     """Go to a cell, open its editor with F2, type `text` over what is there, press `key`
     (a record's index is taken to where a sorting table shows it)."""

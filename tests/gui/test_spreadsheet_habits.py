@@ -12,21 +12,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView, QTreeView
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QTreeView
 
 from ui.clipboard import parse_block
-
-
-@pytest.fixture
-def show(open_window, qtbot):
-    open_window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is open_window)
-
-    def show(key):
-        view = open_window.show_view(key)
-        view.ensure_fresh()
-        return view
-    return show
 
 
 def scores_of(doc, eid):

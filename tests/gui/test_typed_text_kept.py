@@ -6,19 +6,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
-
-
-@pytest.fixture
-def show(open_window, qtbot):
-    open_window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is open_window)
-
-    def show(key):
-        view = open_window.show_view(key)
-        view.ensure_fresh()
-        return view
-    return show
 
 
 @pytest.fixture(autouse=True)
