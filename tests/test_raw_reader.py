@@ -140,7 +140,8 @@ def test_the_export_reading_gives_the_services_verdict_document_and_results(tmp_
         assert [scores[k] for k in range(len(scores))] == want_doc["scores"], name
         assert {**src.doc, "scores": want_doc["scores"]} == want_doc, name
         assert src.results.to_json() == want, name
-        assert src.audit == audit and src.conflict_dates == dates, name
+        assert src.audit == audit, name
+        assert src.conflict_dates == dates, name
         for b in want_doc["bids"]:
             assert src.scores_of(b["id"]) == [s for s in want_doc["scores"]
                                               if s["bid"] == b["id"]], name
