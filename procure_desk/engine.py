@@ -500,9 +500,19 @@ class Results:
         return [{"bid": self.snap.bid_ids[i], "criterion": self.snap.scored_ids[j],
                  "spread": float(self.scores.spread[i, j])} for i, j in zip(b, c)]
 
-    def bid_json(self, i: int) -> dict[str, Any]:
+    def bid_json(self, i: int, *, detail: bool = True) -> dict[str, Any]:
+        """Bid `i` as the results JSON gives it; without `detail`, its figures and
+        status only (no reasons, sections or criteria: a summary of a thousand bids
+        of two thousand criteria holds a few hundred kilobytes, not two million
+        records)."""
         s = self.snap
         bid = s.bids[i]
+        if not detail:
+            return {"id": bid["id"], "supplier": bid["supplier"],
+                    "option_type": bid["option_type"], "status": self.status[i],
+                    "rank": self.rank[i], "total": _num(self.total[i]),
+                    "quality": _num(self.quality[i]), "price": _num(self.price[i]),
+                    "wlc": float(s.wlc[i]), "npv": float(s.npv[i])}
         if self._leaves is None:  # each leaf's (id, scored 0 / price 1, column), tree order
             at = {cid: (0, j) for j, cid in enumerate(s.scored_ids)}
             at.update({cid: (1, j) for j, cid in enumerate(s.price_ids)})
@@ -546,13 +556,15 @@ class Results:
             yield f", {dumps(key)}: {dumps(value)}"
         yield "}"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, detail: bool = True) -> dict[str, Any]:
+        """The results JSON (docs/results.md); without `detail`, each bid as
+        `bid_json(i, detail=False)` gives it."""
         ids = self.snap.bid_ids
         reasons = self.outstanding()
         return {
             "winner": self.winner,
             "ranking": [ids[i] for i in self.ranking],
-            "bids": [self.bid_json(i) for i in range(len(ids))],
+            "bids": [self.bid_json(i, detail=detail) for i in range(len(ids))],
             "flags": self.flags(),
             "provisional": bool(reasons),
             "provisional_reasons": reasons,
