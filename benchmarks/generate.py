@@ -480,7 +480,10 @@ def make_limits_evaluation(
       large evaluation part way through.
     So the file holds about a million scores (half the limit, and fewer than the 1,048,576
     rows of a worksheet), with the moderation, consensus, exclusions and missing scores
-    of a large evaluation in progress.
+    of a large evaluation in progress. It is a competitive tender (a framework): the
+    suppliers' offers are tenders, and the in-house, shared-service and do-nothing
+    options are comparators beside them, so every export, the assessment summaries
+    included, has its full work to do.
     The document passes every input rule: `import-json` accepts it.
     """
     # the sections, price and gateways, and a question under each section that takes them
@@ -519,6 +522,8 @@ def make_limits_evaluation(
             "scale": {"max": SCALE_MAX, "step": 1, "descriptors": dict(DESCRIPTORS)},
             "appraisal": {"years": 10, "discount_rate": 0.035, "cost_basis": "npv"},
             "moderation": {"spread_flag": 2},
+            "procedure": "competitive_tender",
+            "ocid_prefix": "ocds-h4rr0w",
         },
         "criteria": criteria,
         "bids": bids,

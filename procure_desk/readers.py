@@ -64,6 +64,18 @@ def read(path: str | Path) -> ReadOnly:
                     computed=compute(snap))
 
 
+def verify(path: str | Path) -> chain.Verdict:
+    """`EvaluationFile.verify`'s verdict on a file, read with sqlite3 a chunk of records
+    at a time (`raw.check_chain`: a fraction of the memory, no ORM); a server evaluation
+    through the services, as its login is allowed to."""
+    if is_address(path):
+        from .services import EvaluationFile
+
+        with EvaluationFile.open(str(path)) as ef:
+            return ef.verify()
+    return raw.check_chain(path)
+
+
 @dataclass
 class Verified:
     """What an export needs of one file, read once with sqlite3 and checked as

@@ -133,6 +133,7 @@ def test_the_export_reading_gives_the_services_verdict_document_and_results(tmp_
             dates = ef.conflict_dates()
         got = readers.read_verified(path)
         assert got.verdict == verdict, name
+        assert readers.verify(path) == verdict, name  # a chunk of records at a time
         src = Source.load(path)
         assert (src.head, src.events) == (verdict.head, verdict.events), name
         scores = src.doc["scores"]
@@ -168,5 +169,26 @@ def test_an_altered_file_is_refused_by_the_export_reading_as_by_the_services(tmp
     got = readers.read_verified(path)
     assert not want.intact
     assert got.verdict == want
+    assert readers.verify(path) == want
     with pytest.raises(BadInput, match="is not intact, so nothing was exported"):
         Source.load(path)
+
+
+def test_the_chain_check_sums_the_scores_a_chunk_at_a_time(tmp_path, monkeypatch):
+    path = files_to_read(tmp_path)["generated"]
+    with EvaluationFile.open(path) as ef:
+        want = ef.verify()
+        n = len(ef.document()["scores"])
+    monkeypatch.setattr(raw, "_CHUNK", 7)  # many chunks, the last one short
+    assert n > 7 * 3
+    assert n % 7
+    assert readers.verify(path) == want
+    assert want.intact
+    con = sqlite3.connect(path)
+    with con:  # a score in a later chunk changed: the sum over the chunks sees it
+        con.execute("UPDATE score SET score = 0 WHERE position = ?", (n - 2,))
+    con.close()
+    with EvaluationFile.open(path) as ef:
+        changed = ef.verify()
+    assert not changed.intact
+    assert readers.verify(path) == changed

@@ -474,8 +474,7 @@ def verify_file(path: Path) -> Verdict:
     the data and of the audit log; a file found altered is checked once more, so that
     such a moment is not taken for an alteration.
     """
-    with EvaluationFile.open(path) as ef:
-        verdict = ef.verify()
-        if not verdict.intact:
-            verdict = ef.verify()
-        return verdict
+    from procure_desk.readers import verify
+
+    verdict = verify(path)
+    return verdict if verdict.intact else verify(path)

@@ -13,6 +13,7 @@ place migrations live (only then is the ORM imported).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import chain
 from ..engine import ScoreColumns
+from ..interchange import plain
 from . import files, reading
 
 Record = dict[str, Any]
@@ -121,6 +124,30 @@ def read_for_export(path: str | Path) -> ExportRead:
             "SELECT evaluator_id, bid_id, declared_on FROM conflict")}
     return ExportRead(doc=doc, sealed=None if row is None else str(row[0]), events=events,
                       conflict_dates=dates)
+
+
+def check_chain(path: str | Path) -> chain.Verdict:
+    """The audit chain and the data digest checked, as `EvaluationFile.verify` checks
+    them, reading the lists a chunk at a time: the digest of a list is a sum of one hash
+    per record, so no more than a chunk of records is held at once (the structure is
+    read whole; a million scores are never all in memory)."""
+    with connect(path) as con:
+        doc = reading.read_document(con.execute, with_scores=False)
+        row = con.execute("SELECT value FROM meta WHERE key = 'sealed'").fetchone()
+        sealed = json.loads(row[0]) if row is not None and row[0] else None
+        total = 0
+        cur = con.execute("SELECT evaluator_id, bid_id, criterion_id, score, comment "
+                          "FROM score")
+        keys = ("evaluator", "bid", "criterion", "score", "comment")
+        while chunk := cur.fetchmany(_CHUNK):
+            total += chain.list_sum("scores", [
+                dict(zip(keys, (e, b, c, plain(v), m))) for e, b, c, v, m in chunk])
+        digest = chain.DataDigest(chain.structure_hash(doc, sealed), total % chain.MOD,
+                                  chain.list_sum("consensus", doc["consensus"]),
+                                  chain.list_sum("gateways", doc["gateways"]))
+        events = [dict(zip(_CHAIN_KEYS, r)) for r in con.execute(
+            f"SELECT {', '.join(_CHAIN_KEYS)} FROM auditevent ORDER BY id")]
+    return chain.check(events, digest.hex)
 
 
 def _score_columns(con: sqlite3.Connection, doc: Record, *,
