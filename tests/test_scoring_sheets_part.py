@@ -131,6 +131,16 @@ def test_unknown_ids_are_refused_naming_every_one():
     assert "\u202e" not in text  # the override is named, never acted on
 
 
+def test_a_part_that_leaves_nothing_to_score_is_refused(panel, tmp_path, capsys):
+    folder = tmp_path / "sheets"
+    assert main(["scoring-sheets", str(panel), str(folder), "--evaluator", "E2",
+                 "--bids", "B03"]) == 2
+    assert capsys.readouterr().err == (
+        "procure-desk: scoring sheets: no sheet would hold a row: the evaluator has declared "
+        "a conflict of interest with every chosen bid\n")
+    assert not folder.exists()
+
+
 def test_a_conflicted_bid_stays_out_whatever_is_chosen():
     doc = panel_doc()
     part = resolve(doc, PartChoice(criteria=("QB",), bids=("B02-B04",)))

@@ -194,6 +194,9 @@ class SheetPartDialog(QDialog):
         size = (f"{n_sheets}; the longest holds {plural(longest, 'row')} "
                 f"({plural(len(part.bids_for(ev)), 'bid')} x "
                 f"{plural(len(part.criteria), 'scored criterion', 'scored criteria')}).")
+        if not longest and not part.whole:
+            return ("No sheet would hold a row: the chosen evaluators declared a conflict "
+                    "of interest with every chosen bid."), False
         if longest <= MAX_SHEET_ROWS:
             return size, True
         return f"{size}\n{self._too_long(part)}", False

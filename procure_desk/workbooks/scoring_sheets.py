@@ -352,8 +352,8 @@ def write_scoring_sheets(ef: Any, folder: Path, *, actor: str, force: bool = Fal
     if evaluators is not None and not choice.evaluators:
         choice = PartChoice(tuple(evaluators), choice.criteria, choice.bids)
     chosen = sheet_part.resolve(doc, choice)
-    if too_long := sheet_part.too_long(doc, chosen):
-        raise BadInput(too_long)
+    if refused := sheet_part.empty(chosen) or sheet_part.too_long(doc, chosen):
+        raise BadInput(refused)
     targets = _targets(folder, chosen.evaluators)
     wanted = {e["id"] for e in chosen.evaluators}
     current: dict[str, dict[tuple[str, str], dict[str, Any]]] = {e: {} for e in wanted}

@@ -271,6 +271,17 @@ def fit_advice(doc: Record, part: SheetPart) -> Advice:
                   MAX_SHEET_ROWS // n)
 
 
+def empty(part: SheetPart) -> list[Problem]:
+    """A part chosen so that no sheet would hold a row: every chosen evaluator declared
+    a conflict with every chosen bid."""
+    if part.whole or any(part.row_count(e) for e in part.evaluators):
+        return []
+    who = ("the evaluator has" if len(part.evaluators) == 1
+           else "each chosen evaluator has")
+    return [Problem("scoring sheets", f"no sheet would hold a row: {who} declared a "
+                                      "conflict of interest with every chosen bid")]
+
+
 def too_long(doc: Record, part: SheetPart) -> list[Problem]:
     """Sheets longer than can be read back: one problem naming the longest, and one
     saying how to make them fit (never one per evaluator)."""

@@ -98,6 +98,12 @@ def test_no_evaluator_or_a_backwards_run_cannot_be_exported(dialog, qtbot):
     assert "first bid comes after the last" in d.rows.text()
     qtbot.keyClick(d.evaluators, Qt.Key.Key_Return)
     assert d.isVisible()  # Enter does nothing while Export is disabled
+    d.none_button.click()
+    d.evaluators.item(1).setCheckState(Qt.CheckState.Checked)  # E2, conflicted with B0003
+    d.first_bid.setCurrentIndex(2)
+    assert d.choice() == PartChoice(("E2",), (), ("B0003",))
+    assert not d.ok.isEnabled()
+    assert d.rows.text().startswith("No sheet would hold a row")
 
 
 def test_a_part_too_long_is_refused_politely_with_numbers_that_fit(dialog, qtbot):
