@@ -178,11 +178,11 @@ def _instructions(ws: Any, evaluation: dict[str, Any], ev: dict[str, Any],
         "when it is read back and a changed structure is refused.",
         "Bids you declared a conflict of interest with are not in this sheet.",
     ]
-    if part_text:
-        lines[0] = f"{part_text} {lines[0]}"
+    if part_text:  # its own line: rows 4 to 9 then, the scale still from row 10
+        lines.insert(0, part_text)
     for i, text in enumerate(lines, start=4):
         put(ws.cell(row=i, column=1), text).alignment = WRAP
-        ws.row_dimensions[i].height = 32
+        ws.row_dimensions[i].height = 16 * max(2, -(-len(text) // 110))  # no clipped line
     ws.cell(row=10, column=1).value = "Scale"
     ws.cell(row=10, column=1).font = Font(bold=True)
     for j, (score, words) in enumerate(evaluation["scale"]["descriptors"].items(), start=11):

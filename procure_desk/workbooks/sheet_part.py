@@ -51,12 +51,6 @@ class PartChoice:
     criteria: tuple[str, ...] = ()
     bids: tuple[str, ...] = ()
 
-    def record(self) -> Record:
-        """For the audit event: what was chosen, "all" where nothing was."""
-        return {"evaluators": list(self.evaluators) or "all",
-                "criteria": list(self.criteria) or "all",
-                "bids": list(self.bids) or "all"}
-
 
 @dataclass(frozen=True)
 class SheetPart:
@@ -107,12 +101,13 @@ class SheetPart:
         """One line for the sheet: which criteria and bids it holds ("" for everything)."""
         if self.whole:
             return ""
-        crit = ("criteria " + ", ".join(self.choice.criteria) if self.choice.criteria
+        def few(items: Sequence[str], more: str) -> str:
+            return ", ".join(items[:6]) + (f" and {len(items) - 6} more {more}"
+                                           if len(items) > 6 else "")
+
+        crit = (f"criteria {few(self.choice.criteria, 'ids')}" if self.choice.criteria
                 else "every criterion")
-        runs = self.bid_runs()
-        bids = ("bids " + ", ".join(runs[:6]) + (f" and {len(runs) - 6} more runs"
-                                                  if len(runs) > 6 else "")
-                if self.choice.bids else "every bid")
+        bids = f"bids {few(self.bid_runs(), 'runs')}" if self.choice.bids else "every bid"
         return f"Part of the evaluation: {crit}; {bids}."
 
     @property
@@ -265,7 +260,7 @@ def fit_advice(doc: Record, part: SheetPart) -> Advice:
         if sections:
             best = max(sections, key=lambda k: count[k])
         break
-    if best is None or count[best] == len(part.criteria):
+    if best is None or count[best] == len(part.criteria) or count[best] > MAX_SHEET_ROWS:
         return Advice(None, 0, 0, MAX_SHEET_ROWS // n)
     return Advice(by_id[best], count[best], MAX_SHEET_ROWS // count[best],
                   MAX_SHEET_ROWS // n)
