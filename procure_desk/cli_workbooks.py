@@ -42,13 +42,19 @@ def cmd_import_bids(args: argparse.Namespace) -> int:
 def cmd_scoring_sheets(args: argparse.Namespace) -> int:
     from .cli import actor
     from .services import EvaluationFile
+    from .wording import plural
     from .workbooks.scoring_sheets import write_scoring_sheets
+    from .workbooks.sheet_part import PartChoice, split_ids
 
+    part = PartChoice(split_ids(args.evaluator), split_ids(args.criteria),
+                      split_ids(args.bids))
     with EvaluationFile.open(args.file) as ef:
         written = write_scoring_sheets(ef, Path(args.dir), actor=actor(args),
-                                       force=args.force)
+                                       force=args.force, part=part)
     for path, ev in written:
         print(f"Wrote {path} for {ev['name']}")
+    if len(written) > 1:
+        print(f"Wrote {plural(len(written), 'scoring sheet')} in {args.dir}")
     return 0
 
 
@@ -134,6 +140,15 @@ def register(sub: Any) -> None:
     s.add_argument("file")
     s.add_argument("dir")
     s.add_argument("--force", action="store_true", help="overwrite files already in DIR")
+    s.add_argument("--evaluator", action="append", metavar="ID",
+                   help="a sheet for this evaluator only (repeat, or E1,E2; default: "
+                        "every evaluator)")
+    s.add_argument("--criteria", metavar="ID[,ID...]",
+                   help="only these scored criteria; a section means every scored "
+                        "criterion under it (default: every scored criterion)")
+    s.add_argument("--bids", metavar="ID[,ID...]",
+                   help="only these bids; FIRST-LAST for a run of bids in the "
+                        "evaluation's order (default: every bid)")
     s.set_defaults(run=cmd_scoring_sheets)
 
     s = sub.add_parser("import-feedback",

@@ -240,21 +240,46 @@ def export_bid_template(window: Any) -> Job | None:
     return run_job(window, title, work, on_success=done)
 
 
-def export_scoring_sheets(window: Any) -> Job | None:
+def choose_part(window: Any, doc: dict[str, Any]) -> Any:
+    """The seam tests may replace: the part the sheets hold (a PartChoice), or None when
+    cancelled. Opens the dialog that starts at everything and shows the rows per sheet."""
+    from .sheet_part_dialog import SheetPartDialog
+
+    dialog = SheetPartDialog(window, doc)
+    try:
+        return dialog.choice() if dialog.exec() == SheetPartDialog.DialogCode.Accepted \
+            else None
+    finally:
+        dialog.deleteLater()
+
+
+def export_scoring_sheets(window: Any, part: Any = None) -> Job | None:
+    """Choose the part (evaluators, criteria, bids), then the folder; write in the
+    background. `part` (a PartChoice) skips the first question."""
     document = window.document
     title = "Export scoring sheets"
     if document is None:
+        return None
+    from procure_desk.workbooks.scoring_sheets import safe_file_name
+    from procure_desk.workbooks.sheet_part import resolve
+
+    doc = document.doc()
+    if not doc["evaluators"]:
+        ask.show_problem(window, title, "This evaluation has no evaluators yet.")
+        return None
+    if part is None:
+        part = choose_part(window, doc)
+        if part is None:
+            return None
+    try:
+        evaluators = resolve(doc, part).evaluators
+    except BadInput as exc:  # the file changed under the dialog
+        ask.show_problem(window, title, exc)
         return None
     chosen = ask.folder_path(window, title)
     if not chosen:
         return None
     folder = Path(chosen)
-    from procure_desk.workbooks.scoring_sheets import safe_file_name
-
-    evaluators = document.doc()["evaluators"]
-    if not evaluators:
-        ask.show_problem(window, title, "This evaluation has no evaluators yet.")
-        return None
     clash = [n for e in evaluators if (folder / (n := safe_file_name(e["id"], e["name"])))
              .exists()]
     one = len(clash) == 1
@@ -270,7 +295,7 @@ def export_scoring_sheets(window: Any) -> Job | None:
         from procure_desk.workbooks.scoring_sheets import write_scoring_sheets
 
         with EvaluationFile.open(source) as ef:
-            return write_scoring_sheets(ef, folder, actor=actor, force=True,
+            return write_scoring_sheets(ef, folder, actor=actor, force=True, part=part,
                                         progress=lambda i, n, name: progress(
                                             i, n, f"Writing the sheet for {name}"
                                             if name else "Written"))
@@ -278,9 +303,13 @@ def export_scoring_sheets(window: Any) -> Job | None:
     def done(written: Any) -> None:
         if window.document is document:
             document.recorded_elsewhere()  # the export is in the audit log
-        window.statusBar().showMessage(f"Wrote {plural(len(written), 'scoring sheet')}", 5000)
-        ask.info(window, title, f"Wrote {plural(len(written), 'scoring sheet')} in {folder}:\n"
-                 + "\n".join(f"• {p.name} for {e['name']}" for p, e in written))
+        n = len(written)
+        window.statusBar().showMessage(f"Wrote {plural(n, 'scoring sheet')}", 5000)
+        listed = [f"• {p.name} for {e['name']}" for p, e in written]
+        if len(listed) > 15:  # a dialog that fits on a laptop screen
+            listed[14:] = [f"… and {len(listed) - 14} more"]
+        ask.info(window, title, f"Wrote {plural(n, 'scoring sheet')} in {folder}:\n"
+                 + "\n".join(listed))
 
     return run_job(window, title, work, on_success=done)
 

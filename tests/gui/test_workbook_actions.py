@@ -11,6 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from procure_desk.workbooks.bid_template import build_bid_workbook, save_workbook
+from procure_desk.workbooks.sheet_part import PartChoice
 from ui import actions_workbooks, ask, jobs
 
 BID = {
@@ -44,6 +45,13 @@ def drag_and_drop(widget, paths):
 
 def suppliers(window):
     return [b["supplier"] for b in window.document.doc()["bids"]]
+
+
+@pytest.fixture(autouse=True)
+def whole_part(monkeypatch):
+    """The part the scoring sheets hold: everything, as the dialog starts (its own tests
+    are in test_sheet_part_dialog.py)."""
+    monkeypatch.setattr(actions_workbooks, "choose_part", lambda window, doc: PartChoice())
 
 
 @pytest.fixture
