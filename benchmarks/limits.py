@@ -77,7 +77,12 @@ def limits(ctx: Context) -> list[Row]:
 
     copy = _copy(pdesk, work / "sheets.pdesk")
     sheets = out / "sheets"
-    cmd("scoring-sheets", "scoring-sheets", copy, sheets, expect=sheets)
+    # every evaluator's whole sheet would be too long to read back: refused at once,
+    # saying how to choose a part; a panel member's part is what a large panel exports
+    cmd("scoring-sheets (whole: refused)", "scoring-sheets", copy, out / "whole",
+        refuses=True)
+    cmd("scoring-sheets (E001, section Q01, 100 bids)", "scoring-sheets", copy, sheets,
+        "--evaluator", "E001", "--criteria", "Q01", "--bids", "B0001-B0100", expect=sheets)
     changed = _change_one_sheet(sheets)
     if changed is not None:
         cmd("import-scores --yes (1 sheet)", "import-scores", copy, changed, "--yes")
