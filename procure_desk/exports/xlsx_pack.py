@@ -42,6 +42,7 @@ from .xlsx_governance import (
 )
 from .xlsx_inputs import bids_sheet, costs_sheet, criteria_sheet, evaluators_sheet, scores_sheet
 from .xlsx_layout import DEFAULT_MARKING, Book, Layout, Styles
+from .xlsx_map import SHEET_COLUMNS, Table, plan_scores
 from .xlsx_results import moderation_sheet, results_sheet
 from .xlsx_summary import summary_sheet
 
@@ -51,23 +52,19 @@ SHEETS = ("Summary", "Criteria", "Bids", "Costs", "Scores", "Evaluators", "Decla
           "Moderation", "Results", "Sensitivity", "Shared service", "Audit", "About")
 
 
-#: The rows of an Excel worksheet, its header row included.
-EXCEL_ROWS = 1_048_576
-
-
 def size_problems(source: Source, target: Path) -> list[Problem]:
-    """Sheets the evaluation would fill beyond what a worksheet holds (one row per
-    score, per bid and scored criterion, per audit event): such a workbook would not
-    open, so it is refused before anything is written."""
+    """What no workbook can hold, refused before anything is written. Long tables go on
+    over continuation sheets (`xlsx_map`), so only a sheet wider than a worksheet's
+    16,384 columns is refused: the Results sheet has a column per criterion, and the
+    input limits (2,000 criteria) keep it far narrower."""
     snap = source.results.snap
-    nb, ns = len(snap.bid_ids), len(snap.scored_ids)
-    need = [("Moderation", nb * ns + 1, f"{nb:,} bids x {ns:,} scored criteria"),
-            ("Scores", len(source.doc["scores"]) + 1, "one row per score"),
-            ("Audit", len(source.audit) + 1, "one row per recorded event")]
-    return [Problem(str(target), f"the evidence pack's {sheet} sheet would need {rows:,} "
-                                 f"rows ({why}); an Excel worksheet holds at most "
-                                 f"{EXCEL_ROWS:,}")
-            for sheet, rows, why in need if rows > EXCEL_ROWS]
+    cols = (13 + len(snap.price_ids) * 2 + len(snap.section_ids) + len(snap.scored_ids)
+            + 5)
+    if cols <= SHEET_COLUMNS:
+        return []
+    return [Problem(str(target), f"the evidence pack's Results sheet would need {cols:,} "
+                                 f"columns (one per criterion and section); an Excel "
+                                 f"worksheet holds at most {SHEET_COLUMNS:,}")]
 
 
 def write_xlsx(source: Source, target: str | Path, *, force: bool = False,
@@ -148,10 +145,10 @@ def close_quickly(wb: Any) -> None:
 
 
 def plan(source: Source) -> Layout:
-    """Where everything goes: rows of criteria and bids, the Results columns, and the
-    Scores sheet in bid and criterion order, so that each (bid, criterion) pair's
-    scores are one block of rows the Moderation sheet's formulas read exactly (no
-    formula scans the whole sheet)."""
+    """Where everything goes: rows of criteria and bids, the Results columns, the Scores
+    sheets in bid and criterion order (each (bid, criterion) pair's scores one block of
+    rows, which the Moderation sheet's formulas read exactly: no formula scans a whole
+    sheet), and the Moderation sheets (each bid's rows one block, which its status reads)."""
     doc, snap = source.doc, source.results.snap
     crit = doc["criteria"]
     crow = {c["id"]: 2 + k for k, c in enumerate(crit)}  # Criteria sheet rows
@@ -163,19 +160,10 @@ def plan(source: Source) -> Layout:
     c_sec0 = c_frac0 + len(snap.price_ids)
     c_con0 = c_sec0 + len(snap.section_ids)
     con_col = {cid: c_con0 + k for k, cid in enumerate(snap.scored_ids + snap.price_ids)}
-    lay = Layout(crow=crow, brow=brow, mod_row0=2, ns=ns, nb=nb, c_frac0=c_frac0,
-                 c_sec0=c_sec0, c_con0=c_con0, con_col=con_col,
-                 c_key0=c_con0 + len(con_col))
-    import numpy as np
-
-    order = np.lexsort((snap.s_crit, snap.s_bid)).tolist()  # stable: file order within
-    lay.score_order = order
-    pairs = (snap.s_bid[order] * max(ns, 1) + snap.s_crit[order]).tolist()
-    for row, pair in enumerate(pairs, start=2):
-        at = divmod(pair, max(ns, 1))
-        got = lay.blocks.get(at)
-        lay.blocks[at] = (row, row) if got is None else (got[0], row)
-    lay.scores_last = max(len(order) + 1, 2)
+    lay = Layout(crow=crow, brow=brow, ns=ns, nb=nb, c_frac0=c_frac0, c_sec0=c_sec0,
+                 c_con0=c_con0, con_col=con_col, c_key0=c_con0 + len(con_col))
+    plan_scores(lay, snap.s_bid, snap.s_crit, snap.consensus)
+    lay.audit = Table.rows("Audit", len(source.audit))
     gates = len(snap.gate_ids)
     if gates:
         from ..wording import column_letter
