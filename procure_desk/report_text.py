@@ -22,7 +22,7 @@ def _fmt(x: float | None, digits: int = 2) -> str:
 
 def results_table(doc: dict[str, Any], results: Results) -> str:
     ev = doc["evaluation"]
-    data = results.to_json()
+    data = results.to_json(detail=False)  # each bid's reasons are taken as printed
     basis = ev["appraisal"]["cost_basis"].upper()
     lines = [f"{ev['title']}" + (f" ({ev['reference']})" if ev["reference"] else "")]
     if ev["authority"]:
@@ -55,14 +55,16 @@ def results_table(doc: dict[str, Any], results: Results) -> str:
             f"{b['status']:<10} {_fmt(b['total']):>7} {_fmt(b['quality']):>7} "
             f"{_fmt(b['price']):>7} "
             f"{money(b['npv'] if basis == 'NPV' else b['wlc'], ev['currency']):>14}")
-    unranked = [by_id[i] for i in order if by_id[i]["reasons"]]
+    at = {bid_id: i for i, bid_id in enumerate(results.snap.bid_ids)}
+    unranked = [by_id[b] for b in order if by_id[b]["status"] != "ranked"]  # have reasons
     if unranked:
         lines += ["", "Not ranked:"]
         for b in unranked:
+            reasons = results.reasons[at[b["id"]]]
             lines.append(f"  {b['id']} {one_line(b['supplier'], 80)} ({b['status']}):")
-            lines += [f"    - {r}" for r in b["reasons"][:MAX_REASONS]]
-            if len(b["reasons"]) > MAX_REASONS:
-                lines.append(f"    ... and {len(b['reasons']) - MAX_REASONS} more "
+            lines += [f"    - {r}" for r in reasons[:MAX_REASONS]]
+            if len(reasons) > MAX_REASONS:
+                lines.append(f"    ... and {len(reasons) - MAX_REASONS} more "
                              "(all of them in `results --json`)")
     if data["flags"]:
         lines += ["", f"Moderation: {len(data['flags'])} item(s) with a spread of "
