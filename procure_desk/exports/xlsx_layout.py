@@ -356,7 +356,8 @@ class Sheet:
             self._tail0 = len(self._rows) + len(rows)
             self.row += len(rows)
             return
-        head = min(SAMPLED + 1, len(rows))
+        # enough rows to measure numbers and styles, fewer for a wide table (Results)
+        head = min(SAMPLED + 1, len(rows), max(20, SAMPLED * 20 // max(len(cols), 1)))
         special = alt[1] if alt else set()
         for k, row in enumerate(rows.rows(0, head)):
             spec = alt[0] if alt and k in special else cols
