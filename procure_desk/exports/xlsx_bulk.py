@@ -101,6 +101,7 @@ class Bulk:
         texts = [k for k, col in enumerate(cols) if col.kind == TEXT]
         odd, heights = self.odd, self.heights()
         refs = self.refs
+        wraps: dict[int, set[int]] = {}  # bits of the wrapped columns -> their set
         fh = ws.row_data_fh
         for x, chunk in self.rows.chunks():
             out: list[str] = []
@@ -119,7 +120,10 @@ class Bulk:
                     h = f' ht="{float(lines[r]) * LINE_PT:g}" customHeight="1"' \
                         if lines[r] > 1 else ""
                     bits = int(mask[r])
-                    add(top(v, n_text, shared, h, {k for k in texts if bits >> k & 1}))
+                    w = wraps.get(bits)
+                    if w is None:
+                        w = wraps[bits] = {k for k in texts if bits >> k & 1}
+                    add(top(v, n_text, shared, h, w))
             fh.write("".join(out))
         return refs
 

@@ -29,8 +29,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .. import atomic
 from ..errors import BadInput, Problem
+from ..services.records import collector_paused
 from . import Report, Source, no_report, recorded_target
 from .xlsx_analysis import analysis_of, sensitivity_sheet, shared_sheet
 from .xlsx_governance import (
@@ -75,7 +75,9 @@ def write_xlsx(source: Source, target: str | Path, *, force: bool = False,
         raise BadInput(problems)
     with recorded_target(source, target, force, "export.xlsx") as tmp:
         buffer = build_workbook(source, report=report, styled=styled)
-        atomic.save_buffered(tmp, lambda fh: fh.write(buffer.getbuffer()))
+        with open(tmp, "wb") as fh:  # the one write to the disk (the zip is in memory)
+            fh.write(buffer.getbuffer())
+        del buffer
     report(1.0, f"Wrote {target.name}")
     return target
 
@@ -110,13 +112,14 @@ def build_workbook(source: Source, *, report: Report = no_report,
              ("Results", results_sheet),
              ("Sensitivity", sensitivity_sheet), ("Shared service", shared_sheet),
              ("Audit", audit_sheet), ("About", about_sheet)]
-    try:
-        for k, (name, fn) in enumerate(steps):
-            report(0.1 + 0.85 * k / len(steps), f"Writing the {name} sheet")
-            fn(book, source, st, layout, report)
-            book.finish()
-    finally:
-        close_quickly(wb)  # removes its temporary files, finished or not
+    with collector_paused():  # millions of cells, none in a cycle
+        try:
+            for k, (name, fn) in enumerate(steps):
+                report(0.1 + 0.85 * k / len(steps), f"Writing the {name} sheet")
+                fn(book, source, st, layout, report)
+                book.finish()
+        finally:
+            close_quickly(wb)  # removes its temporary files, finished or not
     return buffer
 
 
