@@ -218,15 +218,18 @@ def scores_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: R
 
 def _comments(scores: Any, order: np.ndarray) -> Any:
     """The comments of the scores at `order`'s positions a..b, as cell text: from the
-    scores' column of comments where they have one, else from each score."""
+    scores' column of comments where they have one (made cell text once: the sheet
+    is measured, then written), else from each score."""
     column = getattr(scores, "comment", None)
+    if column is not None:
+        clean = [t(x) if x else "" for x in column]
+
+        def made(a: int, z: int) -> list[str]:
+            return [clean[k] for k in order[a:z].tolist()]
+        return made
 
     def make(a: int, z: int) -> list[str]:
-        at = order[a:z].tolist()
-        if column is not None:
-            got = [column[k] for k in at]
-        else:
-            got = [scores[k].get("comment") for k in at]
+        got = [scores[k].get("comment") for k in order[a:z].tolist()]
         return [t(x) if x else "" for x in got]
     return make
 

@@ -103,9 +103,10 @@ def build_workbook(source: Source, *, report: Report = no_report,
     book = Book(wb, st, draft=DRAFT_HEADER if source.provisional else "",
                 marking=str(ev.get("marking") or DEFAULT_MARKING),
                 reference=str(ev.get("reference") or ""))
-    layout = plan(source)
     report(0.0, "Analysing the evaluation")
-    layout.analysis = analysis_of(source)
+    analysis = analysis_of(source)  # first: its working memory is freed before the plan
+    layout = plan(source)
+    layout.analysis = analysis
     steps = [("Summary", summary_sheet), ("Criteria", criteria_sheet), ("Bids", bids_sheet),
              ("Costs", costs_sheet), ("Scores", scores_sheet), ("Evaluators", evaluators_sheet),
              ("Declarations", declarations_sheet), ("Moderation", moderation_sheet),
@@ -131,20 +132,43 @@ _ZIPPING = threading.Lock()
 
 
 def close_quickly(wb: Any) -> None:
-    """Close (write) the workbook, its parts compressed at `ZIP_LEVEL`. XlsxWriter offers
-    no such option: its module's `ZipFile` is swapped for the time of the close, under a
-    lock (the pack is the only XlsxWriter workbook ProcureDesk writes)."""
+    """Close (write) the workbook, its parts compressed at `ZIP_LEVEL`, each sheet's rows
+    copied into its part as bytes. XlsxWriter offers neither: its module's `ZipFile` and
+    its worksheet's copy of the rows (as text, decoded and encoded again: a gigabyte of
+    rows at the input limits) are swapped for the time of the close, under a lock (the
+    pack is the only XlsxWriter workbook ProcureDesk writes)."""
     import zipfile
 
     import xlsxwriter.workbook as xw
+    from xlsxwriter.worksheet import Worksheet
 
     with _ZIPPING:
-        saved = xw.ZipFile
+        saved, copy = xw.ZipFile, Worksheet._write_optimized_sheet_data
         xw.ZipFile = functools.partial(zipfile.ZipFile, compresslevel=ZIP_LEVEL)
+        Worksheet._write_optimized_sheet_data = _copy_rows
         try:
             wb.close()
         finally:
             xw.ZipFile = saved
+            Worksheet._write_optimized_sheet_data = copy
+
+
+def _copy_rows(ws: Any) -> None:
+    """A worksheet's `<sheetData>` in constant-memory mode: its row file copied as bytes."""
+    import os
+    import shutil
+
+    if ws.dim_rowmin is None:
+        ws._xml_empty_tag("sheetData")
+        return
+    ws._xml_start_tag("sheetData")
+    ws.row_data_fh.close()
+    ws.row_data_fh_closed = True
+    ws.fh.flush()
+    with open(ws.row_data_filename, "rb") as rows:
+        shutil.copyfileobj(rows, ws.fh.buffer, 1 << 20)
+    os.unlink(ws.row_data_filename)
+    ws._xml_end_tag("sheetData")
 
 
 def plan(source: Source) -> Layout:
