@@ -37,6 +37,8 @@ class Bulk:
         for k, col in enumerate(cols):
             if col.kind != TEXT:
                 continue
+            if k > 62:  # the wrapped cells of a row are bits of an int64
+                raise ValueError("a text column of a bulk beyond the 63rd")
             m = rows.measure(k, int(sheet.caps.get(k + 1, _cap())))
             self.measures.append((k, m))
             self.refs += m.texts
