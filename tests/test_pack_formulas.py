@@ -185,8 +185,10 @@ def test_a_what_if_recalculated_by_libreoffice_gives_the_engines_answer(soffice,
 
 
 def test_gateway_and_consensus_edits_move_the_status(soffice, tmp_path, example_doc):
-    """A failed gateway passed and a consensus entered: the excluded and incomplete bids
-    become ranked, as the engine says."""
+    """A failed gateway passed and a consensus entered: the excluded bid becomes ranked
+    and the consensus moves the totals, as the engine says. A pair with no score and no
+    consensus (B4 on SV) has no Moderation row: its final score is missing, so B4 stays
+    incomplete, and its points cell is empty."""
     doc = rich_doc(example_doc)
     path = make_file(tmp_path, doc)
     pack = write_xlsx(Source.load(path), tmp_path / "pack.xlsx")
@@ -202,16 +204,26 @@ def test_gateway_and_consensus_edits_move_the_status(soffice, tmp_path, example_
         if r[0].value == "B4":
             r[g].value = "Pass"
     mod = wb["Moderation"]
+    pairs = [(r[0].value, r[2].value) for r in mod.iter_rows(min_row=2)]
+    assert ("B4", "SV") not in pairs
+    assert len(pairs) == len(doc["bids"]) * 4 - 1
     for r in mod.iter_rows(min_row=2):
-        if (r[0].value, r[2].value) == ("B4", "SV"):
-            r[9].value = 4  # the missing score, settled by consensus
+        if (r[0].value, r[2].value) == ("B1", "Q1"):
+            assert not r[9].protection.locked
+            r[9].value = 5  # settled by consensus
+    results = wb["Results"]
+    head = [c.value for c in results[1]]
+    b4 = next(r for r in results.iter_rows(min_row=2) if r[0].value == "B4")
+    assert b4[head.index("SV points")].value == '=""'
+    assert '4-COUNT(Moderation!$L$' in b4[head.index("Status")].value
     wb.save(tmp_path / "edited.xlsx")
     with EvaluationFile.open(path) as ef:
         ef.set_gateway("tester", "B3", "G1", True)
         ef.set_gateway("tester", "B4", "G1", True)
-        ef.set_consensus("tester", "B4", "SV", 4, "agreed in moderation")
+        ef.set_consensus("tester", "B1", "Q1", 5, "agreed in moderation")
         want = ef.results().to_json()
-    assert {b["status"] for b in want["bids"]} == {"ranked"}
+    assert {b["id"]: b["status"] for b in want["bids"]} == {
+        "B1": "ranked", "B2": "ranked", "B3": "ranked", "B4": "incomplete", "B5": "ranked"}
     (got,) = recalc(soffice, tmp_path, [tmp_path / "edited.xlsx"])
     assert_matches_engine(got, want)
 
@@ -334,14 +346,17 @@ def test_a_long_moderation_sheet_holds_the_values_libreoffice_computes(soffice, 
             if k % 7 == 2 and s["evaluator"] == "E1":
                 score = 0 if score >= 3 else 5  # far apart: flagged
             doc["scores"].append({**s, "bid": bid, "score": score})
+    settled = min(unscored)  # no score, but a consensus: a row with plain statistics
     doc["consensus"] = [*doc.get("consensus", []), {"bid": "X050", "criterion": "Q1",
-                                                    "score": 4, "rationale": hostile}]
+                                                    "score": 4, "rationale": hostile},
+                        {"bid": settled, "criterion": "Q2", "score": 3, "rationale": "met"}]
     path = make_file(tmp_path, doc)
     pack = write_xlsx(Source.load(path), tmp_path / "pack.xlsx")
     (lo,) = recalc(soffice, tmp_path, [pack])
     stored = openpyxl.load_workbook(pack, data_only=True)["Moderation"]
     formulas = openpyxl.load_workbook(pack)["Moderation"]
-    assert stored.max_row == 1 + len(doc["bids"]) * 4 > 220
+    # no row for a pair with neither a score nor a consensus (B4 on SV, and the others)
+    assert stored.max_row == 1 + len(doc["bids"]) * 4 - len(unscored) > 220
     seen = {"FLAG": 0, "": 0, "number": 0}
     for row in formulas.iter_rows(min_row=2):
         for c in row:
@@ -359,12 +374,13 @@ def test_a_long_moderation_sheet_holds_the_values_libreoffice_computes(soffice, 
                 assert mine == theirs, (c.coordinate, c.value, mine, theirs)
     assert all(seen.values()), seen
     rows = {(r[0].value, r[2].value): r for r in formulas.iter_rows(min_row=2)}
-    for bid in unscored:
-        r = rows[(bid, "Q2")]
-        assert r[4].data_type == "n"  # scores counted: a plain 0
-        assert r[4].value == 0
-        assert r[5].value is None
-        assert r[11].data_type == "f"
+    assert {b for b in unscored if (b, "Q2") in rows} == {settled}
+    r = rows[(settled, "Q2")]
+    assert r[4].data_type == "n"  # scores counted: a plain 0
+    assert r[4].value == 0
+    assert r[5].value is None
+    assert r[11].data_type == "f"
+    assert stored[r[11].coordinate].value == 3
     r = rows[("X050", "Q1")]
     assert r[10].value == hostile
     assert r[10].data_type == "s"

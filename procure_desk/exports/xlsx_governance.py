@@ -9,6 +9,7 @@ from typing import Any
 
 from . import Report, Source
 from .governance import check_name, declaration_rows, draft_line, sealed_line
+from .xlsx_columns import Items, Rows
 from .xlsx_layout import Col, Layout, Sheet, Styles, t
 from .xlsx_rows import NUMBER, TEXT
 
@@ -92,8 +93,6 @@ def audit_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Re
     """One row per audit event, oldest first (the before and after as JSON)."""
     import json
 
-    sh = Sheet(wb, "Audit", st, caps={7: 60, 8: 60}, freeze="A2", title_rows="1:1")
-    sh.header(["#", "When", "Who", "Action", "Entity", "Record", "Before", "After"])
     dumps = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every event
     same: dict[str, str] = {}  # who, action, entity: a few texts, each checked once
 
@@ -103,11 +102,18 @@ def audit_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Re
             got = same[v] = t(v)
         return got
 
-    rows = [(a.id, t(a.at), once(a.actor), once(a.action), once(a.entity), t(a.entity_id),
-             "" if a.before is None else t(dumps(a.before)),
-             "" if a.after is None else t(dumps(a.after)))
-            for a in src.audit]
-    sh.bulk([Col(NUMBER)] + [Col(TEXT)] * 7, rows)
+    events = src.audit
+    rows = Rows([  # each column a list (the events are all in memory anyway)
+        Items([e.id for e in events]), Items([t(e.at) for e in events]),
+        Items([once(e.actor) for e in events]), Items([once(e.action) for e in events]),
+        Items([once(e.entity) for e in events]), Items([t(e.entity_id) for e in events]),
+        Items(["" if e.before is None else t(dumps(e.before)) for e in events]),
+        Items(["" if e.after is None else t(dumps(e.after)) for e in events]),
+    ])
+    for name, (a, z) in zip(lay.audit.names, lay.audit.spans):
+        sh = Sheet(wb, name, st, caps={7: 60, 8: 60}, freeze="A2", title_rows="1:1")
+        sh.header(["#", "When", "Who", "Action", "Entity", "Record", "Before", "After"])
+        sh.bulk([Col(NUMBER)] + [Col(TEXT)] * 7, rows.window(a, z))
 
 
 WHAT_IS_A_FORMULA = (

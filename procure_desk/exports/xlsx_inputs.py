@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..wording import column_letter
 from . import Report, Source
+from .xlsx_columns import Computed, Labels, Numbers, Rows
 from .xlsx_layout import P_BASIS, P_DISCOUNT, Col, F, Layout, Sheet, Styles, status_rules, t
 from .xlsx_rows import FORMULA, NUMBER, TEXT
 
@@ -180,38 +183,55 @@ def costs_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Re
 
 def scores_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Report) -> None:
     """One row per score, in bid and criterion order (each pair's scores together, the
-    block the Moderation sheet reads); the score is an input."""
-    doc = src.doc
-    names = {e["id"]: e["name"] for e in doc["evaluators"]}
-    supplier = {b["id"]: b["supplier"] for b in doc["bids"]}
-    cname = {c["id"]: c["name"] for c in doc["criteria"]}
-    conflicts = {(e["id"], b) for e in doc["evaluators"] for b in e.get("conflicts", [])}
-    sh = Sheet(wb, "Scores", st, caps={10: 70}, freeze="A2", title_rows="1:1")
-    sh.header(["Evaluator ID", "Evaluator", "Bid ID", "Supplier", "Criterion ID", "Criterion",
-               "Score", "Conflict declared", "Counts (1 = yes)", "Comment"])
-    en = {k: t(v) for k, v in names.items()}
-    sn = {k: t(v) for k, v in supplier.items()}
-    cn = {k: t(v) for k, v in cname.items()}
-    ids = {k: t(k) for k in (*names, *supplier, *cname)}
-    scores = doc["scores"]
-    n = len(scores)
-    report(0.3, f"Writing scores ({n:,})")
-    rows: list[tuple[Any, ...]] = []
-    add = rows.append
-    for k in lay.score_order:
-        s = scores[k]
-        e, b, c = s["evaluator"], s["bid"], s["criterion"]
-        no = (e, b) in conflicts
-        comment = s.get("comment")
-        add((ids[e], en[e], ids[b], sn[b], ids[c], cn[c], s["score"], "yes" if no else "no",
-             0 if no else 1, t(comment) if comment else ""))
+    block the Moderation sheet reads), over as many sheets as they need; the score is
+    an input."""
+    snap = src.results.snap
+    cname = {c["id"]: c["name"] for c in src.doc["criteria"]}
+    order = lay.score_order
+    e, b, c = snap.s_eval[order], snap.s_bid[order], snap.s_crit[order]
+    conflict = snap.conflict[e, b] if order.size else np.zeros(0, dtype=bool)
+    report(0.3, f"Writing scores ({order.size:,})")
+    rows = Rows([
+        Labels(e, [t(x["id"]) for x in snap.evaluators]),
+        Labels(e, [t(x["name"]) for x in snap.evaluators]),
+        Labels(b, [t(x) for x in snap.bid_ids]),
+        Labels(b, [t(x["supplier"]) for x in snap.bids]),
+        Labels(c, [t(x) for x in snap.scored_ids]),
+        Labels(c, [t(cname[x]) for x in snap.scored_ids]),
+        Numbers(snap.s_val[order]),
+        Labels(conflict.astype(np.int64), ["no", "yes"]),
+        Numbers((~conflict).astype(np.float64)),
+        Computed(order.size, _comments(src.doc["scores"], order)),
+    ])
     num = st.num if st else None
     cols = [Col(TEXT)] * 6 + [
         Col(NUMBER, {"fill": st.input_fill if st else None, "align": num, "input": True}),
         Col(TEXT), Col(FORMULA, formula='=IF(H{r}="yes",0,1)'), Col(TEXT)]
-    sh.bulk(cols, rows)
-    if st is not None and n:
-        sh.rule(f"H2:H{n + 1}", '"yes"', st.red_fill)
+    for name, (a, z) in zip(lay.scores.names, lay.scores.spans):
+        sh = Sheet(wb, name, st, caps={10: 70}, freeze="A2", title_rows="1:1")
+        sh.header(["Evaluator ID", "Evaluator", "Bid ID", "Supplier", "Criterion ID",
+                   "Criterion", "Score", "Conflict declared", "Counts (1 = yes)", "Comment"])
+        sh.bulk(cols, rows.window(a, z))
+        if st is not None and z > a:
+            sh.rule(f"H2:H{z - a + 1}", '"yes"', st.red_fill)
+
+
+def _comments(scores: Any, order: np.ndarray) -> Any:
+    """The comments of the scores at `order`'s positions a..b, as cell text: from the
+    scores' column of comments where they have one (made cell text once: the sheet
+    is measured, then written), else from each score."""
+    column = getattr(scores, "comment", None)
+    if column is not None:
+        clean = [t(x) if x else "" for x in column]
+
+        def made(a: int, z: int) -> list[str]:
+            return [clean[k] for k in order[a:z].tolist()]
+        return made
+
+    def make(a: int, z: int) -> list[str]:
+        got = [scores[k].get("comment") for k in order[a:z].tolist()]
+        return [t(x) if x else "" for x in got]
+    return make
 
 
 def evaluators_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout,

@@ -22,16 +22,17 @@ from typing import Any
 
 from ..wording import CURRENCY_SYMBOLS, column_letter
 from .safe_text import EXCEL_CELL_LIMIT, plain_text
+from .xlsx_bulk import Bulk
+from .xlsx_columns import Rows
 from .xlsx_map import Layout as Layout  # where the sheets meet; imported from here too
 from .xlsx_rows import (
     FORMULA,
-    TEXT,
     Col,
     FastShared,
     emit,
     fill_formula,
     formula_cell,
-    row_writer,
+    row_xml,
     shared_text,
     string_cell,
     value_cell,
@@ -276,7 +277,7 @@ class Sheet:
         self.st = st
         self.row = 0
         self.caps = caps or {}  # 1-based column -> the widest it may be
-        self._rows: list[Any] = []  # lists of cells; tuples of values (`bulk`)
+        self._rows: list[Any] = []  # lists of cells, before the bulk (if any)
         self._data: dict[int, int] = {}  # 0-based column -> widest value (characters)
         self._head: dict[int, int] = {}  # widest header text
         self._long: list[tuple[int, int, int]] = []  # (row, column, length) that may wrap
@@ -297,9 +298,10 @@ class Sheet:
         self._xf: dict[int, str] = {}
         self._keyed: dict[tuple[Any, ...], str] = {}
         self._texts: dict[str, str] = {}
-        self._bulk: tuple[int, int, list[Col]] | None = None  # rows written whole
-        self._bulk_refs = 0  # texts in those rows (references to shared strings)
-        self._odd: set[int] = set()  # rows of the bulk written cell by cell after all
+        self._bulk: Bulk | None = None  # rows kept as columns, written whole
+        self._plain: tuple[list[Col], Rows, Any] | None = None  # the same, unstyled
+        self._tail: list[Any] = []  # rows after the bulk
+        self._tail0 = 0  # the first of them (0-based)
         book.pending.append(self)
 
     # ---- building cells and rows ---------------------------------------------------
@@ -323,65 +325,50 @@ class Sheet:
 
     def append(self, values: list[Any]) -> int:
         self.row += 1
+        rows = self._tail if self._bulk is not None or self._plain is not None else self._rows
         if self.st is None:
-            self._rows.append([v.value if type(v) is Spill else v for v in values])
+            rows.append([v.value if type(v) is Spill else v for v in values])
             return self.row
         if self._region_rows > SAMPLED and len(values) > 1:
-            self._rows.append(self._take_text(values))
+            rows.append(self._take_text(values, self.row - 1))
             return self.row
         if not any(v is not None and v != "" for v in values):
             self._close_region()
-        self._rows.append(self._take(values, header=False))
+        rows.append(self._take(values, False, self.row - 1))
         return self.row
 
-    def bulk(self, cols: list[Col], rows: list[tuple[Any, ...]]) -> None:
-        """Append many rows alike (the Scores and Audit sheets): each a tuple of values,
-        one per column of `cols`. The first rows are taken as `append` takes them (so
-        numbers and styles are measured); the rest are measured a column at a time (their
-        texts only, as `append` does deep in a long table) and written a row at a time.
-        A row may carry parameters for the formulas after its values; a row given as a
-        list (of cells, as `append` takes them) is written cell by cell instead."""
-        head = SAMPLED + 1 if self.st is not None else len(rows)
-        for row in rows[:head]:
-            self.append(row if type(row) is list else self._cells(cols, row, self.row + 1))
-        rest = rows[head:]
-        if not rest:
-            return
-        assert self._bulk is None, "one bulk of rows per sheet"
-        start = len(self._rows)
-        self._rows.extend(rest)
-        self.row += len(rest)
-        self._bulk = (start, len(self._rows), cols)
-        for k, col in enumerate(cols):
-            if col.kind == TEXT:
-                self._measure_texts(k, [row[k] if type(row) is tuple else "" for row in rest],
-                                    start)
-        for r, row in enumerate(rest, start):
-            if type(row) is list:
-                self._rows[r] = self._take_text(row, r)
+    def _at(self, r: int) -> list[Any]:
+        """Row r (0-based) as held: before the bulk, or after it."""
+        return self._rows[r] if r < len(self._rows) else self._tail[r - self._tail0]
 
-    def _measure_texts(self, k: int, texts: list[str], start: int) -> None:
-        """Measure one text column of the bulk (as `_take_text` measures a cell)."""
-        lens = list(map(len, texts))
-        self._bulk_refs += len(texts) - texts.count("")
-        cap = self.caps.get(k + 1, CAP)
-        joined = "\x00".join(texts)
-        odd: Iterable[int] = ()
-        if "\n" in joined or "<r>" in joined:
-            odd = [r for r, v in enumerate(texts) if "\n" in v or v.startswith("<r>")]
-            for r in odd:
-                if "\n" in texts[r]:
-                    lens[r] = max(map(len, texts[r].split("\n")))
-        widest = max(lens, default=0)
-        if widest > self._data.get(k, 0):
-            self._data[k] = widest
-        long = {r for r, n in enumerate(lens) if n > cap}
-        for r in odd:
-            if "\n" in texts[r]:
-                long.add(r)
-            else:
-                self._odd.add(start + r)  # looks like rich text: written inline
-        self._long.extend((start + r, k, len(texts[r])) for r in sorted(long))
+    def bulk(self, cols: list[Col], rows: Rows,
+             alt: tuple[list[Col], set[int]] | None = None) -> None:
+        """Append many rows alike (the Scores, Moderation, Results and Audit sheets), held
+        as columns (`Rows`, one part per column of `cols`, then one per parameter of the
+        formulas) until the sheet is written; `alt` gives other columns for the rows at
+        the given positions. The first rows are taken as `append` takes them (so numbers
+        and styles are measured); the rest go to `xlsx_bulk.Bulk` (their texts measured
+        a column at a time, the rows written whole). One bulk per sheet."""
+        assert self._bulk is None, "one bulk of rows per sheet"
+        assert self._plain is None, "one bulk of rows per sheet"
+        if self.st is None:
+            self._plain = (cols, rows, alt)
+            self._tail0 = len(self._rows) + len(rows)
+            self.row += len(rows)
+            return
+        # enough rows to measure numbers and styles, fewer for a wide table (Results)
+        head = min(SAMPLED + 1, len(rows), max(20, SAMPLED * 20 // max(len(cols), 1)))
+        special = alt[1] if alt else set()
+        for k, row in enumerate(rows.rows(0, head)):
+            spec = alt[0] if alt and k in special else cols
+            self.append(self._cells(spec, row, self.row + 1))
+        rest = rows.window(head, len(rows))
+        if not len(rest):
+            return
+        shifted = (alt[0], {k - head for k in special if k >= head}) if alt else None
+        self._bulk = Bulk(self, cols, rest, len(self._rows), shifted)
+        self.row += len(rest)
+        self._tail0 = self.row
 
     def _cells(self, cols: list[Col], row: tuple[Any, ...], r: int) -> list[Any]:
         """A bulk row as `append` takes it (`r`: its row number)."""
@@ -394,63 +381,9 @@ class Sheet:
             out.append(v)
         return out
 
-    def _bulk_writer(self, tall: dict[int, int], heights: dict[int, float]) -> Any:
-        """`fast(values, r, n)` for `emit`: the bulk's rows written whole (its odd rows,
-        text that looks like markup, given back as cells, written one by one)."""
-        if self._bulk is None:
-            return None
-        start, stop, cols = self._bulk
-        rows = self._rows
-        texts = [k for k, col in enumerate(cols) if col.kind == TEXT]
-        refs = self._bulk_refs
-        for r in sorted(self._odd):
-            if start <= r < stop and type(rows[r]) is tuple:
-                refs -= sum(1 for k in texts if rows[r][k])
-                rows[r] = self._cells(cols, rows[r], r + 1)
-        self.book.reused += refs
-        low = [self._bulk_col(k, col, False) for k, col in enumerate(cols)]
-        high = [self._bulk_col(k, col, True) for k, col in enumerate(cols)]
-        plain, top = row_writer(low), row_writer(high, tall=True)
-        wraps: dict[int, set[int]] = {}
-        for r, k in self._wrapped:
-            wraps.setdefault(r, set()).add(k)
-        shared = self.book.fast_shared
-
-        def write(values: tuple[Any, ...], r: int, n: str) -> str:
-            if r not in tall:
-                return plain(values, n, shared)
-            h = heights.get(r)
-            return top(values, n, shared, "" if h is None else f' ht="{h:g}" customHeight="1"',
-                       wraps.get(r, ()))
-        return write
-
-    def _bulk_col(self, k: int, col: Col, tall: bool) -> tuple[str, str, str, str, str]:
-        """A bulk column for `row_writer`, its cells styled as `_cell_xml` styles them."""
-        book, st = self.book, self.st
-        assert st is not None
-        style = wrapped = ""
-        if col.kind == TEXT:
-            c = self.cell("", **(col.style or {}))
-            parts = (c.fmt, c.font, c.fill, c.align) if col.style else (None,)
-            if tall:
-                style = self._style(book.format(*parts, top=True))
-                wrapped = self._style(book.format(*parts, top=True, wrap=True))
-            elif col.style:
-                style = self._style(book.format(*parts))
-        elif col.style is None:  # a plain number, or a formula with a number
-            style = self._style(book.format(None, None, None, st.num,
-                                            top=tall and col.kind == FORMULA))
-        else:
-            c = self.cell(0, **col.style)
-            style = self._style(book.format(c.fmt, c.font, c.fill, c.align,
-                                            unlocked=c.input, top=tall))
-        return col.kind, column_letter(k + 1), style, col.formula, wrapped
-
-    def _take_text(self, values: list[Any], row: int | None = None) -> list[Any]:
-        """A row deep in a long table (the Scores, Moderation and Audit sheets): only its
-        plain texts are measured; its numbers and styled cells are like those above."""
-        if row is None:
-            row = len(self._rows)
+    def _take_text(self, values: list[Any], row: int) -> list[Any]:
+        """A row deep in a long table: only its plain texts are measured; its numbers and
+        styled cells are like those above (row: 0-based)."""
         widest, long, caps = self._data, self._long, self.caps
         for k, v in enumerate(values):
             if type(v) is Spill:  # runs on to the right: not measured
@@ -471,7 +404,7 @@ class Sheet:
                     long.append((row, k, len(v)))
         return values
 
-    def _take(self, values: list[Any], header: bool) -> list[Any]:
+    def _take(self, values: list[Any], header: bool, row: int) -> list[Any]:
         """The row as it will be written, measured as it goes (quickly: the Scores sheet of
         a large evaluation has half a million cells)."""
         st = self.st
@@ -483,7 +416,6 @@ class Sheet:
             if self._region_rows <= SAMPLED:  # enough rows to tell numbers from text
                 counts = self._region[1]
         widest = self._head if header else self._data
-        row = len(self._rows)
         out = []
         for k, v in enumerate(values):
             spill = single
@@ -534,9 +466,11 @@ class Sheet:
         cells = [self.cell(n, font=st.header_font, fill=st.header_fill,
                            align=st.header_align, fmt=fmt if not isinstance(n, str)
                            else None) for n in names]
+        assert self._bulk is None, "no header after the bulk"
+        assert self._plain is None, "no header after the bulk"
         self.row += 1
         self._header_rows.add(len(self._rows))
-        self._rows.append(self._take(cells, header=True))
+        self._rows.append(self._take(cells, True, len(self._rows)))
         self._region = (cells, {})
         self._region_rows = 0
         return self.row
@@ -591,19 +525,25 @@ class Sheet:
         self._done = True
         ws = self.ws
         if self.st is None:
-            emit(ws, self._rows, self._plain_xml, {})
-            self._rows = []
+            self._finish_plain()
             return
         self._close_region()
         widths = self.widths()
         for k, w in widths.items():
             ws.set_column(k - 1, k - 1, w + PAD)
         tall = self._tall_rows(widths)
+        if self._bulk is not None:
+            self._bulk.tall(widths)
         self._page(widths)
         heights = {r: n * LINE_PT for r, n in tall.items() if n > 1}
-        self.book.reused += emit(ws, self._rows, self._cell_xml, heights, tall,
-                                 self.book.shared, self._bulk_writer(tall, heights))
-        self._rows = []
+        book = self.book
+        book.reused += emit(ws, self._rows, self._cell_xml, heights, tall, book.shared)
+        if self._bulk is not None:
+            book.reused += self._bulk.write(ws)
+            self._bulk = None
+        book.reused += emit(ws, self._tail, self._cell_xml, heights, tall, book.shared,
+                            first=self._tail0)
+        self._rows = self._tail = []
         for rng, opts in self._conditions:
             fill = opts.pop("fill")
             ws.conditional_format(rng, {**opts, "format": self.book.conditional(fill)})
@@ -625,7 +565,7 @@ class Sheet:
             w = widths.get(k + 1, CAP) * FILL
             if r in self._header_rows:
                 w = w * 0.9  # bold
-            v = self._rows[r][k]
+            v = self._at(r)[k]
             text = v.value if type(v) is C else v
             if length <= w and "\n" not in text:
                 continue
@@ -637,6 +577,30 @@ class Sheet:
             wrapped.add((r, k))
             lines[r] = max(lines.get(r, 1), min(n, MAX_LINES))
         return lines
+
+    def _row_xml(self, cells: list[Any], r: int, heights: dict[int, float], top: bool
+                 ) -> str:
+        """One row of cells (0-based row r) as XML, as `emit` writes it."""
+        letters = [column_letter(k + 1) for k in range(len(cells))]
+        xml, reused = row_xml(cells, r, letters, self._cell_xml, heights.get(r), top,
+                              self.book.shared)
+        self.book.reused += reused
+        return xml
+
+    def _finish_plain(self) -> None:
+        """The sheet with no styling (the benchmark's floor): every cell as it is."""
+        ws = self.ws
+        emit(ws, self._rows, self._plain_xml, {})
+        if self._plain is not None:
+            cols, rows, alt = self._plain
+            first = len(self._rows)
+            special = alt[1] if alt else set()
+            for x, chunk in rows.chunks():
+                cells = [self._cells(alt[0] if alt and x + m in special else cols, v,
+                                     first + x + m + 1) for m, v in enumerate(chunk)]
+                emit(ws, cells, self._plain_xml, {}, first=first + x)
+        emit(ws, self._tail, self._plain_xml, {}, first=self._tail0)
+        self._rows = self._tail = []
 
     def _style(self, fmt: Any) -> str:
         """The ` s="n"` attribute of a cell in that format ("" for the default)."""
@@ -710,7 +674,7 @@ class Sheet:
         ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
         if self.print_cols:
             wide = sum(w + PAD for k, w in widths.items() if k <= self.print_cols)
-            ws.print_area(0, 0, max(len(self._rows) - 1, 0), self.print_cols - 1)
+            ws.print_area(0, 0, max(self.row - 1, 0), self.print_cols - 1)
         pages = max(1, math.ceil(wide / PAGE_CHARS)) if self.legible else 1
         ws.fit_to_pages(pages, 0)
         if self._title_rows:

@@ -29,8 +29,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .. import atomic
 from ..errors import BadInput, Problem
+from ..services.records import collector_paused
 from . import Report, Source, no_report, recorded_target
 from .xlsx_analysis import analysis_of, sensitivity_sheet, shared_sheet
 from .xlsx_governance import (
@@ -42,6 +42,7 @@ from .xlsx_governance import (
 )
 from .xlsx_inputs import bids_sheet, costs_sheet, criteria_sheet, evaluators_sheet, scores_sheet
 from .xlsx_layout import DEFAULT_MARKING, Book, Layout, Styles
+from .xlsx_map import SHEET_COLUMNS, Table, plan_scores
 from .xlsx_results import moderation_sheet, results_sheet
 from .xlsx_summary import summary_sheet
 
@@ -51,23 +52,19 @@ SHEETS = ("Summary", "Criteria", "Bids", "Costs", "Scores", "Evaluators", "Decla
           "Moderation", "Results", "Sensitivity", "Shared service", "Audit", "About")
 
 
-#: The rows of an Excel worksheet, its header row included.
-EXCEL_ROWS = 1_048_576
-
-
 def size_problems(source: Source, target: Path) -> list[Problem]:
-    """Sheets the evaluation would fill beyond what a worksheet holds (one row per
-    score, per bid and scored criterion, per audit event): such a workbook would not
-    open, so it is refused before anything is written."""
+    """What no workbook can hold, refused before anything is written. Long tables go on
+    over continuation sheets (`xlsx_map`), so only a sheet wider than a worksheet's
+    16,384 columns is refused: the Results sheet has a column per criterion, and the
+    input limits (2,000 criteria) keep it far narrower."""
     snap = source.results.snap
-    nb, ns = len(snap.bid_ids), len(snap.scored_ids)
-    need = [("Moderation", nb * ns + 1, f"{nb:,} bids x {ns:,} scored criteria"),
-            ("Scores", len(source.doc["scores"]) + 1, "one row per score"),
-            ("Audit", len(source.audit) + 1, "one row per recorded event")]
-    return [Problem(str(target), f"the evidence pack's {sheet} sheet would need {rows:,} "
-                                 f"rows ({why}); an Excel worksheet holds at most "
-                                 f"{EXCEL_ROWS:,}")
-            for sheet, rows, why in need if rows > EXCEL_ROWS]
+    cols = (13 + len(snap.price_ids) * 2 + len(snap.section_ids) + len(snap.scored_ids)
+            + 5)
+    if cols <= SHEET_COLUMNS:
+        return []
+    return [Problem(str(target), f"the evidence pack's Results sheet would need {cols:,} "
+                                 f"columns (one per criterion and section); an Excel "
+                                 f"worksheet holds at most {SHEET_COLUMNS:,}")]
 
 
 def write_xlsx(source: Source, target: str | Path, *, force: bool = False,
@@ -78,7 +75,9 @@ def write_xlsx(source: Source, target: str | Path, *, force: bool = False,
         raise BadInput(problems)
     with recorded_target(source, target, force, "export.xlsx") as tmp:
         buffer = build_workbook(source, report=report, styled=styled)
-        atomic.save_buffered(tmp, lambda fh: fh.write(buffer.getbuffer()))
+        with open(tmp, "wb") as fh:  # the one write to the disk (the zip is in memory)
+            fh.write(buffer.getbuffer())
+        del buffer
     report(1.0, f"Wrote {target.name}")
     return target
 
@@ -104,22 +103,24 @@ def build_workbook(source: Source, *, report: Report = no_report,
     book = Book(wb, st, draft=DRAFT_HEADER if source.provisional else "",
                 marking=str(ev.get("marking") or DEFAULT_MARKING),
                 reference=str(ev.get("reference") or ""))
-    layout = plan(source)
     report(0.0, "Analysing the evaluation")
-    layout.analysis = analysis_of(source)
+    analysis = analysis_of(source)  # first: its working memory is freed before the plan
+    layout = plan(source)
+    layout.analysis = analysis
     steps = [("Summary", summary_sheet), ("Criteria", criteria_sheet), ("Bids", bids_sheet),
              ("Costs", costs_sheet), ("Scores", scores_sheet), ("Evaluators", evaluators_sheet),
              ("Declarations", declarations_sheet), ("Moderation", moderation_sheet),
              ("Results", results_sheet),
              ("Sensitivity", sensitivity_sheet), ("Shared service", shared_sheet),
              ("Audit", audit_sheet), ("About", about_sheet)]
-    try:
-        for k, (name, fn) in enumerate(steps):
-            report(0.1 + 0.85 * k / len(steps), f"Writing the {name} sheet")
-            fn(book, source, st, layout, report)
-            book.finish()
-    finally:
-        close_quickly(wb)  # removes its temporary files, finished or not
+    with collector_paused():  # millions of cells, none in a cycle
+        try:
+            for k, (name, fn) in enumerate(steps):
+                report(0.1 + 0.85 * k / len(steps), f"Writing the {name} sheet")
+                fn(book, source, st, layout, report)
+                book.finish()
+        finally:
+            close_quickly(wb)  # removes its temporary files, finished or not
     return buffer
 
 
@@ -131,27 +132,50 @@ _ZIPPING = threading.Lock()
 
 
 def close_quickly(wb: Any) -> None:
-    """Close (write) the workbook, its parts compressed at `ZIP_LEVEL`. XlsxWriter offers
-    no such option: its module's `ZipFile` is swapped for the time of the close, under a
-    lock (the pack is the only XlsxWriter workbook ProcureDesk writes)."""
+    """Close (write) the workbook, its parts compressed at `ZIP_LEVEL`, each sheet's rows
+    copied into its part as bytes. XlsxWriter offers neither: its module's `ZipFile` and
+    its worksheet's copy of the rows (as text, decoded and encoded again: a gigabyte of
+    rows at the input limits) are swapped for the time of the close, under a lock (the
+    pack is the only XlsxWriter workbook ProcureDesk writes)."""
     import zipfile
 
     import xlsxwriter.workbook as xw
+    from xlsxwriter.worksheet import Worksheet
 
     with _ZIPPING:
-        saved = xw.ZipFile
+        saved, copy = xw.ZipFile, Worksheet._write_optimized_sheet_data
         xw.ZipFile = functools.partial(zipfile.ZipFile, compresslevel=ZIP_LEVEL)
+        Worksheet._write_optimized_sheet_data = _copy_rows
         try:
             wb.close()
         finally:
             xw.ZipFile = saved
+            Worksheet._write_optimized_sheet_data = copy
+
+
+def _copy_rows(ws: Any) -> None:
+    """A worksheet's `<sheetData>` in constant-memory mode: its row file copied as bytes."""
+    import os
+    import shutil
+
+    if ws.dim_rowmin is None:
+        ws._xml_empty_tag("sheetData")
+        return
+    ws._xml_start_tag("sheetData")
+    ws.row_data_fh.close()
+    ws.row_data_fh_closed = True
+    ws.fh.flush()
+    with open(ws.row_data_filename, "rb") as rows:
+        shutil.copyfileobj(rows, ws.fh.buffer, 1 << 20)
+    os.unlink(ws.row_data_filename)
+    ws._xml_end_tag("sheetData")
 
 
 def plan(source: Source) -> Layout:
-    """Where everything goes: rows of criteria and bids, the Results columns, and the
-    Scores sheet in bid and criterion order, so that each (bid, criterion) pair's
-    scores are one block of rows the Moderation sheet's formulas read exactly (no
-    formula scans the whole sheet)."""
+    """Where everything goes: rows of criteria and bids, the Results columns, the Scores
+    sheets in bid and criterion order (each (bid, criterion) pair's scores one block of
+    rows, which the Moderation sheet's formulas read exactly: no formula scans a whole
+    sheet), and the Moderation sheets (each bid's rows one block, which its status reads)."""
     doc, snap = source.doc, source.results.snap
     crit = doc["criteria"]
     crow = {c["id"]: 2 + k for k, c in enumerate(crit)}  # Criteria sheet rows
@@ -163,19 +187,10 @@ def plan(source: Source) -> Layout:
     c_sec0 = c_frac0 + len(snap.price_ids)
     c_con0 = c_sec0 + len(snap.section_ids)
     con_col = {cid: c_con0 + k for k, cid in enumerate(snap.scored_ids + snap.price_ids)}
-    lay = Layout(crow=crow, brow=brow, mod_row0=2, ns=ns, nb=nb, c_frac0=c_frac0,
-                 c_sec0=c_sec0, c_con0=c_con0, con_col=con_col,
-                 c_key0=c_con0 + len(con_col))
-    import numpy as np
-
-    order = np.lexsort((snap.s_crit, snap.s_bid)).tolist()  # stable: file order within
-    lay.score_order = order
-    pairs = (snap.s_bid[order] * max(ns, 1) + snap.s_crit[order]).tolist()
-    for row, pair in enumerate(pairs, start=2):
-        at = divmod(pair, max(ns, 1))
-        got = lay.blocks.get(at)
-        lay.blocks[at] = (row, row) if got is None else (got[0], row)
-    lay.scores_last = max(len(order) + 1, 2)
+    lay = Layout(crow=crow, brow=brow, ns=ns, nb=nb, c_frac0=c_frac0, c_sec0=c_sec0,
+                 c_con0=c_con0, con_col=con_col, c_key0=c_con0 + len(con_col))
+    plan_scores(lay, snap.s_bid, snap.s_crit, snap.consensus)
+    lay.audit = Table.rows("Audit", len(source.audit))
     gates = len(snap.gate_ids)
     if gates:
         from ..wording import column_letter

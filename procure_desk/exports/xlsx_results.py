@@ -11,8 +11,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ..wording import column_letter
 from . import Report, Source
+from .xlsx_columns import Computed, Items, Labels, Numbers, Part, Rows
 from .xlsx_layout import (
     P_PROCEDURE,
     P_SCALE,
@@ -27,6 +30,7 @@ from .xlsx_layout import (
     status_rules,
     t,
 )
+from .xlsx_map import sheet_ref
 from .xlsx_rows import FORMULA, INPUT, NUMBER, TEXT
 
 # Results: the fixed columns (1-based).
@@ -46,59 +50,69 @@ def _n(x: Any) -> Any:
 
 def moderation_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout,
                      report: Report) -> None:
-    """One row per bid and scored criterion: the scores counted, mean, lowest, highest,
-    spread, consensus (an input), final score, flag, and the minimum it must reach."""
+    """One row per bid and scored criterion with a score or a consensus score: the scores
+    counted, mean, lowest, highest, spread, consensus (an input), final score, flag, and
+    the minimum it must reach; over as many sheets as they need, each bid's rows on one."""
     doc, res = src.doc, src.results
     snap = res.snap
     ev = res.scores
-    pairs = snap.pair_scores()  # each pair's lowest and highest non-conflicted score
-    lo = pairs.lo.reshape(ev.count.shape)
-    hi = pairs.hi.reshape(ev.count.shape)
-    cons = {(c["bid"], c["criterion"]): c for c in doc.get("consensus", [])}
+    ns = max(lay.ns, 1)
+    pair = lay.mod_pair
+    i, j = pair // ns, pair % ns
+    ps = snap.pair_scores()  # each pair's lowest and highest non-conflicted score
+    count = ev.count.reshape(-1)[pair]
+    some = count > 0
+    lo = np.where(some, ps.lo[pair], np.nan)
+    hi = np.where(some, ps.hi[pair], np.nan)
     cname = {c["id"]: t(c["name"]) for c in doc["criteria"]}
-    mins = {c["id"]: c.get("min_score") for c in doc["criteria"]}
-    sh = Sheet(wb, "Moderation", st, caps={11: 70}, freeze="E2", title_rows="1:1")
-    sh.header(["Bid ID", "Supplier", "Criterion ID", "Criterion", "Scores counted", "Mean",
-               "Lowest", "Highest", "Spread", "Consensus", "Consensus rationale",
-               "Final score", "Flag", "Minimum", "Below minimum"])
-    total = lay.nb * lay.ns
+    mins = _mins(doc, snap.scored_ids)
+    ms = np.array([np.nan if m is None else float(m) for m in mins] or [np.nan])[j]
+    final = ev.final.reshape(-1)[pair]
+    with np.errstate(invalid="ignore"):
+        below = (~np.isnan(ms) & ~np.isnan(final) & (final < ms - 1e-9)).astype(np.float64)
+    ids, cids = snap.bid_ids, snap.scored_ids
+    bix, cix = {x: k for k, x in enumerate(ids)}, {x: k for k, x in enumerate(cids)}
+    why = {bix[c["bid"]] * ns + cix[c["criterion"]]: t(c["rationale"])
+           for c in doc.get("consensus", []) if c["bid"] in bix and c["criterion"] in cix}
+    names = [sheet_ref(x) for x in lay.scores.names]
+    report(0.6, f"Writing moderation ({pair.size:,} rows)")
+    rows = Rows([
+        Labels(i, [t(x) for x in ids]), Labels(i, [t(b["supplier"]) for b in snap.bids]),
+        Labels(j, [t(x) for x in cids]), Labels(j, [cname[x] for x in cids]),
+        Numbers(count), Numbers(ev.mean.reshape(-1)[pair], ""), Numbers(lo, ""),
+        Numbers(hi, ""), Numbers(ev.spread.reshape(-1)[pair], ""),
+        Numbers(snap.consensus.reshape(-1)[pair]),
+        Computed(pair.size, lambda a, z: [why.get(p, "") for p in pair[a:z].tolist()]),
+        Numbers(final, ""), Labels(ev.flagged.reshape(-1)[pair].astype(np.int64), ["", "FLAG"]),
+        Numbers(ms, ""), Numbers(below),
+        Labels(np.maximum(lay.block_sheet, 0), names or ["Scores"]),
+        _texts(lay.block_first), _texts(lay.block_last),
+        Labels(j, [str(lay.crow[x]) for x in cids]),
+    ])
     cols, fallback = _moderation_columns(st)
-    blocks = lay.blocks
-    crow = {cid: str(r) for cid, r in lay.crow.items()}
-    rows: list[Any] = []
-    add = rows.append
-    k = 0
-    for i, b in enumerate(doc["bids"]):
-        bid = t(b["id"])
-        raw = b["id"]
-        sup = t(b["supplier"])
-        for j, cid in enumerate(snap.scored_ids):
-            if k % 2000 == 0 and k:
-                report(0.6 + 0.15 * k / total, f"Writing moderation ({k:,} of {total:,})")
-            k += 1
-            c = cons.get((raw, cid))
-            block = blocks.get((i, j))
-            count = float(ev.count[i, j])
-            final = _n(ev.final[i, j])
-            ms = mins[cid]
-            below = int(ms is not None and final != "" and final < float(ms) - 1e-9)
-            values = (
-                bid, sup, t(cid), cname[cid],
-                count, _n(ev.mean[i, j]), float(lo[i, j]) if count else "",
-                float(hi[i, j]) if count else "", _n(ev.spread[i, j]),
-                c["score"] if c else None, t(c["rationale"]) if c else "",
-                final, "FLAG" if ev.flagged[i, j] else "", "" if ms is None else ms, below,
-                *((str(block[0]), str(block[1])) if block else ("0", "0")), crow[cid])
-            if block is None:
-                add(sh._cells(fallback, (*values[:4], 0, "", "", "", "", *values[9:]),
-                              k + 1))
-            else:
-                add(values)
-    sh.bulk(cols, rows)
-    if st is not None and total:
-        sh.rule(f"M2:M{total + 1}", '"FLAG"', st.red_fill)
-        sh.rule(f"L2:L{total + 1}", '""', st.amber_fill)
-        sh.rule(f"O2:O{total + 1}", "1", st.red_fill)
+    unscored = np.flatnonzero(lay.block_sheet < 0)
+    for name, (a, z) in zip(lay.moderation.names, lay.moderation.spans):
+        sh = Sheet(wb, name, st, caps={11: 70}, freeze="E2", title_rows="1:1")
+        sh.header(["Bid ID", "Supplier", "Criterion ID", "Criterion", "Scores counted",
+                   "Mean", "Lowest", "Highest", "Spread", "Consensus",
+                   "Consensus rationale", "Final score", "Flag", "Minimum", "Below minimum"])
+        alt = {int(p) - a for p in unscored[(unscored >= a) & (unscored < z)]}
+        sh.bulk(cols, rows.window(a, z), (fallback, alt))
+        if st is not None and z > a:
+            last = z - a + 1
+            sh.rule(f"M2:M{last}", '"FLAG"', st.red_fill)
+            sh.rule(f"L2:L{last}", '""', st.amber_fill)
+            sh.rule(f"O2:O{last}", "1", st.red_fill)
+
+
+def _mins(doc: dict[str, Any], ids: list[str]) -> list[Any]:
+    by_id = {c["id"]: c.get("min_score") for c in doc["criteria"]}
+    return [by_id[x] for x in ids]
+
+
+def _texts(values: np.ndarray) -> Computed:
+    """Whole numbers as the text a formula takes (a row number)."""
+    return Computed(int(values.size), lambda a, z: list(map(str, values[a:z].tolist())))
 
 
 def _moderation_columns(st: Styles | None) -> tuple[list[Col], list[Col]]:
@@ -106,7 +120,7 @@ def _moderation_columns(st: Styles | None) -> tuple[list[Col], list[Col]]:
     the pair's scores on the Scores sheet, and the criterion's row on the Criteria
     sheet), and the same for a pair with no scores (its statistics plain values)."""
     num = {"fmt": "0.00"}
-    use, sc = "Scores!$I${0}:$I${1}", "Scores!$G${0}:$G${1}"
+    use, sc = "{0}!$I${1}:$I${2}", "{0}!$G${1}:$G${2}"
     stats = [
         Col(FORMULA, formula=f"=COUNTIF({use},1)"),
         Col(FORMULA, num, f'=IF(E{{r}}>0,AVERAGEIF({use},1,{sc}),"")'),
@@ -121,7 +135,7 @@ def _moderation_columns(st: Styles | None) -> tuple[list[Col], list[Col]]:
         Col(FORMULA, num, '=IF(J{r}<>"",J{r},IF(E{r}>0,F{r},""))'),
         Col(FORMULA, {"align": st.top} if st else None,  # "FLAG": text, on the left
             f'=IF(AND(E{{r}}>0,J{{r}}=""),IF(I{{r}}>={P_SPREAD}-{TIE},"FLAG",""),"")'),
-        Col(FORMULA, formula='=IF(Criteria!$I${2}="","",Criteria!$I${2})'),
+        Col(FORMULA, formula='=IF(Criteria!$I${3}="","",Criteria!$I${3})'),
         Col(FORMULA, formula='=IF(AND(N{r}<>"",L{r}<>""),IF(L{r}<N{r}-{TIE},1,0),0)'
             .replace("{TIE}", TIE)),
     ]
@@ -138,17 +152,19 @@ def _status_formula(r: int, i: int, lay: Layout) -> str:
         fail.append(f'COUNTIF({gates},"Fail")')
         missing.append(f'COUNTIF({gates},"No result")')
     if lay.ns:
-        a = lay.mod_row0 + i * lay.ns
-        z = a + lay.ns - 1
-        fail.append(f"SUM(Moderation!$O${a}:$O${z})")
-        missing.append(f'SUMPRODUCT((Moderation!$L${a}:$L${z}="")*1)')
+        fails, finals = lay.bid_block(i, "O"), lay.bid_block(i, "L")
+        if fails and finals:  # scored criteria minus the final scores in its rows
+            fail.append(f"SUM({fails})")
+            missing.append(f"{lay.ns}-COUNT({finals})")
+        else:  # no row: every final score is missing
+            missing.append(str(lay.ns))
     excl = f"({'+'.join(fail)})>0" if fail else "FALSE()"
     inc = f"({'+'.join(missing)})>0" if missing else "FALSE()"
     return (f'=IF({excl},"excluded",IF({inc},"incomplete",IF(AND({P_PROCEDURE}='
             f'"competitive_tender",Bids!$D${r}<>"Yes"),"comparator","ranked")))')
 
 
-def _rank_formula(r: int, lay: Layout) -> str:
+def _rank_formula(r: int | str, lay: Layout) -> str:
     """1 + the ranked bids ahead: higher total, then higher quality, then lower cost,
     then the smaller id (totals, qualities and costs within 1e-9 count as equal)."""
     kt, kq, kc, ki = (column_letter(lay.c_key0 + k) for k in range(4))
@@ -164,7 +180,7 @@ def _rank_formula(r: int, lay: Layout) -> str:
     return f'=IF($C{r}<>"ranked","",1+SUMPRODUCT({ahead}))'
 
 
-def _sum_if_all(cols: list[int], r: int) -> tuple[str, int]:
+def _sum_if_all(cols: list[int], r: int | str) -> tuple[str, int]:
     pieces = [x.format(r=r) for x in ranges(cols)]
     return ",".join(pieces), len(cols)
 
@@ -191,11 +207,11 @@ def results_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: 
                *[t(f"{c['id']} price fraction") for c in price],
                *[t(f"{sid} {snap.names.get(sid, '')}") for sid in snap.section_ids],
                *[t(f"{cid} points") for cid in lay.con_col], *KEYS])
-    order_of_id = {b: k for k, b in enumerate(sorted(snap.bid_ids))}
     basis_col = column_letter(5 + int(doc["evaluation"]["appraisal"]["years"]))
-    for i, b in enumerate(doc["bids"]):
-        sh.append(_results_row(sh, src, lay, i, b, price, below, basis_col,
-                               order_of_id[b["id"]]))
+    cols, parts = _fixed_columns(sh, src, lay, basis_col)
+    more, extra = _criteria_columns(sh, src, lay, price, below)
+    sh.bulk(cols + more, Rows(parts[:len(cols)] + extra[:len(more)] + parts[len(cols):]
+                              + extra[len(more):]))
     nb = lay.nb
     sh.blank()
     elig = f"I2:I{nb + 1}"
@@ -219,74 +235,140 @@ def _cmin(src: Source) -> Any:
     return min(pool) if pool else ""
 
 
-def _results_row(sh: Sheet, src: Source, lay: Layout, i: int, b: dict[str, Any],
-                 price: list[dict[str, Any]], below: dict[str, list[int]], basis_col: str,
-                 id_order: int) -> list[Any]:
+def _fixed_columns(sh: Sheet, src: Source, lay: Layout, basis_col: str
+                   ) -> tuple[list[Col], list[Part]]:
+    """The Results sheet's first 13 columns, and their values (then two parameters: each
+    row's status formula and its row of the Costs sheet)."""
     res = src.results
     snap = res.snap
     st = sh.st
-    money = st.money if st else None
-    r = lay.brow[b["id"]]
-    cmin = f"$I${lay.cmin_row}"
-    status = res.status[i]
-    shown = status in ("ranked", "comparator")
+    nb = lay.nb
+    r = "{r}"
+    money = {"fmt": st.money} if st else None
+    num = {"fmt": "0.00"}
+    shown = f'OR($C{r}="ranked",$C{r}="comparator")'
     c_q = [lay.con_col[c] for c in snap.scored_ids]
     c_p = [lay.con_col[c] for c in snap.price_ids]
 
-    def part(cols: list[int], value: Any) -> F:
+    def part(cols: list[int]) -> str:
         if not cols:
-            return F(f'=IF(OR($C{r}="ranked",$C{r}="comparator"),0,"")', 0.0 if shown else "")
+            return f'=IF({shown},0,"")'
         refs, n = _sum_if_all(cols, r)
-        return F(f'=IF(OR($C{r}="ranked",$C{r}="comparator"),IF(COUNT({refs})<{n},"",'
-                 f'SUM({refs})),"")', _n(value) if shown else "")
+        return f'=IF({shown},IF(COUNT({refs})<{n},"",SUM({refs})),"")'
 
-    eligible = status != "excluded" and (not snap.competitive or bool(snap.tender[i]))
-    basis = float(snap.cost_basis[i])
-    row: list[Any] = [
-        t(b["id"]), t(b["supplier"]),
-        F(_status_formula(r, i, lay), status),
-        F(_rank_formula(r, lay), res.rank[i] if res.rank[i] is not None else ""),
-        sh.cell(F(f'=IF(OR(F{r}="",G{r}=""),"",F{r}+G{r})', _n(res.total[i])), fmt="0.00",
-                font=st.bold if st else None),
-        sh.cell(part(c_q, res.quality[i]), fmt="0.00"),
-        sh.cell(part(c_p, res.price[i]), fmt="0.00"),
-        sh.cell(F(f"=Costs!${basis_col}${lay.cost_row0 + i}", basis), fmt=money),
-        sh.cell(F(f'=IF(AND($C{r}<>"excluded",OR({P_PROCEDURE}<>"competitive_tender",'
-                  f'Bids!$D${r}="Yes")),H{r},"")', basis if eligible else ""), fmt=money),
-        sh.cell(status, align=st.align(horizontal="left", indent=1) if st else None),
-        res.rank[i] if res.rank[i] is not None else "",
-        sh.cell(_n(res.total[i]), fmt="0.00"),
-        sh.cell(F(f'=IF(AND(C{r}=J{r},D{r}&""=K{r}&"",IF(L{r}="",E{r}="",IF(E{r}="",'
-                  f'FALSE(),ABS(E{r}-L{r})<=0.000001))),"yes","NO")', "yes"),
-                align=st.align(horizontal="center") if st else None),
+    status = list(res.status)
+    ok = np.array([s in ("ranked", "comparator") for s in status], dtype=bool)
+    eligible = np.array([s != "excluded" and (not snap.competitive or bool(snap.tender[i]))
+                         for i, s in enumerate(status)], dtype=bool)
+    basis = np.asarray(snap.cost_basis, dtype=np.float64)
+    rank = np.array([np.nan if x is None else x for x in res.rank] or [0.0])[:nb]
+    total = np.asarray(res.total, dtype=np.float64)
+    kinds = sorted(set(status))
+    cols = [
+        Col(TEXT), Col(TEXT), Col(FORMULA, {"align": st.top} if st else None, "={0}"),
+        Col(FORMULA, formula=_rank_formula(r, lay)),
+        Col(FORMULA, {**num, "font": st.bold} if st else num,
+            f'=IF(OR(F{r}="",G{r}=""),"",F{r}+G{r})'),
+        Col(FORMULA, num, part(c_q)), Col(FORMULA, num, part(c_p)),
+        Col(FORMULA, money, f"=Costs!${basis_col}${{1}}"),
+        Col(FORMULA, money, f'=IF(AND($C{r}<>"excluded",OR({P_PROCEDURE}<>"competitive_'
+                            f'tender",Bids!$D${r}="Yes")),H{r},"")'),
+        Col(TEXT, {"align": st.align(horizontal="left", indent=1)} if st else None),
+        Col(NUMBER), Col(NUMBER, num),
+        Col(FORMULA, {"align": st.align(horizontal="center")} if st else None,
+            f'=IF(AND(C{r}=J{r},D{r}&""=K{r}&"",IF(L{r}="",E{r}="",IF(E{r}="",'
+            f'FALSE(),ABS(E{r}-L{r})<=0.000001))),"yes","NO")'),
     ]
+    at = np.arange(nb)
+    parts: list[Part] = [
+        Labels(at, [t(x) for x in snap.bid_ids]),
+        Labels(at, [t(b["supplier"]) for b in snap.bids]),
+        Labels(at, status), Numbers(rank, ""), Numbers(total, ""),
+        Numbers(np.where(ok, res.quality, np.nan), ""),
+        Numbers(np.where(ok, res.price, np.nan), ""), Numbers(basis),
+        Numbers(np.where(eligible, basis, np.nan), ""),
+        Labels(np.array([kinds.index(s) for s in status], dtype=np.int64), kinds),
+        Numbers(rank), Numbers(total),
+        Labels(np.zeros(nb, dtype=np.int64), ["yes"]),
+        # parameters: the status formula, the Costs row
+        Items([_status_formula(i + 2, i, lay)[1:] for i in range(nb)]),
+        Items([str(lay.cost_row0 + i) for i in range(nb)]),
+    ]
+    return cols, parts
+
+
+def _criteria_columns(sh: Sheet, src: Source, lay: Layout, price: list[dict[str, Any]],
+                      below: dict[str, list[int]]) -> tuple[list[Col], list[Part]]:
+    """The Results sheet's columns after the first 13: price fractions, sections, points
+    and the ranking keys, and their values (then their parameters: each scored
+    criterion's points formula, which reads the pair's Moderation row or, where the
+    pair has none, is empty, and each row's listing key)."""
+    res = src.results
+    snap = res.snap
+    nb, ns = lay.nb, lay.ns
+    r = "{r}"
+    cmin = f"$I${lay.cmin_row}"
+    cols: list[Col] = []
+    parts: list[Part] = []
+    params: list[Part] = []
+    first = 2  # the fixed columns' parameters come first
     for j, c in enumerate(price):
         if (c.get("formula") or "lowest_relative") == "linear_deviation":
             core = f"IF({cmin}=0,IF(H{r}=0,1,0),MAX(0,1-(H{r}-{cmin})/{cmin}))"
         else:
             core = f"IF(H{r}=0,1,{cmin}/H{r})"
-        f = f'=IF(OR({cmin}="",$C{r}="excluded"),"",IF(I{r}<>"",{core},MIN(1,{core})))'
-        row.append(sh.cell(F(f, _n(res.price_frac[i, j])), fmt="0.0000"))
+        cols.append(Col(FORMULA, {"fmt": "0.0000"}, f'=IF(OR({cmin}="",$C{r}="excluded"),"",'
+                                                    f'IF(I{r}<>"",{core},MIN(1,{core})))'))
+        parts.append(Numbers(res.price_frac[:, j], ""))
     for k, sid in enumerate(snap.section_ids):
         refs, n = _sum_if_all(below[sid], r)
-        row.append(sh.cell(F(f'=IF(COUNT({refs})<{n},"",SUM({refs}))' if n else '=""',
-                             _n(res.sections[i, k])), fmt="0.00"))
+        cols.append(Col(FORMULA, {"fmt": "0.00"},
+                        f'=IF(COUNT({refs})<{n},"",SUM({refs}))' if n else '=""'))
+        parts.append(Numbers(res.sections[:, k], ""))
+    rows = np.zeros(nb * ns, dtype=np.int64)
+    rows[lay.mod_pair] = lay.mod_row
+    sheet = [sheet_ref(x) for x in lay.moderation.names]
+    on = [sheet[int(lay.mod_sheet[lay.bid_first[i]])] if lay.bid_stop[i] > lay.bid_first[i]
+          else "" for i in range(nb)]
     crow = lay.crow
     for j, cid in enumerate(snap.scored_ids):
-        fin = f"Moderation!$L${lay.mod_row0 + i * lay.ns + j}"
-        row.append(sh.cell(F(f'=IF({fin}="","",{fin}/{P_SCALE}*Criteria!$H${crow[cid]})',
-                             _n(res.scored_contrib[i, j])), fmt="0.00"))
+        cols.append(Col(FORMULA, {"fmt": "0.00"}, f"={{{first + len(params)}}}"))
+        parts.append(Numbers(res.scored_contrib[:, j], ""))
+        params.append(Computed(nb, _points(rows[j::ns] if ns else rows, on,
+                                           f"/{P_SCALE}*Criteria!$H${crow[cid]}")))
     for j, c in enumerate(price):
         fr = f"{column_letter(lay.c_frac0 + j)}{r}"
-        row.append(sh.cell(F(f'=IF({fr}="","",{fr}*Criteria!$H${crow[c["id"]]})',
-                             _n(res.price_contrib[i, j])), fmt="0.00"))
-    ranked = status == "ranked"
-    rank = res.rank[i]
-    row += [
-        F(f'=IF($C{r}="ranked",E{r},-1E+300)', float(res.total[i]) if ranked else -1e300),
-        F(f'=IF($C{r}="ranked",F{r},0)', float(res.quality[i]) if ranked else 0.0),
-        F(f'=IF($C{r}="ranked",H{r},0)', basis if ranked else 0.0),
-        id_order,
-        F(f'=IF(D{r}="",{UNLISTED + i},D{r})', rank if rank is not None else UNLISTED + i),
-    ]
-    return row
+        cols.append(Col(FORMULA, {"fmt": "0.00"},
+                        f'=IF({fr}="","",{fr}*Criteria!$H${crow[c["id"]]})'))
+        parts.append(Numbers(res.price_contrib[:, j], ""))
+    ranked = np.array([s == "ranked" for s in res.status], dtype=bool)
+    listing = np.array([UNLISTED + i if x is None else x for i, x in enumerate(res.rank)],
+                       dtype=np.float64)
+    id_order = {b: k for k, b in enumerate(sorted(snap.bid_ids))}
+    cols += [Col(FORMULA, formula=f'=IF($C{r}="ranked",E{r},-1E+300)'),
+             Col(FORMULA, formula=f'=IF($C{r}="ranked",F{r},0)'),
+             Col(FORMULA, formula=f'=IF($C{r}="ranked",H{r},0)'), Col(NUMBER),
+             Col(FORMULA, formula=f'=IF(D{r}="",{{{first + len(params)}}},D{r})')]
+    parts += [Numbers(np.where(ranked, res.total, -1e300)),
+              Numbers(np.where(ranked, res.quality, 0.0)),
+              Numbers(np.where(ranked, snap.cost_basis, 0.0)),
+              Numbers(np.array([id_order[b] for b in snap.bid_ids], dtype=np.float64)),
+              Numbers(listing)]
+    params.append(Items([str(UNLISTED + i) for i in range(nb)]))
+    return cols, parts + params
+
+
+def _points(rows: np.ndarray, on: list[str], tail: str) -> Any:
+    """The points formulas (text) of one scored criterion for bids a..b: the pair's final
+    score on its Moderation row, or nothing where it has no row."""
+
+    def make(a: int, z: int) -> list[str]:
+        out = []
+        for i, row in zip(range(a, z), rows[a:z].tolist()):
+            if row:
+                ref = f"{on[i]}!$L${row}"
+                out.append(f'IF({ref}="","",{ref}{tail})')
+            else:
+                out.append('""')
+        return out
+    return make

@@ -92,57 +92,60 @@ def value_cell(ref: str, style: str, value: Any) -> str:
 
 def emit(ws: Any, rows: list[list[Any]], cell: Callable[[str, Any, int, int, bool], str],
          heights: dict[int, float], tall: Any = (), shared: dict[str, int] | None = None,
-         fast: Callable[[tuple[Any, ...], int, str], str] | None = None) -> int:
-    """Write `rows` (0-based, in order) into the worksheet `ws` (constant-memory mode,
-    nothing written to it otherwise). `cell(ref, value, row, column, top)` gives a
-    non-empty cell's XML, `top` true in the rows of `tall` (their cells sit at the
-    top, beside wrapped text); `heights` the rows given a height, in points. A text
-    found in `shared` (text -> index of the shared strings) is written as that index
-    here, the quickest case; returns how many were. A row given as a tuple (not a
-    list) is written whole by `fast(values, r, n)` (see `row_writer`)."""
+         first: int = 0) -> int:
+    """Write `rows` (lists of cells, in order, the first at 0-based row `first`) into the
+    worksheet `ws` (constant-memory mode, nothing written to it otherwise).
+    `cell(ref, value, row, column, top)` gives a non-empty cell's XML, `top` true in the
+    rows of `tall` (their cells sit at the top, beside wrapped text); `heights` the rows
+    given a height, in points (rows counted as `first` counts them). A text found in
+    `shared` (text -> index of the shared strings) is written as that index here, the
+    quickest case; returns how many were."""
     if not rows:
         return 0
     width = max((len(r) for r in rows), default=1) or 1
-    ws._check_dimensions(0, 0)
-    ws._check_dimensions(len(rows) - 1, width - 1)
+    ws._check_dimensions(first, 0)
+    ws._check_dimensions(first + len(rows) - 1, width - 1)
     letters = [column_letter(k + 1) for k in range(width)]
     known = shared if shared is not None else {}
     fh = ws.row_data_fh
     out: list[str] = []
-    add = out.append
     reused = 0
-    for r, values in enumerate(rows):
-        n = str(r + 1)
-        if type(values) is tuple:
-            add(fast(values, r, n))
-            if len(out) > 20000:
-                fh.write("".join(out))
-                out.clear()
-            continue
-        height = heights.get(r)
-        top = r in tall
-        start = len(out)
-        add(f'<row r="{n}" ht="{height:g}" customHeight="1">' if height is not None
-            else f'<row r="{n}">')
-        for k, v in enumerate(values):
-            if v is None or v == "":
-                continue
-            if not top and type(v) is str:
-                index = known.get(v)
-                if index is not None:
-                    reused += 1
-                    add(f'<c r="{letters[k]}{n}" t="s"><v>{index}</v></c>')
-                    continue
-            add(cell(letters[k] + n, v, r, k, top))
-        if len(out) == start + 1 and height is None:
-            out.pop()  # nothing in the row
-            continue
-        add("</row>")
-        if len(out) > 20000:
+    for r, values in enumerate(rows, start=first):
+        xml, n = row_xml(values, r, letters, cell, heights.get(r), r in tall, known)
+        reused += n
+        if xml:
+            out.append(xml)
+        if len(out) > 2000:
             fh.write("".join(out))
             out.clear()
     fh.write("".join(out))
     return reused
+
+
+def row_xml(values: list[Any], r: int, letters: list[str],
+            cell: Callable[[str, Any, int, int, bool], str], height: float | None,
+            top: bool, known: dict[str, int]) -> tuple[str, int]:
+    """One row's XML (0-based row r; "" for a row with nothing in it), and how many of
+    its texts were written as an index of `known` shared strings."""
+    n = str(r + 1)
+    out = [f'<row r="{n}" ht="{height:g}" customHeight="1">' if height is not None
+           else f'<row r="{n}">']
+    add = out.append
+    reused = 0
+    for k, v in enumerate(values):
+        if v is None or v == "":
+            continue
+        if not top and type(v) is str:
+            index = known.get(v)
+            if index is not None:
+                reused += 1
+                add(f'<c r="{letters[k]}{n}" t="s"><v>{index}</v></c>')
+                continue
+        add(cell(letters[k] + n, v, r, k, top))
+    if len(out) == 1 and height is None:
+        return "", 0
+    add("</row>")
+    return "".join(out), reused
 
 
 #: The kinds of column `row_writer` writes: text (a shared string, or nothing when
@@ -177,7 +180,8 @@ def fill_formula(formula: str, r: int, params: tuple[Any, ...]) -> str:
 class Col:
     """A column of a table written with `Sheet.bulk`: TEXT (user text, already through
     `t`), NUMBER, INPUT or FORMULA (`formula` with `{r}` for the row number and `{0}`,
-    `{1}`, ... for the row's parameters; its values a number, text or ""), `style` the
+    `{1}`, ... for the row's parameters, `={0}` alone for a formula given whole as the
+    parameter; its values a number, text or ""), `style` the
     keywords of `Sheet.cell` (None: a plain value)."""
 
     __slots__ = ("formula", "kind", "style")
@@ -237,6 +241,10 @@ def row_writer(columns: list[tuple[str, str, str, str, str]], tall: bool = False
         elif kind == FORMULA:
             text = esc(formula[1:] if formula.startswith("=") else formula)
             pieces = _HOLE.split(text)  # literal, hole, literal, ...
+            if len(pieces) == 3 and not pieces[0] and not pieces[2] and pieces[1] != "r":
+                # the whole formula is a parameter: escaped here
+                parts.append(f"{ref}' + T(E(v[{width} + {int(pieces[1])}]), v[{k}])")
+                continue
             body = " + ".join(repr(p) if i % 2 == 0 else
                               ("n" if p == "r" else f"v[{width} + {int(p)}]")
                               for i, p in enumerate(pieces) if i % 2 or p)
@@ -245,7 +253,7 @@ def row_writer(columns: list[tuple[str, str, str, str, str]], tall: bool = False
             raise ValueError(f"unknown column kind {kind!r}")
     parts.append("'</row>'")
     args = "v, n, S, H, W" if tall else "v, n, S"
-    source = f"def row({args}):\n    return (" + "\n        + ".join(parts) + ")\n"
-    space: dict[str, Any] = {"N": number, "T": formula_tail}
+    source = f"def row({args}):\n    return ''.join((" + ",\n        ".join(parts) + "))\n"
+    space: dict[str, Any] = {"N": number, "T": formula_tail, "E": esc}
     exec(compile(source, "<pack row>", "exec"), space)  # literals only, see above
     return space["row"]

@@ -115,7 +115,7 @@ def _verdict_tests(sh: Sheet, src: Source, lay: Layout) -> None:
     winner = res.winner
     checks = {o["check"] for o in src.outstanding}
     bool(checks & set(ELSEWHERE))
-    flags = f"Moderation!$M$2:$M${lay.nb * lay.ns + 1}"
+    flags = "+".join(f'COUNTIF({rng},"FLAG")' for rng in lay.moderation.ranges("M"))
     gates = ""
     if lay.gate_cols:
         g0, g1 = lay.gate_cols
@@ -135,7 +135,7 @@ def _verdict_tests(sh: Sheet, src: Source, lay: Layout) -> None:
     w, p = ROW_WINNER, ROW_PARAMS
     rows = [
         ("Nothing a decision needs is outstanding (results final)",
-         F(f'=IF(OR(B{p + 8}="yes",COUNTIF({flags},"FLAG")>0{gates}),"no","yes")', final),
+         F(f'=IF(OR(B{p + 8}="yes",({flags})>0{gates}),"no","yes")', final),
          final),
         ("The winner is the bid ProcureDesk analysed", F(f'=IF(B{w}=C{w},"yes","no")', "yes"),
          "yes"),
