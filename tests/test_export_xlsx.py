@@ -375,3 +375,18 @@ def test_cancel_leaves_nothing(tmp_path, example_file):
     with pytest.raises(Cancelled):
         write_xlsx(Source.from_file(example_file), tmp_path / "pack.xlsx", report=stop)
     assert list(tmp_path.glob("*pack.xlsx*")) == []
+
+
+def test_a_bid_with_many_reasons_lists_the_first_and_counts_the_rest(tmp_path, example_doc,
+                                                                    monkeypatch):
+    from procure_desk.exports import xlsx_inputs
+
+    path = make_file(tmp_path, rich_doc(example_doc))
+    monkeypatch.setattr(xlsx_inputs, "CELL_REASONS", 1)
+    out = write_xlsx(Source.load(path), tmp_path / "pack.xlsx")
+    ws = openpyxl.load_workbook(out)["Bids"]
+    head = [c.value for c in ws[1]]
+    rows = {r[0]: dict(zip(head, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    reasons = rows["B4"][head[-1]]
+    assert reasons == "no gateway result for G1 (Cyber Essentials Plus); and 1 more (2 in all)"
+    assert rows["B3"][head[-1]] == "failed the gateway G1 (Cyber Essentials Plus)"  # one: whole

@@ -107,7 +107,7 @@ def bids_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout, report: Rep
                    sh.cell(t(b.get("notes") or ""), align=wrap), *cells,
                    sh.cell(t("; ".join(notes)), align=wrap),
                    sh.cell(F(f"=Results!$C${row}", res.status[i]), align=centre),
-                   sh.cell(t("; ".join(res.reasons[i])), align=wrap)])
+                   sh.cell(t(_reasons(res.reasons[i])), align=wrap)])
     if doc["bids"]:
         last = lay.last
         sh.choices(f"D2:D{last}", ["Yes", "No"])
@@ -248,3 +248,18 @@ def evaluators_sheet(wb: Any, src: Source, st: Styles | None, lay: Layout,
         for b in cs:
             sh.append([t(e["id"]), t(e["name"]), t(e.get("role") or ""), t(b),
                        t(supplier.get(b, "")), t(src.conflict_dates.get((e["id"], b)) or "")])
+
+
+#: A bid's reasons listed in its cell on the Bids sheet; an unfinished evaluation of
+#: two thousand questions would give a bid thousands (a cell holds 32,767 characters).
+CELL_REASONS = 20
+
+
+def _reasons(reasons: list[str]) -> str:
+    """A bid's reasons for its cell: every one, or the first `CELL_REASONS` and a count
+    of the rest (`procure-desk results --json` lists every one)."""
+    if len(reasons) <= CELL_REASONS:
+        return "; ".join(reasons)
+    rest = len(reasons) - CELL_REASONS
+    return ("; ".join(reasons[:CELL_REASONS])
+            + f"; and {rest:,} more ({len(reasons):,} in all)")
