@@ -143,25 +143,36 @@ def font_warning(src: Source) -> str:
 
 
 class _Story:
-    """What every section of the report reads, worked out once."""
+    """What every section of the report reads, worked out once: the bids' figures
+    (`pdf_bids.bid_figures`), never the results JSON with its record per bid and
+    criterion."""
 
     def __init__(self, src: Source, kit: Kit) -> None:
         from reportlab.lib.units import mm
 
+        from .pdf_bids import results_figures
+
         self.src, self.kit = src, kit
-        self.doc, self.res, self.rj = src.doc, src.results, src.results_json()
+        self.doc, self.res = src.doc, src.results
+        data = results_figures(self.res)
+        self.figures: list[dict[str, Any]] = data["bids"]
         self.ev = self.doc["evaluation"]
         self.cur = self.ev.get("currency") or "GBP"
         self.snap = self.res.snap
         self.by_id = {b["id"]: b for b in self.doc["bids"]}
-        self.rb = {b["id"]: b for b in self.rj["bids"]}
+        self.rb = {b["id"]: b for b in self.figures}
         self.names = {c["id"]: c["name"] for c in self.doc["criteria"]}
+        parent = {c["id"]: c.get("parent") for c in self.doc["criteria"]}
+        # the top-level sections (and criteria), as positions in snap.section_ids
+        self.tops = [k for k, sid in enumerate(self.snap.section_ids)
+                     if parent.get(sid) is None]
         ranked = set(self.res.ranking)
         # ranked bids in rank order, then the others in file order
         self.order = list(self.res.ranking) + [i for i in range(len(self.doc["bids"]))
                                                if i not in ranked]
         self.width = 174 * mm
-        self.tie = decisive_tie(self.rj, self.ev["appraisal"]["cost_basis"])
+        self.tie = decisive_tie(data, self.ev["appraisal"]["cost_basis"])
+        self.flag_count = int(self.res.scores.flagged.sum())
 
     def who(self, bid: str | None) -> str:
         return "—" if bid is None else f"{bid} {self.by_id[bid]['supplier']}"
@@ -170,6 +181,7 @@ class _Story:
 def build_story(src: Source, report: Report = no_report) -> list[Any]:
     from reportlab.platypus import PageBreak
 
+    from .pdf_bids import bid_by_bid
     from .pdf_governance import declarations_section
     from .pdf_integrity import final_verdict, integrity_section, sign_off
     from .pdf_robustness import (
@@ -208,7 +220,7 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
     story += robustness_section(kit, src, analysis, findings, verdict,
                                 integrity_section(kit, src, analysis, verdict, st.tie, st.who))
     story.append(PageBreak())
-    story += _bid_by_bid(st, report)
+    story += bid_by_bid(st, report)
     report(0.6, "Writing the moderation record")
     story.append(PageBreak())
     story += _moderation(st)
@@ -287,7 +299,7 @@ def _executive_summary(st: _Story) -> list[Any]:
         f"{len(doc['bids'])} bids were received: {', '.join(parts[:-1])} and {parts[-1]}"
         + f". {len(doc['evaluators'])} evaluators gave {len(doc['scores'])} scores; "
         f"{len(doc.get('consensus', []))} consensus scores were recorded at moderation, and "
-        f"{len(st.rj['flags'])} divergent scores remain flagged without a consensus."))
+        f"{st.flag_count} divergent scores remain flagged without a consensus."))
     if res.winner and len(ranking) > 1:
         margin = rb[ranking[0]]["total"] - rb[ranking[1]]["total"]
         if margin < 2:
@@ -379,7 +391,7 @@ def _results(st: _Story) -> list[Any]:
     story = [CondPageBreak(110 * mm), kit.heading("3. Results", 0, key="s3")]
     rows = []
     for i in st.order:
-        b = st.rj["bids"][i]
+        b = st.figures[i]
         rows.append([str(b["rank"] or "—"), b["id"], kit.cell(b["supplier"], width=62 * mm),
                      b["status"], num(b["quality"]), num(b["price"]), num(b["total"]),
                      money(snap.cost_basis[i], st.cur)])
@@ -387,8 +399,7 @@ def _results(st: _Story) -> list[Any]:
                             f"Cost ({st.ev['appraisal']['cost_basis'].upper()})"], rows,
                            [11 * mm, 14 * mm, 62 * mm, 19 * mm, 15 * mm, 15 * mm, 15 * mm,
                             23 * mm], align_right=(4, 5, 6, 7)))
-    parent = {c["id"]: c.get("parent") for c in doc["criteria"]}
-    tops = [k for k, sid in enumerate(snap.section_ids) if parent.get(sid) is None]
+    tops = st.tops
     ranked_i = list(res.ranking)
     if ranked_i and tops:
         story.append(CondPageBreak(95 * mm))
@@ -397,50 +408,6 @@ def _results(st: _Story) -> list[Any]:
                    [float(res.sections[i, k]) for i in ranked_i]) for k in tops]
         story.append(points_chart(kit, [snap.bid_ids[i] for i in ranked_i], series,
                                   st.width, 85 * mm))
-    return story
-
-
-def _bid_by_bid(st: _Story, report: Report) -> list[Any]:
-    from reportlab.lib.units import mm
-    from reportlab.platypus import CondPageBreak
-
-    kit, cur, order = st.kit, st.cur, st.order
-    story = [kit.heading("5. Bid by bid", 0, key="s5")]
-    smax = float(st.ev["scale"]["max"])
-    leaves = [c for c in st.doc["criteria"] if c["kind"] in ("scored", "price")]
-    # a criterion's cell is the same in every bid's table: wrapped once
-    name_cells = {c["id"]: kit.cell(c["name"], width=92 * mm) for c in leaves}
-    effs = {c["id"]: f"{st.snap.eff[c['id']]:.2f}" for c in leaves}
-    for n, i in enumerate(order):
-        if n % 5 == 0:
-            report(0.25 + 0.35 * n / max(1, len(order)), f"Writing bid {n + 1} of {len(order)}")
-        b = st.rj["bids"][i]
-        story.append(CondPageBreak(40 * mm))
-        story.append(kit.heading(f"{b['id']} {b['supplier']}", 1, user=True, key=f"bid{i}"))
-        head = (f"Status: {b['status']}" + (f", rank {b['rank']}" if b["rank"] else "") +
-                f". Whole-life cost {money(b['wlc'], cur)}; NPV {money(b['npv'], cur)}.")
-        if b["total"] is not None:
-            head += (f" Quality {b['quality']:.2f} + price {b['price']:.2f} = "
-                     f"{b['total']:.2f} points.")
-        story.append(kit.p(head))
-        for r in b["reasons"]:
-            story.append(kit.p("• " + r, kit.small))
-        rows = []
-        for c in leaves:
-            v = b["criteria"][c["id"]]
-            if c["kind"] == "scored":
-                score = "—" if v["score"] is None else f"{v['score']:.2f} / {smax:g}"
-            else:
-                score = "—" if v["score"] is None else f"fraction {v['score']:.4f}"
-            cell = name_cells[c["id"]]
-            if not isinstance(cell, str):  # a Paragraph is laid out once per table
-                cell = kit.cell(c["name"], width=92 * mm)
-            rows.append([c["id"], cell, effs[c["id"]], score, num(v["contribution"])])
-        story.append(kit.table(["ID", "Criterion", "Effective weight", "Final score",
-                                "Points"], rows,
-                               [16 * mm, 92 * mm, 22 * mm, 26 * mm, 18 * mm],
-                               align_right=(2, 3, 4),
-                               caption=f"{b['id']} {b['supplier']}: points by criterion"))
     return story
 
 
@@ -485,26 +452,26 @@ def _flags(st: _Story) -> list[Any]:
     wants the count and the worst cases; the evidence pack lists every one."""
     from reportlab.lib.units import mm
 
+    from .pdf_bids import flagged
+
     kit = st.kit
-    flags = st.rj["flags"]
+    count, bids, shown = flagged(st.res, WORST_FLAGS)
     story = [kit.m("Divergent scores still flagged", kit.h2)]
-    if not flags:
+    if not count:
         story.append(kit.p("None: every divergence of "
                            f"{st.ev['moderation']['spread_flag']:g} points or more has a "
                            "consensus."))
         return story
-    shown = sorted(flags, key=lambda f: -f["spread"])[:WORST_FLAGS]
-    bids = len({f["bid"] for f in flags})
-    if len(shown) < len(flags):
+    if len(shown) < count:
         story.append(kit.p(
-            f"{len(flags):,} scores across {bids:,} bids differ between evaluators by "
+            f"{count:,} scores across {bids:,} bids differ between evaluators by "
             f"{st.ev['moderation']['spread_flag']:g} points or more and have no consensus. "
             f"The {len(shown)} widest are listed here; the evidence pack's Moderation sheet "
             f"flags every one."))
     else:
-        story.append(kit.p(f"{len(flags)} score{'s differ' if len(flags) != 1 else ' differs'}"
+        story.append(kit.p(f"{count} score{'s differ' if count != 1 else ' differs'}"
                            f" between evaluators by {st.ev['moderation']['spread_flag']:g} "
-                           f"points or more and {'have' if len(flags) != 1 else 'has'} no "
+                           f"points or more and {'have' if count != 1 else 'has'} no "
                            f"consensus:"))
     rows = [[f["bid"], kit.cell(st.by_id[f["bid"]]["supplier"], width=60 * mm),
              f["criterion"], kit.cell(st.names.get(f["criterion"], ""), width=66 * mm),
