@@ -144,9 +144,8 @@ def _bid(st: _Story, i: int, leaves: _Leaves | None) -> list[Any]:
     for r in reasons[:REASONS_SHOWN]:
         out.append(kit.p("• " + r, kit.small))
     if len(reasons) > REASONS_SHOWN:
-        out.append(kit.p(f"• and {plural(len(reasons) - REASONS_SHOWN, 'more reason')} "
-                         f"of the same kind: the evidence pack's Bids sheet lists every "
-                         f"one.", kit.small))
+        out.append(kit.p(f"• and {plural(len(reasons) - REASONS_SHOWN, 'more reason')}: "
+                         f"the evidence pack's Bids sheet lists every one.", kit.small))
     out.append(_sections_table(st, i))
     if leaves is None:
         out.append(kit.p("Its points by criterion are not printed here (see the start of "

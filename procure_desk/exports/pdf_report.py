@@ -387,7 +387,7 @@ def _results(st: _Story) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import CondPageBreak
 
-    kit, doc, res, snap = st.kit, st.doc, st.res, st.snap
+    kit, res, snap = st.kit, st.res, st.snap
     story = [CondPageBreak(110 * mm), kit.heading("3. Results", 0, key="s3")]
     rows = []
     for i in st.order:
