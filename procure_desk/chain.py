@@ -80,9 +80,13 @@ def list_sum(kind: str, records: Sequence[Record]) -> int:
     if not records:
         return 0
     keys = _KEYS[kind]
-    # a list per field, not a tuple per record: no container per record for the
-    # garbage collector to walk
-    columns = [list(map(itemgetter(k), records)) for k in keys]
+    by_columns = getattr(records, "id_columns", None)  # scores read as columns
+    if by_columns is not None and getattr(records, "comment", None) is not None:
+        columns: list[list[Any]] = [*by_columns(), records.comment]  # type: ignore[attr-defined]
+    else:
+        # a list per field, not a tuple per record: no container per record for the
+        # garbage collector to walk
+        columns = [list(map(itemgetter(k), records)) for k in keys]
     if kind == "gateways":
         columns[2] = list(map(bool, columns[2]))
     fields = [_fields(col, repeats=i < len(keys) - 1) for i, col in enumerate(columns)]

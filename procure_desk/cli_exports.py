@@ -9,6 +9,7 @@ PROCURE_DESK_USER, or the login name); see docs/evidence.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,7 +133,7 @@ def _source(file: Path | str, actor: str | None) -> Any:
         from .exports.from_server import open_source
 
         return open_source(file, actor=actor)
-    return Source.open(file, actor=actor)
+    return contextlib.nullcontext(Source.load(file, actor=actor))
 
 
 SUFFIXES = {"xlsx": (".xlsx", "an Excel workbook"), "pdf": (".pdf", "a PDF report"),

@@ -16,7 +16,7 @@ import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -62,12 +62,15 @@ def discount_factors(years: int, rate: float) -> np.ndarray:
 
 
 @dataclass(eq=False)
-class ScoreColumns:
+class ScoreColumns(Sequence[dict[str, Any]]):
     """A document's scores as columns, for readers that need no record per score.
 
-    `evaluator`, `bid` and `criterion` are positions in the id lists beside them;
-    comments are not carried. `Snapshot.from_doc` takes this in place of the list of
-    score records (a million records take about 800 MB; these columns 32 MB).
+    `evaluator`, `bid` and `criterion` are positions in the id lists beside them.
+    `Snapshot.from_doc` takes this in place of the list of score records (a million
+    records take about 800 MB; these columns 32 MB). It is also a read-only sequence of
+    score records, each made when asked for (`[k]`, iteration), as the document's list
+    would give them; `comment` holds the comments where the reader read them (None:
+    not read, and a record's comment is then None too).
     """
 
     evaluator_ids: list[str]
@@ -77,9 +80,48 @@ class ScoreColumns:
     bid: np.ndarray
     criterion: np.ndarray
     value: np.ndarray
+    comment: list[str | None] | None = None
 
     def __len__(self) -> int:
         return int(self.value.size)
+
+    @overload
+    def __getitem__(self, k: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, k: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        return {"evaluator": self.evaluator_ids[self.evaluator[k]],
+                "bid": self.bid_ids[self.bid[k]],
+                "criterion": self.criterion_ids[self.criterion[k]],
+                "score": _plain_number(float(self.value[k])),
+                "comment": None if self.comment is None else self.comment[k]}
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        ev, bi, cr = self.evaluator_ids, self.bid_ids, self.criterion_ids
+        comments: Iterable[str | None] = (self.comment if self.comment is not None
+                                          else itertools.repeat(None))
+        for e, b, c, v, m in zip(self.evaluator.tolist(), self.bid.tolist(),
+                                 self.criterion.tolist(), self.value.tolist(), comments):
+            yield {"evaluator": ev[e], "bid": bi[b], "criterion": cr[c],
+                   "score": _plain_number(v), "comment": m}
+
+    def id_columns(self) -> tuple[list[str], list[str], list[str], list[float | int]]:
+        """Each score's evaluator, bid and criterion id and its value (as the document's
+        records hold it: 3 rather than 3.0), one list per field: for a digest or a
+        table that goes a column at a time."""
+        out = [list(map(ids.__getitem__, col.tolist())) for ids, col in
+               ((self.evaluator_ids, self.evaluator), (self.bid_ids, self.bid),
+                (self.criterion_ids, self.criterion))]
+        values = list(map(_plain_number, self.value.tolist()))
+        return out[0], out[1], out[2], values
 
     def positions(self, eix: dict[str, int], bix: dict[str, int], cix: dict[str, int]
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -91,6 +133,11 @@ class ScoreColumns:
             table = np.array([where.get(x, -1) for x in ids], dtype=np.int64)
             out.append(table[col] if col.size else np.zeros(0, dtype=np.int64))
         return out[0], out[1], out[2]
+
+
+def _plain_number(x: float) -> float | int:
+    """A score as the document holds it: 3 rather than 3.0 (`interchange.plain`)."""
+    return int(x) if x.is_integer() and abs(x) < 2**53 else x
 
 
 @dataclass
@@ -432,7 +479,7 @@ class Results:
     snap: Snapshot
     scores: Evaluated
     status: list[str]
-    reasons: list[list[str]]
+    reasons: Sequence[list[str]]
     scored_contrib: np.ndarray  # (bids, scored)
     price_frac: np.ndarray  # (bids, price leaves)
     price_contrib: np.ndarray
@@ -516,6 +563,50 @@ def _label(snap: Snapshot, cid: str) -> str:
     return f"{cid} ({snap.names.get(cid, cid)})"
 
 
+class Reasons(Sequence[list[str]]):
+    """Each bid's reasons (docs/results.md), written out when asked for: an unfinished
+    evaluation at the input limits has over a million missing scores, each a reason, and
+    the analysis computes the results dozens of times."""
+
+    def __init__(self, snap: Snapshot, status: list[str], fixed: dict[int, list[str]],
+                 fin: np.ndarray, gate_failed: np.ndarray, below_min: np.ndarray,
+                 gate_missing: np.ndarray, score_missing: np.ndarray) -> None:
+        self.snap, self.status, self.fixed, self.fin = snap, status, fixed, fin
+        self.masks = (gate_failed, below_min, gate_missing, score_missing)
+        self.gate_label = _Labels(snap, snap.gate_ids)
+        self.leaf_label = _Labels(snap, snap.scored_ids)
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+    @overload
+    def __getitem__(self, i: int) -> list[str]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[list[str]]: ...
+
+    def __getitem__(self, i: int | slice) -> list[str] | list[list[str]]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        i = range(len(self))[i]  # a negative index counts from the end; IndexError past it
+        if i in self.fixed:
+            return list(self.fixed[i])
+        gate_failed, below_min, gate_missing, score_missing = self.masks
+        gate_label, leaf_label, status = self.gate_label, self.leaf_label, self.status[i]
+        if status == "excluded":
+            fin, mins = self.fin, self.snap.min_score
+            return ([f"failed the gateway {gate_label[j]}"
+                     for j in np.flatnonzero(gate_failed[i])]
+                    + [f"{leaf_label[j]}: final score {fin[i, j]:g} is below "
+                       f"the minimum {mins[j]:g}" for j in np.flatnonzero(below_min[i])])
+        if status == "incomplete":
+            return ([f"no gateway result for {gate_label[j]}"
+                     for j in np.flatnonzero(gate_missing[i])]
+                    + [f"no final score for {leaf_label[j]}"
+                       for j in np.flatnonzero(score_missing[i])])
+        return []
+
+
 class _Labels:
     """`_label` of each id in a list, made on first use (a million reasons name 2,000)."""
 
@@ -564,30 +655,18 @@ def compute(snap: Snapshot, *, formula: str | None = None,
     comparator = (~(out | excluded | incomplete) & ~snap.tender if snap.competitive
                   else np.zeros(nb, dtype=bool))
     status = ["ranked"] * nb
-    reasons: list[list[str]] = [[] for _ in range(nb)]
+    fixed: dict[int, list[str]] = {}
     for i in np.flatnonzero(comparator).tolist():
         status[i] = "comparator"
-        reasons[i] = ["not a tender: shown beside the tenders, it cannot win"]
-    gate_label = _Labels(snap, snap.gate_ids)
-    leaf_label = _Labels(snap, snap.scored_ids)
+        fixed[i] = ["not a tender: shown beside the tenders, it cannot win"]
     for i in np.flatnonzero(out | excluded | incomplete).tolist():
         if out[i]:
             status[i] = "withdrawn"
-            reasons[i] = ["withdrawn"]
-        elif excluded[i]:
-            status[i] = "excluded"
-            r = [f"failed the gateway {gate_label[j]}"
-                 for j in np.flatnonzero(gate_failed[i])]
-            r += [f"{leaf_label[j]}: final score {fin[i, j]:g} is below "
-                  f"the minimum {snap.min_score[j]:g}" for j in np.flatnonzero(below_min[i])]
-            reasons[i] = r
+            fixed[i] = ["withdrawn"]
         else:
-            status[i] = "incomplete"
-            r = [f"no gateway result for {gate_label[j]}"
-                 for j in np.flatnonzero(gate_missing[i])]
-            r += [f"no final score for {leaf_label[j]}"
-                  for j in np.flatnonzero(score_missing[i])]
-            reasons[i] = r
+            status[i] = "excluded" if excluded[i] else "incomplete"
+    reasons = Reasons(snap, status, fixed, fin, gate_failed, below_min, gate_missing,
+                      score_missing)
 
     scored_contrib = fin / smax * sw
     eligible = ~excluded & ~out

@@ -119,3 +119,54 @@ def test_read_only_commands_do_not_load_the_orm(tmp_path, command):
     assert not loaded & {"sqlalchemy", "sqlmodel", "pydantic", "pandas", "openpyxl",
                          "reportlab", "PySide6"}
     assert "procure_desk.store.raw" in got["modules"]
+
+
+def test_the_export_reading_gives_the_services_verdict_document_and_results(tmp_path):
+    from procure_desk.exports import Source
+
+    for name, path in files_to_read(tmp_path).items():
+        with EvaluationFile.open(path) as ef:
+            verdict = ef.verify()
+            want_doc = ef.document()
+            want = ef.results().to_json()
+            audit = ef.audit_log()
+            dates = ef.conflict_dates()
+        got = readers.read_verified(path)
+        assert got.verdict == verdict, name
+        src = Source.load(path)
+        assert (src.head, src.events) == (verdict.head, verdict.events), name
+        scores = src.doc["scores"]
+        assert list(scores) == want_doc["scores"], name  # records in file order
+        assert [scores[k] for k in range(len(scores))] == want_doc["scores"], name
+        assert {**src.doc, "scores": want_doc["scores"]} == want_doc, name
+        assert src.results.to_json() == want, name
+        assert src.audit == audit, name
+        assert src.conflict_dates == dates, name
+        for b in want_doc["bids"]:
+            assert src.scores_of(b["id"]) == [s for s in want_doc["scores"]
+                                              if s["bid"] == b["id"]], name
+
+
+@pytest.mark.parametrize("change", [
+    "UPDATE score SET score = score + 1 WHERE position = 0",
+    "UPDATE score SET comment = 'changed' WHERE position = 1",
+    "DELETE FROM score WHERE position = 2",
+    "UPDATE bid SET supplier = 'Someone Else' WHERE position = 0",
+    "UPDATE auditevent SET actor = 'mallory' WHERE id = 1",
+])
+def test_an_altered_file_is_refused_by_the_export_reading_as_by_the_services(tmp_path, change):
+    from procure_desk.errors import BadInput
+    from procure_desk.exports import Source
+
+    path = made(tmp_path, "altered", example())
+    con = sqlite3.connect(path)
+    with con:
+        con.execute(change)
+    con.close()
+    with EvaluationFile.open(path) as ef:
+        want = ef.verify()
+    got = readers.read_verified(path)
+    assert not want.intact
+    assert got.verdict == want
+    with pytest.raises(BadInput, match="is not intact, so nothing was exported"):
+        Source.load(path)

@@ -158,7 +158,7 @@ def build_release(src: Source, *, ocid_prefix: str | None = None,
                   publish_bid_values: bool = False) -> dict[str, Any]:
     """The release; `ocid_prefix` as `resolve_prefix` takes it (refused without one)."""
     prefix = resolve_prefix(src, ocid_prefix)
-    doc, res, rj = src.doc, src.results, src.results_json()
+    doc, res = src.doc, src.results
     ev = doc["evaluation"]
     cur = ev.get("currency") or "GBP"
     ref = str(ev.get("reference") or src.path.stem)
@@ -170,7 +170,7 @@ def build_release(src: Source, *, ocid_prefix: str | None = None,
 
     # Complete only when there is a winner and nothing a final decision needs is
     # outstanding (which includes every divergent score moderated).
-    final = not src.provisional and not rj["flags"]
+    final = not src.provisional and not bool(res.scores.flagged.any())
     wlc = {b["id"]: float(snap.wlc[i]) for i, b in enumerate(doc["bids"])}
     stats, bid_details = _bids_section(doc, res, tenders, wlc, cur, party_id,
                                        publish_bid_values)
@@ -201,16 +201,18 @@ def build_release(src: Source, *, ocid_prefix: str | None = None,
         release["procureDeskSealed"] = {"at": str(src.sealed.get("at", "")),
                                         "by": str(src.sealed.get("by", ""))}
     if winner:
-        release["awards"] = [_award(src, rj, winner, wlc[winner], party_id[winner], ref,
-                                    final)]
+        release["awards"] = [_award(src, winner, wlc[winner], party_id[winner], ref, final)]
     return release
 
 
-def _award(src: Source, rj: dict[str, Any], winner: str, value: float, pid: str, ref: str,
+def _award(src: Source, winner: str, value: float, pid: str, ref: str,
            final: bool) -> dict[str, Any]:
     ev = src.ev
     appr = ev["appraisal"]
-    w = next(b for b in rj["bids"] if b["id"] == winner)
+    res = src.results
+    i = res.snap.bid_ids.index(winner)
+    w = {"supplier": src.doc["bids"][i]["supplier"], "total": float(res.total[i]),
+         "quality": float(res.quality[i]), "price": float(res.price[i])}
     basis = (f"whole-life cost over {appr['years']} years, undiscounted")
     scored = ("net present value at " + f"{appr['discount_rate']:.1%} a year"
               if appr["cost_basis"] == "npv" else "whole-life cost")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -91,9 +92,42 @@ def read_for_results(path: str | Path) -> tuple[Record, str | None]:
     return doc, (None if row is None else str(row[0]))
 
 
-def _score_columns(con: sqlite3.Connection, doc: Record) -> ScoreColumns:
-    """Each score's evaluator, bid and criterion as positions in the document's lists.
-    A reference the lists lack (a damaged file) is a KeyError: `connect` says so."""
+@dataclass
+class ExportRead:
+    """What an export reads of a file, in one consistent read: the document (its
+    scores as `engine.ScoreColumns` with their comments, in file order), the seal (JSON
+    text, None while open), every audit event with its chain fields (as
+    `Store.chain_rows` gives them) and the dates conflicts were declared on."""
+
+    doc: Record
+    sealed: str | None
+    events: list[Record]
+    conflict_dates: dict[tuple[str, str], str]
+
+
+_CHAIN_KEYS = ("id", "at", "actor", "action", "entity", "entity_id", "before", "after",
+               "prev_hash", "data_digest", "hash")
+
+
+def read_for_export(path: str | Path) -> ExportRead:
+    """The whole evaluation for the exports, with no record per score (see `ExportRead`)."""
+    with connect(path) as con:
+        doc = reading.read_document(con.execute, with_scores=False)
+        doc["scores"] = _score_columns(con, doc, comments=True)
+        row = con.execute("SELECT value FROM meta WHERE key = 'sealed'").fetchone()
+        events = [dict(zip(_CHAIN_KEYS, r)) for r in con.execute(
+            f"SELECT {', '.join(_CHAIN_KEYS)} FROM auditevent ORDER BY id")]
+        dates = {(e, b): d for e, b, d in con.execute(
+            "SELECT evaluator_id, bid_id, declared_on FROM conflict")}
+    return ExportRead(doc=doc, sealed=None if row is None else str(row[0]), events=events,
+                      conflict_dates=dates)
+
+
+def _score_columns(con: sqlite3.Connection, doc: Record, *,
+                   comments: bool = False) -> ScoreColumns:
+    """Each score's evaluator, bid and criterion as positions in the document's lists
+    (with `comments`: and its comment, in file order, as the services' document lists
+    them). A reference the lists lack (a damaged file) is a KeyError: `connect` says so."""
     evaluators = [e["id"] for e in doc["evaluators"]]
     bids = [b["id"] for b in doc["bids"]]
     criteria = [c["id"] for c in doc["criteria"]]
@@ -101,16 +135,23 @@ def _score_columns(con: sqlite3.Connection, doc: Record) -> ScoreColumns:
     n = int(con.execute("SELECT count(*) FROM score").fetchone()[0])
     cols = [np.empty(n, dtype=np.int64) for _ in range(3)]
     value = np.empty(n, dtype=np.float64)
-    # in stored order, not by position: the engine does not depend on the order of the
-    # scores, and following the position index costs a random page read per score
-    cur = con.execute("SELECT evaluator_id, bid_id, criterion_id, score FROM score")
+    # without comments in stored order, not by position: the engine does not depend on
+    # the order of the scores, and following the position index costs a random page
+    # read per score
+    cur = con.execute("SELECT evaluator_id, bid_id, criterion_id, score"
+                      + (", comment FROM score ORDER BY position" if comments
+                         else " FROM score"))
+    notes: list[str | None] | None = [] if comments else None
     at = 0
     while chunk := cur.fetchmany(_CHUNK):
         end = at + len(chunk)
-        e, b, c, v = zip(*chunk)
-        for col, code, ids in zip(cols, codes, (e, b, c)):
+        columns = list(zip(*chunk))
+        for col, code, ids in zip(cols, codes, columns):
             col[at:end] = np.fromiter(map(code.__getitem__, ids), np.int64, len(ids))
-        value[at:end] = np.asarray(v, dtype=np.float64)
+        value[at:end] = np.asarray(columns[3], dtype=np.float64)
+        if notes is not None:
+            notes.extend(columns[4])
         at = end
     return ScoreColumns(evaluator_ids=evaluators, bid_ids=bids, criterion_ids=criteria,
-                        evaluator=cols[0], bid=cols[1], criterion=cols[2], value=value)
+                        evaluator=cols[0], bid=cols[1], criterion=cols[2], value=value,
+                        comment=notes)
