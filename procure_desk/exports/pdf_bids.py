@@ -43,14 +43,15 @@ def _value(x: Any) -> float | None:
 
 
 def bid_figures(res: Any) -> list[dict[str, Any]]:
-    """Each bid's record of the results JSON (docs/results.md) without its criteria:
-    id, supplier, option_type, status, reasons, rank, total, quality, price, wlc, npv."""
+    """Each bid's record of the results JSON (docs/results.md) without its criteria and
+    reasons (`Results.reasons[i]` writes a bid's when asked): id, supplier, option_type,
+    status, rank, total, quality, price, wlc, npv."""
     snap = res.snap
     out = []
     for i, bid in enumerate(snap.bids):
         out.append({"id": bid["id"], "supplier": bid["supplier"],
                     "option_type": bid["option_type"], "status": res.status[i],
-                    "reasons": res.reasons[i], "rank": res.rank[i],
+                    "rank": res.rank[i],
                     "total": _value(res.total[i]), "quality": _value(res.quality[i]),
                     "price": _value(res.price[i]), "wlc": float(snap.wlc[i]),
                     "npv": float(snap.npv[i])})
@@ -140,7 +141,7 @@ def _bid(st: _Story, i: int, leaves: _Leaves | None) -> list[Any]:
         head += (f" Quality {b['quality']:.2f} + price {b['price']:.2f} = "
                  f"{b['total']:.2f} points.")
     out.append(kit.p(head))
-    reasons = b["reasons"]
+    reasons = st.res.reasons[i]
     for r in reasons[:REASONS_SHOWN]:
         out.append(kit.p("• " + r, kit.small))
     if len(reasons) > REASONS_SHOWN:
