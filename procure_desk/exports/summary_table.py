@@ -30,11 +30,17 @@ class Encoder:
     characters the document has not used yet are first given codes by the font."""
 
     def __init__(self, font: Any, doc: Any) -> None:
-        self.font, self.doc = font, doc
+        # the document only weakly: `_ENCODERS` is keyed by it, and a value holding its
+        # key would keep every letter's document (some 2 MB) alive to the end of the run
+        self.font, self._doc = font, weakref.ref(doc)
         self.table: dict[int, int] = {}
         self.known: set[str] = set()  # in subset 0
         self.elsewhere: set[str] = set()  # in another subset
         self.dynamic = bool(getattr(font, "_dynamicFont", False))
+
+    @property
+    def doc(self) -> Any:
+        return self._doc()
 
     def __call__(self, text: str) -> list[tuple[int, bytes]]:
         """`text` as (subset, bytes) chunks, as `font.splitString` gives them (subset
