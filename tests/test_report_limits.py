@@ -158,3 +158,28 @@ def test_flags_are_counted_from_the_arrays(tmp_path, example_doc):
     assert bids == len({f["bid"] for f in flags})
     widest = sorted(flags, key=lambda f: -f["spread"])[:2]
     assert shown == widest
+
+
+def test_consensus_scores_past_the_limit_are_those_of_the_first_bids(tmp_path, example_doc,
+                                                                     monkeypatch):
+    from procure_desk.exports import pdf_report
+
+    doc = many_bids(example_doc, 3)
+    doc["consensus"] = [{"bid": b, "criterion": c, "score": 3,
+                         "rationale": f"Agreed for {b} on {c}."}
+                        for b in ("C2", "B1", "C0", "B2") for c in ("Q2", "Q1")]
+    src = Source.load(make_file(tmp_path, doc))
+    monkeypatch.setattr(pdf_report, "CONSENSUS_ROWS", 3)
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(["pdftotext", "-raw", str(write_pdf(src, tmp_path / "r.pdf")),
+                           "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(text.split())
+    part = text[text.index("6. Moderation record"):text.index("Divergent scores still")]
+    assert ("The 3 consensus scores of the bids first in the order of section 5 are listed "
+            "here; the evidence pack's Moderation sheet holds all 8, each with its "
+            "rationale.") in part
+    order = [b for b in order_of(src) if b in ("C2", "B1", "C0", "B2")]
+    expected = [(order[0], "Q1"), (order[0], "Q2"), (order[1], "Q1")]
+    listed = re.findall(r"Agreed for (\w+) on (\w+)\.", part)
+    assert listed == expected

@@ -35,6 +35,9 @@ WORST_FLAGS = 100
 #: A consensus rationale longer than this is cut (…) in the report; the evidence pack's
 #: Moderation sheet holds it whole. A table row cannot run over a page.
 RATIONALE_LIMIT = 2500
+#: Consensus scores listed in the report (10,484 at the input limits take 240 pages);
+#: past it those of the bids first in section 5's order; the pack has every one.
+CONSENSUS_ROWS = 20_000
 log = logging.getLogger(__name__)
 
 
@@ -420,7 +423,7 @@ def _moderation(st: _Story) -> list[Any]:
     sj = {cid: j for j, cid in enumerate(snap.scored_ids)}
     bi = {bid: i for i, bid in enumerate(snap.bid_ids)}
     if cons:
-        story.append(kit.p(f"{len(cons)} consensus scores were agreed. The evaluators' own "
+        story.append(kit.p(f"{len(cons):,} consensus scores were agreed. The evaluators' own "
                            f"scores are kept in the Excel pack (Scores sheet)."))
         cut = sum(len(c["rationale"]) > RATIONALE_LIMIT for c in cons)
         if cut:
@@ -428,8 +431,14 @@ def _moderation(st: _Story) -> list[Any]:
                 f"{cut} rationale{'s are' if cut != 1 else ' is'} longer than "
                 f"{RATIONALE_LIMIT:,} characters and cut here, ending in …; the evidence "
                 f"pack's Moderation sheet holds every rationale in full."))
+        shown = _consensus_shown(st, cons, bi, sj)
+        if len(shown) < len(cons):
+            story.append(kit.p(
+                f"The {len(shown):,} consensus scores of the bids first in the order of "
+                f"section 5 are listed here; the evidence pack's Moderation sheet holds "
+                f"all {len(cons):,}, each with its rationale."))
         rows = []
-        for c in cons:
+        for c in shown:
             i, j = bi[c["bid"]], sj[c["criterion"]]
             m = res.scores.mean[i, j]
             sp = res.scores.spread[i, j]
@@ -445,6 +454,17 @@ def _moderation(st: _Story) -> list[Any]:
         story.append(kit.p("No consensus scores were recorded."))
     story += _flags(st)
     return story
+
+
+def _consensus_shown(st: _Story, cons: list[dict[str, Any]], bi: dict[str, int],
+                     sj: dict[str, int]) -> list[dict[str, Any]]:
+    """Every consensus score, as recorded; past CONSENSUS_ROWS, the first CONSENSUS_ROWS
+    in the order of section 5's bids and then of the criteria."""
+    if len(cons) <= CONSENSUS_ROWS:
+        return cons
+    place = {i: n for n, i in enumerate(st.order)}
+    return sorted(cons, key=lambda c: (place[bi[c["bid"]]], sj[c["criterion"]])
+                  )[:CONSENSUS_ROWS]
 
 
 def _flags(st: _Story) -> list[Any]:
