@@ -346,14 +346,16 @@ def test_cancel_at_the_last_moment_and_a_folder_it_made(tmp_path, ready_file):
         p.name for p in folder.iterdir())
 
 
-def test_forked_workers_write_the_same_letters(tmp_path):
-    """Many letters are built in forked processes from the command line; the letters
-    are the same as one process writes (only the creation time differs)."""
-    from procure_desk.exports import summaries
+def test_worker_processes_write_the_same_letters(tmp_path, monkeypatch):
+    """Many letters are built in worker processes from the command line, each given a
+    slim copy of the evaluation (no scores, no cost lines, no audit log) and its own
+    letters' feedback; the letters are the same as one process writes (only the
+    creation time differs), the notices of exclusion too."""
+    from procure_desk.exports import summaries, summary_workers
 
     doc = finished()
     base = copy.deepcopy(doc["bids"][0])
-    for k in range(40):  # enough tenders to be worth forking
+    for k in range(40):  # enough tenders to be worth the processes
         b = copy.deepcopy(base)
         b["id"] = f"T{k:02d}"
         b["supplier"] = f"Tenderer {k:02d} Limited"
@@ -363,17 +365,45 @@ def test_forked_workers_write_the_same_letters(tmp_path):
         doc["gateways"] += [dict(g, bid=b["id"]) for g in doc["gateways"] if g["bid"] == "B1"]
         doc["consensus"] += [dict(c, bid=b["id"]) for c in doc["consensus"]
                              if c["bid"] == "B1"]
-        doc["feedback"] += [dict(f, bid=b["id"]) for f in doc["feedback"]
-                            if f["bid"] == "B1"]
-    if not summaries._can_fork():
-        pytest.skip("this platform does not fork")
+        doc["feedback"] += [dict(f, bid=b["id"], text=f"{f['text']} ({b['id']})")
+                            for f in doc["feedback"] if f["bid"] == "B1"]
+    if not summary_workers.can_spawn():
+        pytest.skip("worker processes cannot be started from a frozen executable")
     src = Source.load(make_file(tmp_path, doc))
+    calls = []
+    real = summaries.write_parallel
+    monkeypatch.setattr(summaries, "write_parallel",
+                        lambda *a, **kw: calls.append(1) or real(*a, **kw))
     one = write_summaries(src, tmp_path / "one", workers=1)
+    assert calls == []
     two = write_summaries(src, tmp_path / "two", workers=2)
+    assert calls == [1]
     assert [p.name for p in one] == [p.name for p in two]
     assert len(one) == 45
-    for a, b in zip(one[:6], two[:6]):
-        assert pdf_text(a) == pdf_text(b)
+    assert any(p.name.startswith("Notice of exclusion") for p in one)
+    for a, b in zip(one, two):
+        assert pdf_text(a) == pdf_text(b), a.name
+    t07 = pdf_text(next(p for p in two if " T07 " in p.name))
+    assert "(T07)" in t07  # its own feedback reached the worker
+    assert "(T08)" not in t07
+
+
+def test_a_worker_is_given_no_scores_costs_or_audit(tmp_path):
+    from procure_desk.exports.summary_plan import prepare
+    from procure_desk.exports.summary_workers import slim
+
+    src = Source.load(make_file(tmp_path, finished()))
+    plan = prepare(src)
+    lean, lean_plan = slim(src, plan)
+    assert len(src.doc["scores"]) > 0
+    assert len(lean.doc["scores"]) == 0
+    assert lean.audit == []
+    assert all("costs" not in b for b in lean.doc["bids"])
+    assert lean.results.snap.s_val.size == 0
+    assert lean.results.scores.spread.size == 0
+    assert lean_plan.letters == []
+    assert {bid for bid, _ in lean_plan.feedback} == {plan.winner}
+    assert src.results.snap.s_val.size > 0  # the original is untouched
 
 
 def test_no_summary_for_a_build_even_with_feedback(tmp_path):

@@ -121,6 +121,7 @@ def reset() -> None:
     """Look for the fonts again (the tests change what the machine has)."""
     fonts.cache_clear()
     _font_of.cache_clear()
+    _laid_out.cache_clear()
 
 
 @functools.cache
@@ -202,12 +203,21 @@ def draw(canv: object, x: float, y: float, value: object, font: str, size: float
          anchor: str = "left") -> None:
     """Draw one line on a canvas (page headers and footers) with the fallback where
     needed; anchor "left", "right" or "centre"."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    parts = [(run, f or font) for run, f in runs(visual(plain_text(value)))]
-    width = sum(stringWidth(r, f, size) for r, f in parts)
+    parts, width = _laid_out(plain_text(value), font, size)
     x0 = x - width if anchor == "right" else x - width / 2 if anchor == "centre" else x
-    for run, f in parts:
+    for run, f, w in parts:
         canv.setFont(f, size)  # type: ignore[attr-defined]
         canv.drawString(x0, y, run)  # type: ignore[attr-defined]
-        x0 += stringWidth(run, f, size)
+        x0 += w
+
+
+@functools.lru_cache(maxsize=256)
+def _laid_out(text: str, font: str, size: float
+              ) -> tuple[tuple[tuple[str, str, float], ...], float]:
+    """A line's runs (text, font, width) in drawing order and its width: the same
+    header and footer are drawn on every page of every letter."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    parts = tuple((run, f or font, float(stringWidth(run, f or font, size)))
+                  for run, f in runs(visual(text)))
+    return parts, sum(w for _, _, w in parts)

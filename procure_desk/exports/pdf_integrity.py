@@ -195,11 +195,12 @@ def _comparators(kit: Kit, src: Source, who: Callable[[str | None], str]) -> lis
     """Options that are not tenders, scored beside the tenders (value for money)."""
     from reportlab.lib.units import mm
 
-    rj = src.results_json()
-    comps = [b for b in rj["bids"] if b["status"] == "comparator"]
-    competitive = src.ev.get("procedure") == "competitive_tender"
-    if not competitive:
+    from .pdf_bids import bid_figures
+
+    if src.ev.get("procedure") != "competitive_tender":
         return []
+    figures = bid_figures(src.results)
+    comps = [b for b in figures if b["status"] == "comparator"]
     out = [kit.m("Options that are not tenders", kit.h2), kit.p(
         "This is a competitive tender under the Procurement Act 2023: only suppliers' "
         "tenders compete and can win. The council's other options are scored by the same "
@@ -208,7 +209,7 @@ def _comparators(kit: Kit, src: Source, who: Callable[[str | None], str]) -> lis
     if not comps:
         out.append(kit.p("No other option was scored beside the tenders."))
         return out
-    ranked = [b for b in rj["bids"] if b["rank"] is not None]
+    ranked = [b for b in figures if b["rank"] is not None]
     winner = next((b for b in ranked if b["rank"] == 1), None)
     cur = src.ev.get("currency") or "GBP"
     rows = []

@@ -35,6 +35,9 @@ WORST_FLAGS = 100
 #: A consensus rationale longer than this is cut (…) in the report; the evidence pack's
 #: Moderation sheet holds it whole. A table row cannot run over a page.
 RATIONALE_LIMIT = 2500
+#: Consensus scores listed in the report (10,484 at the input limits take 240 pages);
+#: past it those of the bids first in section 5's order; the pack has every one.
+CONSENSUS_ROWS = 20_000
 log = logging.getLogger(__name__)
 
 
@@ -143,25 +146,36 @@ def font_warning(src: Source) -> str:
 
 
 class _Story:
-    """What every section of the report reads, worked out once."""
+    """What every section of the report reads, worked out once: the bids' figures
+    (`pdf_bids.bid_figures`), never the results JSON with its record per bid and
+    criterion."""
 
     def __init__(self, src: Source, kit: Kit) -> None:
         from reportlab.lib.units import mm
 
+        from .pdf_bids import results_figures
+
         self.src, self.kit = src, kit
-        self.doc, self.res, self.rj = src.doc, src.results, src.results_json()
+        self.doc, self.res = src.doc, src.results
+        data = results_figures(self.res)
+        self.figures: list[dict[str, Any]] = data["bids"]
         self.ev = self.doc["evaluation"]
         self.cur = self.ev.get("currency") or "GBP"
         self.snap = self.res.snap
         self.by_id = {b["id"]: b for b in self.doc["bids"]}
-        self.rb = {b["id"]: b for b in self.rj["bids"]}
+        self.rb = {b["id"]: b for b in self.figures}
         self.names = {c["id"]: c["name"] for c in self.doc["criteria"]}
+        parent = {c["id"]: c.get("parent") for c in self.doc["criteria"]}
+        # the top-level sections (and criteria), as positions in snap.section_ids
+        self.tops = [k for k, sid in enumerate(self.snap.section_ids)
+                     if parent.get(sid) is None]
         ranked = set(self.res.ranking)
         # ranked bids in rank order, then the others in file order
         self.order = list(self.res.ranking) + [i for i in range(len(self.doc["bids"]))
                                                if i not in ranked]
         self.width = 174 * mm
-        self.tie = decisive_tie(self.rj, self.ev["appraisal"]["cost_basis"])
+        self.tie = decisive_tie(data, self.ev["appraisal"]["cost_basis"])
+        self.flag_count = int(self.res.scores.flagged.sum())
 
     def who(self, bid: str | None) -> str:
         return "—" if bid is None else f"{bid} {self.by_id[bid]['supplier']}"
@@ -170,6 +184,7 @@ class _Story:
 def build_story(src: Source, report: Report = no_report) -> list[Any]:
     from reportlab.platypus import PageBreak
 
+    from .pdf_bids import bid_by_bid
     from .pdf_governance import declarations_section
     from .pdf_integrity import final_verdict, integrity_section, sign_off
     from .pdf_robustness import (
@@ -208,7 +223,7 @@ def build_story(src: Source, report: Report = no_report) -> list[Any]:
     story += robustness_section(kit, src, analysis, findings, verdict,
                                 integrity_section(kit, src, analysis, verdict, st.tie, st.who))
     story.append(PageBreak())
-    story += _bid_by_bid(st, report)
+    story += bid_by_bid(st, report)
     report(0.6, "Writing the moderation record")
     story.append(PageBreak())
     story += _moderation(st)
@@ -287,7 +302,7 @@ def _executive_summary(st: _Story) -> list[Any]:
         f"{len(doc['bids'])} bids were received: {', '.join(parts[:-1])} and {parts[-1]}"
         + f". {len(doc['evaluators'])} evaluators gave {len(doc['scores'])} scores; "
         f"{len(doc.get('consensus', []))} consensus scores were recorded at moderation, and "
-        f"{len(st.rj['flags'])} divergent scores remain flagged without a consensus."))
+        f"{st.flag_count} divergent scores remain flagged without a consensus."))
     if res.winner and len(ranking) > 1:
         margin = rb[ranking[0]]["total"] - rb[ranking[1]]["total"]
         if margin < 2:
@@ -375,11 +390,11 @@ def _results(st: _Story) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import CondPageBreak
 
-    kit, doc, res, snap = st.kit, st.doc, st.res, st.snap
+    kit, res, snap = st.kit, st.res, st.snap
     story = [CondPageBreak(110 * mm), kit.heading("3. Results", 0, key="s3")]
     rows = []
     for i in st.order:
-        b = st.rj["bids"][i]
+        b = st.figures[i]
         rows.append([str(b["rank"] or "—"), b["id"], kit.cell(b["supplier"], width=62 * mm),
                      b["status"], num(b["quality"]), num(b["price"]), num(b["total"]),
                      money(snap.cost_basis[i], st.cur)])
@@ -387,8 +402,7 @@ def _results(st: _Story) -> list[Any]:
                             f"Cost ({st.ev['appraisal']['cost_basis'].upper()})"], rows,
                            [11 * mm, 14 * mm, 62 * mm, 19 * mm, 15 * mm, 15 * mm, 15 * mm,
                             23 * mm], align_right=(4, 5, 6, 7)))
-    parent = {c["id"]: c.get("parent") for c in doc["criteria"]}
-    tops = [k for k, sid in enumerate(snap.section_ids) if parent.get(sid) is None]
+    tops = st.tops
     ranked_i = list(res.ranking)
     if ranked_i and tops:
         story.append(CondPageBreak(95 * mm))
@@ -397,50 +411,6 @@ def _results(st: _Story) -> list[Any]:
                    [float(res.sections[i, k]) for i in ranked_i]) for k in tops]
         story.append(points_chart(kit, [snap.bid_ids[i] for i in ranked_i], series,
                                   st.width, 85 * mm))
-    return story
-
-
-def _bid_by_bid(st: _Story, report: Report) -> list[Any]:
-    from reportlab.lib.units import mm
-    from reportlab.platypus import CondPageBreak
-
-    kit, cur, order = st.kit, st.cur, st.order
-    story = [kit.heading("5. Bid by bid", 0, key="s5")]
-    smax = float(st.ev["scale"]["max"])
-    leaves = [c for c in st.doc["criteria"] if c["kind"] in ("scored", "price")]
-    # a criterion's cell is the same in every bid's table: wrapped once
-    name_cells = {c["id"]: kit.cell(c["name"], width=92 * mm) for c in leaves}
-    effs = {c["id"]: f"{st.snap.eff[c['id']]:.2f}" for c in leaves}
-    for n, i in enumerate(order):
-        if n % 5 == 0:
-            report(0.25 + 0.35 * n / max(1, len(order)), f"Writing bid {n + 1} of {len(order)}")
-        b = st.rj["bids"][i]
-        story.append(CondPageBreak(40 * mm))
-        story.append(kit.heading(f"{b['id']} {b['supplier']}", 1, user=True, key=f"bid{i}"))
-        head = (f"Status: {b['status']}" + (f", rank {b['rank']}" if b["rank"] else "") +
-                f". Whole-life cost {money(b['wlc'], cur)}; NPV {money(b['npv'], cur)}.")
-        if b["total"] is not None:
-            head += (f" Quality {b['quality']:.2f} + price {b['price']:.2f} = "
-                     f"{b['total']:.2f} points.")
-        story.append(kit.p(head))
-        for r in b["reasons"]:
-            story.append(kit.p("• " + r, kit.small))
-        rows = []
-        for c in leaves:
-            v = b["criteria"][c["id"]]
-            if c["kind"] == "scored":
-                score = "—" if v["score"] is None else f"{v['score']:.2f} / {smax:g}"
-            else:
-                score = "—" if v["score"] is None else f"fraction {v['score']:.4f}"
-            cell = name_cells[c["id"]]
-            if not isinstance(cell, str):  # a Paragraph is laid out once per table
-                cell = kit.cell(c["name"], width=92 * mm)
-            rows.append([c["id"], cell, effs[c["id"]], score, num(v["contribution"])])
-        story.append(kit.table(["ID", "Criterion", "Effective weight", "Final score",
-                                "Points"], rows,
-                               [16 * mm, 92 * mm, 22 * mm, 26 * mm, 18 * mm],
-                               align_right=(2, 3, 4),
-                               caption=f"{b['id']} {b['supplier']}: points by criterion"))
     return story
 
 
@@ -453,7 +423,7 @@ def _moderation(st: _Story) -> list[Any]:
     sj = {cid: j for j, cid in enumerate(snap.scored_ids)}
     bi = {bid: i for i, bid in enumerate(snap.bid_ids)}
     if cons:
-        story.append(kit.p(f"{len(cons)} consensus scores were agreed. The evaluators' own "
+        story.append(kit.p(f"{len(cons):,} consensus scores were agreed. The evaluators' own "
                            f"scores are kept in the Excel pack (Scores sheet)."))
         cut = sum(len(c["rationale"]) > RATIONALE_LIMIT for c in cons)
         if cut:
@@ -461,8 +431,14 @@ def _moderation(st: _Story) -> list[Any]:
                 f"{cut} rationale{'s are' if cut != 1 else ' is'} longer than "
                 f"{RATIONALE_LIMIT:,} characters and cut here, ending in …; the evidence "
                 f"pack's Moderation sheet holds every rationale in full."))
+        shown = _consensus_shown(st, cons, bi, sj)
+        if len(shown) < len(cons):
+            story.append(kit.p(
+                f"The {len(shown):,} consensus scores of the bids first in the order of "
+                f"section 5 are listed here; the evidence pack's Moderation sheet holds "
+                f"all {len(cons):,}, each with its rationale."))
         rows = []
-        for c in cons:
+        for c in shown:
             i, j = bi[c["bid"]], sj[c["criterion"]]
             m = res.scores.mean[i, j]
             sp = res.scores.spread[i, j]
@@ -480,31 +456,42 @@ def _moderation(st: _Story) -> list[Any]:
     return story
 
 
+def _consensus_shown(st: _Story, cons: list[dict[str, Any]], bi: dict[str, int],
+                     sj: dict[str, int]) -> list[dict[str, Any]]:
+    """Every consensus score, as recorded; past CONSENSUS_ROWS, the first CONSENSUS_ROWS
+    in the order of section 5's bids and then of the criteria."""
+    if len(cons) <= CONSENSUS_ROWS:
+        return cons
+    place = {i: n for n, i in enumerate(st.order)}
+    return sorted(cons, key=lambda c: (place[bi[c["bid"]]], sj[c["criterion"]])
+                  )[:CONSENSUS_ROWS]
+
+
 def _flags(st: _Story) -> list[Any]:
     """How many divergent scores are still flagged, and the widest of them: an auditor
     wants the count and the worst cases; the evidence pack lists every one."""
     from reportlab.lib.units import mm
 
+    from .pdf_bids import flagged
+
     kit = st.kit
-    flags = st.rj["flags"]
+    count, bids, shown = flagged(st.res, WORST_FLAGS)
     story = [kit.m("Divergent scores still flagged", kit.h2)]
-    if not flags:
+    if not count:
         story.append(kit.p("None: every divergence of "
                            f"{st.ev['moderation']['spread_flag']:g} points or more has a "
                            "consensus."))
         return story
-    shown = sorted(flags, key=lambda f: -f["spread"])[:WORST_FLAGS]
-    bids = len({f["bid"] for f in flags})
-    if len(shown) < len(flags):
+    if len(shown) < count:
         story.append(kit.p(
-            f"{len(flags):,} scores across {bids:,} bids differ between evaluators by "
+            f"{count:,} scores across {bids:,} bids differ between evaluators by "
             f"{st.ev['moderation']['spread_flag']:g} points or more and have no consensus. "
             f"The {len(shown)} widest are listed here; the evidence pack's Moderation sheet "
             f"flags every one."))
     else:
-        story.append(kit.p(f"{len(flags)} score{'s differ' if len(flags) != 1 else ' differs'}"
+        story.append(kit.p(f"{count} score{'s differ' if count != 1 else ' differs'}"
                            f" between evaluators by {st.ev['moderation']['spread_flag']:g} "
-                           f"points or more and {'have' if len(flags) != 1 else 'has'} no "
+                           f"points or more and {'have' if count != 1 else 'has'} no "
                            f"consensus:"))
     rows = [[f["bid"], kit.cell(st.by_id[f["bid"]]["supplier"], width=60 * mm),
              f["criterion"], kit.cell(st.names.get(f["criterion"], ""), width=66 * mm),

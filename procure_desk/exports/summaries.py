@@ -19,7 +19,6 @@ details are missing, the export is refused with the list of what is missing, unl
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from . import Report, Source, no_report, record_and_place
 from .pdf_report import Kit, build_doc, numbered_canvas
 from .safe_text import safe_filename
 from .summary_plan import Letter, Plan, prepare
+from .summary_workers import can_spawn, write_parallel
 
 
 def summary_names(bids: list[dict[str, Any]]) -> dict[str, str]:
@@ -71,9 +71,8 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
     removes its own temporary files (and the folder, if it made it) and leaves the
     folder as it was.
 
-    `workers` > 1 builds the letters in that many forked processes where the platform
-    forks (the command line; never from a program running threads, such as the
-    desktop application).
+    `workers` > 1 builds the letters in that many fresh processes, each given only what
+    the letters read (`summary_workers`); not from a frozen executable.
     """
     from . import check_target
     from .summary_pdf import Layout
@@ -86,13 +85,13 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
     draft = draft and not plan.complete
     names = letter_names(plan, source.doc["bids"])
     targets = {bid: folder / n for bid, n in names.items()}
-    layout = Layout(source, plan, Kit(), draft=draft)  # styles and shared rows, once
     letters = plan.letters
     with atomic.Batch(targets.values(), force=force, make_folders=True) as batch:
         parts = [batch.part(targets[x.bid]) for x in letters]
-        if workers > 1 and len(letters) >= PARALLEL_FROM and _can_fork():
-            _write_forked(layout, letters, parts, report, workers)
+        if workers > 1 and len(letters) >= PARALLEL_FROM and can_spawn():
+            write_parallel(source, plan, draft, letters, parts, report, workers)
         else:
+            layout = Layout(source, plan, Kit(), draft=draft)  # styles, shared rows: once
             for n, letter in enumerate(letters):
                 report(n / max(1, len(letters)), f"Writing the summary for {letter.bid}")
                 write_letter(layout, letter, parts[n])
@@ -104,34 +103,6 @@ def write_summaries(source: Source, folder: str | Path, *, force: bool = False,
 
 
 PARALLEL_FROM = 40  # letters; fewer are written faster than processes start
-_JOB: tuple[Any, list[Letter], list[Path]] | None = None  # what forked workers read
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _write_forked(layout: Any, letters: list[Letter], parts: list[Path], report: Report,
-                  workers: int) -> None:
-    """The letters written by `workers` forked processes; a cancel (`report` raising)
-    stops them all (the pool is terminated) before the batch removes its parts."""
-    global _JOB
-    layout.shared_pages()  # the shared rows worked out once, before the processes fork
-    _JOB = (layout, letters, parts)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            done = pool.imap_unordered(_write_one, range(len(letters)), chunksize=4)
-            for n, bid in enumerate(done, start=1):
-                report(n / (len(letters) + 1), f"Wrote the summary for {bid}")
-    finally:
-        _JOB = None
-
-
-def _write_one(k: int) -> str:
-    assert _JOB is not None
-    layout, letters, parts = _JOB
-    write_letter(layout, letters[k], parts[k])
-    return letters[k].bid
 
 
 def write_letter(layout: Any, letter: Letter, target: Path) -> None:

@@ -280,12 +280,12 @@ def _heading(lay: Layout, letter: Letter) -> list[Any]:
 
 
 def _draft_reason(lay: Layout) -> str:
-    n = len(lay.plan.missing)
+    n = lay.plan.gaps
     if not n:
         return "it was written as a draft."
     first = lay.plan.missing[0]
     return (f"{first.where}: {first.message}"
-            + (f" (and {n - 1} more item{'s' if n > 2 else ''} missing)" if n > 1 else "."))
+            + (f" (and {n - 1:,} more item{'s' if n > 2 else ''} missing)" if n > 1 else "."))
 
 
 def _summary(lay: Layout, letter: Letter) -> list[Any]:

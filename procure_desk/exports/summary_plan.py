@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import BadInput, Problem
-from ..wording import plural
+from ..wording import one_line, plural
 from . import Source
 
 SHOWN_RECIPIENTS = 10  # readers named in one disclosure problem before "and N more"
+SHOWN_CRITERIA = 12  # criteria named in one tender's missing feedback before "and N more"
+SHOWN_MISSING = 12  # tenders whose missing feedback is listed before "and N more tenders"
+DETAIL_LIMIT = 300  # characters of what is outstanding, per kind (`procure-desk status`)
 
 
 @dataclass
@@ -41,8 +44,9 @@ class Plan:
     letters: list[Letter]
     winner: str | None
     feedback: dict[tuple[str, str], str]
-    missing: list[Problem]
+    missing: list[Problem]  # at most SHOWN_MISSING tenders' feedback, then a count
     award: dict[str, Any] | None
+    gaps: int = 0  # everything missing, each tender without feedback counted once
 
     @property
     def complete(self) -> bool:
@@ -74,13 +78,23 @@ def plan_summaries(src: Source) -> Plan:
     if not letters:
         raise BadInput.one("bids", "no tender has been assessed or excluded yet, so there "
                                    "is nobody to send an assessment summary to")
-    missing = [Problem("results", f"provisional: {o['detail']}") for o in src.outstanding]
+    missing = [Problem("results", f"provisional: {one_line(o['detail'], DETAIL_LIMIT)}")
+               for o in src.outstanding]
     award = ev.get("award")
     missing += _award_missing(award)
+    tenders: list[Problem] = []
     for letter in letters:
         letter.texts = _texts(src, letter, winner, feedback)
-        missing += _feedback_missing(src, letter, feedback)
-    return Plan(letters, winner, feedback, missing, award)
+        tenders += _feedback_missing(src, letter, feedback)
+    gaps = len(missing) + len(tenders)
+    missing += tenders[:SHOWN_MISSING]
+    more = len(tenders) - SHOWN_MISSING
+    if more > 0:
+        missing.append(Problem("feedback", f"and {plural(more, 'more tender')} with no "
+                                           f"feedback written for the bidder on some "
+                                           f"criteria (the Feedback view lists every "
+                                           f"tender and criterion)"))
+    return Plan(letters, winner, feedback, missing, award, gaps)
 
 
 def _award_missing(award: dict[str, Any] | None) -> list[Problem]:
@@ -116,7 +130,8 @@ def _feedback_missing(src: Source, letter: Letter,
     gaps = [cid for cid in needs_feedback(src, letter) if (letter.bid, cid) not in feedback]
     if not gaps:
         return []
-    shown = ", ".join(gaps)  # every one: the officer works down this list
+    more = len(gaps) - SHOWN_CRITERIA
+    shown = ", ".join(gaps[:SHOWN_CRITERIA]) + (f" and {more:,} more" if more > 0 else "")
     many = plural(len(gaps), "criterion", "criteria")
     return [Problem(f"feedback {letter.bid}", f"{letter.supplier}: no feedback written for "
                                               f"the bidder on {many} ({shown})")]

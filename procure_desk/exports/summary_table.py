@@ -30,11 +30,17 @@ class Encoder:
     characters the document has not used yet are first given codes by the font."""
 
     def __init__(self, font: Any, doc: Any) -> None:
-        self.font, self.doc = font, doc
+        # the document only weakly: `_ENCODERS` is keyed by it, and a value holding its
+        # key would keep every letter's document (some 2 MB) alive to the end of the run
+        self.font, self._doc = font, weakref.ref(doc)
         self.table: dict[int, int] = {}
         self.known: set[str] = set()  # in subset 0
         self.elsewhere: set[str] = set()  # in another subset
         self.dynamic = bool(getattr(font, "_dynamicFont", False))
+
+    @property
+    def doc(self) -> Any:
+        return self._doc()
 
     def __call__(self, text: str) -> list[tuple[int, bytes]]:
         """`text` as (subset, bytes) chunks, as `font.splitString` gives them (subset
@@ -135,6 +141,9 @@ class Shared:
                                      if ch != "\n"} | set(" 0123456789.()%/-")))
         self.fonts = list(fonts)
         self.drawn: dict[Any, str] = {}
+        # each shared table's rows as drawn (reading order) and their heights, by tag:
+        # worked out for the first letter, the same for every other
+        self.tables: dict[str, tuple[list[list[str]], list[float]]] = {}
 
     def seed(self, canv: Any, doc: Any = None) -> None:
         """At the start of each document (a page callback): the characters of the shared
@@ -174,12 +183,19 @@ def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]],
     there."""
     from . import pdf_fonts
 
-    if any(pdf_fonts.needs_fallback(c) for r in (header, *rows) for c in r):
-        return _fallback_table(header, rows, widths, align_right)
-    rows = [[pdf_fonts.visual(c) for c in r] for r in rows]  # right-to-left read in order
-    t = _table_type()(list(header), list(rows), list(widths), font, bold, size,
-                      leading, frozenset(align_right), 0, None, None)
+    known = shared.tables.get(tag) if shared is not None and tag else None
+    if known is not None:
+        drawn, heights = known
+    else:
+        if any(pdf_fonts.needs_fallback(c) for r in (header, *rows) for c in r):
+            return _fallback_table(header, rows, widths, align_right)
+        drawn = [[pdf_fonts.visual(c) for c in r] for r in rows]  # right-to-left in order
+        heights = None
+    t = _table_type()(list(header), drawn, list(widths), font, bold, size,
+                      leading, frozenset(align_right), 0, None, heights)
     t.shared, t.tag = shared, tag
+    if shared is not None and tag and known is None:
+        shared.tables[tag] = (drawn, t.heights)
     return t
 
 
