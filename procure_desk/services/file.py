@@ -185,6 +185,10 @@ class FileCore:
                     if digest is not None:
                         after = digest()
                     else:
+                        # the cached reading is out of date now: let it go before the
+                        # fresh one is read (two readings at once doubled the peak)
+                        self._doc = self._snap = self._results = None
+                        self._data_digest = None
                         fresh, sealed = w.read_state()
                         after = chain.digest(fresh, sealed)
                 w.flush_events(None if after is None else after.hex)

@@ -196,6 +196,7 @@ class StructureEdits(MethodologyRules):
             raise BadInput([_from_source(p, order, sources) for p in exc.problems]) from None
         nb = {b["id"]: b for b in norm["bids"]}
         old = {b["id"]: b for b in doc["bids"]}
+        del doc  # the unit reads the data afresh: not two whole readings held at once
         with self.unit_of_work() as w:
             w.add_bids([nb[b] for b in new_ids])
             for bid_id, (_, src) in zip(new_ids, added):
