@@ -22,7 +22,16 @@ from typing import Any
 import numpy as np
 
 from . import integrity
-from .engine import TIE, Results, Snapshot, compute, effective_weights, rank_order, year_costs
+from .engine import (
+    TIE,
+    Results,
+    Snapshot,
+    compute,
+    effective_weights,
+    evaluate_scores,
+    rank_order,
+    year_costs,
+)
 from .errors import BadInput
 from .interchange import FORMULAS, OPTION_TYPE_LABELS, OPTION_TYPES
 
@@ -415,7 +424,8 @@ def winner_basis(snap: Snapshot, res: Results) -> tuple[Snapshot, np.ndarray]:
     basis = dataclasses.replace(
         snap, evaluators=[], s_eval=none, s_bid=none, s_crit=none,
         s_val=np.zeros(0), conflict=np.zeros((0, len(snap.bid_ids)), dtype=bool),
-        gateway=gateway)
+        gateway=gateway, pairs=None, evaluated=None)
+    evaluate_scores(basis)  # once: the variants made from the basis share it
     return basis, final
 
 

@@ -16,7 +16,7 @@ import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any, cast, overload
 
 import numpy as np
 
@@ -180,6 +180,9 @@ class Snapshot:
     # Built on first use and shared by the variants `dataclasses.replace` makes, as
     # long as they keep the same score arrays.
     pairs: PairScores | None = None
+    # `evaluate_scores` of these pairs and consensus scores, kept: the analysis computes
+    # dozens of variants that change weights, formulas or bids, never the scores
+    evaluated: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
 
     def pair_scores(self) -> PairScores:
         """The non-conflicted scores grouped by (bid, scored leaf), built once."""
@@ -397,8 +400,21 @@ class Evaluated:
 
 
 def evaluate_scores(snap: Snapshot) -> Evaluated:
-    shape = (len(snap.bid_ids), len(snap.scored_ids))
+    """Each (bid, scored leaf) pair's count, mean, spread, final score and flag; worked
+    out once for the same pairs, consensus scores and flag (`Snapshot.evaluated`)."""
     ps = snap.pair_scores()
+    flag_at = float(snap.settings["moderation"]["spread_flag"])
+    kept = snap.evaluated
+    if (kept is not None and kept[0] is ps and kept[1] is snap.consensus
+            and kept[2] == flag_at):
+        return cast(Evaluated, kept[3])
+    got = _evaluate(snap, ps, flag_at)
+    snap.evaluated = (ps, snap.consensus, flag_at, got)
+    return got
+
+
+def _evaluate(snap: Snapshot, ps: PairScores, flag_at: float) -> Evaluated:
+    shape = (len(snap.bid_ids), len(snap.scored_ids))
     count = ps.count.reshape(shape)
     present = count > 0
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -406,7 +422,6 @@ def evaluate_scores(snap: Snapshot) -> Evaluated:
         spread = np.where(present, ps.hi.reshape(shape) - ps.lo.reshape(shape), np.nan)
     has_consensus = ~np.isnan(snap.consensus)
     final = np.where(has_consensus, snap.consensus, mean)
-    flag_at = float(snap.settings["moderation"]["spread_flag"])
     with np.errstate(invalid="ignore"):
         flagged = (spread >= flag_at - TIE) & ~has_consensus & (count > 0)
     return Evaluated(final=final, mean=mean, count=count, spread=spread, flagged=flagged)
@@ -699,10 +714,12 @@ def compute(snap: Snapshot, *, formula: str | None = None,
     price = np.where(shown, price_all, np.nan)
     total = quality + price
 
-    sections = (np.nan_to_num(scored_contrib) @ snap.scored_sections
-                + np.nan_to_num(price_contrib) @ snap.price_sections)
-    missing = (np.isnan(scored_contrib).astype(float) @ snap.scored_sections
-               + np.isnan(price_contrib).astype(float) @ snap.price_sections)
+    # contributions are finite or nan (missing): nan counts 0 in the sum, and marks it
+    nan_s, nan_p = np.isnan(scored_contrib), np.isnan(price_contrib)
+    sections = (np.where(nan_s, 0.0, scored_contrib) @ snap.scored_sections
+                + np.where(nan_p, 0.0, price_contrib) @ snap.price_sections)
+    missing = (nan_s.astype(float) @ snap.scored_sections
+               + nan_p.astype(float) @ snap.price_sections)
     sections = np.where(missing > 0, np.nan, sections)
 
     order = rank_order(snap.bid_ids, total, quality, c, np.nonzero(ranked)[0].tolist())
