@@ -4,6 +4,7 @@ results as the services give, on every kind of file, without loading the ORM."""
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import subprocess
 import sys
@@ -192,3 +193,22 @@ def test_the_chain_check_sums_the_scores_a_chunk_at_a_time(tmp_path, monkeypatch
         changed = ef.verify()
     assert not changed.intact
     assert readers.verify(path) == changed
+
+
+def test_the_export_reading_lists_the_scores_in_file_order_whatever_the_stored_order(tmp_path):
+    from procure_desk.exports import Source
+
+    path = files_to_read(tmp_path)["generated"]
+    con = sqlite3.connect(path)
+    n = con.execute("SELECT count(*) FROM score").fetchone()[0]
+    step = next(k for k in range(7, n) if math.gcd(k, n) == 1)
+    with con:  # the file order no longer follows the order the rows are stored in
+        con.execute("UPDATE score SET position = -1 - position")
+        con.execute("UPDATE score SET position = ((-1 - position) * ?) % ?", (step, n))
+    con.close()
+    with EvaluationFile.open(path) as ef:
+        want = ef.document()["scores"]
+        assert ef.verify().intact  # the order is not part of the data's digest
+    stored = sqlite3.connect(path).execute("SELECT position FROM score ORDER BY rowid").fetchall()
+    assert [p for (p,) in stored] != sorted(p for (p,) in stored)
+    assert list(Source.load(path).doc["scores"]) == want

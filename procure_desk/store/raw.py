@@ -162,13 +162,13 @@ def _score_columns(con: sqlite3.Connection, doc: Record, *,
     n = int(con.execute("SELECT count(*) FROM score").fetchone()[0])
     cols = [np.empty(n, dtype=np.int64) for _ in range(3)]
     value = np.empty(n, dtype=np.float64)
-    # without comments in stored order, not by position: the engine does not depend on
-    # the order of the scores, and following the position index costs a random page
-    # read per score
+    # in stored order, not by position: following the position index costs a random
+    # page read per score. The engine does not depend on the order of the scores; with
+    # `comments` (the exports) they are put in file order afterwards, by position.
     cur = con.execute("SELECT evaluator_id, bid_id, criterion_id, score"
-                      + (", comment FROM score ORDER BY position" if comments
-                         else " FROM score"))
+                      + (", comment, position FROM score" if comments else " FROM score"))
     notes: list[str | None] | None = [] if comments else None
+    place = np.empty(n if comments else 0, dtype=np.int64)
     at = 0
     while chunk := cur.fetchmany(_CHUNK):
         end = at + len(chunk)
@@ -178,7 +178,13 @@ def _score_columns(con: sqlite3.Connection, doc: Record, *,
         value[at:end] = np.asarray(columns[3], dtype=np.float64)
         if notes is not None:
             notes.extend(columns[4])
+            place[at:end] = columns[5]
         at = end
+    if notes is not None and place.size and (np.diff(place) < 0).any():
+        order = np.argsort(place, kind="stable")
+        cols = [col[order] for col in cols]
+        value = value[order]
+        notes = list(map(notes.__getitem__, order.tolist()))
     return ScoreColumns(evaluator_ids=evaluators, bid_ids=bids, criterion_ids=criteria,
                         evaluator=cols[0], bid=cols[1], criterion=cols[2], value=value,
                         comment=notes)
