@@ -37,8 +37,11 @@ NOTICE_HEADER = ["ID", "Criterion", "Weight (%)", "Score", "Points", "Reasons"]
 NOTICE_WIDTHS = (14, 40, 15, 24, 15, 66)  # mm
 #: The assessment summary's table: each award criterion once, the bidder's score and
 #: points beside it and, for an unsuccessful bidder, the successful tender's.
-SIDE_WIDTHS = (14, 58, 18, 21, 21, 21, 21)  # mm
-OWN_WIDTHS = (14, 100, 18, 21, 21)  # mm: a successful bidder's (its own columns only)
+#: Beneath a row, the bidder's reasons start under the criterion's name and the
+#: successful tender's under the score columns (`NOTE_SPLIT`: the first column of theirs).
+SIDE_WIDTHS = (20, 59, 16, 19, 17, 21.5, 21.5)  # mm
+NOTE_SPLIT = 3
+OWN_WIDTHS = (20, 100, 16, 19, 19)  # mm: a successful bidder's (its own columns only)
 
 
 class Layout:
@@ -80,9 +83,15 @@ class Layout:
         room = width - PAD - self.wrapper.width(indent)
         return "\n".join(indent + line for line in self.split(name, room))
 
+    def _named(self, name: str, need: str, indent: str, width: float) -> str:
+        """The criterion's cell: its name, then what excludes a tender, if anything."""
+        cell = self._indented(name, indent, width)
+        return cell + ("\n" + self._indented(need[0].upper() + need[1:], indent, width)
+                       if need else "")
+
     def _criteria(self) -> list[dict[str, Any]]:
-        """Each criterion once: id, kind, indented name (wrapped for either table),
-        weight, and what excludes a tender."""
+        """Each criterion once: id, kind, its cell in either table (the name indented to
+        its depth, and what excludes a tender), weight."""
         snap = self.src.results.snap
         mm = self.mm
         depth: dict[str, int] = {}
@@ -100,8 +109,8 @@ class Layout:
             eff = snap.eff.get(c["id"])
             out.append({"id": c["id"], "kind": c["kind"], "name": c["name"],
                         "cell": self.split(c["id"], SIDE_WIDTHS[0] * mm - PAD),
-                        "side": self._indented(c["name"], indent, SIDE_WIDTHS[1] * mm),
-                        "own": self._indented(c["name"], indent, OWN_WIDTHS[1] * mm),
+                        "side": self._named(c["name"], need, indent, SIDE_WIDTHS[1] * mm),
+                        "own": self._named(c["name"], need, indent, OWN_WIDTHS[1] * mm),
                         "weight": "pass/fail" if eff is None else f"{eff:.2f}",
                         "eff": eff, "need": need})
         for c in out:
@@ -167,9 +176,14 @@ class Layout:
                              _points(res.price_contrib[i, j])], fb.get((bid, cid)))
         return out
 
-    def note_width(self, widths: tuple[int, ...]) -> float:
-        """The room for a note beneath a row: from the criterion's column to the edge."""
-        return (sum(widths) - widths[0]) * self.mm - PAD
+    def note_widths(self, beside: bool) -> tuple[float, float]:
+        """The room for the bidder's reasons beneath a row and, `beside`, for the
+        successful tender's."""
+        mm = self.mm
+        if not beside:
+            return (sum(OWN_WIDTHS[1:]) * mm - PAD, 0.0)
+        return (sum(SIDE_WIDTHS[1:NOTE_SPLIT]) * mm - PAD,
+                sum(SIDE_WIDTHS[NOTE_SPLIT:]) * mm - PAD)
 
     def winner(self) -> dict[str, tuple[list[str], list[str]]]:
         """The successful tender's cells and reasons (wrapped), shared by every
@@ -179,7 +193,7 @@ class Layout:
             label = f"{self.winner_label()}: "
             cols = (self.columns(snap.bid_ids.index(self.plan.winner))
                     if self.plan.winner else {})
-            room = self.note_width(SIDE_WIDTHS)
+            room = self.note_widths(True)[1]
             self._winner = {cid: (cells, [] if why is None
                                   else self.split(label + why, room))
                             for cid, (cells, why) in cols.items()}
@@ -189,11 +203,9 @@ class Layout:
         return "Leading tender" if self.src.provisional else "Successful tender"
 
     def side_rows(self, i: int, beside: bool) -> list[list[str]]:
-        """One bidder's table: each criterion's row, then beneath it what excludes a
-        tender and the reasons (the bidder's, then the successful tender's if
-        `beside`), each labelled."""
-        widths = SIDE_WIDTHS if beside else OWN_WIDTHS
-        room = self.note_width(widths)
+        """One bidder's table: each criterion's row, then beneath it the reasons, each
+        labelled: the bidder's, and the successful tender's beside them if `beside`."""
+        room = self.note_widths(beside)[0]
         mine = self.columns(i)
         theirs = self.winner() if beside else {}
         rows: list[list[str]] = []
@@ -204,12 +216,8 @@ class Layout:
             if beside:
                 row += theirs[cid][0]
             rows.append(row)
-            if c["need"]:
-                rows.append(["", "\n".join(self.split("Requirement: " + c["need"], room))])
-            if why is not None:
-                rows += _notes(self.split("Your tender: " + why, room))
-            if beside and theirs[cid][1]:
-                rows += _notes(theirs[cid][1])
+            own = [] if why is None else self.split("Your tender: " + why, room)
+            rows += _notes(own, theirs[cid][1] if beside else [])
         return rows
 
     def side_table(self, rows: list[list[str]], beside: bool) -> Any:
@@ -242,13 +250,20 @@ class Layout:
         return self._plain(NOTICE_HEADER, rows, self.widths, (2, 4))
 
 
-def _notes(lines: list[str]) -> list[list[str]]:
-    """Reasons beneath a row; a long one continues in further notes, so a note fits a
-    page."""
-    out = [["", "\n".join(lines[:LINES_PER_ROW])]]
-    for k in range(LINES_PER_ROW, len(lines), LINES_PER_ROW):
-        out.append(["", "\n".join(["(continued)", *lines[k:k + LINES_PER_ROW]])])
+def _notes(own: list[str], theirs: list[str]) -> list[list[str]]:
+    """The reasons beneath a row, the bidder's and the successful tender's side by side
+    (`NOTE_SPLIT`); a long one continues in further notes, so a note fits a page."""
+    out = []
+    for k in range(0, max(len(own), len(theirs)), LINES_PER_ROW):
+        cells = [_chunk(own, k), _chunk(theirs, k)]
+        out.append(["", cells[0]] if not theirs else
+                   ["", cells[0], *[""] * (NOTE_SPLIT - 2), cells[1]])
     return out
+
+
+def _chunk(lines: list[str], k: int) -> str:
+    part = lines[k:k + LINES_PER_ROW]
+    return "\n".join(["(continued)", *part] if k and part else part)
 
 
 def _points(v: Any) -> str:

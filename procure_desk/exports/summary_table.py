@@ -161,8 +161,13 @@ def _fallback_table(header: Sequence[str], rows: Sequence[Sequence[str]],
         return kit.m("<br/>".join(kit.t(line) for line in text.split("\n")), kit.small)
 
     n = len(header)
-    spans = [("SPAN", (len(r) - 1, k + 1), (n - 1, k + 1)) for k, r in enumerate(rows)
-             if 0 < len(r) < n]
+    spans = []
+    for k, r in enumerate(rows):
+        if len(r) < n:  # a note: each cell runs to the next one set, the last to the edge
+            starts = [p for p in range(1, len(r)) if r[p] or p == len(r) - 1]
+            ends = [p - 1 for p in starts[1:]] + [n - 1]
+            spans += [("SPAN", (a, k + 1), (b, k + 1)) for a, b in zip(starts, ends)
+                      if b > a]
     cells = [[cell(c) for c in r] + [""] * (n - len(r)) for r in rows]
     return kit.table(list(header), cells, list(widths), align_right=tuple(align_right),
                      extra=spans)
@@ -240,15 +245,18 @@ class _Plain:
                 if k in (0, n) or self.bands[k] != self.bands[k - 1]]
         ops += ["S", "Q"]
         ops += ["BT", "1 g", f"{self.leading:g} TL"]
-        self._text(ops, self.bold, [[*lines] for lines in self.head_lines], top)
+        self._text(ops, self.bold, [[*lines] for lines in self.head_lines], top,
+                   self.right)
         ops.append("0 g")
-        for k, row in enumerate(self.rows):
-            self._text(ops, self.font, [cell.split("\n") for cell in row], tops[k])
+        full = len(self.header)
+        for k, row in enumerate(self.rows):  # a note's cells are all set from the left
+            self._text(ops, self.font, [cell.split("\n") for cell in row], tops[k],
+                       self.right if len(row) >= full else frozenset())
         ops.append("ET")
         return "\n".join(ops)
 
     def _text(self, ops: list[str], fontname: str, cells: list[list[str]],
-              top: float) -> None:
+              top: float, right: frozenset[int]) -> None:
         """One row's lines as text operators, each line placed where it goes."""
         from reportlab.pdfbase import pdfmetrics
 
@@ -261,7 +269,7 @@ class _Plain:
         x0 = 0.0
         y = top - PAD_TOP - self.size
         for col, lines in enumerate(cells):
-            if col in self.right:  # short figures: each line placed at its width
+            if col in right:  # short figures: each line placed at its width
                 for n, line in enumerate(lines):
                     if line:
                         x = x0 + self.widths[col] - PAD_X - _width(line, fontname,
