@@ -80,7 +80,8 @@ def test_an_unsuccessful_bidder_sees_the_successful_tender(issued):
            "points of 100" in b1
     # each criterion's row holds both tenders' scores and points, side by side, and
     # beneath it the reasons of each, labelled
-    assert "Your tender score" in b1 and "Successful tender score" in b1
+    assert "Your tender score" in b1
+    assert "Successful tender score" in b1
     assert "F1 Exit cost and ease of leaving 8.00 3 of 5 4.80 4 of 5 6.40" in b1
     assert f"Your tender: {flat(feedback(doc, 'B1', 'F2'))} " \
            f"Successful tender: {flat(feedback(doc, 'B3', 'F2'))}" in b1
@@ -96,7 +97,8 @@ def test_an_unsuccessful_bidder_sees_the_successful_tender(issued):
     for f in doc["feedback"]:
         if f["bid"] == "B3":
             label = f"Successful tender: {flat(f['text'])}"
-            assert label in b1 and label in b5, f["criterion"]
+            assert label in b1, f["criterion"]
+            assert label in b5, f["criterion"]
     assert flat(feedback(doc, "B3", "S2")) in b5
 
 

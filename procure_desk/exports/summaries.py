@@ -6,10 +6,11 @@ each score means, then one table with a row per award criterion (its weight, the
 tender's own score and points and, for an unsuccessful bidder, the successful
 tender's beside them) and beneath each row the reasons written for each, labelled;
 its total and rank among the tenders, and for an unsuccessful bidder the successful
-tender's supplier and total; then the standstill period and whom to ask. An excluded tender gets a notice
-of the reason. Comparators (an in-house build, another council's shared service,
-doing nothing) get nothing. Reasons come only from the feedback written for the
-bidder; evaluators' comments and moderation rationales are never printed.
+tender's supplier and total; then the standstill period and whom to ask. An
+excluded tender gets a notice of the reason. Comparators (an in-house build,
+another council's shared service, doing nothing) get nothing. Reasons come only from
+the feedback written for the bidder; evaluators' comments and moderation rationales
+are never printed.
 
 Before anything is written (`summary_plan.prepare`): every text bound for a bidder is
 scanned for another supplier's name or id and another bid's cost figures, and any hit

@@ -222,6 +222,8 @@ class Layout:
 
     def side_table(self, rows: list[list[str]], beside: bool) -> Any:
         mm = self.mm
+        widths: tuple[float, ...]
+        right: tuple[int, ...]
         if beside:
             them = self.winner_label()
             header = ["ID", "Award criterion", "Weight (%)", "Your tender\nscore",
@@ -344,10 +346,10 @@ def _summary(lay: Layout, letter: Letter) -> list[Any]:
     else:
         story.append(kit.p(f"Your tender was not successful. It has {mine} and is ranked "
                            f"{rank} of {n} tenders assessed."))
-    w = lay.plan.winner
-    beside = bool(not letter.successful and w)
+    w = None if letter.successful else lay.plan.winner
+    beside = w is not None
     them = lay.winner_label().lower()
-    if beside:
+    if w is not None:
         wi = res.snap.bid_ids.index(w)
         who = "leads on the results so far" if provisional else "is the successful tender"
         story.append(kit.p(f"The tender of {src.supplier(w)} {who}, with {_totals(res, wi)}. "
@@ -362,12 +364,12 @@ def _summary(lay: Layout, letter: Letter) -> list[Any]:
         "available; a section's weight is shared among the criteria beneath it), "
         + ("your tender's score and points, and the " + them + "'s. " if beside
            else "your tender's score and points. ")
-        + "A section's points add up the criteria beneath it. Beneath a criterion: "
-          "what excludes a tender, and the reasons for the scores where they were "
-          "written.", kit.small))
+        + "A section's points add up the criteria beneath it. Under a criterion's name: "
+          "what excludes a tender; beneath its row: the reasons for the scores, where "
+          "they were written" + (", yours on the left." if beside else "."), kit.small))
     story.append(lay.side_table(lay.side_rows(i, beside), beside))
     story.append(kit.p(f"Total: your tender has {mine}."))
-    if beside:
+    if w is not None:
         wi = res.snap.bid_ids.index(w)
         story.append(kit.p(f"Total: the {them} ({src.supplier(w)}) has "
                            f"{_totals(res, wi)}."))
