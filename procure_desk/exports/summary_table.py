@@ -139,11 +139,10 @@ def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]],
                 leading: float = 9.6, align_right: Sequence[int] = ()) -> Any:
     """The flowable: `rows` of strings (lines split by "\\n"), under `header`; a row of
     fewer cells than the header is a note beneath the row above (module docstring)."""
-    from . import pdf_fonts
-
-    if any(pdf_fonts.needs_fallback(c) for r in (header, *rows) for c in r):
+    drawn = [[c if c.isascii() else _drawable(c) for c in r] for r in rows]
+    if any(c is None for r in drawn for c in r) or any(
+            _drawable(h) is None for h in header):
         return _fallback_table(header, rows, widths, align_right)
-    drawn = [[pdf_fonts.visual(c) for c in r] for r in rows]  # right-to-left in order
     return _table_type()(list(header), drawn, list(widths), font, bold, size,
                          leading, frozenset(align_right), None, None, None)
 
@@ -249,23 +248,29 @@ class _Plain:
                    self.right)
         ops.append("0 g")
         full = len(self.header)
+        subset: int | None = None  # the font set by the row before (text state lasts)
         for k, row in enumerate(self.rows):  # a note's cells are all set from the left
-            self._text(ops, self.font, [cell.split("\n") for cell in row], tops[k],
-                       self.right if len(row) >= full else frozenset())
+            subset = self._text(ops, self.font, [cell.split("\n") for cell in row],
+                                tops[k], self.right if len(row) >= full else frozenset(),
+                                subset)
         ops.append("ET")
         return "\n".join(ops)
 
     def _text(self, ops: list[str], fontname: str, cells: list[list[str]],
-              top: float, right: frozenset[int]) -> None:
-        """One row's lines as text operators, each line placed where it goes."""
+              top: float, right: frozenset[int], subset_now: int | None = None
+              ) -> int | None:
+        """One row's lines as text operators, each line placed where it goes; returns
+        the font subset last set (`subset_now`: the one set before)."""
         from reportlab.pdfbase import pdfmetrics
 
         font = pdfmetrics.getFont(fontname)
         doc = self.canv._doc
         if not getattr(font, "_dynamicFont", False):  # a built-in Type 1 font
             ops.append(f"{doc.getInternalFontName(fontname)} {self.size:g} Tf")
+            subset_now = None
         encode = encoder(font, doc)
-        subset_now: int | None = None
+        known: set[str] | frozenset[str] = encode.known if encode.dynamic else frozenset()
+        table, escape = encode.table, self.canv._escape
         x0 = 0.0
         y = top - PAD_TOP - self.size
         for col, lines in enumerate(cells):
@@ -275,13 +280,23 @@ class _Plain:
                         x = x0 + self.widths[col] - PAD_X - _width(line, fontname,
                                                                   self.size)
                         ops.append(f"1 0 0 1 {x:.2f} {y - n * self.leading:.2f} Tm")
-                        subset_now = self._line(ops, font, encode, line, subset_now,
-                                                "")
+                        if subset_now == 0 and known.issuperset(line):
+                            ops.append(f"({escape(line.translate(table).encode('latin-1'))})"
+                                       f" Tj")
+                        else:
+                            subset_now = self._line(ops, font, encode, line, subset_now,
+                                                    "")
             elif len(lines) > 1 or lines[0]:  # placed once, then line by line
                 ops.append(f"1 0 0 1 {x0 + PAD_X:.2f} {y:.2f} Tm")
                 for line in lines:
-                    subset_now = self._line(ops, font, encode, line, subset_now, " T*")
+                    if line and subset_now == 0 and known.issuperset(line):  # usual
+                        ops.append(f"({escape(line.translate(table).encode('latin-1'))})"
+                                   f" Tj T*")
+                    else:
+                        subset_now = self._line(ops, font, encode, line, subset_now,
+                                                " T*")
             x0 += self.widths[col]
+        return subset_now
 
     def _line(self, ops: list[str], font: Any, encode: Encoder, line: str,
               subset_now: int | None, then: str) -> int | None:
@@ -303,6 +318,15 @@ class _Plain:
         if then:
             ops.append(then)
         return subset_now
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _drawable(cell: str) -> str | None:
+    """The cell as drawn (right-to-left runs in order), or None when the main font
+    lacks one of its characters; kept, as the same names are drawn in every letter."""
+    from . import pdf_fonts
+
+    return None if pdf_fonts.needs_fallback(cell) else pdf_fonts.visual(cell)
 
 
 def _bands(rows: Sequence[Sequence[str]], columns: int) -> list[int]:
