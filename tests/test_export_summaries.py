@@ -102,6 +102,18 @@ def test_an_unsuccessful_bidder_sees_the_successful_tender(issued):
     assert flat(feedback(doc, "B3", "S2")) in b5
 
 
+def test_a_criterion_and_its_reasons_stay_on_one_page(issued):
+    """Where the table runs on to a new page, the page starts with a criterion's row
+    (under the repeated header), never with reasons cut from their row."""
+    pages = pdf_pages(issued["B1"][0])
+    header = "Successful tender score Successful tender points "
+    continued = [p.split(header, 1)[1] for p in pages[1:] if header in p]
+    assert continued  # the table does run on to further pages
+    for rest in continued:
+        assert re.match(r"[A-Z]+[0-9]* ", rest), rest[:80]
+        assert not rest.startswith(("Your tender:", "Successful tender:"))
+
+
 def test_the_successful_bidder_sees_only_its_own(issued):
     doc = finished()
     _, b3 = issued["B3"]
