@@ -78,22 +78,40 @@ def test_an_unsuccessful_bidder_sees_the_successful_tender(issued):
     # the successful tender's supplier, its total, scores and reasons
     assert "The tender of Kestrelway Digital Ltd is the successful tender, with 79.03 " \
            "points of 100" in b1
-    assert flat(feedback(doc, "B3", "F2")) in b1
-    assert flat(feedback(doc, "B1", "F2")) in b1  # and its own reasons
+    # each criterion's row holds both tenders' scores and points, side by side, and
+    # beneath it the reasons of each, labelled
+    assert "Your tender score" in b1
+    assert "Successful tender score" in b1
+    assert "F1 Exit cost and ease of leaving 8.00 3 of 5 4.80 4 of 5 6.40" in b1
+    assert f"Your tender: {flat(feedback(doc, 'B1', 'F2'))} " \
+           f"Successful tender: {flat(feedback(doc, 'B3', 'F2'))}" in b1
     assert b1.count("Total: ") == 2
+    assert "Total: the successful tender (Kestrelway Digital Ltd) has 79.03 points" in b1
     # no other unsuccessful or excluded tender is named, nor its reasons
     for name in ("Brightmoor", "Stratavane", "Lanthorn"):
         assert name not in b1
     assert flat(feedback(doc, "B5", "F2")) not in b1
-    # the successful tender's pages, drawn once for B1, are the same in B5's summary
-    def winner_pages(bid):
-        pages = [re.sub(r"HDC-2026-014 · assessment summary for .*", "", p)
-                 for p in pdf_pages(issued[bid][0])]
-        first = next(k for k, p in enumerate(pages) if "successful tender's scores" in p)
-        return pages[first:]
+    # the successful tender's columns and reasons are the same in every unsuccessful
+    # bidder's summary
+    _, b5 = issued["B5"]
+    for f in doc["feedback"]:
+        if f["bid"] == "B3":
+            label = f"Successful tender: {flat(f['text'])}"
+            assert label in b1, f["criterion"]
+            assert label in b5, f["criterion"]
+    assert flat(feedback(doc, "B3", "S2")) in b5
 
-    assert winner_pages("B1") == winner_pages("B5")
-    assert flat(feedback(doc, "B3", "S2")) in " ".join(winner_pages("B5"))
+
+def test_a_criterion_and_its_reasons_stay_on_one_page(issued):
+    """Where the table runs on to a new page, the page starts with a criterion's row
+    (under the repeated header), never with reasons cut from their row."""
+    pages = pdf_pages(issued["B1"][0])
+    header = "Successful tender score Successful tender points "
+    continued = [p.split(header, 1)[1] for p in pages[1:] if header in p]
+    assert continued  # the table does run on to further pages
+    for rest in continued:
+        assert re.match(r"[A-Z]+[0-9]* ", rest), rest[:80]
+        assert not rest.startswith(("Your tender:", "Successful tender:"))
 
 
 def test_the_successful_bidder_sees_only_its_own(issued):
@@ -103,8 +121,12 @@ def test_the_successful_bidder_sees_only_its_own(issued):
     assert "not successful" not in b3
     for name in ("Carrowfield", "Brightmoor", "Stratavane", "Lanthorn"):
         assert name not in b3
-    assert flat(feedback(doc, "B3", "D1")) in b3
+    assert f"Your tender: {flat(feedback(doc, 'B3', 'D1'))}" in b3
     assert flat(feedback(doc, "B1", "D1")) not in b3
+    # its own columns only
+    assert "Your tender score" in b3
+    assert "Successful tender" not in b3
+    assert "F1 Exit cost and ease of leaving 8.00 4 of 5 6.40 Your tender:" in b3
 
 
 def test_internal_comments_and_rationales_never_appear(issued):
@@ -116,12 +138,22 @@ def test_internal_comments_and_rationales_never_appear(issued):
 
 def test_criteria_weights_scale_and_standstill(issued):
     _, b5 = issued["B5"]
-    assert "F Freedom to change 32.00" in b5
-    assert "minimum score 2: a lower score excludes the tender" in b5
+    # each section's row: its weight and both tenders' subtotals
+    assert "F Freedom to change 32.00 20.70 26.73" in b5
+    # what excludes a tender, beneath the criterion's name
+    assert "F2 Data portability Minimum score 2: a lower score excludes the tender 8.00 " \
+           "3.5 of 5 5.60 4.67 of 5 7.47 Your tender:" in b5
+    assert "G1 Cyber Essentials Plus Pass or fail: a fail excludes the tender pass/fail " \
+           "pass pass" in b5
+    # the scale and what each score means, once, at the top
     for score, words in ((0, "Unacceptable"), (3, "Satisfactory"), (5, "Excellent")):
-        assert f"{score} {words}" in b5
-    # its own score with what it means, and its points
-    assert "F1 Exit cost and ease of leaving 8.00 3.5 of 5 between Satisfactory" in b5
+        assert b5.count(f"{score} {words}") == 1
+    assert b5.index("What the score means") < b5.index("Award criterion")
+    # its own score and points beside the successful tender's
+    assert "F1 Exit cost and ease of leaving 8.00 3.5 of 5 5.60 4 of 5 6.40" in b5
+    # a price criterion without feedback: the formula in words
+    assert "P Whole-life cost (NPV over 5 years, including exit): the price score is " \
+           "the lowest cost" in b5
     # notice on Monday 19 October 2026: 8 working days end on Wednesday 28 October
     assert "ends at midnight at the end of Wednesday 28 October 2026" in b5
     assert "procurement@harrowmere.gov.uk" in b5

@@ -1,14 +1,16 @@
 """Assessment summaries (Procurement Act 2023 s.50, Procurement Regulations 2024 reg. 31)
 and notices of exclusion: one PDF per tender of a competitive tender.
 
-A tender assessed in full gets its assessment summary: the award criteria with their
-weights, the scoring scale and what each score means, its own score, points and the
-reasons for each criterion, its total and rank among the tenders, and for an
-unsuccessful bidder the successful tender's supplier, scores, points, reasons and
-total; then the standstill period and whom to ask. An excluded tender gets a notice
-of the reason. Comparators (an in-house build, another council's shared service,
-doing nothing) get nothing. Reasons come only from the feedback written for the
-bidder; evaluators' comments and moderation rationales are never printed.
+A tender assessed in full gets its assessment summary: the scoring scale and what
+each score means, then one table with a row per award criterion (its weight, the
+tender's own score and points and, for an unsuccessful bidder, the successful
+tender's beside them) and beneath each row the reasons written for each, labelled;
+its total and rank among the tenders, and for an unsuccessful bidder the successful
+tender's supplier and total; then the standstill period and whom to ask. An
+excluded tender gets a notice of the reason. Comparators (an in-house build,
+another council's shared service, doing nothing) get nothing. Reasons come only from
+the feedback written for the bidder; evaluators' comments and moderation rationales
+are never printed.
 
 Before anything is written (`summary_plan.prepare`): every text bound for a bidder is
 scanned for another supplier's name or id and another bid's cost figures, and any hit
@@ -111,12 +113,7 @@ def write_letter(layout: Any, letter: Letter, target: Path) -> None:
 
     doc, canvas = summary_document(layout.src, letter, target, draft=layout.draft)
     mark = draft_mark if layout.draft else _nothing
-
-    def first(canv: Any, d: Any) -> None:
-        layout.start_page(canv, d)
-        mark(canv, d)
-
-    doc.build(letter_story(layout, letter), onFirstPage=first, onLaterPages=mark,
+    doc.build(letter_story(layout, letter), onFirstPage=mark, onLaterPages=mark,
               canvasmaker=canvas)
 
 

@@ -32,8 +32,16 @@ PRICE_WORDS = {
                         "cost among the tenders not excluded, as a fraction of that lowest "
                         "cost (never below 0)",
 }
-SCORE_HEADER = ["ID", "Criterion", "Weight (%)", "Score", "Points", "Reasons"]
-CRITERIA_HEADER = ["ID", "Award criterion", "Weight (%)", "Requirement"]
+#: The notice of exclusion's table (each failed requirement and its reasons).
+NOTICE_HEADER = ["ID", "Criterion", "Weight (%)", "Score", "Points", "Reasons"]
+NOTICE_WIDTHS = (14, 40, 15, 24, 15, 66)  # mm
+#: The assessment summary's table: each award criterion once, the bidder's score and
+#: points beside it and, for an unsuccessful bidder, the successful tender's.
+#: Beneath a row, the bidder's reasons start under the criterion's name and the
+#: successful tender's under the score columns (`NOTE_SPLIT`: the first column of theirs).
+SIDE_WIDTHS = (20, 59, 16, 19, 17, 21.5, 21.5)  # mm
+NOTE_SPLIT = 3
+OWN_WIDTHS = (20, 100, 16, 19, 19)  # mm: a successful bidder's (its own columns only)
 
 
 class Layout:
@@ -44,7 +52,7 @@ class Layout:
 
         self.src, self.plan, self.kit, self.draft = src, plan, kit, draft
         self.mm = mm
-        self.widths = [14 * mm, 40 * mm, 15 * mm, 24 * mm, 15 * mm, 66 * mm]
+        self.widths = [x * mm for x in NOTICE_WIDTHS]
         ev = src.ev
         self.smax = float(ev["scale"]["max"])
         self.descriptors = {float(k): v for k, v in (ev["scale"].get("descriptors")
@@ -52,8 +60,7 @@ class Layout:
         self.basis = ("net present value" if ev["appraisal"]["cost_basis"] == "npv"
                       else "whole-life cost")
         self.criteria = self._criteria()
-        self._winner_rows: list[list[str]] | None = None
-        self.shared: Any = None
+        self._winner: dict[str, tuple[list[str], list[str]]] | None = None
 
     @functools.cached_property
     def wrapper(self) -> Any:
@@ -65,20 +72,28 @@ class Layout:
         return list(self.wrapper.lines(plain_text(text).replace("\r\n", "\n"), width))
 
     def lines(self, text: str, col: int) -> list[str]:
-        """The text wrapped to column `col` of the score table, as lines."""
+        """The text wrapped to column `col` of the notice's table, as lines."""
         return self.split(text, self.widths[col] - PAD)
 
     def wrap(self, text: str, col: int) -> str:
         return "\n".join(self.lines(text, col))
 
-    def _indented(self, name: str, indent: str) -> str:
-        """A criterion's name in the score table, every line indented to its depth."""
-        room = self.widths[1] - PAD - self.wrapper.width(indent)
+    def _indented(self, name: str, indent: str, width: float) -> str:
+        """A criterion's name, every line indented to its depth."""
+        room = width - PAD - self.wrapper.width(indent)
         return "\n".join(indent + line for line in self.split(name, room))
 
+    def _named(self, name: str, need: str, indent: str, width: float) -> str:
+        """The criterion's cell: its name, then what excludes a tender, if anything."""
+        cell = self._indented(name, indent, width)
+        return cell + ("\n" + self._indented(need[0].upper() + need[1:], indent, width)
+                       if need else "")
+
     def _criteria(self) -> list[dict[str, Any]]:
-        """Each criterion once: id, kind, indented name (wrapped), weight, requirement."""
+        """Each criterion once: id, kind, its cell in either table (the name indented to
+        its depth, and what excludes a tender), weight."""
         snap = self.src.results.snap
+        mm = self.mm
         depth: dict[str, int] = {}
         mins = dict(zip(snap.scored_ids, snap.min_score.tolist(), strict=True))
         out = []
@@ -91,34 +106,18 @@ class Layout:
                 need = "pass or fail: a fail excludes the tender"
             elif c["kind"] == "scored" and mins.get(c["id"]) == mins.get(c["id"]):
                 need = f"minimum score {mins[c['id']]:g}: a lower score excludes the tender"
+            eff = snap.eff.get(c["id"])
             out.append({"id": c["id"], "kind": c["kind"], "name": c["name"],
-                        "cell": self.wrap(c["id"], 0),
-                        "label": self._indented(c["name"], indent),
-                        "eff": snap.eff.get(c["id"]), "need": need})
+                        "cell": self.split(c["id"], SIDE_WIDTHS[0] * mm - PAD),
+                        "side": self._named(c["name"], need, indent, SIDE_WIDTHS[1] * mm),
+                        "own": self._named(c["name"], need, indent, OWN_WIDTHS[1] * mm),
+                        "weight": "pass/fail" if eff is None else f"{eff:.2f}",
+                        "eff": eff, "need": need})
+        for c in out:
+            c["cell"] = "\n".join(c["cell"])
         return out
 
-    # ---- shared tables ----------------------------------------------------------------
-
-    @functools.cached_property
-    def criteria_rows(self) -> list[list[str]]:
-        """The award criteria with their weights and what excludes a tender (the same in
-        every letter)."""
-        mm = self.mm
-        rows = []
-        for c in self.criteria:
-            weight = "pass/fail" if c["eff"] is None else f"{c['eff']:.2f}"
-            rows.append([c["cell"], "\n".join(self.split(c["name"], 58 * mm - PAD)), weight,
-                         "\n".join(self.split(c["need"], 81 * mm - PAD))])
-        return rows
-
-    def criteria_table(self) -> Any:
-        from .summary_table import plain_table
-
-        mm = self.mm
-        return plain_table(CRITERIA_HEADER, self.criteria_rows,
-                           [14 * mm, 58 * mm, 21 * mm, 81 * mm], font=self.kit.font,
-                           bold=self.kit.bold, size=FONT_SIZE, leading=LEADING,
-                           align_right=(2,), shared=self.shared_pages(), tag="criteria")
+    # ---- the tables -------------------------------------------------------------------
 
     def _plain(self, header: list[str], rows: list[list[str]], widths: list[float],
                align_right: tuple[int, ...] = ()) -> Any:
@@ -129,7 +128,8 @@ class Layout:
 
     def scale_table(self) -> Any:
         mm = self.mm
-        rows = [[f"{k:g}", self.wrap(v, 5)] for k, v in sorted(self.descriptors.items())]
+        rows = [[f"{k:g}", "\n".join(self.split(v, 150 * mm - PAD))]
+                for k, v in sorted(self.descriptors.items())]
         return self._plain(["Score", "What the score means"], rows, [24 * mm, 150 * mm])
 
     def descriptor(self, score: float) -> str:
@@ -142,9 +142,9 @@ class Layout:
             return f"between {self.descriptors[lo]} and {self.descriptors[hi]}"
         return ""
 
-    def score_rows(self, i: int) -> list[list[str]]:
-        """One bid's rows: each criterion's weight, score (with what it means), points
-        and the reasons written for the bidder; sections add up their criteria."""
+    def columns(self, i: int) -> dict[str, tuple[list[str], str | None]]:
+        """One bid's cells per criterion: [score, points] and the reasons written for
+        the bidder (None: none to print); sections add up their criteria."""
         src, res = self.src, self.src.results
         snap = res.snap
         bid = snap.bid_ids[i]
@@ -152,43 +152,91 @@ class Layout:
         scored = {cid: j for j, cid in enumerate(snap.scored_ids)}
         priced = {cid: j for j, cid in enumerate(snap.price_ids)}
         gates = {g["criterion"]: g for g in src.gateways_of(bid)}
-        rows: list[list[str]] = []
+        fb = self.plan.feedback
+        out: dict[str, tuple[list[str], str | None]] = {}
         for c in self.criteria:
             cid = c["id"]
             if c["kind"] == "pass_fail":
                 g = gates.get(cid)
-                rows.append([c["cell"], c["label"], "pass/fail",
-                             "no result" if g is None else ("pass" if g["passed"] else "fail"),
-                             "", ""])
+                out[cid] = (["no result" if g is None else ("pass" if g["passed"]
+                                                            else "fail"), ""], None)
             elif c["kind"] == "section":
-                sub = res.sections[i, sec[cid]]
-                rows.append([c["cell"], c["label"], f"{c['eff']:.2f}", "",
-                             "—" if sub != sub else f"{sub:.2f}", ""])
+                out[cid] = (["", _points(res.sections[i, sec[cid]])], None)
             elif c["kind"] == "scored":
                 j = scored[cid]
                 fin = float(res.scores.final[i, j])
-                score = "—" if fin != fin else self.wrap(
-                    f"{fin:.2f}".rstrip("0").rstrip(".") + f" of {self.smax:g}\n"
-                    + self.descriptor(fin), 3)
-                rows += self._with_reason([c["cell"], c["label"], f"{c['eff']:.2f}", score,
-                                           _points(res.scored_contrib[i, j])],
-                                          self._reason(bid, cid))
+                score = "—" if fin != fin else (f"{fin:.2f}".rstrip("0").rstrip(".")
+                                                + f" of {self.smax:g}")
+                out[cid] = ([score, _points(res.scored_contrib[i, j])],
+                            fb.get((bid, cid), "[DRAFT: no feedback written yet]"))
             else:
                 j = priced[cid]
                 frac = float(res.price_frac[i, j])
-                score = "—" if frac != frac else self.wrap(f"price score {frac:.3f} of 1", 3)
-                rows += self._with_reason([c["cell"], c["label"], f"{c['eff']:.2f}", score,
-                                           _points(res.price_contrib[i, j])],
-                                          self._reason(bid, cid, price=c["id"]))
+                out[cid] = (["—" if frac != frac else f"{frac:.3f} of 1",
+                             _points(res.price_contrib[i, j])], fb.get((bid, cid)))
+        return out
+
+    def note_widths(self, beside: bool) -> tuple[float, float]:
+        """The room for the bidder's reasons beneath a row and, `beside`, for the
+        successful tender's."""
+        mm = self.mm
+        if not beside:
+            return (sum(OWN_WIDTHS[1:]) * mm - PAD, 0.0)
+        return (sum(SIDE_WIDTHS[1:NOTE_SPLIT]) * mm - PAD,
+                sum(SIDE_WIDTHS[NOTE_SPLIT:]) * mm - PAD)
+
+    def winner(self) -> dict[str, tuple[list[str], list[str]]]:
+        """The successful tender's cells and reasons (wrapped), shared by every
+        unsuccessful bidder's summary: worked out once."""
+        if self._winner is None:
+            snap = self.src.results.snap
+            label = f"{self.winner_label()}: "
+            cols = (self.columns(snap.bid_ids.index(self.plan.winner))
+                    if self.plan.winner else {})
+            room = self.note_widths(True)[1]
+            self._winner = {cid: (cells, [] if why is None
+                                  else self.split(label + why, room))
+                            for cid, (cells, why) in cols.items()}
+        return self._winner
+
+    def winner_label(self) -> str:
+        return "Leading tender" if self.src.provisional else "Successful tender"
+
+    def side_rows(self, i: int, beside: bool) -> list[list[str]]:
+        """One bidder's table: each criterion's row, then beneath it the reasons, each
+        labelled: the bidder's, and the successful tender's beside them if `beside`."""
+        room = self.note_widths(beside)[0]
+        mine = self.columns(i)
+        theirs = self.winner() if beside else {}
+        rows: list[list[str]] = []
+        for c in self.criteria:
+            cid = c["id"]
+            cells, why = mine[cid]
+            row = [c["cell"], c["side" if beside else "own"], c["weight"], *cells]
+            if beside:
+                row += theirs[cid][0]
+            rows.append(row)
+            own = [] if why is None else self.split("Your tender: " + why, room)
+            rows += _notes(own, theirs[cid][1] if beside else [])
         return rows
 
-    def _reason(self, bid: str, cid: str, price: str | None = None) -> list[str]:
+    def side_table(self, rows: list[list[str]], beside: bool) -> Any:
+        mm = self.mm
+        widths: tuple[float, ...]
+        right: tuple[int, ...]
+        if beside:
+            them = self.winner_label()
+            header = ["ID", "Award criterion", "Weight (%)", "Your tender\nscore",
+                      "Your tender\npoints", f"{them}\nscore", f"{them}\npoints"]
+            widths, right = SIDE_WIDTHS, (2, 3, 4, 5, 6)
+        else:
+            header = ["ID", "Award criterion", "Weight (%)", "Your tender\nscore",
+                      "Your tender\npoints"]
+            widths, right = OWN_WIDTHS, (2, 3, 4)
+        return self._plain(header, rows, [x * mm for x in widths], right)
+
+    def _reason(self, bid: str, cid: str) -> list[str]:
         text = self.plan.feedback.get((bid, cid))
-        if text is None and price is not None:
-            formula = next((c.get("formula") for c in self.src.doc["criteria"]
-                            if c["id"] == price), None) or "lowest_relative"
-            text = (f"Scored on {self.basis} by formula: {PRICE_WORDS.get(formula, formula)}, "
-                    f"times the weight.")
         if text is None:
             text = "[DRAFT: no feedback written yet]"
         return self.lines(text, 5)
@@ -200,34 +248,24 @@ class Layout:
             out.append(["", "(continued)", "", "", "", "\n".join(reason[k:k + LINES_PER_ROW])])
         return out
 
-    def score_table(self, rows: list[list[str]], shared: Any = None) -> Any:
-        from .summary_table import plain_table
+    def notice_table(self, rows: list[list[str]]) -> Any:
+        return self._plain(NOTICE_HEADER, rows, self.widths, (2, 4))
 
-        return plain_table(SCORE_HEADER, rows, self.widths, font=self.kit.font,
-                           bold=self.kit.bold, size=FONT_SIZE, leading=LEADING,
-                           align_right=(2, 4), shared=shared, tag="winner")
 
-    def winner_rows(self) -> list[list[str]]:
-        """The successful tender's rows, shared by every unsuccessful bidder's summary."""
-        if self._winner_rows is None:
-            snap = self.src.results.snap
-            self._winner_rows = (self.score_rows(snap.bid_ids.index(self.plan.winner))
-                                 if self.plan.winner else [])
-        return self._winner_rows
+def _notes(own: list[str], theirs: list[str]) -> list[list[str]]:
+    """The reasons beneath a row, the bidder's and the successful tender's side by side
+    (`NOTE_SPLIT`); a long one continues in further notes, so a note fits a page."""
+    out = []
+    for k in range(0, max(len(own), len(theirs)), LINES_PER_ROW):
+        cells = [_chunk(own, k), _chunk(theirs, k)]
+        out.append(["", cells[0]] if not theirs else
+                   ["", cells[0], *[""] * (NOTE_SPLIT - 2), cells[1]])
+    return out
 
-    def shared_pages(self) -> Any:
-        """Where the tables every letter repeats keep their drawn pages (the award
-        criteria; the successful tender's scores)."""
-        if self.shared is None:
-            from .summary_table import Shared
 
-            self.shared = Shared([*self.criteria_rows, *self.winner_rows(), SCORE_HEADER,
-                                  CRITERIA_HEADER], [self.kit.font, self.kit.bold])
-        return self.shared
-
-    def start_page(self, canv: Any, doc: Any) -> None:
-        """Each letter's first page begins: the shared tables' characters coded first."""
-        self.shared_pages().seed(canv)
+def _chunk(lines: list[str], k: int) -> str:
+    part = lines[k:k + LINES_PER_ROW]
+    return "\n".join(["(continued)", *part] if k and part else part)
 
 
 def _points(v: Any) -> str:
@@ -308,28 +346,33 @@ def _summary(lay: Layout, letter: Letter) -> list[Any]:
     else:
         story.append(kit.p(f"Your tender was not successful. It has {mine} and is ranked "
                            f"{rank} of {n} tenders assessed."))
-    w = lay.plan.winner
-    if not letter.successful and w:
+    w = None if letter.successful else lay.plan.winner
+    beside = w is not None
+    them = lay.winner_label().lower()
+    if w is not None:
         wi = res.snap.bid_ids.index(w)
         who = "leads on the results so far" if provisional else "is the successful tender"
         story.append(kit.p(f"The tender of {src.supplier(w)} {who}, with {_totals(res, wi)}. "
                            f"Its scores and the reasons for them are set out below beside "
                            f"yours."))
     story += _method(lay, i)
-    story.append(kit.m("Your tender's scores and the reasons for them", kit.h1))
-    story.append(lay.score_table(lay.score_rows(i)))
-    story.append(kit.p(f"Total: {mine}."))
-    if not letter.successful and w:
-        from reportlab.platypus import PageBreak
-
+    title = ("The award criteria, your tender's scores and the reasons for them"
+             + (f", beside the {them}'s" if beside else ""))
+    story.append(kit.m(title, kit.h1))
+    story.append(kit.p(
+        "Each award criterion is one row: its weight (percent of the 100 points "
+        "available; a section's weight is shared among the criteria beneath it), "
+        + ("your tender's score and points, and the " + them + "'s. " if beside
+           else "your tender's score and points. ")
+        + "A section's points add up the criteria beneath it. Under a criterion's name: "
+          "what excludes a tender; beneath its row: the reasons for the scores, where "
+          "they were written" + (", yours on the left." if beside else "."), kit.small))
+    story.append(lay.side_table(lay.side_rows(i, beside), beside))
+    story.append(kit.p(f"Total: your tender has {mine}."))
+    if w is not None:
         wi = res.snap.bid_ids.index(w)
-        rows = lay.winner_rows()
-        story.append(PageBreak())  # on a page of its own: drawn once for every letter
-        story.append(kit.m(f"The {'leading' if provisional else 'successful'} tender's scores "
-                           f"and the reasons for them", kit.h1))
-        story.append(kit.p(f"Tender of {src.supplier(w)}."))
-        story.append(lay.score_table(rows, shared=lay.shared_pages()))
-        story.append(kit.p(f"Total: {_totals(res, wi)}."))
+        story.append(kit.p(f"Total: the {them} ({src.supplier(w)}) has "
+                           f"{_totals(res, wi)}."))
     return story
 
 
@@ -348,10 +391,8 @@ def _method(lay: Layout, i: int) -> list[Any]:
     story: list[Any] = [
         kit.m("How the tenders were assessed", kit.h1),
         kit.p("Each tender was assessed against the award criteria published in the tender "
-              "documents, with these weights (percent of the 100 points available; a "
-              "section's weight is shared among the criteria beneath it). The most "
+              "documents, with the weights given in the table below. The most "
               "advantageous tender is the one with the most points."),
-        lay.criteria_table(),
         kit.m("The scoring scale", kit.h2),
         kit.p(f"Each quality criterion was scored from 0 to {lay.smax:g}; the score agreed "
               f"at moderation, else the mean of the evaluators' scores, earns "
@@ -370,7 +411,8 @@ def _method(lay: Layout, i: int) -> list[Any]:
             f = c.get("formula") or "lowest_relative"
             story.append(kit.p(f"{c['id']} {c['name']}: the price score is "
                                f"{PRICE_WORDS.get(f, f)}; it earns the price score x the "
-                               f"weight in points."))
+                               f"weight in points. Where no other reason is written "
+                               f"beneath it, this is the reason for its score."))
     return story
 
 
@@ -403,7 +445,7 @@ def _notice(lay: Layout, letter: Letter) -> list[Any]:
                                   f"{snap.eff.get(cid, 0):.2f}",
                                   lay.wrap(f"{fin:g} of {lay.smax:g}\n"
                                            + lay.descriptor(fin), 3), "—"], reason)
-    story.append(lay.score_table(rows))
+    story.append(lay.notice_table(rows))
     return story
 
 

@@ -8,7 +8,10 @@ known from its line count, a table splits between rows with its header repeated,
 each page of a table is one text object whose lines are encoded for the font's subset
 with one `str.translate` (characters the document has not used yet are first given
 their codes by the font itself). The look follows `Kit.table`: a dark header row,
-zebra rows, a hairline under each row. Cells are never read as markup.
+zebra rows, a hairline under each row. A row of fewer cells than the header is a note
+beneath the row above it (a criterion's reasons): it shares that row's shading, with no
+hairline between them, and its last cell may run to the table's right edge. Cells are
+never read as markup.
 """
 
 from __future__ import annotations
@@ -131,78 +134,24 @@ class Wrapper:
         return pieces
 
 
-class Shared:
-    """The drawn pages of a table that every letter of an export repeats (the
-    successful tender's scores), kept once drawn: a piece is drawn again only where the
-    page splits or the font codes of the document differ (`key`)."""
-
-    def __init__(self, rows: Sequence[Sequence[str]], fonts: Sequence[str]) -> None:
-        self.chars = "".join(sorted({ch for row in rows for cell in row for ch in cell
-                                     if ch != "\n"} | set(" 0123456789.()%/-")))
-        self.fonts = list(fonts)
-        self.drawn: dict[Any, str] = {}
-        # each shared table's rows as drawn (reading order) and their heights, by tag:
-        # worked out for the first letter, the same for every other
-        self.tables: dict[str, tuple[list[list[str]], list[float]]] = {}
-
-    def seed(self, canv: Any, doc: Any = None) -> None:
-        """At the start of each document (a page callback): the characters of the shared
-        table given their codes first, in one order, so that every letter encodes them
-        alike and the drawn pieces can be reused."""
-        from reportlab.pdfbase import pdfmetrics
-
-        for name in self.fonts:
-            font = pdfmetrics.getFont(name)
-            if getattr(font, "_dynamicFont", False):
-                encoder(font, canv._doc)(self.chars)
-                font.getSubsetInternalName(0, canv._doc)
-
-    def key(self, canv: Any, tag: str, first: int, n: int) -> Any:
-        from reportlab.pdfbase import pdfmetrics
-
-        codes: list[Any] = []
-        for name in self.fonts:
-            font = pdfmetrics.getFont(name)
-            if not getattr(font, "_dynamicFont", False):
-                codes.append(name)
-                continue
-            enc = encoder(font, canv._doc)
-            if not enc.known.issuperset(self.chars):
-                return None  # not all in subset 0: drawn each time
-            codes.append((font.getSubsetInternalName(0, canv._doc),
-                          self.chars.translate(enc.table)))
-        return tag, first, n, tuple(codes)
-
-
 def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]],
                 widths: Sequence[float], *, font: str, bold: str, size: float = 8,
-                leading: float = 9.6, align_right: Sequence[int] = (),
-                shared: Shared | None = None, tag: str = "") -> Any:
-    """The flowable: `rows` of strings (lines split by "\\n"), under `header`;
-    `shared`: a table every letter repeats (`tag` tells which), its drawn pieces kept
-    there."""
-    from . import pdf_fonts
-
-    known = shared.tables.get(tag) if shared is not None and tag else None
-    if known is not None:
-        drawn, heights = known
-    else:
-        if any(pdf_fonts.needs_fallback(c) for r in (header, *rows) for c in r):
-            return _fallback_table(header, rows, widths, align_right)
-        drawn = [[pdf_fonts.visual(c) for c in r] for r in rows]  # right-to-left in order
-        heights = None
-    t = _table_type()(list(header), drawn, list(widths), font, bold, size,
-                      leading, frozenset(align_right), 0, None, heights)
-    t.shared, t.tag = shared, tag
-    if shared is not None and tag and known is None:
-        shared.tables[tag] = (drawn, t.heights)
-    return t
+                leading: float = 9.6, align_right: Sequence[int] = ()) -> Any:
+    """The flowable: `rows` of strings (lines split by "\\n"), under `header`; a row of
+    fewer cells than the header is a note beneath the row above (module docstring)."""
+    drawn = [[c if c.isascii() else _drawable(c) for c in r] for r in rows]
+    if any(c is None for r in drawn for c in r) or any(
+            _drawable(h) is None for h in header):
+        return _fallback_table(header, rows, widths, align_right)
+    return _table_type()(list(header), drawn, list(widths), font, bold, size,
+                         leading, frozenset(align_right), None, None, None)
 
 
 def _fallback_table(header: Sequence[str], rows: Sequence[Sequence[str]],
                     widths: Sequence[float], align_right: Sequence[int]) -> Any:
     """The same table as Paragraphs, for text in a script the main font lacks (Chinese,
-    Japanese, Korean): each run set in the fallback font rather than drawn as boxes."""
+    Japanese, Korean): each run set in the fallback font rather than drawn as boxes; a
+    note row's last cell spans to the right edge."""
     from .pdf_base import Kit
 
     kit = Kit()
@@ -210,8 +159,17 @@ def _fallback_table(header: Sequence[str], rows: Sequence[Sequence[str]],
     def cell(text: str) -> Any:
         return kit.m("<br/>".join(kit.t(line) for line in text.split("\n")), kit.small)
 
-    return kit.table(list(header), [[cell(c) for c in r] for r in rows], list(widths),
-                     align_right=tuple(align_right))
+    n = len(header)
+    spans = []
+    for k, r in enumerate(rows):
+        if len(r) < n:  # a note: each cell runs to the next one set, the last to the edge
+            starts = [p for p in range(1, len(r)) if r[p] or p == len(r) - 1]
+            ends = [p - 1 for p in starts[1:]] + [n - 1]
+            spans += [("SPAN", (a, k + 1), (b, k + 1)) for a, b in zip(starts, ends)
+                      if b > a]
+    cells = [[cell(c) for c in r] + [""] * (n - len(r)) for r in rows]
+    return kit.table(list(header), cells, list(widths), align_right=tuple(align_right),
+                     extra=spans)
 
 
 class _Plain:
@@ -222,15 +180,13 @@ class _Plain:
 
     def __init__(self, header: list[str], rows: list[Sequence[str]],
                  widths: list[float], font: str, bold: str, size: float,
-                 leading: float, right: frozenset[int], first: int,
+                 leading: float, right: frozenset[int],
                  head_lines: list[list[str]] | None,
-                 heights: list[float] | None) -> None:
+                 heights: list[float] | None, bands: list[int] | None) -> None:
         super().__init__()  # the Flowable's
-        self.shared: Shared | None = None
-        self.tag = ""
         self.header, self.rows, self.widths = header, rows, widths
         self.font, self.bold, self.size, self.leading = font, bold, size, leading
-        self.right, self.first = right, first  # first: index of rows[0] (zebra)
+        self.right = right
         from reportlab.lib.utils import simpleSplit
 
         self.head_lines = head_lines or [simpleSplit(h, bold, size, w - 2 * PAD_X)
@@ -238,6 +194,7 @@ class _Plain:
         self.head_h = self._height(max(len(x) for x in self.head_lines))
         self.heights = heights if heights is not None else [
             self._height(max(c.count("\n") for c in r) + 1) for r in rows]
+        self.bands = bands if bands is not None else _bands(rows, len(header))
         self.width = sum(widths)
 
     def _height(self, lines: int) -> float:
@@ -255,26 +212,20 @@ class _Plain:
             k += 1
         if k == 0 or k == len(self.rows):
             return [] if k == 0 else [self]
+        start = k  # a row's notes go to the next page with it, when the band fits there
+        while start > 0 and self.bands[start] == self.bands[start - 1]:
+            start -= 1
+        if start > 0:
+            k = start
         return [self._part(0, k), self._part(k, len(self.rows))]
 
     def _part(self, a: int, b: int) -> Any:
-        part = type(self)(self.header, self.rows[a:b], self.widths, self.font, self.bold,
-                     self.size, self.leading, self.right, self.first + a,
-                     self.head_lines, self.heights[a:b])
-        part.shared, part.tag = self.shared, self.tag
-        return part
+        return type(self)(self.header, self.rows[a:b], self.widths, self.font, self.bold,
+                          self.size, self.leading, self.right, self.head_lines,
+                          self.heights[a:b], self.bands[a:b])
 
     def draw(self) -> None:
-        shared: Shared | None = self.shared
-        key = (shared.key(self.canv, self.tag, self.first, len(self.rows)) if shared
-               else None)
-        if shared is not None and key is not None and key in shared.drawn:
-            self.canv.addLiteral(shared.drawn[key])
-            return
-        literal = self._drawn()
-        if shared is not None and key is not None:
-            shared.drawn[key] = literal
-        self.canv.addLiteral(literal)
+        self.canv.addLiteral(self._drawn())
 
     def _drawn(self) -> str:
         top = self.head_h + sum(self.heights)
@@ -282,49 +233,70 @@ class _Plain:
         for h in self.heights:
             tops.append(tops[-1] - h)
         w = self.width
+        n = len(self.rows)
         ops = ["q", f"{HEADER_BG} rg",
                f"0 {top - self.head_h:.2f} {w:.2f} {self.head_h:.2f} re f",
                f"{ZEBRA} rg"]
         ops += [f"0 {tops[k + 1]:.2f} {w:.2f} {self.heights[k]:.2f} re f"
-                for k in range(len(self.rows)) if (self.first + k) % 2]
+                for k in range(n) if self.bands[k] % 2]
         ops += [f"{RULE} RG", "0.25 w"]
-        ops += [f"0 {y:.2f} m {w:.2f} {y:.2f} l" for y in tops]
+        ops += [f"0 {tops[k]:.2f} m {w:.2f} {tops[k]:.2f} l" for k in range(n + 1)
+                if k in (0, n) or self.bands[k] != self.bands[k - 1]]
         ops += ["S", "Q"]
         ops += ["BT", "1 g", f"{self.leading:g} TL"]
-        self._text(ops, self.bold, [[*lines] for lines in self.head_lines], top)
+        self._text(ops, self.bold, [[*lines] for lines in self.head_lines], top,
+                   self.right)
         ops.append("0 g")
-        for k, row in enumerate(self.rows):
-            self._text(ops, self.font, [cell.split("\n") for cell in row], tops[k])
+        full = len(self.header)
+        subset: int | None = None  # the font set by the row before (text state lasts)
+        for k, row in enumerate(self.rows):  # a note's cells are all set from the left
+            subset = self._text(ops, self.font, [cell.split("\n") for cell in row],
+                                tops[k], self.right if len(row) >= full else frozenset(),
+                                subset)
         ops.append("ET")
         return "\n".join(ops)
 
     def _text(self, ops: list[str], fontname: str, cells: list[list[str]],
-              top: float) -> None:
-        """One row's lines as text operators, each line placed where it goes."""
+              top: float, right: frozenset[int], subset_now: int | None = None
+              ) -> int | None:
+        """One row's lines as text operators, each line placed where it goes; returns
+        the font subset last set (`subset_now`: the one set before)."""
         from reportlab.pdfbase import pdfmetrics
 
         font = pdfmetrics.getFont(fontname)
         doc = self.canv._doc
         if not getattr(font, "_dynamicFont", False):  # a built-in Type 1 font
             ops.append(f"{doc.getInternalFontName(fontname)} {self.size:g} Tf")
+            subset_now = None
         encode = encoder(font, doc)
-        subset_now: int | None = None
+        known: set[str] | frozenset[str] = encode.known if encode.dynamic else frozenset()
+        table, escape = encode.table, self.canv._escape
         x0 = 0.0
         y = top - PAD_TOP - self.size
         for col, lines in enumerate(cells):
-            if col in self.right:  # short figures: each line placed at its width
+            if col in right:  # short figures: each line placed at its width
                 for n, line in enumerate(lines):
                     if line:
                         x = x0 + self.widths[col] - PAD_X - _width(line, fontname,
                                                                   self.size)
                         ops.append(f"1 0 0 1 {x:.2f} {y - n * self.leading:.2f} Tm")
-                        subset_now = self._line(ops, font, encode, line, subset_now,
-                                                "")
+                        if subset_now == 0 and known.issuperset(line):
+                            ops.append(f"({escape(line.translate(table).encode('latin-1'))})"
+                                       f" Tj")
+                        else:
+                            subset_now = self._line(ops, font, encode, line, subset_now,
+                                                    "")
             elif len(lines) > 1 or lines[0]:  # placed once, then line by line
                 ops.append(f"1 0 0 1 {x0 + PAD_X:.2f} {y:.2f} Tm")
                 for line in lines:
-                    subset_now = self._line(ops, font, encode, line, subset_now, " T*")
+                    if line and subset_now == 0 and known.issuperset(line):  # usual
+                        ops.append(f"({escape(line.translate(table).encode('latin-1'))})"
+                                   f" Tj T*")
+                    else:
+                        subset_now = self._line(ops, font, encode, line, subset_now,
+                                                " T*")
             x0 += self.widths[col]
+        return subset_now
 
     def _line(self, ops: list[str], font: Any, encode: Encoder, line: str,
               subset_now: int | None, then: str) -> int | None:
@@ -346,6 +318,27 @@ class _Plain:
         if then:
             ops.append(then)
         return subset_now
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _drawable(cell: str) -> str | None:
+    """The cell as drawn (right-to-left runs in order), or None when the main font
+    lacks one of its characters; kept, as the same names are drawn in every letter."""
+    from . import pdf_fonts
+
+    return None if pdf_fonts.needs_fallback(cell) else pdf_fonts.visual(cell)
+
+
+def _bands(rows: Sequence[Sequence[str]], columns: int) -> list[int]:
+    """Each row's band (zebra shading, a hairline between bands): a row of fewer cells
+    than the header (a note) is in the band of the row above."""
+    out: list[int] = []
+    band = -1
+    for r in rows:
+        if len(r) >= columns or band < 0:
+            band += 1
+        out.append(band)
+    return out
 
 
 @functools.lru_cache(maxsize=4096)

@@ -97,7 +97,7 @@ def _start(src: Source, plan: Plan, draft: bool) -> None:
     from .summary_pdf import Layout
 
     _LAYOUT = Layout(src, plan, Kit(), draft=draft)
-    _LAYOUT.shared_pages()
+    _LAYOUT.winner()
 
 
 def _write(task: tuple[Letter, dict[tuple[str, str], str], str]) -> str:
