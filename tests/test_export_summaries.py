@@ -418,6 +418,12 @@ def test_worker_processes_write_the_same_letters(tmp_path, monkeypatch):
     t07 = pdf_text(next(p for p in two if " T07 " in p.name))
     assert "(T07)" in t07  # its own feedback reached the worker
     assert "(T08)" not in t07
+    # beyond the pairs a worker's copy may hold, one process writes them all
+    monkeypatch.setattr(summaries, "PARALLEL_PAIRS_UP_TO",
+                        len(src.results.snap.bid_ids) * len(src.results.snap.scored_ids) - 1)
+    three = write_summaries(src, tmp_path / "three", workers=2)
+    assert calls == [1]
+    assert [pdf_text(p) for p in three] == [pdf_text(p) for p in one]
 
 
 def test_a_worker_is_given_no_scores_costs_or_audit(tmp_path):
