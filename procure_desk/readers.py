@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import chain
+from .collector import collector_paused
 from .engine import Results, Snapshot, compute
 from .store import raw, raw_server
 from .store.address import is_address
@@ -58,10 +59,13 @@ def read(path: str | Path) -> ReadOnly:
             return _from_server(str(path))
         doc, sealed = got
     else:
-        doc, sealed = raw.read_for_results(path)
-    snap = Snapshot.from_doc(doc)
+        with collector_paused():  # a whole file's records, made at once
+            doc, sealed = raw.read_for_results(path)
+    with collector_paused():
+        snap = Snapshot.from_doc(doc)
+        computed = compute(snap)
     return ReadOnly(doc=doc, sealed=json.loads(sealed) if sealed else None, snap=snap,
-                    computed=compute(snap))
+                    computed=computed)
 
 
 def verify(path: str | Path) -> chain.Verdict:
@@ -96,11 +100,13 @@ def read_verified(path: str | Path) -> Verified:
     (the verdict says whether it is intact; the caller decides what an altered file
     means). The same verdict as `EvaluationFile.verify` (tests/test_raw_reader.py), in
     a fraction of its memory: no record per score, no ORM."""
-    got = raw.read_for_export(path)
-    sealed = json.loads(got.sealed) if got.sealed else None
-    verdict = chain.check(got.events, chain.digest(got.doc, sealed).hex)
-    snap = Snapshot.from_doc(got.doc)
-    return Verified(doc=got.doc, sealed=sealed, snap=snap, computed=compute(snap),
+    with collector_paused():  # a whole file's records, made at once
+        got = raw.read_for_export(path)
+        sealed = json.loads(got.sealed) if got.sealed else None
+        verdict = chain.check(got.events, chain.digest(got.doc, sealed).hex)
+        snap = Snapshot.from_doc(got.doc)
+        computed = compute(snap)
+    return Verified(doc=got.doc, sealed=sealed, snap=snap, computed=computed,
                     verdict=verdict, events=got.events, conflict_dates=got.conflict_dates)
 
 

@@ -137,7 +137,7 @@ class Source:
         """From an open `EvaluationFile` (the desktop application holds one): verified
         first; exports made from it are recorded through `ef` while it stays open."""
         from .. import __version__
-        from ..services.records import collector_paused
+        from ..collector import collector_paused
 
         with collector_paused():  # a whole file's records, made at once
             head, events = verified(ef)

@@ -29,8 +29,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ..collector import collector_paused
 from ..errors import BadInput, Problem
-from ..services.records import collector_paused
 from . import Report, Source, no_report, recorded_target
 from .xlsx_analysis import analysis_of, sensitivity_sheet, shared_sheet
 from .xlsx_governance import (

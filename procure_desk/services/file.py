@@ -18,6 +18,7 @@ from typing import Any, Self
 
 from .. import atomic, chain, interchange
 from ..chain import DataDigest
+from ..collector import collector_paused
 from ..engine import Results, Snapshot, compute
 from ..errors import BadInput, FileBusy
 from ..stamps import default_actor, now_iso
@@ -37,7 +38,6 @@ from .records import (
     Record,
     ScoreKey,
     StoredAuditEntry,
-    collector_paused,
     find,
     light,
     name_records,
