@@ -470,9 +470,10 @@ def refusal_reason(exc: BadInput | None) -> str:
 def verify_file(path: Path) -> Verdict:
     """The audit chain's check, through a connection of its own (a worker thread's).
 
-    A save from another window or computer may fall between the check's reading of
-    the data and of the audit log; a file found altered is checked once more, so that
-    such a moment is not taken for an alteration.
+    A file is read in one transaction, a chunk of records at a time
+    (`readers.verify`); a server evaluation through the services, where a save from
+    another computer may fall between the reading of the data and of the audit log,
+    so an evaluation found altered is checked once more before it is called altered.
     """
     from procure_desk.readers import verify
 

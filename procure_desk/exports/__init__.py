@@ -86,10 +86,14 @@ class Source:
         from ..store.address import is_address
 
         if is_address(path):
-            with cls.open(path, actor=actor) as src:
-                src._ef = None
-                return src
+            return cls._through_services(path, actor=actor)
         return cls._read(Path(path), actor=actor)
+
+    @classmethod
+    def _through_services(cls, path: str | Path, *, actor: str | None) -> Source:
+        with cls.open(path, actor=actor) as src:
+            src._ef = None
+            return src
 
     @classmethod
     def _read(cls, p: Path, *, actor: str | None) -> Source:
@@ -101,9 +105,7 @@ class Source:
             raise BadInput.one(str(p), "no such file")
         got = read_verified(p)
         if got.verdict.head is None:  # made before the audit chain: the services start it
-            with cls.open(p, actor=actor) as src:
-                src._ef = None
-                return src
+            return cls._through_services(p, actor=actor)
         head, events = verdict_head(p, got.verdict)
         results = got.computed
         return cls(path=p, doc=got.doc, results=results,

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from .. import chain
 from ..errors import BadInput
-from . import files, pg, rows, schema
+from . import files, pg, reading, rows, schema
 from .writer import Writer
 
 Record = dict[str, Any]
@@ -193,12 +193,7 @@ class Store:
     def chain_rows(self) -> list[Record]:
         """Every audit event in stored order, with its chain fields, for checking."""
         with self._reading() as conn:
-            got = conn.exec_driver_sql(
-                "SELECT id, at, actor, action, entity, entity_id, before, after, prev_hash, "
-                "data_digest, hash FROM auditevent ORDER BY id").fetchall()
-        keys = ("id", "at", "actor", "action", "entity", "entity_id", "before", "after",
-                "prev_hash", "data_digest", "hash")
-        return [dict(zip(keys, r)) for r in got]
+            return reading.read_chain(lambda sql: conn.exec_driver_sql(sql).fetchall())
 
     def head(self) -> tuple[str | None, int]:
         """The last event's hash (None before the chain starts) and how many events."""

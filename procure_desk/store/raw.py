@@ -108,18 +108,13 @@ class ExportRead:
     conflict_dates: dict[tuple[str, str], str]
 
 
-_CHAIN_KEYS = ("id", "at", "actor", "action", "entity", "entity_id", "before", "after",
-               "prev_hash", "data_digest", "hash")
-
-
 def read_for_export(path: str | Path) -> ExportRead:
     """The whole evaluation for the exports, with no record per score (see `ExportRead`)."""
     with connect(path) as con:
         doc = reading.read_document(con.execute, with_scores=False)
         doc["scores"] = _score_columns(con, doc, comments=True)
         row = con.execute("SELECT value FROM meta WHERE key = 'sealed'").fetchone()
-        events = [dict(zip(_CHAIN_KEYS, r)) for r in con.execute(
-            f"SELECT {', '.join(_CHAIN_KEYS)} FROM auditevent ORDER BY id")]
+        events = reading.read_chain(con.execute)
         dates = {(e, b): d for e, b, d in con.execute(
             "SELECT evaluator_id, bid_id, declared_on FROM conflict")}
     return ExportRead(doc=doc, sealed=None if row is None else str(row[0]), events=events,
@@ -145,8 +140,7 @@ def check_chain(path: str | Path) -> chain.Verdict:
         digest = chain.DataDigest(chain.structure_hash(doc, sealed), total % chain.MOD,
                                   chain.list_sum("consensus", doc["consensus"]),
                                   chain.list_sum("gateways", doc["gateways"]))
-        events = [dict(zip(_CHAIN_KEYS, r)) for r in con.execute(
-            f"SELECT {', '.join(_CHAIN_KEYS)} FROM auditevent ORDER BY id")]
+        events = reading.read_chain(con.execute)
     return chain.check(events, digest.hex)
 
 

@@ -31,6 +31,16 @@ def read_document(rows: Rows, *, with_scores: bool = True) -> Record:
 
 Rows = Callable[[str], Iterable[Any]]  # (sql) -> the rows, each a tuple
 
+#: An audit event's fields as the chain is checked over them (`chain.check`).
+CHAIN_KEYS = ("id", "at", "actor", "action", "entity", "entity_id", "before", "after",
+              "prev_hash", "data_digest", "hash")
+
+
+def read_chain(rows: Rows) -> list[Record]:
+    """Every audit event in stored order, with its chain fields."""
+    return [dict(zip(CHAIN_KEYS, r)) for r in rows(
+        f"SELECT {', '.join(CHAIN_KEYS)} FROM auditevent ORDER BY id")]
+
 
 def _read_evaluation(rows: Rows) -> Record:
     ev_rows = list(rows("SELECT title, reference, authority, currency, scale_max, scale_step, "
